@@ -1,0 +1,91 @@
+# IOP: `make run` serves the demo on 127.0.0.1:8000, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install sysdeps run test lint docs-demo bench serve backup restore clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(STAMP)
+
+# Debian packages: Chromium for the browser tests, poppler for PDF text and PNGs,
+# Pango and DejaVu fonts for WeasyPrint. Installed only when missing.
+sysdeps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+run: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install sysdeps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production-like serving (see docs/deploy.md): DEBUG off, settings from the environment or
+# .env (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL to PostgreSQL), static files collected and
+# served by WhiteNoise, gunicorn with $$WEB_CONCURRENCY workers (default 3).
+SERVE_BIND ?= 127.0.0.1:8000
+serve: install
+	DEBUG=0 $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input -v0
+	DEBUG=0 $(BIN)/python manage.py migrate --no-input
+	DEBUG=0 $(BIN)/gunicorn iop.wsgi --bind $(SERVE_BIND) --workers $${WEB_CONCURRENCY:-3} \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Benchmark on its own database (never the development one): synthetic data at
+# BENCH_SCALE (1 = 10 000 agreements; reused when already there), then every page.
+BENCH_SCALE ?= 1
+BENCH_RUNS ?= 20
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iop_bench
+bench: install
+	@case "$(BENCH_DATABASE_URL)" in postgres*) \
+		db=$(lastword $(subst /, ,$(BENCH_DATABASE_URL))); \
+		psql "$(BENCH_DATABASE_URL)" -tAc "SELECT 1" >/dev/null 2>&1 || \
+			createdb -h 127.0.0.1 -U postgres "$$db";; esac
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py generate_synthetic \
+		--scale $(BENCH_SCALE) --reuse --flush
+	DEBUG=1 DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python scripts/bench.py --runs $(BENCH_RUNS)
+
+# Backups (docs/deploy.md): database dump (pg_dump custom format) and media archive into
+# BACKUP_DIR (default build/backups); `make restore DUMP=path` replaces the data with it.
+backup: install
+	$(BIN)/python scripts/backup.py backup
+
+restore: install
+	@test -n "$(DUMP)" || { echo "usage: make restore DUMP=build/backups/iop-....dump"; exit 2; }
+	$(BIN)/python scripts/backup.py restore "$(DUMP)" --yes
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The two demo cases' decision proposals and agreements as PDF and PNG pages, from a throwaway
+# SQLite database (Västerbotten's decision has no data in the seeds: it shows placeholders).
+DOCS_DEMO := build/docs-demo
+docs-demo: install sysdeps
+	rm -rf $(DOCS_DEMO) && mkdir -p $(DOCS_DEMO)
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DOCS_DEMO)/demo.sqlite3 $(BIN)/python manage.py migrate --no-input -v 0
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DOCS_DEMO)/demo.sqlite3 $(BIN)/python manage.py load_demo >/dev/null
+	DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(DOCS_DEMO)/demo.sqlite3 $(BIN)/python manage.py docs_demo --out $(DOCS_DEMO)
+	rm -f $(DOCS_DEMO)/demo.sqlite3
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

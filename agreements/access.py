@@ -1,0 +1,234 @@
+"""Who may see and do what: the one place that answers it.
+
+Another organisation's object answers 404 (its existence must not leak); a visible object
+the user's role may not change answers 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404
+
+from .models import (
+    Agreement,
+    AgreementParty,
+    Decision,
+    Meeting,
+    Membership,
+    Party,
+    Report,
+    ReportAttachment,
+    Role,
+)
+
+ADMINISTRATOR = Role.ADMINISTRATOR
+COORDINATOR = Role.COORDINATOR
+SECRETARY = Role.SECRETARY
+
+
+def party_ids_of(user, *roles):
+    """Ids of the organisations the user belongs to (with one of roles, if given)."""
+    if not user.is_authenticated:
+        return []
+    memberships = Membership.objects.filter(user=user)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return list(memberships.values_list("party_id", flat=True).distinct())
+
+
+def user_roles(user):
+    """Every role the user holds in any organisation (for menus, not for object access)."""
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def is_any(user, *roles):
+    """Whether the user holds one of roles in some organisation (superusers hold all)."""
+    return user.is_authenticated and (user.is_superuser or bool(user_roles(user) & set(roles)))
+
+
+def require_any(user, *roles):
+    """403 unless the user holds one of roles somewhere."""
+    if not is_any(user, *roles):
+        raise PermissionDenied
+
+
+def agreements_visible_to(user):
+    """The only queryset agreement lists start from."""
+    if not user.is_authenticated:
+        return Agreement.objects.none()
+    if user.is_superuser:
+        return Agreement.objects.all()
+    own_party = AgreementParty.objects.filter(
+        agreement=OuterRef("pk"), party__memberships__user=user
+    )
+    return Agreement.objects.filter(Exists(own_party))
+
+
+def agreements_with_role(user, *roles):
+    """Agreements to which an organisation where the user holds one of roles is party."""
+    if not user.is_authenticated:
+        return Agreement.objects.none()
+    if user.is_superuser:
+        return Agreement.objects.all()
+    own_party = AgreementParty.objects.filter(
+        agreement=OuterRef("pk"),
+        party__memberships__user=user,
+        party__memberships__role__in=roles,
+    )
+    return Agreement.objects.filter(Exists(own_party))
+
+
+def parties_visible_to(user):
+    """Organisations the user belongs to, and those party to agreements the user sees."""
+    if not user.is_authenticated:
+        return Party.objects.none()
+    if user.is_superuser:
+        return Party.objects.all()
+    visible = agreements_visible_to(user)
+    return Party.objects.filter(
+        Exists(AgreementParty.objects.filter(party=OuterRef("pk"), agreement__in=visible))
+        | Exists(Membership.objects.filter(party=OuterRef("pk"), user=user))
+    )
+
+
+def parties_editable_by(user):
+    """Organisations an administrator may edit: their own and those sharing an agreement."""
+    if not user.is_authenticated:
+        return Party.objects.none()
+    if user.is_superuser:
+        return Party.objects.all()
+    administered = agreements_with_role(user, ADMINISTRATOR)
+    return Party.objects.filter(
+        Exists(AgreementParty.objects.filter(party=OuterRef("pk"), agreement__in=administered))
+        | Exists(Membership.objects.filter(party=OuterRef("pk"), user=user, role=ADMINISTRATOR))
+    )
+
+
+def decisions_visible_to(user):
+    if not user.is_authenticated:
+        return Decision.objects.none()
+    if user.is_superuser:
+        return Decision.objects.all()
+    visible = agreements_visible_to(user)
+    through = Decision.agreements.through
+    return Decision.objects.filter(
+        Exists(through.objects.filter(decision=OuterRef("pk"), agreement__in=visible))
+        | Exists(Membership.objects.filter(party=OuterRef("organisation"), user=user))
+    )
+
+
+def reports_visible_to(user):
+    return Report.objects.filter(agreement__in=agreements_visible_to(user))
+
+
+def roles_on(user, agreement):
+    """The roles the user holds in organisations that are party to the agreement."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(
+            user=user, party__agreement_roles__agreement=agreement
+        ).values_list("role", flat=True)
+    )
+
+
+def has_role(user, agreement, *roles):
+    return user.is_superuser or bool(roles_on(user, agreement) & set(roles))
+
+
+def require_role(user, agreement, *roles):
+    """403 unless the user holds one of roles in an organisation party to the agreement."""
+    if not has_role(user, agreement, *roles):
+        raise PermissionDenied
+
+
+def get_agreement_for(user, pk, *, roles=None):
+    """The agreement if the user may see it (else 404); with roles, 403 unless one is held."""
+    agreement = get_object_or_404(agreements_visible_to(user), pk=pk)
+    if roles:
+        require_role(user, agreement, *roles)
+    return agreement
+
+
+def get_own_party_for(user, pk):
+    """An organisation the user belongs to (any role); 404 for any other."""
+    if user.is_superuser:
+        return get_object_or_404(Party, pk=pk)
+    return get_object_or_404(Party.objects.filter(memberships__user=user).distinct(), pk=pk)
+
+
+def _held_in(user, party_id):
+    return set(
+        Membership.objects.filter(user=user, party_id=party_id).values_list("role", flat=True)
+    )
+
+
+def get_decision_for(user, pk, *, roles=None):
+    """The decision if the user may see it (else 404); with roles, 403 unless one is held
+    in the deciding organisation."""
+    decision = get_object_or_404(decisions_visible_to(user).select_related("organisation"), pk=pk)
+    if (
+        roles
+        and not user.is_superuser
+        and not _held_in(user, decision.organisation_id) & set(roles)
+    ):
+        raise PermissionDenied
+    return decision
+
+
+def get_report_for(user, pk, *, edit=False):
+    """The report if its agreement is visible (else 404); with edit, 403 unless the user is
+    a coordinator of the reporting organisation."""
+    report = get_object_or_404(
+        reports_visible_to(user).select_related("agreement", "party", "submitted_by"), pk=pk
+    )
+    if edit and not user.is_superuser and COORDINATOR not in _held_in(user, report.party_id):
+        raise PermissionDenied
+    return report
+
+
+def get_attachment_for(user, pk, *, edit=False):
+    """A report attachment, through its report's access rule."""
+    attachment = get_object_or_404(
+        ReportAttachment.objects.filter(report__agreement__in=agreements_visible_to(user)),
+        pk=pk,
+    )
+    get_report_for(user, attachment.report_id, edit=edit)
+    return attachment
+
+
+def get_meeting_for(user, pk, *, roles=None):
+    """A meeting of a visible agreement (else 404); with roles, 403 unless one is held."""
+    meeting = get_object_or_404(
+        Meeting.objects.filter(agreement__in=agreements_visible_to(user)).select_related(
+            "agreement"
+        ),
+        pk=pk,
+    )
+    if roles and not has_role(user, meeting.agreement, *roles):
+        raise PermissionDenied
+    return meeting
+
+
+def get_payment_for(user, pk, *, roles=None):
+    """A payment on a visible agreement (else 404); with roles, 403 unless one is held."""
+    from funding.models import Payment
+
+    payment = get_object_or_404(
+        Payment.objects.filter(line__agreement__in=agreements_visible_to(user)).select_related(
+            "line__agreement", "line__party"
+        ),
+        pk=pk,
+    )
+    if roles and not has_role(user, payment.line.agreement, *roles):
+        raise PermissionDenied
+    return payment
+
+
+def get_party_for(user, pk, *, edit=False):
+    """A visible organisation (else 404); with edit, 403 unless an administrator may edit it."""
+    party = get_object_or_404(parties_visible_to(user), pk=pk)
+    if edit and not parties_editable_by(user).filter(pk=party.pk).exists():
+        raise PermissionDenied
+    return party

@@ -1,0 +1,479 @@
+"""Turn an agreement or a decision into the plain data its printed document shows.
+
+The templates only lay out what is built here; every generated sentence and every
+placeholder for missing data comes from this module, so the preview and the PDF agree.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from agreements.models import AgreementParty, Decision, DocumentKind
+from funding.models import FundingLine, ShareKind, ValueStatus
+
+from .gaps import Gaps, split_paragraphs, typeset_all
+from .history import condition_subject, history_paragraphs
+from .text import (
+    MONTHS,
+    amounts_phrase,
+    frequency_phrase,
+    genitive,
+    join_words,
+    kr,
+    kronor,
+    months_phrase,
+    payment_months,
+    year_span,
+)
+
+AGREEMENT_PREFETCH = [
+    "sections",
+    Prefetch(
+        "parties",
+        queryset=AgreementParty.objects.select_related("party").prefetch_related(
+            "signatories", "contributions"
+        ),
+    ),
+    Prefetch(
+        "funding_lines",
+        queryset=FundingLine.objects.select_related(
+            "party", "uplift_series", "payment_plan__payee"
+        ).prefetch_related("shares"),
+    ),
+]
+
+
+def agreement_identifier(agreement):
+    """The agreement's case number, or an identifier made from its id."""
+    return agreement.case_number or f"IOP-OK-{agreement.pk:06d}"
+
+
+def proposal_identifier(decision):
+    """The case system's id, or an identifier made from the decision's id."""
+    return decision.document_identifier or f"IOP-BF-{decision.pk:06d}"
+
+
+def stamp(identifier, version=None, issued_at=None):
+    """The line printed on every page: identifier and version, or that it is a draft."""
+    if version is None:
+        return _("%(id)s · Utkast, ej utfärdad") % {"id": identifier}
+    when = timezone.localtime(issued_at or timezone.now()).date().isoformat()
+    return _("%(id)s · Version %(version)s, utfärdad %(date)s") % {
+        "id": identifier,
+        "version": version,
+        "date": when,
+    }
+
+
+def agreement_document(agreement, *, version=None, issued_at=None):
+    """Everything the agreement (överenskommelse) prints, with placeholders and warnings."""
+    # The documents are Swedish legal texts, whatever language the user reads the app in.
+    with translation.override("sv"):
+        return _agreement_document(agreement, version, issued_at)
+
+
+def _agreement_document(agreement, version, issued_at):
+    prefetch_related_objects([agreement], *AGREEMENT_PREFETCH)
+    gaps = Gaps()
+    parties = list(agreement.parties.all())
+    lines = list(agreement.funding_lines.all())
+    names = [p.party.name for p in parties]
+    if len(parties) < 2:
+        gaps.missing(_("Överenskommelsen behöver minst två parter"))
+
+    sections = [(s.heading, split_paragraphs(s.body)) for s in agreement.sections.all()]
+    # The seed prints its background before the parties; other sections follow the subject.
+    lead = sections[:1] if sections and sections[0][0].strip().lower() == "bakgrund" else []
+    identifier = agreement_identifier(agreement)
+    title = _("Överenskommelse om idéburet offentligt partnerskap mellan %(parties)s") % {
+        "parties": join_words(names) or gaps.missing(_("Parter saknas"))
+    }
+    text = typeset_all(
+        {
+            "lead_sections": lead,
+            "sections": sections[len(lead) :],
+            "parties": [_party_entry(p, gaps) for p in parties],
+            "agreement_subject": gaps.paragraphs(
+                agreement.subject, _("Vad överenskommelsen avser saknas")
+            ),
+            "contributions_intro": split_paragraphs(agreement.contributions_intro),
+            "contributions": _contributions(parties, lines, gaps),
+            "economy": _economy(lines, gaps),
+            "period": _("Överenskommelsen avser perioden %(start)s till och med %(end)s.")
+            % {
+                "start": agreement.period_start.isoformat(),
+                "end": agreement.period_end.isoformat(),
+            },
+            "extension": (
+                _("Överenskommelsen kan förlängas med %(length)s.")
+                % {"length": _extension_length(agreement.extension_months)}
+                if agreement.extension_months
+                else ""
+            ),
+            "renegotiation": split_paragraphs(agreement.renegotiation_text),
+            "notice": _notice_sentence(agreement, gaps),
+            "signatories": _signatories(parties, gaps),
+        }
+    )
+    return {
+        "kind": DocumentKind.AGREEMENT,
+        "title": title,
+        "author": join_words(names),
+        "subject": str(agreement),
+        "identifier": identifier,
+        "stamp": stamp(identifier, version, issued_at),
+        "signed_digitally": agreement.signed_digitally,
+        "warnings": gaps.warnings,
+        "notes": [],
+        **text,
+    }
+
+
+def _extension_length(months):
+    """'två år', 'sex månader' (the bare noun phrase, not the genitive)."""
+    phrase = months_phrase(months)
+    return (
+        phrase.replace(" års", " år").replace(" månaders", " månader").replace(" månads", " månad")
+    )
+
+
+def _notice_sentence(agreement, gaps):
+    if agreement.notice_months is None:
+        return gaps.missing(_("Uppsägningstid saknas"))
+    return _("Vid uppsägning gäller %(length)s uppsägningstid.") % {
+        "length": months_phrase(agreement.notice_months)
+    }
+
+
+def _party_entry(agreement_party, gaps):
+    party = agreement_party.party
+    return {
+        "name": party.name,
+        "unit": agreement_party.display_unit,
+        "address": party.postal_address
+        or gaps.missing(_("Postadress saknas för %(party)s") % {"party": party.name}),
+        "org_number": party.org_number,
+    }
+
+
+def _signatories(parties, gaps):
+    signatories = [
+        {"name": s.name, "title": s.title, "organisation": p.party.name}
+        for p in parties
+        for s in p.signatories.all()
+    ]
+    if not signatories:
+        gaps.missing(_("Undertecknare saknas"))
+    return signatories
+
+
+def shares_by_year(lines):
+    """{year: amount} summed over the shares of the given funding lines."""
+    totals = defaultdict(int)
+    for line in lines:
+        for share in line.shares.all():
+            totals[share.year] += share.amount
+    return dict(totals)
+
+
+def _line_sentences(line, gaps):
+    """'Resursbidrag med 1 726 000 kr per år. Uppräkning … fr.o.m. 2027-01-01'."""
+    by_year = shares_by_year([line])
+    label = line.purpose or (
+        _("Resursbidrag") if line.kind == ShareKind.CASH else _("Insats i annan form")
+    )
+    if not by_year:
+        return [gaps.missing(_("Belopp saknas för %(line)s") % {"line": f"{line.party} {label}"})]
+    if line.period_total is not None:
+        text = _("%(label)s med totalt %(total)s för perioden %(years)s, fördelat med %(split)s.")
+        text %= {
+            "label": label,
+            "total": kr(line.period_total),
+            "years": year_span(by_year),
+            "split": amounts_phrase(by_year, unit="kr"),
+        }
+    else:
+        text = _("%(label)s med %(amounts)s.") % {
+            "label": label,
+            "amounts": amounts_phrase(by_year, unit="kr"),
+        }
+    if line.kind == ShareKind.IN_KIND:
+        text += " " + _("Insatsen är värderad i pengar.")
+    if line.has_uplift:
+        text += " " + _(
+            "Uppräkning av resursbidraget sker årligen enligt %(index)s fr.o.m. %(year)s-01-01"
+        ) % {"index": line.uplift_series.name, "year": line.uplift_first_year}
+    return [text]
+
+
+def _contributions(parties, lines, gaps):
+    entries = []
+    for agreement_party in parties:
+        party_lines = [line for line in lines if line.party_id == agreement_party.party_id]
+        funding = [t for line in party_lines for t in _line_sentences(line, gaps)]
+        items = [c.description for c in agreement_party.contributions.all()]
+        if funding or items:
+            entries.append(
+                {
+                    "heading": _("%(party)s resursbidrag")
+                    % {"party": genitive(agreement_party.party.name)},
+                    "items": funding + items,
+                }
+            )
+    if not entries:
+        gaps.missing(_("Parternas resursbidrag saknas"))
+    return entries
+
+
+def _economy(lines, gaps):
+    """'Ekonomi': how each paid line is paid and uplifted."""
+    paragraphs = []
+    for line in lines:
+        plan = getattr(line, "payment_plan", None)
+        what = (
+            _("resursbidraget")
+            if not line.purpose or line.purpose.lower() == _("resursbidrag")
+            else _("resursbidraget (%(purpose)s)") % {"purpose": line.purpose}
+        )
+        if plan is not None:
+            paragraphs.append(_payment_paragraph(line, plan, what))
+        elif line.kind == ShareKind.CASH and line.party.is_public:
+            paragraphs.append(
+                gaps.missing(_("Betalningsplan saknas för %(party)s") % {"party": line.party})
+            )
+        if line.has_uplift:
+            paragraphs.append(_uplift_paragraph(line, what))
+    if not lines:
+        paragraphs.append(gaps.missing(_("Finansiering saknas")))
+    return paragraphs
+
+
+def _payment_paragraph(line, plan, what):
+    months = payment_months(plan.first_month, plan.installments_per_year)
+    when = (
+        _("Detta görs varje månad.")
+        if len(months) == 12
+        else _("Detta görs i %(months)s månad.") % {"months": join_words(months)}
+        if len(months) == 1
+        else _("Detta görs i %(months)s.") % {"months": join_words(months)}
+    )
+    sentences = [
+        _("%(payer)s betalar ut %(what)s %(often)s.")
+        % {
+            "payer": line.party.name,
+            "what": what,
+            "often": frequency_phrase(plan.installments_per_year),
+        },
+        when,
+    ]
+    if plan.due_day < 28:
+        sentences.append(_("Betalning sker senast den %(day)s i månaden.") % {"day": plan.due_day})
+    sentences.append(
+        _("Utbetalning ska ske till %(payee)s, bankgiro %(bankgiro)s.")
+        % {"payee": plan.payee.name, "bankgiro": plan.bankgiro}
+    )
+    if plan.reference:
+        sentences.append(_("Referenskod %(reference)s ska anges.") % {"reference": plan.reference})
+    return " ".join(sentences)
+
+
+def _uplift_paragraph(line, what):
+    series = line.uplift_series
+    index = series.name
+    basis = (
+        _("det preliminära") if line.uplift_basis == ValueStatus.PRELIMINARY else _("det slutliga")
+    )
+    sentences = [
+        _("Uppräkning av %(what)s sker årligen enligt %(index)s fr.o.m. %(year)s-01-01.")
+        % {"what": what, "index": index, "year": line.uplift_first_year}
+    ]
+    first = _("Utgångspunkt för första uppräkning är %(basis)s %(index)s för %(year)s") % {
+        "basis": basis,
+        "index": index,
+        "year": line.uplift_first_year,
+    }
+    if line.uplift_published_month:
+        month = MONTHS[line.uplift_published_month]
+        publisher = (
+            _(" av %(publisher)s") % {"publisher": series.publisher} if series.publisher else ""
+        )
+        first += _(" som publiceras%(publisher)s i %(month)s %(year)s") % {
+            "publisher": publisher,
+            "month": month,
+            "year": line.uplift_first_year - 1,
+        }
+        sentences.append(first + ".")
+        sentences.append(
+            _(
+                "Följande uppräkningar sker på samma sätt med %(basis)s %(index)s som publiceras "
+                "i %(month)s året före."
+            )
+            % {"basis": basis, "index": index, "month": month}
+        )
+    else:
+        sentences.append(first + ".")
+    if line.uplift_fallback.strip():
+        sentences.append(" ".join(line.uplift_fallback.split()))
+    return " ".join(sentences)
+
+
+# --- Decision proposal -------------------------------------------------------------------
+
+
+def proposal_agreement(decision):
+    """The agreement a proposal is about: the latest of its agreements, or None."""
+    agreements = list(decision.agreements.all())
+    return agreements[0] if agreements else None
+
+
+def proposal_document(decision, *, agreement=None, version=None, issued_at=None):
+    """Everything the decision proposal (beslutsförslag) prints, with placeholders."""
+    with translation.override("sv"):
+        return _proposal_document(decision, agreement, version, issued_at)
+
+
+def _proposal_document(decision, agreement, version, issued_at):
+    prefetch_related_objects(
+        [decision],
+        "items",
+        "case_documents",
+        "conditions__party",
+        "agreements",
+        Prefetch("cites", queryset=Decision.objects.prefetch_related("agreements")),
+    )
+    gaps = Gaps()
+    agreement = agreement or proposal_agreement(decision)
+    if agreement is None:
+        gaps.missing(_("Beslutet är inte kopplat till någon överenskommelse"))
+    notes = []
+    if len(decision.agreements.all()) > 1:
+        notes.append(
+            _("Beslutet gäller flera överenskommelser; dokumentet bygger på %(agreement)s.")
+            % {"agreement": agreement}
+        )
+    if agreement is not None:
+        prefetch_related_objects([agreement], *AGREEMENT_PREFETCH)
+    organisation = decision.organisation.name
+    body = gaps.value(decision.body, _("Beslutande organ saknas"))
+    identifier = proposal_identifier(decision)
+    items = [{"number": i.number, "text": i.text} for i in decision.items.all()]
+    if not items:
+        items = [{"number": 1, "text": gaps.missing(_("Beslutspunkter saknas"))}]
+    title = gaps.value(decision.title, _("Ärendets rubrik saknas"))
+    history = history_paragraphs(decision, agreement, gaps)
+    text = typeset_all(
+        {
+            "organisation": organisation,
+            "body": body,
+            "date": decision.proposal_date.isoformat()
+            if decision.proposal_date
+            else gaps.missing(_("Datum saknas")),
+            "officer_name": gaps.value(decision.case_officer_name, _("Handläggare saknas")),
+            "officer_email": gaps.value(
+                decision.case_officer_email, _("Handläggarens e-post saknas")
+            ),
+            "items": items,
+            "conditions": [
+                _("Förslaget gäller under förutsättning att %(who)s fattar motsvarande beslut.")
+                % {"who": condition_subject(c)}
+                for c in decision.conditions.all()
+            ],
+            "summary": gaps.paragraphs(decision.proposal_summary, _("Sammanfattning saknas")),
+            "case_documents": [
+                {"number": d.number, "title": d.title} for d in decision.case_documents.all()
+            ]
+            or [{"number": 1, "title": gaps.missing(_("Dokument i ärendet saknas"))}],
+            "description": history
+            + gaps.paragraphs(decision.background, _("Beskrivning av ärendet saknas")),
+            "economy": _proposal_economy(decision, agreement, gaps),
+            "legal": gaps.paragraphs(decision.legal_assessment, _("Juridisk bedömning saknas")),
+            "environment": gaps.paragraphs(
+                decision.environmental_impact, _("Miljökonsekvenser saknas")
+            ),
+            "union": gaps.paragraphs(
+                decision.union_consultation, _("Samverkan med fackliga organisationer saknas")
+            ),
+            "follow_up": gaps.paragraphs(decision.follow_up, _("Uppföljning saknas")),
+            "chair_name": gaps.value(decision.chair_name, _("Ordförande saknas")),
+            "chair_title": decision.chair_title,
+            "director_name": gaps.value(decision.director_name, _("Direktör saknas")),
+            "director_title": decision.director_title,
+        }
+    )
+    return {
+        "kind": DocumentKind.PROPOSAL,
+        "title": title,
+        "author": organisation,
+        "subject": _("Beslutsförslag till %(body)s") % {"body": body},
+        "identifier": identifier,
+        "stamp": stamp(identifier, version, issued_at),
+        "warnings": gaps.warnings,
+        "notes": notes,
+        **text,
+    }
+
+
+def _proposal_economy(decision, agreement, gaps):
+    """'Ekonomiska konsekvenser och finansiering' from the agreement's funding shares."""
+    lines = list(agreement.funding_lines.all()) if agreement else []
+    total = shares_by_year(lines)
+    if not total:
+        return [gaps.missing(_("Finansiering saknas"))]
+    first = _("Överenskommelsens ekonomiska omfattning är %(amounts)s") % {
+        "amounts": amounts_phrase(total)
+    }
+    if len(total) > 1:
+        first += _(", totalt %(sum)s för %(years)s") % {
+            "sum": kronor(sum(total.values())),
+            "years": year_span(total),
+        }
+    paragraphs = [first + "."]
+
+    by_party = {}
+    for line in lines:
+        by_party.setdefault(line.party.name, []).append(line)
+    per_party = {name: shares_by_year(party_lines) for name, party_lines in by_party.items()}
+    per_party = {name: years for name, years in per_party.items() if years}
+    if all(len(set(years.values())) == 1 for years in per_party.values()):
+        parts = [f"{name} med {kronor(next(iter(y.values())))}" for name, y in per_party.items()]
+        paragraphs[0] += " " + _("Verksamheten finansieras av %(parts)s per år.") % {
+            "parts": join_words(parts)
+        }
+    else:
+        parts = [f"{name} med {amounts_phrase(years)}" for name, years in per_party.items()]
+        paragraphs[0] += " " + _("Verksamheten finansieras av %(parts)s.") % {
+            "parts": "; ".join(parts)
+        }
+
+    own = [line for line in lines if line.party_id == decision.organisation_id]
+    if not own:
+        paragraphs.append(
+            gaps.missing(
+                _("%(org)s har ingen finansieringsrad i överenskommelsen")
+                % {"org": decision.organisation.name}
+            )
+        )
+    for line in own:
+        years = shares_by_year([line])
+        if not years:
+            continue
+        purpose = f" ({line.purpose})" if line.purpose and len(own) > 1 else ""
+        amounts = amounts_phrase(years)
+        if len(set(years.values())) == 1:
+            amounts += f" {year_span(years)}"
+        paragraphs.append(
+            _(
+                "%(org)s del i finansieringen%(purpose)s av överenskommelse om idéburet offentligt "
+                "partnerskap belastar %(budget)s med %(amounts)s."
+            )
+            % {
+                "org": genitive(decision.organisation.name),
+                "purpose": purpose,
+                "budget": line.budget
+                or gaps.missing(_("Budget som finansieringen belastar saknas")),
+                "amounts": amounts,
+            }
+        )
+    return paragraphs

@@ -1,0 +1,68 @@
+"""Missing data in a document: a visible placeholder in the text and a warning on the preview."""
+
+import re
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+
+class Placeholder(str):
+    """'[Handläggare saknas]': plain text in sentences, highlighted when printed on its own."""
+
+    def __html__(self):
+        return format_html('<span class="placeholder">{}</span>', str(self))
+
+
+class Gaps:
+    """Collects what a document lacks while its context is built."""
+
+    def __init__(self):
+        self.warnings = []
+
+    def missing(self, message):
+        """Record the gap; return the placeholder to print in its place."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+        return Placeholder(f"[{message}]")
+
+    def value(self, value, message):
+        """The value if present, else the placeholder."""
+        return value if value else self.missing(message)
+
+    def paragraphs(self, text, message):
+        """Blank-line separated paragraphs of a text field, or one placeholder."""
+        found = split_paragraphs(text)
+        return found or [self.missing(message)]
+
+
+def split_paragraphs(text):
+    """Paragraphs separated by blank lines; line breaks inside one read as spaces."""
+    blocks = (text or "").replace("\r\n", "\n").split("\n\n")
+    return [" ".join(block.split()) for block in blocks if block.strip()]
+
+
+# Dates, org numbers, bankgiro and reference codes must not break at their hyphens. A word
+# joiner (U+2060) on each side of the hyphen forbids the break and is invisible; a nowrap span
+# would do the same but makes WeasyPrint break the line too early.
+_HYPHENATED = re.compile(r"\w+(?:[-–]\w+)+")
+WORD_JOINER = "\u2060"
+
+
+def typeset(text):
+    """HTML for running text: hyphenated codes kept on one line, '§ 190' never split."""
+    if isinstance(text, Placeholder) or not isinstance(text, str):
+        return text
+    html = _HYPHENATED.sub(
+        lambda m: re.sub("([-–])", rf"{WORD_JOINER}\1{WORD_JOINER}", m.group(0)),
+        str(escape(text)),
+    )
+    return mark_safe(html.replace("§ ", "§\u00a0"))  # noqa: S308 (escaped above)
+
+
+def typeset_all(value):
+    """typeset() over the strings of nested lists, tuples and dicts."""
+    if isinstance(value, dict):
+        return {key: typeset_all(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(typeset_all(item) for item in value)
+    return typeset(value)

@@ -1,0 +1,589 @@
+"""Forms of the browser app. Rules live in the models (full_clean); forms only show them."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import FundingLine, Payment, Share
+
+from .models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    CapacityTarget,
+    CaseDocument,
+    Decision,
+    DecisionCondition,
+    DecisionItem,
+    DecisionOutcome,
+    Meeting,
+    Obligation,
+    Party,
+    PredecessorRelation,
+)
+from .services.followup import PICKABLE_PERIODS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _constraint_messages(model, mapping):
+    """{violation message: field} for the model's constraints named in mapping."""
+    return {
+        str(c.violation_error_message): mapping[c.name]
+        for c in model._meta.constraints
+        if c.name in mapping and c.violation_error_message
+    }
+
+
+class ConstraintFieldsMixin:
+    """Show a constraint's message beside the field it is about, not above the form."""
+
+    constraint_fields: dict = {}
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.constraint_fields or NON_FIELD_ERRORS not in self._errors:
+            return
+        messages = _constraint_messages(self._meta.model, self.constraint_fields)
+        keep = []
+        for error in self._errors[NON_FIELD_ERRORS].as_data():
+            field = messages.get(str(error.message))
+            if field in self.fields:
+                self._errors.setdefault(field, self.error_class()).extend(error.messages)
+                if field in self.cleaned_data:
+                    del self.cleaned_data[field]
+            else:
+                keep.append(error)
+        if keep:
+            self._errors[NON_FIELD_ERRORS] = self.error_class(keep, renderer=self.renderer)
+        else:
+            del self._errors[NON_FIELD_ERRORS]
+
+
+class AgreementForm(ConstraintFieldsMixin, forms.ModelForm):
+    constraint_fields = {
+        "agreement_end_after_start": "period_end",
+        "agreement_unique_case_number": "case_number",
+    }
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "case_number",
+            "subject",
+            "period_start",
+            "period_end",
+            "extension_months",
+            "notice_months",
+            "contributions_intro",
+            "renegotiation_text",
+            "signed_digitally",
+        ]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "subject": forms.Textarea(attrs={"rows": 3}),
+            "contributions_intro": forms.Textarea(attrs={"rows": 3}),
+            "renegotiation_text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
+    constraint_fields = {"agreement_party_once": "party"}
+
+    class Meta:
+        model = AgreementParty
+        fields = ["party", "role", "unit", "short_name"]
+
+    def has_changed(self):
+        # A new row pre-filled with the user's own organisation counts as filled in even if
+        # left as offered (otherwise the formset would skip it as an untouched extra row).
+        prefilled = (
+            self.is_bound
+            and not self.instance.pk
+            and self.initial.get("party")
+            and self.data.get(self.add_prefix("party"))
+        )
+        return bool(prefilled) or super().has_changed()
+
+
+class BaseAgreementPartyFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, own_party_ids=(), **kwargs):
+        self.own_party_ids = set(own_party_ids)
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.extra = 1
+        for form in self.forms:
+            form.fields["party"].queryset = Party.objects.order_by("name")
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        chosen = [
+            f.cleaned_data["party"]
+            for f in self.forms
+            if f.cleaned_data.get("party") and not f.cleaned_data.get("DELETE")
+        ]
+        if len(chosen) < 2:
+            raise ValidationError(_("En överenskommelse behöver minst två parter."))
+        if self.own_party_ids and not {p.pk for p in chosen} & self.own_party_ids:
+            raise ValidationError(_("Din organisation måste vara part i överenskommelsen."))
+
+
+AgreementPartyFormSet = inlineformset_factory(
+    Agreement,
+    AgreementParty,
+    form=AgreementPartyForm,
+    formset=BaseAgreementPartyFormSet,
+    extra=3,
+    can_delete=True,
+)
+
+
+class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
+    """A funding line with one amount field per year of the agreement's period."""
+
+    constraint_fields = {"funding_line_once": "purpose"}
+
+    class Meta:
+        model = FundingLine
+        fields = ["party", "kind", "purpose", "budget"]
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        self.years = agreement.years if agreement else []
+        existing = {s.year: s for s in self.instance.shares.all()} if self.instance.pk else {}
+        self.existing_shares = existing
+        for year in self.years:
+            self.fields[f"amount_{year}"] = forms.IntegerField(
+                label=_("%(year)s (kr)") % {"year": year},
+                required=False,
+                initial=existing[year].amount if year in existing else None,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+        party_field = self.fields["party"]
+        # Any organisation validates (the model says whether it is a party); only parties
+        # are offered.
+        party_field.queryset = Party.objects.all()
+        if agreement is not None:
+            offered = [("", "---------")] + [
+                (ap.party_id, ap.party.name) for ap in agreement.parties.select_related("party")
+            ]
+            party_field.widget.choices = offered
+
+    def year_fields(self):
+        return [self[f"amount_{y}"] for y in self.years]
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.share_amounts = {}
+        for year in self.years:
+            name = f"amount_{year}"
+            amount = self.cleaned_data.get(name)
+            if amount is None:
+                continue
+            share = Share(line=self.instance, year=year, amount=amount)
+            try:
+                share.full_clean(exclude=["line"], validate_unique=False)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.add_error(name, message)
+                continue
+            self.share_amounts[year] = amount
+
+    def has_changed(self):
+        return super().has_changed()
+
+    def save(self, commit=True):
+        line = super().save(commit=commit)
+        if commit:
+            self.save_shares()
+        return line
+
+    def save_shares(self):
+        line = self.instance
+        for year in self.years:
+            amount = self.share_amounts.get(year)
+            if amount is None:
+                line.shares.filter(year=year).delete()
+            else:
+                Share.objects.update_or_create(line=line, year=year, defaults={"amount": amount})
+
+
+class BaseFundingLineFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Room for one line per party on a new agreement, one more row later.
+        if self.instance.pk:
+            parties = self.instance.parties.count()
+            self.extra = max(1, parties - self.get_queryset().count())
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["agreement"] = self.instance
+        return kwargs
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            agreement=self.instance,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+FundingLineFormSet = inlineformset_factory(
+    Agreement,
+    FundingLine,
+    form=FundingLineForm,
+    formset=BaseFundingLineFormSet,
+    extra=3,
+    can_delete=True,
+)
+
+
+class ObligationForm(forms.ModelForm):
+    parts = forms.CharField(
+        label=_("delar"),
+        required=False,
+        help_text=_("En del per rad, t.ex. verksamhetsberättelse."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Obligation
+        fields = [
+            "kind",
+            "responsible",
+            "recipient",
+            "recipient_description",
+            "parts",
+            "days_after_period",
+            "due_before_month",
+            "due_before_day",
+            "due_date",
+            "min_per_year",
+            "description",
+        ]
+        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and isinstance(self.instance.parts, list):
+            self.initial["parts"] = "\n".join(self.instance.parts)
+        if agreement is not None:
+            parties = Party.objects.filter(agreement_roles__agreement=agreement)
+            self.fields["responsible"].queryset = parties
+            self.fields["recipient"].queryset = parties
+
+    def clean_parts(self):
+        return [line.strip() for line in self.cleaned_data["parts"].splitlines() if line.strip()]
+
+
+class BaseAgreementChildFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["agreement"] = self.instance
+        return kwargs
+
+
+ObligationFormSet = inlineformset_factory(
+    Agreement,
+    Obligation,
+    form=ObligationForm,
+    formset=BaseAgreementChildFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class CapacityTargetForm(forms.ModelForm):
+    class Meta:
+        model = CapacityTarget
+        fields = ["description", "quantity", "approximate"]
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+CapacityTargetFormSet = inlineformset_factory(
+    Agreement,
+    CapacityTarget,
+    form=CapacityTargetForm,
+    formset=BaseAgreementChildFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "called_by", "participants", "minutes"]
+        widgets = {
+            "date": DateInput(),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["called_by"].queryset = Party.objects.filter(
+            agreement_roles__agreement=agreement
+        )
+
+
+class MinutesForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["participants", "minutes"]
+        widgets = {
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):
+    constraint_fields = {"payment_amount_positive": "amount"}
+
+    class Meta:
+        model = Payment
+        fields = ["line", "year", "paid_on", "amount", "reference", "note"]
+        widgets = {"paid_on": DateInput()}
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = FundingLine.objects.filter(
+            agreement=agreement
+        ).select_related("party")
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = Party
+        fields = [
+            "name",
+            "kind",
+            "org_number",
+            "unit",
+            "address_line",
+            "postal_code",
+            "city",
+            "bankgiro",
+            "email",
+            "phone",
+        ]
+
+
+class ReportPickForm(forms.Form):
+    agreement = forms.ModelChoiceField(label=_("Överenskommelse"), queryset=Agreement.objects)
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[(p.value, p.label) for p in PICKABLE_PERIODS],
+    )
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Redovisning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Vad har gjorts under perioden? Du kan spara som utkast och fortsätta sen."),
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = list(report.agreement.capacity_targets.all())
+        values = {f.target_id: f.value for f in report.figures.all()}
+        self.initial.setdefault("text", report.text)
+        for target in self.targets:
+            self.fields[f"target_{target.pk}"] = forms.IntegerField(
+                label=_("%(what)s (mål: %(target)s)")
+                % {"what": target.description, "target": str(target)},
+                required=False,
+                min_value=0,
+                initial=values.get(target.pk),
+            )
+
+    def figures(self):
+        return {t: self.cleaned_data.get(f"target_{t.pk}") for t in self.targets}
+
+    def target_fields(self):
+        return [self[f"target_{t.pk}"] for t in self.targets]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bifoga fil"),
+        help_text=_("PDF, DOCX eller XLSX."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,application/pdf"}),
+    )
+
+
+PROPOSAL_FIELDS = [
+    "title",
+    "body",
+    "kind",
+    "case_number",
+    "proposal_date",
+    "case_officer_name",
+    "case_officer_email",
+    "document_identifier",
+    "proposal_summary",
+    "background",
+    "legal_assessment",
+    "environmental_impact",
+    "union_consultation",
+    "follow_up",
+    "chair_name",
+    "chair_title",
+    "director_name",
+    "director_title",
+]
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = PROPOSAL_FIELDS
+        widgets = {
+            "proposal_date": DateInput(),
+            "proposal_summary": forms.Textarea(attrs={"rows": 4}),
+            "background": forms.Textarea(attrs={"rows": 8}),
+            "legal_assessment": forms.Textarea(attrs={"rows": 2}),
+            "environmental_impact": forms.Textarea(attrs={"rows": 2}),
+            "union_consultation": forms.Textarea(attrs={"rows": 2}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class NewProposalForm(ProposalForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Beslutande organisation"), queryset=Party.objects
+    )
+
+    class Meta(ProposalForm.Meta):
+        fields = ["organisation"] + PROPOSAL_FIELDS
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:
+            self.initial.setdefault("organisation", organisations[0].pk)
+
+
+DecisionItemFormSet = inlineformset_factory(
+    Decision,
+    DecisionItem,
+    fields=["number", "text"],
+    widgets={"text": forms.Textarea(attrs={"rows": 3})},
+    extra=1,
+    can_delete=True,
+)
+CaseDocumentFormSet = inlineformset_factory(
+    Decision, CaseDocument, fields=["number", "title"], extra=1, can_delete=True
+)
+
+
+class ConditionForm(forms.ModelForm):
+    class Meta:
+        model = DecisionCondition
+        fields = ["party", "body"]
+
+    def __init__(self, *args, parties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parties is not None:
+            self.fields["party"].queryset = parties
+
+
+class BaseConditionFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, parties=None, **kwargs):
+        self.parties = parties
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["parties"] = self.parties
+        return kwargs
+
+
+ConditionFormSet = inlineformset_factory(
+    Decision,
+    DecisionCondition,
+    form=ConditionForm,
+    formset=BaseConditionFormSet,
+    fk_name="decision",
+    extra=1,
+    can_delete=True,
+)
+
+
+class RecordDecisionForm(forms.Form):
+    body = forms.CharField(label=_("Beslutande organ"), max_length=200)
+    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
+    paragraph = forms.CharField(
+        label=_("Paragraf"), max_length=20, required=False, help_text=_("Utan §-tecken, t.ex. 190")
+    )
+    outcome = forms.ChoiceField(
+        label=_("Utfall"),
+        choices=[(c.value, c.label) for c in DecisionOutcome if c != DecisionOutcome.PROPOSED],
+    )
+    summary = forms.CharField(
+        label=_("Vad beslutades"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MoveForm(forms.Form):
+    on = forms.DateField(label=_("Datum"), required=False, widget=DateInput())
+
+
+class SuccessorForm(forms.Form):
+    relation = forms.ChoiceField(
+        label=_("Hur hänger den nya ihop med den här?"),
+        choices=PredecessorRelation.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class AgreementFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Sök"),
+        required=False,
+        help_text=_("Titel, diarienummer eller part"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Alla"))] + AgreementStatus.choices
+    )
+    party = forms.ModelChoiceField(
+        label=_("Part"), required=False, queryset=Party.objects, empty_label=_("Alla")
+    )
+    year = forms.IntegerField(label=_("Gäller år"), required=False, min_value=1900, max_value=2200)
+    ending_within = forms.IntegerField(
+        label=_("Slutar inom (månader)"), required=False, min_value=0, max_value=240
+    )
+
+    def __init__(self, *args, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = parties

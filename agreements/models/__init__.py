@@ -1,0 +1,67 @@
+from .agreements import (
+    STANDARD_SECTION_HEADINGS,
+    Agreement,
+    AgreementParty,
+    AgreementSection,
+    AgreementStatus,
+    PartyRole,
+    PredecessorRelation,
+    ResourceContribution,
+    Signatory,
+)
+from .decisions import (
+    CaseDocument,
+    Decision,
+    DecisionCondition,
+    DecisionItem,
+    DecisionKind,
+    DecisionOutcome,
+)
+from .documents import CalendarFeed, DocumentKind, IssuedDocument, ReminderLog
+from .followup import (
+    Meeting,
+    Report,
+    ReportAttachment,
+    ReportFigure,
+    ReportPeriod,
+    ReportStatus,
+)
+from .obligations import CapacityTarget, Obligation, ObligationKind
+from .parties import PUBLIC_KINDS, ContactPerson, Membership, Party, PartyKind, Role
+
+__all__ = [
+    "STANDARD_SECTION_HEADINGS",
+    "Agreement",
+    "AgreementParty",
+    "AgreementSection",
+    "AgreementStatus",
+    "PartyRole",
+    "PredecessorRelation",
+    "ResourceContribution",
+    "Signatory",
+    "CaseDocument",
+    "Decision",
+    "DecisionCondition",
+    "DecisionItem",
+    "DecisionKind",
+    "DecisionOutcome",
+    "CalendarFeed",
+    "DocumentKind",
+    "IssuedDocument",
+    "ReminderLog",
+    "Meeting",
+    "Report",
+    "ReportAttachment",
+    "ReportFigure",
+    "ReportPeriod",
+    "ReportStatus",
+    "CapacityTarget",
+    "Obligation",
+    "ObligationKind",
+    "PUBLIC_KINDS",
+    "ContactPerson",
+    "Membership",
+    "Party",
+    "PartyKind",
+    "Role",
+]

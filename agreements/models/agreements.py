@@ -1,0 +1,253 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .parties import Party
+
+# Headings of the seed agreements, offered as a template for a new agreement's prose sections.
+STANDARD_SECTION_HEADINGS = [
+    "Bakgrund",
+    "Syfte och mål med partnerskapet",
+    "Målgrupp",
+    "Verksamhet som partnerskapet omfattar",
+    "Värdegrund för partnerskapet",
+    "Särskilt sårbara grupper",
+    "Samverkan och uppföljning",
+    "Mål för gemensamt lärande",
+    "Vårdgivaransvar",
+]
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    PROPOSED = "proposed", _("Föreslagen")
+    DECIDED = "decided", _("Beslutad")
+    SIGNED = "signed", _("Undertecknad")
+    ACTIVE = "active", _("Aktiv")
+    ENDED = "ended", _("Avslutad")
+    TERMINATED = "terminated", _("Uppsagd")
+
+
+class PredecessorRelation(models.TextChoices):
+    CONTINUES = "continues", _("Fortsättning på")
+    EXTENDS = "extends", _("Förlängning av")
+
+
+class Agreement(models.Model):
+    title = models.CharField(_("titel"), max_length=300)
+    case_number = models.CharField(
+        _("diarienummer"), max_length=60, blank=True, help_text=_("Unikt när det är angivet.")
+    )
+    subject = models.TextField(
+        _("överenskommelsen avser"), blank=True, help_text=_("Vad överenskommelsen omfattar.")
+    )
+    period_start = models.DateField(_("gäller från"))
+    period_end = models.DateField(_("gäller till och med"))
+    extension_months = models.PositiveSmallIntegerField(
+        _("möjlig förlängning (månader)"),
+        null=True,
+        blank=True,
+        help_text=_("T.ex. 24 för möjlighet till två års förlängning."),
+    )
+    notice_months = models.PositiveSmallIntegerField(
+        _("uppsägningstid (månader)"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("föregående överenskommelse"),
+    )
+    predecessor_relation = models.CharField(
+        _("förhållande till föregående"),
+        max_length=20,
+        choices=PredecessorRelation.choices,
+        blank=True,
+    )
+    contributions_intro = models.TextField(_("inledning till parternas resursbidrag"), blank=True)
+    renegotiation_text = models.TextField(
+        _("omförhandling och uppsägning"),
+        blank=True,
+        help_text=_("Villkoren i ord; uppsägningstiden läggs till ur fältet ovan."),
+    )
+    signed_digitally = models.BooleanField(_("signeras digitalt"), default=False)
+    signed_on = models.DateField(_("undertecknad"), null=True, blank=True)
+    terminated_on = models.DateField(_("uppsagd den"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("överenskommelse")
+        verbose_name_plural = _("överenskommelser")
+        ordering = ["-period_start", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="agreement_end_after_start",
+                violation_error_message=_("Slutdatum kan inte ligga före startdatum."),
+            ),
+            models.UniqueConstraint(
+                fields=["case_number"],
+                condition=~Q(case_number=""),
+                name="agreement_unique_case_number",
+                violation_error_message=_(
+                    "Det finns redan en överenskommelse med detta diarienummer."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "period_end"], name="agreement_status_end"),
+            models.Index(fields=["period_start"], name="agreement_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.period_start.year}–{self.period_end.year})"
+
+    def get_absolute_url(self):
+        return reverse("agreements:detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.predecessor_id and not self.predecessor_relation:
+            raise ValidationError(
+                {"predecessor_relation": _("Ange om den föregående fortsätts eller förlängs.")}
+            )
+        if self.predecessor_id and self.pk and self.predecessor_id == self.pk:
+            raise ValidationError(
+                {"predecessor": _("En överenskommelse kan inte föregå sig själv.")}
+            )
+
+    @property
+    def years(self):
+        return list(range(self.period_start.year, self.period_end.year + 1))
+
+    def predecessor_chain(self):
+        """This agreement's predecessors, nearest first (cycle-safe)."""
+        chain, seen, current = [], {self.pk}, self.predecessor
+        while current is not None and current.pk not in seen:
+            chain.append(current)
+            seen.add(current.pk)
+            current = current.predecessor
+        return chain
+
+
+class AgreementSection(models.Model):
+    """One prose section of the agreement text, in order (Bakgrund, Syfte och mål …)."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("överenskommelse"),
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    heading = models.CharField(_("rubrik"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("avsnitt")
+        verbose_name_plural = _("avsnitt")
+        ordering = ["agreement", "position", "id"]
+
+    def __str__(self):
+        return self.heading
+
+
+class PartyRole(models.TextChoices):
+    PUBLIC = "public", _("Offentlig part")
+    NONPROFIT = "nonprofit", _("Idéburen part")
+    OTHER = "other", _("Övrig part")
+
+
+class AgreementParty(models.Model):
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="parties",
+        verbose_name=_("överenskommelse"),
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="agreement_roles", verbose_name=_("part")
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=PartyRole.choices)
+    unit = models.CharField(
+        _("enhet i överenskommelsen"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. Röda Korsets behandlingscentrum i Malmö. Tomt: organisationens enhet."),
+    )
+    short_name = models.CharField(
+        _("förkortning"), max_length=40, blank=True, help_text=_("T.ex. SRK")
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("part i överenskommelse")
+        verbose_name_plural = _("parter i överenskommelse")
+        ordering = ["agreement", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "party"],
+                name="agreement_party_once",
+                violation_error_message=_("Organisationen är redan part i överenskommelsen."),
+            )
+        ]
+        indexes = [models.Index(fields=["party", "agreement"], name="agreementparty_party")]
+
+    def __str__(self):
+        return f"{self.party} ({self.get_role_display()})"
+
+    @property
+    def display_unit(self):
+        return self.unit or self.party.unit
+
+
+class Signatory(models.Model):
+    agreement_party = models.ForeignKey(
+        AgreementParty, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("part")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("undertecknare")
+        verbose_name_plural = _("undertecknare")
+        ordering = ["agreement_party", "position", "id"]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}"
+
+
+class ResourceContribution(models.Model):
+    """One listed item of a party's resource contribution ('Parternas resursbidrag')."""
+
+    agreement_party = models.ForeignKey(
+        AgreementParty,
+        on_delete=models.CASCADE,
+        related_name="contributions",
+        verbose_name=_("part"),
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    description = models.TextField(_("beskrivning"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resursbidrag")
+        verbose_name_plural = _("resursbidrag")
+        ordering = ["agreement_party", "position", "id"]
+
+    def __str__(self):
+        return self.description[:80]

@@ -1,0 +1,199 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .agreements import Agreement
+from .parties import Party
+
+
+class DecisionKind(models.TextChoices):
+    FRAMEWORK = "framework", _("Ramöverenskommelse")
+    AGREEMENT = "agreement", _("Ingå överenskommelse")
+    EXTENSION = "extension", _("Förlängning")
+    TERMINATION = "termination", _("Uppsägning")
+    OTHER = "other", _("Övrigt")
+
+
+class DecisionOutcome(models.TextChoices):
+    PROPOSED = "proposed", _("Förslag")
+    APPROVED = "approved", _("Bifall")
+    REJECTED = "rejected", _("Avslag")
+    WITHDRAWN = "withdrawn", _("Återtaget")
+
+
+class Decision(models.Model):
+    """A decision of a body (nämnd, fullmäktige), and while pending, its proposal."""
+
+    organisation = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("organisation")
+    )
+    body = models.CharField(
+        _("beslutande organ"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. Hälso- och sjukvårdsnämnden"),
+    )
+    kind = models.CharField(
+        _("typ"), max_length=20, choices=DecisionKind.choices, default=DecisionKind.AGREEMENT
+    )
+    outcome = models.CharField(
+        _("utfall"),
+        max_length=20,
+        choices=DecisionOutcome.choices,
+        default=DecisionOutcome.PROPOSED,
+    )
+    title = models.CharField(_("ärende"), max_length=300, blank=True)
+    case_number = models.CharField(_("diarienummer"), max_length=60, blank=True)
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    paragraph = models.CharField(
+        _("paragraf"), max_length=20, blank=True, help_text=_("Utan §-tecken, t.ex. 190")
+    )
+    summary = models.TextField(
+        _("vad beslutades"),
+        blank=True,
+        help_text=_("Som i ärendets historik: 'att anta ett förslag till överenskommelse …'"),
+    )
+    agreements = models.ManyToManyField(
+        Agreement, blank=True, related_name="decisions", verbose_name=_("överenskommelser")
+    )
+    cites = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="cited_by",
+        verbose_name=_("tidigare beslut i ärendet"),
+    )
+    # The proposal (beslutsförslag) that goes to the body.
+    proposal_date = models.DateField(_("förslagets datum"), null=True, blank=True)
+    case_officer_name = models.CharField(_("handläggare"), max_length=200, blank=True)
+    case_officer_email = models.EmailField(_("handläggarens e-post"), blank=True)
+    document_identifier = models.CharField(
+        _("dokument-id"),
+        max_length=120,
+        blank=True,
+        help_text=_("Ärendesystemets id, tryckt på varje sida."),
+    )
+    proposal_summary = models.TextField(_("sammanfattning"), blank=True)
+    background = models.TextField(
+        _("beskrivning av ärendet"),
+        blank=True,
+        help_text=_(
+            "Skälen för förslaget. Historiken skapas ur tidigare beslut och överenskommelser."
+        ),
+    )
+    legal_assessment = models.TextField(_("juridisk bedömning"), blank=True)
+    environmental_impact = models.TextField(_("miljökonsekvenser"), blank=True)
+    union_consultation = models.TextField(
+        _("samverkan med berörda fackliga organisationer"), blank=True
+    )
+    follow_up = models.TextField(_("uppföljning"), blank=True)
+    chair_name = models.CharField(_("ordförande"), max_length=200, blank=True)
+    chair_title = models.CharField(
+        _("ordförandens titel"), max_length=200, blank=True, default="Ordförande"
+    )
+    director_name = models.CharField(_("direktör"), max_length=200, blank=True)
+    director_title = models.CharField(_("direktörens titel"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ["-decided_on", "-proposal_date", "-id"]
+        indexes = [models.Index(fields=["organisation", "outcome"], name="decision_org_outcome")]
+
+    def __str__(self):
+        when = self.decided_on.isoformat() if self.decided_on else _("ej beslutat")
+        paragraph = f" § {self.paragraph}" if self.paragraph else ""
+        return f"{self.body} {when}{paragraph}"
+
+    def get_absolute_url(self):
+        return reverse("agreements:decision", args=[self.pk])
+
+    @property
+    def reference(self):
+        """'2015-12-02 § 190' as cited in documents."""
+        parts = [self.decided_on.isoformat()] if self.decided_on else []
+        if self.paragraph:
+            parts.append(f"§ {self.paragraph}")
+        return " ".join(parts)
+
+
+class DecisionItem(models.Model):
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="items", verbose_name=_("beslut")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    text = models.TextField(_("beslutspunkt"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beslutspunkt")
+        verbose_name_plural = _("beslutspunkter")
+        ordering = ["decision", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "number"],
+                name="decision_item_number_once",
+                violation_error_message=_("Beslutspunkten har redan det numret."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:60]}"
+
+
+class CaseDocument(models.Model):
+    """A document listed in the case ('I ärendet finns följande dokument')."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="case_documents", verbose_name=_("beslut")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(_("dokument"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dokument i ärendet")
+        verbose_name_plural = _("dokument i ärendet")
+        ordering = ["decision", "number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class DecisionCondition(models.Model):
+    """The decision holds only if another party decides the same."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="conditions", verbose_name=_("beslut")
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("part som ska besluta")
+    )
+    body = models.CharField(
+        _("organ"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. Arbetsmarknads- och socialnämnden"),
+    )
+    satisfied_by = models.ForeignKey(
+        Decision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="satisfies",
+        verbose_name=_("uppfyllt genom beslut"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("villkor på annan parts beslut")
+        verbose_name_plural = _("villkor på andra parters beslut")
+
+    def __str__(self):
+        return f"{self.party} {self.body}".strip()
+
+    @property
+    def is_met(self):
+        return self.satisfied_by_id is not None

@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agreements.numbers import (
+    normalize_bankgiro,
+    normalize_org_number,
+    validate_bankgiro,
+    validate_org_number,
+)
+
+
+class PartyKind(models.TextChoices):
+    REGION = "region", _("Region")
+    MUNICIPALITY = "municipality", _("Kommun")
+    NONPROFIT = "nonprofit", _("Idéburen organisation")
+    OTHER = "other", _("Annan")
+
+
+PUBLIC_KINDS = (PartyKind.REGION, PartyKind.MUNICIPALITY)
+
+
+class Party(models.Model):
+    """An organisation that can be party to agreements: region, municipality, non-profit."""
+
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=PartyKind.choices)
+    org_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=13,
+        unique=True,
+        validators=[validate_org_number],
+        help_text=_("Tio siffror, t.ex. 802002-8711. Kontrollsiffran kontrolleras."),
+    )
+    unit = models.CharField(
+        _("enhet/avdelning"),
+        max_length=200,
+        blank=True,
+        help_text=_("T.ex. avdelning Hälsa och vård"),
+    )
+    address_line = models.CharField(_("utdelningsadress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
+    city = models.CharField(_("postort"), max_length=100, blank=True)
+    bankgiro = models.CharField(
+        _("bankgiro"), max_length=9, blank=True, validators=[validate_bankgiro]
+    )
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Store one canonical form so the unique constraint sees 802002–8711 and 8020028711 as one.
+        if self.org_number:
+            try:
+                self.org_number = normalize_org_number(self.org_number)
+            except Exception:
+                pass  # full_clean reports it; save() never guesses
+        if self.bankgiro:
+            try:
+                self.bankgiro = normalize_bankgiro(self.bankgiro)
+            except Exception:
+                pass
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self):
+        return self.kind in PUBLIC_KINDS
+
+    @property
+    def postal_address(self):
+        """One line as printed in agreements: 'Box 17 563, 118 91 Stockholm'."""
+        town = " ".join(p for p in (self.postal_code, self.city) if p)
+        return ", ".join(p for p in (self.address_line, town) if p)
+
+
+class ContactPerson(models.Model):
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kontaktperson")
+        verbose_name_plural = _("kontaktpersoner")
+        ordering = ["party", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.party})"
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Regionadministratör")
+    COORDINATOR = "coordinator", _("Samordnare")
+    SECRETARY = "secretary", _("Nämndsekreterare")
+
+
+class Membership(models.Model):
+    """A user's role in one organisation; a user may belong to several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("användare"),
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "party", "role"],
+                name="membership_unique_role",
+                violation_error_message=_("Användaren har redan den rollen i organisationen."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}, {self.party}"

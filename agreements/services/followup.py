@@ -1,0 +1,166 @@
+"""Follow-up writes: reports (draft, figures, submit), their attachments, meeting minutes."""
+
+import io
+import os
+import uuid
+import zipfile
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements import calendar as cal
+from agreements.models import (
+    ObligationKind,
+    Report,
+    ReportAttachment,
+    ReportFigure,
+    ReportPeriod,
+    ReportStatus,
+)
+
+from . import DomainError
+
+# Report periods a coordinator can pick; one-off reports come from obligations.
+PICKABLE_PERIODS = [ReportPeriod.T1, ReportPeriod.T2, ReportPeriod.T3, ReportPeriod.ANNUAL]
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def report_due_date(agreement, year, period):
+    """When a report for the period is due, from the agreement's obligations."""
+    obligations = list(agreement.obligations.all())
+    if period == ReportPeriod.ANNUAL:
+        annual = next((o for o in obligations if o.kind == ObligationKind.ANNUAL_REPORT), None)
+        if annual and annual.due_before_month and annual.due_before_day:
+            return cal.annual_report_due(year, annual.due_before_month, annual.due_before_day)
+        return cal.annual_report_due(year)
+    tertial = next((o for o in obligations if o.kind == ObligationKind.TERTIAL_REPORT), None)
+    days = (
+        tertial.days_after_period
+        if tertial and tertial.days_after_period is not None
+        else settings.TERTIAL_REPORT_DAYS_AFTER
+    )
+    return cal.tertial_report_due(year, period, days)
+
+
+@transaction.atomic
+def open_report(*, agreement, party, year, period, by):
+    """The report for the period, created as a draft if it does not exist yet."""
+    if period not in PICKABLE_PERIODS:
+        raise DomainError(_("Välj en period."))
+    if not agreement.period_start.year <= year <= agreement.period_end.year:
+        raise DomainError(_("Året ligger utanför överenskommelsens period."))
+    if not agreement.parties.filter(party=party).exists():
+        raise DomainError(_("Organisationen är inte part i överenskommelsen."))
+    existing = Report.objects.filter(agreement=agreement, year=year, period=period).first()
+    if existing is not None:
+        if existing.party_id != party.pk:
+            raise DomainError(_("En annan part har redan rapporten för den perioden."))
+        return existing
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                agreement=agreement,
+                party=party,
+                year=year,
+                period=period,
+                due_date=report_due_date(agreement, year, period),
+            )
+    except IntegrityError:
+        raise DomainError(_("Det finns redan en rapport för den perioden.")) from None
+
+
+def _require_draft(report):
+    if report.status == ReportStatus.SUBMITTED:
+        raise DomainError(_("Rapporten är inlämnad och kan inte ändras."))
+
+
+@transaction.atomic
+def save_report(*, report, text, figures, by):
+    """Save the narrative and the figures ({target: value or None}) of a draft report."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require_draft(report)
+    report.text = text
+    report.save()
+    for target, value in figures.items():
+        if value is None:
+            ReportFigure.objects.filter(report=report, target=target).delete()
+        else:
+            ReportFigure.objects.update_or_create(
+                report=report, target=target, defaults={"value": value}
+            )
+    return report
+
+
+@transaction.atomic
+def submit_report(*, report, by):
+    """Submit a draft report; from now on it is read-only."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require_draft(report)
+    if not report.text.strip():
+        raise DomainError(_("Skriv redovisningen innan du lämnar in."))
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = by
+    report.save()
+    return report
+
+
+def sniff_type(head, stream):
+    """'pdf', 'docx', 'xlsx' from the content's magic bytes, or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(stream).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+@transaction.atomic
+def add_attachment(*, report, upload, by):
+    """Attach a PDF, DOCX or XLSX file to a draft report; the type is read from the content."""
+    _require_draft(report)
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise DomainError(
+            _("Filen är för stor (högst %(mb)s MB).")
+            % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    data = upload.read()
+    kind = sniff_type(data[:8], io.BytesIO(data))
+    if kind is None:
+        raise DomainError(_("Filen måste vara PDF, DOCX eller XLSX."))
+    upload.seek(0)
+    original = os.path.basename(upload.name or "bilaga")[:255]
+    # A random stored name: the original name is kept for display, never used as a path.
+    upload.name = f"{uuid.uuid4().hex}.{kind}"
+    return ReportAttachment.objects.create(
+        report=report,
+        file=upload,
+        original_name=original,
+        content_type=CONTENT_TYPES[kind],
+        size=len(data),
+        uploaded_by=by,
+    )
+
+
+@transaction.atomic
+def delete_attachment(*, attachment, by):
+    """Remove an attachment from a draft report, file included."""
+    _require_draft(attachment.report)
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))

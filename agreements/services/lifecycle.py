@@ -1,0 +1,273 @@
+"""The agreement's life cycle: draft → proposed → decided → signed → active → ended/terminated.
+
+Also the decisions that move it (proposal prepared, decision recorded) and the successor
+agreement ("fortsätt / förläng") pre-filled from its predecessor.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agreements.access import ADMINISTRATOR, SECRETARY, roles_on
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSection,
+    AgreementStatus,
+    CapacityTarget,
+    Decision,
+    DecisionOutcome,
+    PartyRole,
+    PredecessorRelation,
+    ResourceContribution,
+    Signatory,
+)
+
+from . import DomainError
+from .reports import ensure_reports
+
+S = AgreementStatus
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    roles: tuple
+    needs_date: bool = False
+
+
+A, SEC = (ADMINISTRATOR,), (ADMINISTRATOR, SECRETARY)
+MOVES = {
+    m.name: m
+    for m in [
+        Move("propose", gettext_lazy("Skicka till beslut"), (S.DRAFT,), S.PROPOSED, A),
+        Move("withdraw", gettext_lazy("Ta tillbaka till utkast"), (S.PROPOSED,), S.DRAFT, A),
+        Move("decide", gettext_lazy("Markera som beslutad"), (S.PROPOSED,), S.DECIDED, SEC),
+        Move("sign", gettext_lazy("Markera som undertecknad"), (S.DECIDED,), S.SIGNED, A, True),
+        Move("activate", gettext_lazy("Aktivera"), (S.SIGNED,), S.ACTIVE, A),
+        Move("end", gettext_lazy("Avsluta"), (S.ACTIVE,), S.ENDED, A),
+        Move("terminate", gettext_lazy("Säg upp"), (S.SIGNED, S.ACTIVE), S.TERMINATED, A, True),
+    ]
+}
+
+
+def moves_for(agreement, roles):
+    """The moves the holder of roles may offer from the agreement's current status."""
+    return [
+        m for m in MOVES.values() if agreement.status in m.sources and set(m.roles) & set(roles)
+    ]
+
+
+def public_parties_without_approval(agreement):
+    """Public parties with no approved decision covering the agreement."""
+    approved = set(
+        agreement.decisions.filter(outcome=DecisionOutcome.APPROVED).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return [
+        ap.party
+        for ap in agreement.parties.select_related("party").filter(role=PartyRole.PUBLIC)
+        if ap.party_id not in approved
+    ]
+
+
+def _require_decisions(agreement):
+    missing = public_parties_without_approval(agreement)
+    if missing:
+        raise DomainError(
+            _("Beslut om bifall saknas från: %(parties)s.")
+            % {"parties": ", ".join(p.name for p in missing)}
+        )
+
+
+@transaction.atomic
+def move_agreement(*, agreement, move, by, on=None):
+    """Move the agreement one step in its life cycle, if the user's role and the facts allow."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    m = MOVES.get(move)
+    if m is None:
+        raise DomainError(_("Okänt steg."))
+    if agreement.status not in m.sources:
+        raise DomainError(
+            _("Steget går inte från status %(status)s.")
+            % {"status": agreement.get_status_display()}
+        )
+    if not by.is_superuser and not roles_on(by, agreement) & set(m.roles):
+        raise DomainError(_("Din roll får inte ta det steget."))
+    if m.needs_date and on is None:
+        raise DomainError(_("Ange ett datum."))
+    if m.target in (S.DECIDED, S.ACTIVE):
+        _require_decisions(agreement)
+    if m.target == S.SIGNED:
+        agreement.signed_on = on
+    if m.target == S.TERMINATED:
+        agreement.terminated_on = on
+    agreement.status = m.target
+    agreement.save()
+    refresh_reports(agreement)
+    return agreement
+
+
+# Statuses in which the agreement's reports are expected (and get rows a person can move).
+REPORTING = (S.DECIDED, S.SIGNED, S.ACTIVE)
+
+
+def refresh_reports(agreement):
+    """Create the report rows the obligations ask for, once the agreement is decided."""
+    if agreement.status in REPORTING:
+        ensure_reports(agreement=agreement)
+
+
+@transaction.atomic
+def prepare_proposal(*, agreement, organisation, by, **fields):
+    """Create the decision proposal of one public party for an agreement."""
+    if not agreement.parties.filter(party=organisation).exists():
+        raise DomainError(_("Organisationen är inte part i överenskommelsen."))
+    decision = Decision(
+        organisation=organisation,
+        outcome=DecisionOutcome.PROPOSED,
+        title=fields.pop("title", "") or agreement.title,
+        **fields,
+    )
+    decision.full_clean()
+    decision.save()
+    decision.agreements.add(agreement)
+    return decision
+
+
+@transaction.atomic
+def record_decision(*, decision, body, decided_on, paragraph, outcome, summary="", by):
+    """Record what the body decided; a proposed agreement moves on when every public party
+    has approved it."""
+    if outcome == DecisionOutcome.PROPOSED:
+        raise DomainError(_("Ange vad som beslutades."))
+    if not decided_on:
+        raise DomainError(_("Ange beslutsdatum."))
+    decision.body = body
+    decision.decided_on = decided_on
+    decision.paragraph = paragraph
+    decision.outcome = outcome
+    if summary:
+        decision.summary = summary
+    decision.full_clean()
+    decision.save()
+    if outcome == DecisionOutcome.APPROVED:
+        # A condition on this organisation's decision elsewhere is now met.
+        from agreements.models import DecisionCondition
+
+        DecisionCondition.objects.filter(
+            party=decision.organisation,
+            satisfied_by__isnull=True,
+            decision__agreements__in=decision.agreements.all(),
+        ).update(satisfied_by=decision)
+        for agreement in decision.agreements.filter(status=S.PROPOSED):
+            if not public_parties_without_approval(agreement):
+                agreement.status = S.DECIDED
+                agreement.save()
+                refresh_reports(agreement)
+    return decision
+
+
+def _shift_years(d, years):
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+@transaction.atomic
+def create_successor(*, agreement, relation, by):
+    """Create the next agreement, pre-filled from this one and linked to it."""
+    from funding.models import Share
+
+    if relation not in PredecessorRelation.values:
+        raise DomainError(_("Ange om överenskommelsen fortsätts eller förlängs."))
+    if agreement.status in (S.DRAFT, S.PROPOSED):
+        raise DomainError(_("Bara en beslutad överenskommelse kan fortsättas eller förlängas."))
+    if by is not None and not by.is_superuser and ADMINISTRATOR not in roles_on(by, agreement):
+        raise DomainError(_("Din roll får inte ta det steget."))
+    length_years = agreement.period_end.year - agreement.period_start.year + 1
+    if relation == PredecessorRelation.EXTENDS and agreement.extension_months:
+        length_years = max(1, agreement.extension_months // 12)
+    start = agreement.period_end + timedelta(days=1)
+    end = _shift_years(start, length_years) - timedelta(days=1)
+    offset = start.year - agreement.period_start.year
+    successor = Agreement.objects.create(
+        title=agreement.title,
+        subject=agreement.subject,
+        period_start=start,
+        period_end=end,
+        extension_months=agreement.extension_months,
+        notice_months=agreement.notice_months,
+        status=S.DRAFT,
+        predecessor=agreement,
+        predecessor_relation=relation,
+        contributions_intro=agreement.contributions_intro,
+        renegotiation_text=agreement.renegotiation_text,
+        signed_digitally=agreement.signed_digitally,
+    )
+    AgreementSection.objects.bulk_create(
+        AgreementSection(agreement=successor, position=s.position, heading=s.heading, body=s.body)
+        for s in agreement.sections.all()
+    )
+    for ap in agreement.parties.prefetch_related("signatories", "contributions"):
+        new = AgreementParty.objects.create(
+            agreement=successor,
+            party_id=ap.party_id,
+            role=ap.role,
+            unit=ap.unit,
+            short_name=ap.short_name,
+            position=ap.position,
+        )
+        Signatory.objects.bulk_create(
+            Signatory(agreement_party=new, name=s.name, title=s.title, position=s.position)
+            for s in ap.signatories.all()
+        )
+        ResourceContribution.objects.bulk_create(
+            ResourceContribution(
+                agreement_party=new, position=c.position, description=c.description
+            )
+            for c in ap.contributions.all()
+        )
+    for o in agreement.obligations.all():
+        o.pk = o.id = None
+        o.agreement = successor
+        if o.due_date:
+            o.due_date = _shift_years(o.due_date, offset)
+        o.save()
+    CapacityTarget.objects.bulk_create(
+        CapacityTarget(
+            agreement=successor,
+            description=t.description,
+            quantity=t.quantity,
+            approximate=t.approximate,
+        )
+        for t in agreement.capacity_targets.all()
+    )
+    years = set(successor.years)
+    lines = agreement.funding_lines.prefetch_related("shares").select_related("payment_plan")
+    for line in lines:
+        shares = list(line.shares.all())
+        plan = getattr(line, "payment_plan", None)
+        line.pk = line.id = None
+        line.agreement = successor
+        if line.uplift_first_year:
+            line.uplift_first_year += offset
+        line.save()
+        Share.objects.bulk_create(
+            Share(line=line, year=s.year + offset, amount=s.amount)
+            for s in shares
+            if s.year + offset in years
+        )
+        if plan is not None:
+            plan.pk = plan.id = None
+            plan.line = line
+            plan.save()
+    return successor

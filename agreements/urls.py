@@ -1,0 +1,65 @@
+from django.urls import path
+
+from .views import agreements, dashboard, decisions, followup, parties
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    # Agreements
+    path("overenskommelser/", agreements.agreement_list, name="list"),
+    path("overenskommelser/ny/", agreements.agreement_create, name="create"),
+    path("overenskommelser/<int:pk>/", agreements.agreement_detail, name="detail"),
+    path("overenskommelser/<int:pk>/andra/", agreements.agreement_edit, name="edit"),
+    path(
+        "overenskommelser/<int:pk>/finansiering/",
+        agreements.agreement_funding,
+        name="funding",
+    ),
+    path(
+        "overenskommelser/<int:pk>/ataganden/",
+        agreements.agreement_obligations,
+        name="obligations",
+    ),
+    path(
+        "overenskommelser/<int:pk>/status/<slug:move>/",
+        agreements.agreement_move,
+        name="move",
+    ),
+    path(
+        "overenskommelser/<int:pk>/fortsattning/",
+        agreements.agreement_successor,
+        name="successor",
+    ),
+    path(
+        "overenskommelser/<int:pk>/beslutsforslag/",
+        decisions.proposal_create,
+        name="proposal_create",
+    ),
+    path("overenskommelser/<int:pk>/moten/nytt/", followup.meeting_create, name="meeting_create"),
+    path(
+        "overenskommelser/<int:pk>/betalningar/ny/",
+        followup.payment_create,
+        name="payment_create",
+    ),
+    # Decisions
+    path("beslut/", decisions.decision_list, name="decisions"),
+    path("beslut/<int:pk>/", decisions.decision_detail, name="decision"),
+    path("beslut/<int:pk>/andra/", decisions.proposal_edit, name="proposal_edit"),
+    path("beslut/<int:pk>/registrera/", decisions.decision_record, name="decision_record"),
+    # Reports and attachments
+    path("rapporter/", followup.report_list, name="reports"),
+    path("rapporter/ny/", followup.report_create, name="report_create"),
+    path("rapporter/<int:pk>/", followup.report_detail, name="report"),
+    path("rapporter/<int:pk>/bilagor/", followup.attachment_upload, name="attachment_upload"),
+    path("bilagor/<int:pk>/", followup.attachment_download, name="attachment"),
+    path("bilagor/<int:pk>/ta-bort/", followup.attachment_delete, name="attachment_delete"),
+    # Meetings and payments
+    path("moten/<int:pk>/", followup.meeting_edit, name="meeting"),
+    path("betalningar/<int:pk>/", followup.payment_edit, name="payment"),
+    # Organisations
+    path("organisationer/", parties.party_list, name="parties"),
+    path("organisationer/ny/", parties.party_create, name="party_create"),
+    path("organisationer/<int:pk>/", parties.party_detail, name="party"),
+    path("organisationer/<int:pk>/andra/", parties.party_edit, name="party_edit"),
+]

@@ -1,0 +1,1 @@
+"""Views of the browser app, one module per resource."""

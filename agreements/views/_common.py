@@ -1,0 +1,35 @@
+"""Small helpers the views share."""
+
+from django.core.paginator import Paginator
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("sida"))
+
+
+def url_or_none(name, *args):
+    """The URL if another part of the app provides the name already, else None."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def template_exists(name):
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def query_without_page(request):
+    """The list's query string without the page number, for pagination links."""
+    params = request.GET.copy()
+    params.pop("sida", None)
+    return params.urlencode()

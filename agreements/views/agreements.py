@@ -1,0 +1,330 @@
+"""Agreements: list, detail, create and edit with parties, funding, obligations; life cycle."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch, ProtectedError, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agreements.access import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    SECRETARY,
+    agreements_visible_to,
+    get_agreement_for,
+    is_any,
+    parties_visible_to,
+    party_ids_of,
+    roles_on,
+)
+from agreements.calendar import add_months
+from agreements.forms import (
+    AgreementFilterForm,
+    AgreementForm,
+    AgreementPartyFormSet,
+    CapacityTargetFormSet,
+    FundingLineFormSet,
+    MoveForm,
+    ObligationFormSet,
+    SuccessorForm,
+)
+from agreements.models import Agreement, AgreementParty, AgreementStatus, PartyRole
+from agreements.services import DomainError
+from agreements.services.lifecycle import (
+    create_successor,
+    move_agreement,
+    moves_for,
+    public_parties_without_approval,
+    refresh_reports,
+)
+
+from ._common import paginate, query_without_page, template_exists, url_or_none
+
+ENDED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
+
+
+def filter_agreements(queryset, data, today):
+    """Apply the list's search and filters (cleaned form data) to a queryset."""
+    if data.get("q"):
+        q = data["q"]
+        named = AgreementParty.objects.filter(agreement=OuterRef("pk"), party__name__icontains=q)
+        queryset = queryset.filter(
+            Q(title__icontains=q) | Q(case_number__icontains=q) | Exists(named)
+        )
+    if data.get("status"):
+        queryset = queryset.filter(status=data["status"])
+    if data.get("party"):
+        queryset = queryset.filter(
+            Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party=data["party"]))
+        )
+    if data.get("year"):
+        queryset = queryset.filter(
+            period_start__year__lte=data["year"], period_end__year__gte=data["year"]
+        )
+    if data.get("ending_within") is not None:
+        until = add_months(today, data["ending_within"])
+        queryset = queryset.filter(period_end__gte=today, period_end__lte=until).exclude(
+            status__in=ENDED
+        )
+    return queryset
+
+
+@login_required
+@require_GET
+def agreement_list(request):
+    today = timezone.localdate()
+    form = AgreementFilterForm(request.GET or None, parties=parties_visible_to(request.user))
+    agreements = agreements_visible_to(request.user)
+    if form.is_bound and form.is_valid():
+        agreements = filter_agreements(agreements, form.cleaned_data, today)
+    agreements = agreements.prefetch_related(
+        Prefetch("parties", queryset=AgreementParty.objects.select_related("party"))
+    ).order_by("-period_start", "title", "pk")
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {
+            "form": form,
+            "page": paginate(request, agreements),
+            "query": query_without_page(request),
+            "can_create": is_any(request.user, ADMINISTRATOR),
+        },
+    )
+
+
+@login_required
+@require_GET
+def agreement_detail(request, pk):
+    agreement = get_agreement_for(request.user, pk)
+    roles = (
+        roles_on(request.user, agreement)
+        if not request.user.is_superuser
+        else {ADMINISTRATOR, COORDINATOR, SECRETARY}
+    )
+    parties = agreement.parties.select_related("party").prefetch_related("signatories")
+    own = set(party_ids_of(request.user))
+    context = {
+        "agreement": agreement,
+        "roles": roles,
+        "is_admin": ADMINISTRATOR in roles,
+        "is_coordinator": COORDINATOR in roles,
+        "is_secretary": SECRETARY in roles,
+        "parties": parties,
+        "sections": agreement.sections.all(),
+        "obligations": agreement.obligations.select_related("responsible", "recipient"),
+        "targets": agreement.capacity_targets.all(),
+        "decisions": agreement.decisions.select_related("organisation").order_by(
+            "-decided_on", "-id"
+        ),
+        "missing_decisions": public_parties_without_approval(agreement),
+        "reports": agreement.reports.select_related("party").order_by("year", "due_date"),
+        "meetings": agreement.meetings.select_related("called_by"),
+        "payments": _payments(agreement),
+        "successors": agreement.successors.all(),
+        "moves": moves_for(agreement, roles),
+        "move_form": MoveForm(initial={"on": timezone.localdate()}),
+        "can_continue": ADMINISTRATOR in roles
+        and agreement.status not in (AgreementStatus.DRAFT, AgreementStatus.PROPOSED),
+        "can_propose": SECRETARY in roles
+        and agreement.parties.filter(role=PartyRole.PUBLIC, party_id__in=own).exists()
+        or (request.user.is_superuser),
+        "documents": _document_links(agreement),
+    }
+    context.update(_funding(agreement))
+    return render(request, "agreements/agreement_detail.html", context)
+
+
+def _payments(agreement):
+    from funding.models import Payment
+
+    return Payment.objects.filter(line__agreement=agreement).select_related("line__party")
+
+
+def _funding(agreement):
+    """The funding partial when the funding app provides it, else the plain shares."""
+    try:
+        from funding.summary import agreement_funding
+    except ImportError:  # pragma: no cover - built in parallel
+        agreement_funding = None
+    if agreement_funding is not None and template_exists("funding/_agreement_funding.html"):
+        return {"funding": agreement_funding(agreement), "funding_partial": True}
+    lines = agreement.funding_lines.select_related("party").prefetch_related("shares")
+    rows = []
+    for line in lines:
+        amounts = {s.year: s.amount for s in line.shares.all()}
+        rows.append((line, [amounts.get(y) for y in agreement.years]))
+    return {"funding_rows": rows, "funding_partial": False}
+
+
+def _document_links(agreement):
+    links = []
+    for name, label in [
+        ("documents:agreement_preview", _("Överenskommelsen (förhandsvisning)")),
+        ("documents:agreement_pdf", _("Överenskommelsen (PDF)")),
+        ("documents:versions", _("Utfärdade versioner")),
+    ]:
+        url = url_or_none(name, agreement.pk)
+        if url:
+            links.append((label, url))
+    return links
+
+
+def _own_admin_parties(user):
+    return party_ids_of(user, ADMINISTRATOR)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request):
+    own = _own_admin_parties(request.user)
+    if not own and not request.user.is_superuser:
+        raise PermissionDenied
+    agreement = Agreement()
+    data = request.POST if request.method == "POST" else None
+    form = AgreementForm(data, instance=agreement)
+    initial = [{"party": own[0], "role": PartyRole.PUBLIC}] if own else []
+    parties = AgreementPartyFormSet(
+        data, instance=agreement, own_party_ids=own, initial=initial, prefix="parter"
+    )
+    if data is not None and form.is_valid() and parties.is_valid():
+        try:
+            with transaction.atomic():
+                agreement = form.save()
+                parties.instance = agreement
+                parties.save()
+        except IntegrityError:
+            form.add_error(None, _("Någon annan ändrade samtidigt. Kontrollera och spara igen."))
+        else:
+            messages.success(request, _("Överenskommelsen är skapad. Fyll i finansieringen."))
+            return redirect("agreements:funding", agreement.pk)
+    return render(
+        request,
+        "agreements/agreement_form.html",
+        {"form": form, "parties": parties, "agreement": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, pk):
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    data = request.POST if request.method == "POST" else None
+    form = AgreementForm(data, instance=agreement)
+    parties = AgreementPartyFormSet(
+        data,
+        instance=agreement,
+        own_party_ids=_own_admin_parties(request.user),
+        prefix="parter",
+    )
+    if data is not None and form.is_valid() and parties.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+                parties.save()
+        except (IntegrityError, ProtectedError):
+            messages.error(
+                request,
+                _("Parten kan inte tas bort: den har finansiering, rapporter eller beslut."),
+            )
+            agreement.refresh_from_db()
+        else:
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/agreement_form.html",
+        {"form": form, "parties": parties, "agreement": agreement},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_funding(request, pk):
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    data = request.POST if request.method == "POST" else None
+    formset = FundingLineFormSet(
+        data,
+        instance=agreement,
+        prefix="rader",
+        queryset=agreement.funding_lines.prefetch_related("shares"),
+    )
+    if data is not None and formset.is_valid():
+        try:
+            with transaction.atomic():
+                formset.save()
+        except ProtectedError:
+            messages.error(request, _("En rad med registrerade betalningar kan inte tas bort."))
+        except IntegrityError:
+            messages.error(request, _("Någon annan ändrade samtidigt. Kontrollera och spara igen."))
+        else:
+            messages.success(request, _("Finansieringen är sparad."))
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/agreement_funding_form.html",
+        {"agreement": agreement, "formset": formset},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_obligations(request, pk):
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    data = request.POST if request.method == "POST" else None
+    obligations = ObligationFormSet(data, instance=agreement, prefix="ataganden")
+    targets = CapacityTargetFormSet(data, instance=agreement, prefix="mal")
+    if data is not None and obligations.is_valid() and targets.is_valid():
+        try:
+            with transaction.atomic():
+                obligations.save()
+                targets.save()
+                refresh_reports(agreement)
+        except (IntegrityError, ProtectedError):
+            messages.error(request, _("Det som har rapporter kopplade kan inte tas bort."))
+        else:
+            messages.success(request, _("Åtagandena är sparade."))
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/agreement_obligations_form.html",
+        {"agreement": agreement, "obligations": obligations, "targets": targets},
+    )
+
+
+@login_required
+@require_POST
+def agreement_move(request, pk, move):
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR, SECRETARY])
+    form = MoveForm(request.POST)
+    on = form.cleaned_data.get("on") if form.is_valid() else None
+    try:
+        move_agreement(agreement=agreement, move=move, by=request.user, on=on)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Status är ändrad."))
+    return redirect(agreement)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_successor(request, pk):
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    form = SuccessorForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            successor = create_successor(
+                agreement=agreement, relation=form.cleaned_data["relation"], by=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect(agreement)
+        messages.success(request, _("Den nya överenskommelsen är skapad som utkast."))
+        return redirect("agreements:edit", successor.pk)
+    return render(
+        request, "agreements/agreement_successor.html", {"agreement": agreement, "form": form}
+    )

@@ -1,0 +1,152 @@
+"""Printed documents: HTML preview, PDF, issuing a version, the version list and download."""
+
+import hashlib
+import logging
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from agreements.access import (
+    ADMINISTRATOR,
+    SECRETARY,
+    agreements_visible_to,
+    get_agreement_for,
+    get_decision_for,
+    has_role,
+)
+from agreements.documents import (
+    agreement_document,
+    proposal_agreement,
+    proposal_document,
+    render_document_html,
+    render_pdf,
+)
+from agreements.models import DocumentKind, IssuedDocument
+from agreements.services import DomainError
+from agreements.services.documents import issue_document
+
+logger = logging.getLogger(__name__)
+
+# Who may issue: the agreement by an administrator or secretary of a party; the proposal by
+# one of the deciding organisation (superusers always, via access.py).
+ISSUERS = (ADMINISTRATOR, SECRETARY)
+# URL slugs for the two kinds (Swedish paths, English names in code).
+KIND_SLUGS = {"overenskommelse": DocumentKind.AGREEMENT, "beslut": DocumentKind.PROPOSAL}
+
+
+@login_required
+@require_GET
+def agreement_preview(request, pk):
+    agreement = get_agreement_for(request.user, pk)
+    context = {
+        "doc": agreement_document(agreement),
+        "agreement": agreement,
+        "can_issue": has_role(request.user, agreement, *ISSUERS),
+        "issue_kind": "overenskommelse",
+    }
+    return render(request, "documents/agreement_preview.html", context)
+
+
+@login_required
+@require_GET
+def agreement_pdf(request, pk):
+    agreement = get_agreement_for(request.user, pk)
+    html = render_document_html(agreement_document(agreement))
+    return _pdf_response(render_pdf(html), f"overenskommelse-{agreement.pk}.pdf")
+
+
+@login_required
+@require_GET
+def proposal_preview(request, pk):
+    decision = get_decision_for(request.user, pk)
+    context = {
+        "doc": proposal_document(decision),
+        "decision": decision,
+        "agreement": proposal_agreement(decision),
+        "can_issue": _may_issue_proposal(request.user, decision),
+        "issue_kind": "beslut",
+    }
+    return render(request, "documents/proposal_preview.html", context)
+
+
+@login_required
+@require_GET
+def proposal_pdf(request, pk):
+    decision = get_decision_for(request.user, pk)
+    html = render_document_html(proposal_document(decision))
+    return _pdf_response(render_pdf(html), f"beslutsforslag-{decision.pk}.pdf")
+
+
+@login_required
+@require_POST
+def issue(request, kind, pk):
+    if kind not in KIND_SLUGS:
+        raise Http404
+    if KIND_SLUGS[kind] == DocumentKind.AGREEMENT:
+        agreement, decision = get_agreement_for(request.user, pk, roles=ISSUERS), None
+        back = redirect("documents:agreement_preview", pk)
+    else:
+        decision = get_decision_for(request.user, pk, roles=ISSUERS)
+        agreement = proposal_agreement(decision)
+        back = redirect("documents:proposal_preview", pk)
+    try:
+        issued = issue_document(
+            agreement=agreement, kind=KIND_SLUGS[kind], decision=decision, by=request.user
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return back
+    messages.success(
+        request,
+        _("%(kind)s version %(version)s är utfärdad.")
+        % {"kind": issued.get_kind_display(), "version": issued.version},
+    )
+    return redirect("documents:versions", agreement.pk)
+
+
+@login_required
+@require_GET
+def versions(request, pk):
+    agreement = get_agreement_for(request.user, pk)
+    issued = (
+        agreement.issued_documents.defer("pdf")
+        .select_related("issued_by", "decision", "replaces")
+        .order_by("kind", "-version")
+    )
+    return render(request, "documents/versions.html", {"agreement": agreement, "issued": issued})
+
+
+@login_required
+@require_GET
+def download(request, pk):
+    visible = IssuedDocument.objects.filter(agreement__in=agreements_visible_to(request.user))
+    document = get_object_or_404(visible, pk=pk)
+    data = bytes(document.pdf)
+    if len(data) != document.size or hashlib.sha256(data).hexdigest() != document.sha256:
+        # Stored bytes that no longer match their recorded hash are never handed out.
+        logger.error("Issued document %s fails its SHA-256 check", document.pk)
+        return render(request, "documents/tampered.html", {"document": document}, status=409)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", document.identifier)
+    return _pdf_response(data, f"{document.kind}-{name}-v{document.version}.pdf", attachment=True)
+
+
+def _may_issue_proposal(user, decision):
+    try:
+        get_decision_for(user, decision.pk, roles=ISSUERS)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _pdf_response(data, filename, *, attachment=False):
+    disposition = "attachment" if attachment else "inline"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Length"] = str(len(data))
+    return response

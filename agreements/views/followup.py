@@ -1,0 +1,268 @@
+"""Follow-up: reports with figures and attachments, meetings and their minutes, payments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agreements.access import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    agreements_with_role,
+    get_agreement_for,
+    get_attachment_for,
+    get_meeting_for,
+    get_payment_for,
+    get_report_for,
+    party_ids_of,
+    reports_visible_to,
+    require_any,
+    roles_on,
+)
+from agreements.forms import (
+    AttachmentForm,
+    MeetingForm,
+    MinutesForm,
+    PaymentForm,
+    ReportForm,
+    ReportPickForm,
+)
+from agreements.models import ReportStatus
+from agreements.services import DomainError
+from agreements.services.followup import (
+    add_attachment,
+    delete_attachment,
+    open_report,
+    save_report,
+    submit_report,
+)
+from funding.services import change_payment, register_payment
+
+from ._common import paginate
+
+
+@login_required
+@require_GET
+def report_list(request):
+    reports = (
+        reports_visible_to(request.user)
+        .select_related("agreement", "party", "submitted_by")
+        .order_by("status", "due_date", "pk")
+    )
+    return render(
+        request,
+        "agreements/report_list.html",
+        {
+            "page": paginate(request, reports),
+            "can_file": request.user.is_superuser or bool(party_ids_of(request.user, COORDINATOR)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request):
+    require_any(request.user, COORDINATOR)
+    agreements = agreements_with_role(request.user, COORDINATOR).order_by("-period_start")
+    form = ReportPickForm(
+        request.POST if request.method == "POST" else None,
+        agreements=agreements,
+        initial={
+            "year": request.GET.get("ar"),
+            "agreement": request.GET.get("overenskommelse"),
+            "period": request.GET.get("period"),
+        },
+    )
+    if form.is_bound and form.is_valid():
+        agreement = form.cleaned_data["agreement"]
+        own = set(party_ids_of(request.user, COORDINATOR))
+        party = next(
+            (ap.party for ap in agreement.parties.select_related("party") if ap.party_id in own),
+            None,
+        )
+        if party is None:
+            raise PermissionDenied
+        try:
+            report = open_report(
+                agreement=agreement,
+                party=party,
+                year=form.cleaned_data["year"],
+                period=form.cleaned_data["period"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("agreements:report", report.pk)
+    return render(request, "agreements/report_pick.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk):
+    report = get_report_for(request.user, pk, edit=request.method == "POST")
+    can_edit = report.status == ReportStatus.DRAFT and (
+        request.user.is_superuser or report.party_id in party_ids_of(request.user, COORDINATOR)
+    )
+    form = ReportForm(request.POST if request.method == "POST" else None, report=report)
+    if form.is_bound and form.is_valid():
+        try:
+            save_report(
+                report=report,
+                text=form.cleaned_data["text"],
+                figures=form.figures(),
+                by=request.user,
+            )
+            if "lamna_in" in request.POST:
+                submit_report(report=report, by=request.user)
+                messages.success(request, _("Rapporten är inlämnad."))
+            else:
+                messages.success(request, _("Utkastet är sparat."))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        return redirect("agreements:report", report.pk)
+    return render(
+        request,
+        "agreements/report_detail.html",
+        {
+            "report": report,
+            "form": form,
+            "can_edit": can_edit,
+            "figures": report.figures.select_related("target"),
+            "attachments": report.attachments.all(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    report = get_report_for(request.user, pk, edit=True)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            add_attachment(report=report, upload=form.cleaned_data["file"], by=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Filen är bifogad."))
+    else:
+        messages.error(request, _("Välj en fil att bifoga."))
+    return redirect("agreements:report", report.pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    attachment = get_attachment_for(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = get_attachment_for(request.user, pk, edit=True)
+    report_pk = attachment.report_id
+    try:
+        delete_attachment(attachment=attachment, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Bilagan är borttagen."))
+    return redirect("agreements:report", report_pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, pk):
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    form = MeetingForm(request.POST if request.method == "POST" else None, agreement=agreement)
+    if form.is_bound and form.is_valid():
+        meeting = form.save(commit=False)
+        meeting.agreement = agreement
+        meeting.save()
+        messages.success(request, _("Mötet är registrerat."))
+        return redirect(agreement.get_absolute_url() + "#moten")
+    return render(
+        request,
+        "agreements/meeting_form.html",
+        {"form": form, "agreement": agreement, "meeting": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk):
+    meeting = get_meeting_for(request.user, pk, roles=[ADMINISTRATOR, COORDINATOR])
+    agreement = meeting.agreement
+    is_admin = request.user.is_superuser or ADMINISTRATOR in roles_on(request.user, agreement)
+    form_class = MeetingForm if is_admin else MinutesForm
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=meeting, agreement=agreement)
+    if form.is_bound and form.is_valid():
+        form.save()
+        messages.success(request, _("Mötet är sparat."))
+        return redirect(agreement.get_absolute_url() + "#moten")
+    return render(
+        request,
+        "agreements/meeting_form.html",
+        {"form": form, "agreement": agreement, "meeting": meeting},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_create(request, pk):
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    form = PaymentForm(request.POST if request.method == "POST" else None, agreement=agreement)
+    if form.is_bound and form.is_valid():
+        try:
+            register_payment(**form.cleaned_data, by=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Betalningen är registrerad."))
+            return redirect(agreement.get_absolute_url() + "#betalningar")
+    return render(
+        request,
+        "agreements/payment_form.html",
+        {"form": form, "agreement": agreement, "payment": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_edit(request, pk):
+    payment = get_payment_for(request.user, pk, roles=[ADMINISTRATOR])
+    agreement = payment.line.agreement
+    form = PaymentForm(
+        request.POST if request.method == "POST" else None, instance=payment, agreement=agreement
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            change_payment(payment=payment, **form.cleaned_data, by=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Betalningen är sparad."))
+            return redirect(agreement.get_absolute_url() + "#betalningar")
+    return render(
+        request,
+        "agreements/payment_form.html",
+        {"form": form, "agreement": agreement, "payment": payment},
+    )

@@ -1,0 +1,100 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import FundingLine, IndexSeries, IndexValue, Payment, PaymentPlan, Share
+
+
+class IndexValueInline(admin.TabularInline):
+    model = IndexValue
+    extra = 0
+
+
+@admin.register(IndexSeries)
+class IndexSeriesAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "publisher"]
+    search_fields = ["name", "publisher"]
+    inlines = [IndexValueInline]
+
+
+@admin.register(IndexValue)
+class IndexValueAdmin(SimpleHistoryAdmin):
+    list_display = ["series", "year", "percent", "status", "published_on", "source"]
+    list_filter = ["series", "status", "year"]
+    search_fields = ["source", "series__name"]
+    list_select_related = ["series"]
+
+
+class ShareInline(admin.TabularInline):
+    model = Share
+    extra = 0
+
+
+class PaymentPlanInline(admin.StackedInline):
+    model = PaymentPlan
+    extra = 0
+    autocomplete_fields = ["payee"]
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+
+
+@admin.register(FundingLine)
+class FundingLineAdmin(SimpleHistoryAdmin):
+    list_display = ["party", "agreement", "kind", "purpose", "budget", "uplift_series"]
+    list_filter = ["kind", "party__kind", "uplift_series"]
+    search_fields = ["party__name", "agreement__title", "purpose", "budget"]
+    list_select_related = ["party", "agreement", "uplift_series"]
+    autocomplete_fields = ["agreement", "party"]
+    inlines = [ShareInline, PaymentPlanInline, PaymentInline]
+    fieldsets = [
+        (None, {"fields": ["agreement", "party", "kind", "purpose", "budget", "period_total"]}),
+        (
+            _("Indexuppräkning"),
+            {
+                "fields": [
+                    "uplift_series",
+                    "uplift_first_year",
+                    "uplift_basis",
+                    "uplift_published_month",
+                    "uplift_fallback",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Share)
+class ShareAdmin(SimpleHistoryAdmin):
+    list_display = ["line", "year", "amount"]
+    list_filter = ["year", "line__kind"]
+    search_fields = ["line__party__name", "line__agreement__title"]
+    list_select_related = ["line__party", "line__agreement"]
+    autocomplete_fields = ["line"]
+
+
+@admin.register(PaymentPlan)
+class PaymentPlanAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "line",
+        "payee",
+        "installments_per_year",
+        "first_month",
+        "bankgiro",
+        "reference",
+    ]
+    search_fields = ["reference", "bankgiro", "payee__name"]
+    list_select_related = ["line__party", "line__agreement", "payee"]
+    autocomplete_fields = ["line", "payee"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(SimpleHistoryAdmin):
+    list_display = ["paid_on", "line", "year", "amount", "reference"]
+    list_filter = ["year"]
+    date_hierarchy = "paid_on"
+    search_fields = ["reference", "line__party__name", "line__agreement__title"]
+    list_select_related = ["line__party", "line__agreement"]
+    autocomplete_fields = ["line"]

@@ -1,0 +1,260 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agreements.models import Agreement, Party
+from agreements.numbers import normalize_bankgiro, validate_bankgiro
+
+from .indexes import IndexSeries, ValueStatus
+
+
+class ShareKind(models.TextChoices):
+    CASH = "cash", _("Pengar")
+    IN_KIND = "in_kind", _("I annan form (värderat)")
+
+
+class FundingLine(models.Model):
+    """What one party contributes to one agreement for one purpose, split into yearly shares."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="funding_lines",
+        verbose_name=_("överenskommelse"),
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="funding_lines", verbose_name=_("part")
+    )
+    kind = models.CharField(_("form"), max_length=20, choices=ShareKind.choices, default="cash")
+    purpose = models.CharField(
+        _("ändamål"),
+        max_length=200,
+        blank=True,
+        help_text=_("Skiljer flera finansieringsrader från samma part åt."),
+    )
+    budget = models.CharField(
+        _("belastar budget"),
+        max_length=300,
+        blank=True,
+        help_text=_("T.ex. hälso- och sjukvårdsnämndens budget för övrig hälso- och sjukvård"),
+    )
+    period_total = models.BigIntegerField(
+        _("totalt för perioden (kr)"),
+        null=True,
+        blank=True,
+        help_text=_("När beloppet är avtalat för hela perioden; fördelas på år i andelarna."),
+    )
+    uplift_series = models.ForeignKey(
+        IndexSeries,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("uppräknas enligt index"),
+    )
+    uplift_first_year = models.PositiveSmallIntegerField(
+        _("första uppräkningsår"), null=True, blank=True, help_text=_("2027 för fr.o.m. 2027-01-01")
+    )
+    uplift_basis = models.CharField(
+        _("indexvärde som gäller"),
+        max_length=20,
+        choices=ValueStatus.choices,
+        blank=True,
+    )
+    uplift_published_month = models.PositiveSmallIntegerField(
+        _("publicerat i månad året före"),
+        null=True,
+        blank=True,
+        help_text=_("10 för det preliminära värdet som publiceras i oktober året före."),
+    )
+    uplift_fallback = models.TextField(
+        _("om indexet upphör"),
+        blank=True,
+        help_text=_("Vad parterna gör om indexet inte längre publiceras."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("finansieringsrad")
+        verbose_name_plural = _("finansieringsrader")
+        ordering = ["agreement", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "party", "kind", "purpose"],
+                name="funding_line_once",
+                violation_error_message=_(
+                    "Parten har redan en finansieringsrad med samma form och ändamål."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_total__isnull=True) | Q(period_total__gte=0),
+                name="funding_line_total_not_negative",
+                violation_error_message=_("Beloppet kan inte vara negativt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(uplift_series__isnull=True)
+                | (Q(uplift_first_year__isnull=False) & ~Q(uplift_basis="")),
+                name="funding_line_uplift_complete",
+                violation_error_message=_(
+                    "En uppräkning behöver första uppräkningsår och vilket indexvärde som gäller."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        label = f"{self.party} – {self.get_kind_display()}"
+        return f"{label} ({self.purpose})" if self.purpose else label
+
+    def clean(self):
+        super().clean()
+        if self.agreement_id and self.party_id:
+            is_party = self.agreement.parties.filter(party_id=self.party_id).exists()
+            if not is_party:
+                raise ValidationError(
+                    {"party": _("Organisationen är inte part i överenskommelsen.")}
+                )
+
+    @property
+    def has_uplift(self):
+        return self.uplift_series_id is not None
+
+
+class Share(models.Model):
+    """One year's amount of a funding line, in whole kronor (the base amount before uplift)."""
+
+    line = models.ForeignKey(
+        FundingLine,
+        on_delete=models.CASCADE,
+        related_name="shares",
+        verbose_name=_("finansieringsrad"),
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = models.BigIntegerField(_("belopp (kr)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("andel")
+        verbose_name_plural = _("andelar")
+        ordering = ["line", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "year"],
+                name="share_once_per_year",
+                violation_error_message=_(
+                    "Det finns redan en andel för samma part, år och form på den här raden."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="share_amount_not_negative",
+                violation_error_message=_("Beloppet kan inte vara negativt."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.line} {self.year}: {self.amount} kr"
+
+    def clean(self):
+        super().clean()
+        if self.line_id and self.year:
+            agreement = self.line.agreement
+            if not agreement.period_start.year <= self.year <= agreement.period_end.year:
+                raise ValidationError(
+                    {
+                        "year": _("Året ligger utanför överenskommelsens period (%(a)s–%(b)s).")
+                        % {"a": agreement.period_start.year, "b": agreement.period_end.year}
+                    }
+                )
+
+
+class Frequency(models.IntegerChoices):
+    YEARLY = 1, _("En gång per år")
+    HALF_YEARLY = 2, _("Två gånger per år")
+    QUARTERLY = 4, _("Kvartalsvis")
+    MONTHLY = 12, _("Månadsvis")
+
+
+class PaymentPlan(models.Model):
+    """How a funding line is paid out: when, to which bankgiro, with which reference."""
+
+    line = models.OneToOneField(
+        FundingLine,
+        on_delete=models.CASCADE,
+        related_name="payment_plan",
+        verbose_name=_("finansieringsrad"),
+    )
+    payee = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("mottagare")
+    )
+    installments_per_year = models.PositiveSmallIntegerField(
+        _("utbetalningar per år"), choices=Frequency.choices, default=Frequency.YEARLY
+    )
+    first_month = models.PositiveSmallIntegerField(
+        _("månad för (första) utbetalningen"), default=1, help_text=_("1 = januari")
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("senast dag i månaden"), default=31, help_text=_("31 = sista dagen i månaden")
+    )
+    bankgiro = models.CharField(_("bankgiro"), max_length=9, validators=[validate_bankgiro])
+    reference = models.CharField(_("referens"), max_length=60, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("betalningsplan")
+        verbose_name_plural = _("betalningsplaner")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_month__gte=1, first_month__lte=12),
+                name="payment_plan_month_valid",
+                violation_error_message=_("Månaden måste vara 1–12."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_day__gte=1, due_day__lte=31),
+                name="payment_plan_day_valid",
+                violation_error_message=_("Dagen måste vara 1–31."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.line} → bg {self.bankgiro}"
+
+    def save(self, *args, **kwargs):
+        try:
+            self.bankgiro = normalize_bankgiro(self.bankgiro)
+        except ValidationError:
+            pass  # full_clean reports it
+        super().save(*args, **kwargs)
+
+
+class Payment(models.Model):
+    line = models.ForeignKey(
+        FundingLine,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("finansieringsrad"),
+    )
+    year = models.PositiveSmallIntegerField(_("avser år"))
+    paid_on = models.DateField(_("betalningsdag"))
+    amount = models.BigIntegerField(_("belopp (kr)"))
+    reference = models.CharField(_("referens"), max_length=60, blank=True)
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("betalning")
+        verbose_name_plural = _("betalningar")
+        ordering = ["-paid_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("Beloppet måste vara större än noll."),
+            ),
+        ]
+        indexes = [models.Index(fields=["line", "year"], name="payment_line_year")]
+
+    def __str__(self):
+        return f"{self.paid_on.isoformat()}: {self.amount} kr"

@@ -1,0 +1,116 @@
+"""Expected payments from a payment plan, and their reconciliation (pure, no Django).
+
+A plan pays a line's yearly amount (after uplift) in 1, 2, 4 or 12 instalments from a first
+month; each falls due on a day of its month (a day past the month's end is the last day).
+Registered payments are booked per line and year and settle that year's instalments in
+due-date order.
+"""
+
+import calendar as _cal
+from dataclasses import dataclass, replace
+from datetime import date
+
+from .money import split_evenly
+
+PAID = "paid"
+PARTLY_PAID = "partly_paid"
+UNPAID = "unpaid"
+OVERDUE = "overdue"
+
+STATUS_LABELS = {
+    PAID: "betald",
+    PARTLY_PAID: "delvis betald",
+    UNPAID: "obetald",
+    OVERDUE: "förfallen",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    installments_per_year: int
+    first_month: int
+    due_day: int
+    bankgiro: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class ExpectedPayment:
+    year: int
+    installment: int  # 1-based within the year
+    installments: int
+    due_date: date
+    amount: int
+    bankgiro: str
+    reference: str
+    status_basis: str = ""  # the uplift status of the year's amount (fixed, forecast, …)
+    paid: int = 0
+    status: str = UNPAID
+
+    @property
+    def outstanding(self):
+        return max(0, self.amount - self.paid)
+
+    @property
+    def status_label(self):
+        label = STATUS_LABELS[self.status]
+        if self.status == OVERDUE and self.paid:
+            label += " (delvis betald)"
+        return label
+
+    @property
+    def is_open(self):
+        return self.status != PAID
+
+
+def due_months(plan):
+    """The months the instalments fall due, e.g. [1] or [1, 7] or [1, 4, 7, 10]."""
+    step = 12 // plan.installments_per_year
+    return [((plan.first_month - 1 + i * step) % 12) + 1 for i in range(plan.installments_per_year)]
+
+
+def due_date(year, month, due_day):
+    return date(year, month, min(due_day, _cal.monthrange(year, month)[1]))
+
+
+def expected_for_year(plan, year, amount, status_basis=""):
+    """The instalments of one year; their amounts sum exactly to the yearly amount."""
+    months = sorted(due_months(plan))
+    parts = split_evenly(amount, len(months))
+    return [
+        ExpectedPayment(
+            year=year,
+            installment=i + 1,
+            installments=len(months),
+            due_date=due_date(year, month, plan.due_day),
+            amount=part,
+            bankgiro=plan.bankgiro,
+            reference=plan.reference,
+            status_basis=status_basis,
+        )
+        for i, (month, part) in enumerate(zip(months, parts, strict=True))
+    ]
+
+
+def reconcile(expected, paid_total, today):
+    """Book a year's paid total against its instalments in order; set status and paid."""
+    result = []
+    left = paid_total
+    for item in sorted(expected, key=lambda e: e.due_date):
+        paid = min(left, item.amount)
+        left -= paid
+        if paid >= item.amount:
+            status = PAID
+        elif today > item.due_date:
+            status = OVERDUE
+        elif paid:
+            status = PARTLY_PAID
+        else:
+            status = UNPAID
+        result.append(replace(item, paid=paid, status=status))
+    return result
+
+
+def overpayment(expected_amount, already_paid, amount):
+    """Kronor by which a new payment would exceed the year's amount (0 if it fits)."""
+    return max(0, already_paid + amount - expected_amount)

@@ -1,0 +1,207 @@
+"""Writes in funding: registering payments and index values."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from agreements.models import AgreementStatus
+from agreements.services import DomainError
+
+from . import payments as pay
+from .models import FundingLine, IndexValue, Payment, ValueStatus
+from .money import format_kr
+from .summary import line_year_amounts
+
+CLOSED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
+
+
+def register_payment(*, line, year, paid_on, amount, reference="", by=None, note=""):
+    """Record a payment against a line's year; refuse over-payment and closed agreements."""
+    with transaction.atomic():
+        line = _lock_and_check(line=line, year=year, amount=amount)
+        return Payment.objects.create(
+            line=line,
+            year=year,
+            paid_on=paid_on,
+            amount=amount,
+            reference=reference,
+            note=note,
+        )
+
+
+def change_payment(*, payment, line, year, paid_on, amount, reference="", by=None, note=""):
+    """Correct a registered payment under the same rules as registering it."""
+    with transaction.atomic():
+        line = _lock_and_check(line=line, year=year, amount=amount, replacing=payment)
+        payment.line, payment.year, payment.paid_on = line, year, paid_on
+        payment.amount, payment.reference, payment.note = amount, reference, note
+        payment.save()
+        return payment
+
+
+def _lock_and_check(*, line, year, amount, replacing=None):
+    # Lock the line so two administrators cannot both pay the last krona.
+    line = (
+        FundingLine.objects.select_for_update(of=("self",))
+        .select_related("agreement", "uplift_series")
+        .get(pk=line.pk)
+    )
+    agreement = line.agreement
+    if agreement.status in CLOSED:
+        raise DomainError(
+            _("Överenskommelsen är %(status)s; inga fler betalningar kan registreras.")
+            % {"status": agreement.get_status_display().lower()}
+        )
+    if not isinstance(amount, int) or amount <= 0:
+        raise DomainError(_("Beloppet måste vara ett helt antal kronor större än noll."))
+    figures = line_year_amounts(line)
+    if year not in figures:
+        raise DomainError(_("Finansieringsraden har inget belopp för %(year)s.") % {"year": year})
+    expected = figures[year].amount
+    earlier = line.payments.filter(year=year)
+    if replacing is not None and replacing.pk:
+        earlier = earlier.exclude(pk=replacing.pk)
+    already = sum(p.amount for p in earlier)
+    excess = pay.overpayment(expected, already, amount)
+    if excess:
+        raise DomainError(
+            _(
+                "Betalningen överstiger beloppet för %(year)s med %(excess)s. "
+                "Att betala: %(expected)s, redan betalt: %(already)s."
+            )
+            % {
+                "year": year,
+                "excess": format_kr(excess),
+                "expected": format_kr(expected),
+                "already": format_kr(already),
+            }
+        )
+    return line
+
+
+STATUS_WORDS = {
+    "preliminary": ValueStatus.PRELIMINARY,
+    "preliminärt": ValueStatus.PRELIMINARY,
+    "preliminar": ValueStatus.PRELIMINARY,
+    "prognos": ValueStatus.PRELIMINARY,
+    "final": ValueStatus.FINAL,
+    "slutligt": ValueStatus.FINAL,
+    "utfall": ValueStatus.FINAL,
+}
+
+
+def add_index_value(*, series, year, percent, status, published_on, source, by=None):
+    """Add one index value; a second value for the same year and status is refused."""
+    value = IndexValue(
+        series=series,
+        year=year,
+        percent=percent,
+        status=status,
+        published_on=published_on,
+        source=source,
+    )
+    try:
+        with transaction.atomic():
+            value.full_clean()
+            value.save()
+    except IntegrityError:
+        raise DomainError(_("Det finns redan ett sådant värde för året.")) from None
+    return value
+
+
+def parse_index_csv(text):
+    """Rows of year,percent,status,published_on,source -> (values, errors with line numbers)."""
+    sample = text.lstrip("\ufeff")
+    delimiter = (
+        ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ","
+    )
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+    values, errors, seen = [], [], set()
+    for number, row in enumerate(reader, start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        if number == 1 and row and row[0].strip().lower() in ("year", "år"):
+            continue
+        problems = []
+        if len(row) != 5:
+            errors.append(
+                _(
+                    "Rad %(n)s: %(count)s kolumner, väntade 5 (year, percent, status, "
+                    "published_on, source)."
+                )
+                % {"n": number, "count": len(row)}
+            )
+            continue
+        year_text, percent_text, status_text, date_text, source = (c.strip() for c in row)
+        try:
+            year = int(year_text)
+            if not 1900 <= year <= 2200:
+                raise ValueError
+        except ValueError:
+            problems.append(_("året %(v)r är inte ett årtal") % {"v": year_text})
+            year = None
+        try:
+            percent = Decimal(percent_text.replace(",", ".").replace("−", "-"))
+            if not percent.is_finite() or percent <= -100 or abs(percent) >= 1000:
+                raise InvalidOperation
+            if percent.as_tuple().exponent < -3:
+                problems.append(_("procentsatsen har fler än tre decimaler"))
+        except InvalidOperation:
+            problems.append(_("procentsatsen %(v)r är inte ett tal") % {"v": percent_text})
+            percent = None
+        status = STATUS_WORDS.get(status_text.lower())
+        if status is None:
+            problems.append(_("status %(v)r ska vara preliminary eller final") % {"v": status_text})
+        try:
+            published_on = date.fromisoformat(date_text)
+        except ValueError:
+            problems.append(_("datumet %(v)r ska skrivas ÅÅÅÅ-MM-DD") % {"v": date_text})
+            published_on = None
+        if not source:
+            problems.append(_("källa saknas"))
+        elif len(source) > 300:
+            problems.append(_("källan är längre än 300 tecken"))
+        if year is not None and status is not None:
+            if (year, status) in seen:
+                problems.append(_("året och statusen förekommer redan i filen"))
+            seen.add((year, status))
+        if problems:
+            errors.append(_("Rad %(n)s: ") % {"n": number} + "; ".join(problems) + ".")
+            continue
+        values.append((number, year, percent, status, published_on, source))
+    return values, errors
+
+
+def import_index_csv(*, series, text, by=None):
+    """Import index values from CSV: all rows or none. Returns (created, errors)."""
+    values, errors = parse_index_csv(text)
+    if not errors and not values:
+        errors = [_("Filen innehåller inga värden.")]
+    if errors:
+        return [], errors
+    existing = set(IndexValue.objects.filter(series=series).values_list("year", "status"))
+    for number, year, _percent, status, _published, _source in values:
+        if (year, status) in existing:
+            errors.append(
+                _("Rad %(n)s: det finns redan ett %(status)s värde för %(year)s.")
+                % {"n": number, "status": ValueStatus(status).label.lower(), "year": year}
+            )
+    if errors:
+        return [], errors
+    with transaction.atomic():
+        created = IndexValue.objects.bulk_create(
+            IndexValue(
+                series=series,
+                year=year,
+                percent=percent,
+                status=status,
+                published_on=published_on,
+                source=source,
+            )
+            for _n, year, percent, status, published_on, source in values
+        )
+    return created, []

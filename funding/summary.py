@@ -1,0 +1,399 @@
+"""Funding figures read from the database: per agreement and per organisation.
+
+Every function fetches with a fixed number of queries (prefetching) and computes the rest in
+Python with the pure rules of funding.uplift and funding.payments.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
+
+from agreements.models import AgreementParty, PartyRole
+
+from . import payments as pay
+from .charts import stacked_bars
+from .models import FundingLine, IndexValue, Payment, Share, ShareKind
+from .uplift import IndexPoint, UpliftRule, uplifted
+
+LINE_PREFETCH = ("shares", "uplift_series__values", "payments")
+
+
+def lines_queryset(*, until_year=None):
+    """Funding lines with everything the figures need, in a constant number of queries.
+
+    With until_year, only the shares and payments of the years up to it are fetched (a year's
+    figures and payments never depend on a later year's).
+    """
+    lines = FundingLine.objects.select_related(
+        "party", "uplift_series", "payment_plan", "payment_plan__payee"
+    )
+    if until_year is None:
+        return lines.prefetch_related(*LINE_PREFETCH)
+    return lines.prefetch_related(
+        Prefetch("shares", queryset=Share.objects.filter(year__lte=until_year)),
+        "uplift_series__values",
+        Prefetch("payments", queryset=Payment.objects.filter(year__lte=until_year)),
+    )
+
+
+def line_rule(line):
+    if not line.has_uplift:
+        return None
+    return UpliftRule(
+        first_year=line.uplift_first_year,
+        basis=line.uplift_basis,
+        published_month=line.uplift_published_month,
+    )
+
+
+def line_points(line):
+    if not line.has_uplift:
+        return []
+    return [
+        IndexPoint(v.year, v.percent, v.status, v.published_on, v.source)
+        for v in line.uplift_series.values.all()
+    ]
+
+
+def line_year_amounts(line):
+    """{year: YearAmount} for a line with prefetched shares and index values."""
+    rule, points = line_rule(line), line_points(line)
+    return {s.year: uplifted(s.amount, s.year, rule, points) for s in line.shares.all()}
+
+
+def line_plan(line):
+    try:
+        plan = line.payment_plan
+    except FundingLine.payment_plan.RelatedObjectDoesNotExist:
+        return None
+    return pay.Plan(
+        plan.installments_per_year, plan.first_month, plan.due_day, plan.bankgiro, plan.reference
+    )
+
+
+def paid_by_year(line):
+    totals = defaultdict(int)
+    for p in line.payments.all():
+        totals[p.year] += p.amount
+    return totals
+
+
+def line_expected_payments(line, *, today, year_amounts=None):
+    """Each expected payment of a line with a plan, reconciled against its payments."""
+    plan = line_plan(line)
+    if plan is None:
+        return []
+    year_amounts = year_amounts if year_amounts is not None else line_year_amounts(line)
+    paid = paid_by_year(line)
+    result = []
+    for year in sorted(year_amounts):
+        figure = year_amounts[year]
+        expected = pay.expected_for_year(plan, year, figure.amount, figure.status)
+        result += pay.reconcile(expected, paid.get(year, 0), today)
+    return result
+
+
+@dataclass
+class LineFigures:
+    line: object
+    cells: list  # YearAmount or None, aligned with the agreement's years
+    total: int
+
+    @property
+    def figures(self):
+        return [c for c in self.cells if c is not None]
+
+    @property
+    def is_cash(self):
+        return self.line.kind == ShareKind.CASH
+
+    @property
+    def rule(self):
+        return line_rule(self.line)
+
+
+@dataclass
+class PartyFigures:
+    party: object
+    label: str
+    lines: list = field(default_factory=list)
+    totals: list = field(default_factory=list)  # aligned with years
+    total: int = 0
+
+
+@dataclass
+class AgreementFunding:
+    agreement: object
+    years: list
+    parties: list
+    totals: list
+    cash_totals: list
+    in_kind_totals: list
+    total: int
+    cash_total: int
+    in_kind_total: int
+    explained: list  # (LineFigures, YearAmount) for every uplifted year
+    differences: list  # (LineFigures, YearAmount) where final differs from preliminary
+    example_sources: list
+    forecasts: list
+    chart: object
+
+    @property
+    def has_lines(self):
+        return any(p.lines for p in self.parties)
+
+    @property
+    def explained_lines(self):
+        """[(LineFigures, [YearAmount, …])] for the explanation table, one group per line."""
+        groups = []
+        for lf, cell in self.explained:
+            if not groups or groups[-1][0] is not lf:
+                groups.append((lf, []))
+            groups[-1][1].append(cell)
+        return groups
+
+    def totals_by_year(self):
+        return dict(zip(self.years, self.totals, strict=True))
+
+
+def _sum_columns(rows, width):
+    return [sum(r[i] for r in rows) for i in range(width)] if rows else [0] * width
+
+
+def agreement_funding(agreement, *, lines=None):
+    """Each party's shares per year, after uplift, with totals, explanations and a chart."""
+    if lines is None:
+        lines = list(lines_queryset().filter(agreement=agreement))
+    parties = list(
+        AgreementParty.objects.filter(agreement=agreement).select_related("party")
+        if not _has_prefetched(agreement, "parties")
+        else agreement.parties.all()
+    )
+    share_years = {s.year for line in lines for s in line.shares.all()}
+    years = sorted(set(agreement.years) | share_years)
+    by_party = {
+        ap.party_id: PartyFigures(ap.party, ap.short_name or ap.party.name) for ap in parties
+    }
+    explained, differences, sources, forecasts = [], [], [], []
+    cash_rows, in_kind_rows = [], []
+    for line in lines:
+        amounts = line_year_amounts(line)
+        cells = [amounts.get(y) for y in years]
+        row = [c.amount if c else 0 for c in cells]
+        figures = LineFigures(line, cells, sum(row))
+        group = by_party.setdefault(line.party_id, PartyFigures(line.party, line.party.name))
+        group.lines.append(figures)
+        (cash_rows if figures.is_cash else in_kind_rows).append(row)
+        for cell in figures.figures:
+            if cell.steps:
+                explained.append((figures, cell))
+            if cell.difference:
+                differences.append((figures, cell))
+            if cell.is_forecast:
+                forecasts.append((figures, cell))
+            for step in cell.steps:
+                if step.point is not None and step.point.is_example:
+                    if step.point.source not in sources:
+                        sources.append(step.point.source)
+    width = len(years)
+    for group in by_party.values():
+        rows = [[c.amount if c else 0 for c in lf.cells] for lf in group.lines]
+        group.totals = _sum_columns(rows, width)
+        group.total = sum(group.totals)
+    cash_totals = _sum_columns(cash_rows, width)
+    in_kind_totals = _sum_columns(in_kind_rows, width)
+    totals = [a + b for a, b in zip(cash_totals, in_kind_totals, strict=True)]
+    groups = [g for g in by_party.values() if g.lines]
+    chart = stacked_bars(
+        years, [(g.label, dict(zip(years, g.totals, strict=True))) for g in groups]
+    )
+    return AgreementFunding(
+        agreement=agreement,
+        years=years,
+        parties=groups,
+        totals=totals,
+        cash_totals=cash_totals,
+        in_kind_totals=in_kind_totals,
+        total=sum(totals),
+        cash_total=sum(cash_totals),
+        in_kind_total=sum(in_kind_totals),
+        explained=explained,
+        differences=differences,
+        example_sources=sources,
+        forecasts=forecasts,
+        chart=chart,
+    )
+
+
+def _has_prefetched(obj, name):
+    return name in getattr(obj, "_prefetched_objects_cache", {})
+
+
+def receiver_id(line, agreement_parties):
+    """Who receives a cash line: the plan's payee, else the agreement's only non-profit party."""
+    plan = getattr(line, "payment_plan", None) if _plan_loaded(line) else None
+    if plan is not None:
+        return plan.payee_id
+    if line.kind != ShareKind.CASH:
+        return None
+    nonprofits = [ap.party_id for ap in agreement_parties if ap.role == PartyRole.NONPROFIT]
+    if len(nonprofits) == 1 and nonprofits[0] != line.party_id:
+        return nonprofits[0]
+    return None
+
+
+def _plan_loaded(line):
+    try:
+        line.payment_plan  # noqa: B018 – select_related makes this free
+    except FundingLine.payment_plan.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _PartyRole:
+    """An agreement party as receiver_id reads it."""
+
+    party_id: int
+    role: str
+
+
+@dataclass
+class BudgetGroup:
+    label: str
+    rows: list  # (agreement, line, [amount per year], total)
+    totals: list
+    total: int
+
+
+@dataclass
+class OrganisationFunding:
+    party: object
+    years: list
+    pays: list  # BudgetGroup by budget
+    pays_totals: list
+    pays_total: int
+    receives: list  # BudgetGroup by paying organisation
+    receives_totals: list
+    receives_total: int
+    forecast_years: list
+    example_sources: list
+    chart: object
+
+
+def _groups(items, years):
+    grouped = defaultdict(list)
+    for label, agreement, line, amounts in items:
+        row = [amounts[y].amount if y in amounts else 0 for y in years]
+        grouped[label].append((agreement, line, row, sum(row)))
+    result = []
+    for label in sorted(grouped):
+        rows = grouped[label]
+        totals = _sum_columns([r[2] for r in rows], len(years))
+        result.append(BudgetGroup(label, rows, totals, sum(totals)))
+    return result
+
+
+def organisation_funding(party, agreements_qs):
+    """What an organisation pays and receives per year across its agreements, by budget."""
+    visible = agreements_qs.filter(parties__party=party)
+    # Only lines the party pays, or may receive: by its plan, or as a cash line without a plan
+    # (received by the agreement's only non-profit); receiver_id decides below.
+    lines = list(
+        FundingLine.objects.filter(agreement__in=visible.values("pk"))
+        .filter(
+            Q(party=party)
+            | Q(payment_plan__payee=party)
+            | Q(payment_plan__isnull=True, kind=ShareKind.CASH)
+        )
+        .select_related("party", "payment_plan")
+    )
+    roles = defaultdict(list)
+    for agreement_id, party_id, role in (
+        AgreementParty.objects.filter(
+            agreement_id__in={
+                line.agreement_id
+                for line in lines
+                if line.kind == ShareKind.CASH and not _plan_loaded(line)
+            }
+        )
+        .order_by("agreement_id", "position", "id")
+        .values_list("agreement_id", "party_id", "role")
+    ):
+        roles[agreement_id].append(_PartyRole(party_id, role))
+    lines_by_agreement = defaultdict(list)  # (line, mine, gets) the party pays or receives
+    for line in lines:
+        mine = line.party_id == party.pk
+        gets = receiver_id(line, roles[line.agreement_id]) == party.pk
+        if mine or gets:
+            lines_by_agreement[line.agreement_id].append((line, mine, gets))
+    lines = [line for group in lines_by_agreement.values() for line, _mine, _gets in group]
+    agreements = (
+        list(visible.filter(pk__in=list(lines_by_agreement)).distinct())
+        if lines_by_agreement
+        else []
+    )
+    shares = defaultdict(list)
+    for line_id, year, amount in (
+        Share.objects.filter(line_id__in=[line.pk for line in lines])
+        .order_by("line_id", "year")
+        .values_list("line_id", "year", "amount")
+    ):
+        shares[line_id].append((year, amount))
+    points = defaultdict(list)
+    series = {line.uplift_series_id for line in lines if line.has_uplift}
+    for series_id, *point in (
+        IndexValue.objects.filter(series_id__in=series)
+        .order_by("series_id", "year", "status")
+        .values_list("series_id", "year", "percent", "status", "published_on", "source")
+    ):
+        points[series_id].append(IndexPoint(*point))
+    paying, receiving, years = [], [], set()
+    forecast_years, sources = set(), []
+    for agreement in agreements:
+        for line, mine, gets in lines_by_agreement[agreement.pk]:
+            rule = line_rule(line)
+            line_points_ = points[line.uplift_series_id] if line.has_uplift else []
+            amounts = {
+                year: uplifted(amount, year, rule, line_points_) for year, amount in shares[line.pk]
+            }
+            years |= set(amounts)
+            for figure in amounts.values():
+                if figure.is_forecast:
+                    forecast_years.add(figure.year)
+                for source in figure.sources:
+                    if "exempel" in source.lower() and source not in sources:
+                        sources.append(source)
+            if mine:
+                label = line.budget or _("Ingen budget angiven")
+                paying.append((label, agreement, line, amounts))
+            if gets:
+                receiving.append((line.party.name, agreement, line, amounts))
+    years = sorted(years)
+    pays = _groups(paying, years)
+    receives = _groups(receiving, years)
+    pays_totals = _sum_columns([g.totals for g in pays], len(years))
+    receives_totals = _sum_columns([g.totals for g in receives], len(years))
+    chart = stacked_bars(
+        years,
+        [
+            (_("Betalar"), dict(zip(years, pays_totals, strict=True))),
+            (_("Tar emot"), dict(zip(years, receives_totals, strict=True))),
+        ],
+        stacked=False,
+    )
+    return OrganisationFunding(
+        party=party,
+        years=years,
+        pays=pays,
+        pays_totals=pays_totals,
+        pays_total=sum(pays_totals),
+        receives=receives,
+        receives_totals=receives_totals,
+        receives_total=sum(receives_totals),
+        forecast_years=sorted(forecast_years),
+        example_sources=sources,
+        chart=chart,
+    )

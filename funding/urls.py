@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "funding"
+
+urlpatterns = [
+    path("organisation/<int:pk>/", views.organisation, name="organisation"),
+    path("overenskommelse/<int:pk>/betalningar/", views.payments, name="payments"),
+    path("index/", views.index_values, name="index_values"),
+    path("export/<slug:dataset>.<slug:fmt>", views.export, name="export"),
+    path("oppna-data/aktiva-overenskommelser.json", views.public_json, name="public_json"),
+    path("oppna-data/aktiva-overenskommelser.csv", views.public_csv, name="public_csv"),
+]

@@ -1,0 +1,146 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agreements.access import (
+    ADMINISTRATOR,
+    agreements_visible_to,
+    get_agreement_for,
+    get_own_party_for,
+    has_role,
+    require_any,
+    require_role,
+)
+from agreements.deadlines import reverse_or_empty
+from agreements.models import Agreement
+from agreements.services import DomainError
+
+from . import exports
+from .forms import IndexImportForm, IndexValueForm, PaymentForm
+from .models import FundingLine, IndexSeries, Payment
+from .services import add_index_value, import_index_csv, register_payment
+from .summary import agreement_funding, line_expected_payments, lines_queryset, organisation_funding
+
+
+@login_required
+@require_GET
+def organisation(request, pk):
+    party = get_own_party_for(request.user, pk)
+    overview = organisation_funding(party, agreements_visible_to(request.user))
+    return render(request, "funding/organisation.html", {"party": party, "overview": overview})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payments(request, pk):
+    agreement = get_agreement_for(request.user, pk)
+    lines = lines_queryset().filter(agreement=agreement, payment_plan__isnull=False)
+    form = PaymentForm(lines=FundingLine.objects.filter(agreement=agreement))
+    status = 200
+    if request.method == "POST":
+        require_role(request.user, agreement, ADMINISTRATOR)
+        form = PaymentForm(request.POST, lines=FundingLine.objects.filter(agreement=agreement))
+        if form.is_valid():
+            try:
+                register_payment(**form.cleaned_data, by=request.user)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Betalningen är registrerad."))
+                return redirect("funding:payments", pk=agreement.pk)
+        status = 400
+    today = timezone.localdate()
+    plans = [(line, line_expected_payments(line, today=today)) for line in lines]
+    context = {
+        "agreement": agreement,
+        "agreement_url": reverse_or_empty("agreements:detail", agreement.pk),
+        "plans": plans,
+        "registered": Payment.objects.filter(line__agreement=agreement).select_related(
+            "line__party"
+        ),
+        "form": form,
+        "can_register": has_role(request.user, agreement, ADMINISTRATOR),
+        "funding": agreement_funding(agreement),
+        "today": today,
+    }
+    return render(request, "funding/payments.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_values(request):
+    # Index values are shared data: administrators of any organisation maintain them.
+    require_any(request.user, ADMINISTRATOR)
+    value_form, import_form, import_errors = IndexValueForm(), IndexImportForm(), []
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "import":
+        import_form = IndexImportForm(request.POST, request.FILES)
+        if import_form.is_valid():
+            created, import_errors = import_index_csv(
+                series=import_form.cleaned_data["series"],
+                text=import_form.cleaned_data["file"],
+                by=request.user,
+            )
+            if not import_errors:
+                messages.success(
+                    request, _("%(n)s indexvärden importerades.") % {"n": len(created)}
+                )
+                return redirect("funding:index_values")
+        status = 400
+    elif request.method == "POST":
+        value_form = IndexValueForm(request.POST)
+        if value_form.is_valid():
+            try:
+                add_index_value(**value_form.cleaned_data, by=request.user)
+            except DomainError as error:
+                value_form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Indexvärdet är sparat."))
+                return redirect("funding:index_values")
+        status = 400
+    context = {
+        "series_list": IndexSeries.objects.prefetch_related("values"),
+        "value_form": value_form,
+        "import_form": import_form,
+        "import_errors": import_errors,
+    }
+    return render(request, "funding/index_values.html", context, status=status)
+
+
+@login_required
+@require_GET
+def export(request, dataset, fmt):
+    if fmt == "csv" and request.GET.get("format") == "csv-comma":
+        fmt = "csv-comma"
+    if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
+        raise Http404
+    today = timezone.localdate()
+    qs = exports.filter_agreements(agreements_visible_to(request.user), request.GET, today=today)
+    body, content_type, filename = exports.render(dataset, fmt, qs, today=today)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def public_json(request):
+    summary = exports.public_summary(Agreement.objects.all(), today=timezone.localdate())
+    body = json.dumps(summary, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def public_csv(request):
+    summary = exports.public_summary(Agreement.objects.all(), today=timezone.localdate())
+    response = HttpResponse(exports.public_csv(summary), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="iop-aktiva-overenskommelser.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

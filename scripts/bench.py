@@ -1,0 +1,480 @@
+"""Benchmark the main pages on the synthetic data set (`make bench`).
+
+For a region administrator of the largest region and a coordinator of the busiest non-profit,
+each main page that exists is fetched with Django's test client N times: median and p95 in
+milliseconds, the number of SQL queries, and beside it the page's floor, the raw SQL that
+fetches the page's rows (for the PDF: WeasyPrint alone on the same HTML), timed in the same
+run, and the ratio page / floor. The Django admin's changelist of agreements is timed too.
+Results go to build/bench/results.json and a table on stdout.
+
+Run: python scripts/bench.py [--runs 20] [--out build/bench/results.json]
+(after `manage.py generate_synthetic`; `make bench` does both).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_SIZE = 50
+ADMIN_PAGE_SIZE = 100
+
+# The rows each page shows, fetched as directly as SQL can; %(user)s, %(party)s, %(agreement)s
+# and %(term)s are filled in per user. Portable between SQLite and PostgreSQL.
+VISIBLE = """
+    EXISTS (SELECT 1 FROM agreements_agreementparty ap
+            JOIN agreements_membership m ON m.party_id = ap.party_id
+            WHERE ap.agreement_id = a.id AND m.user_id = %(user)s)
+"""
+LIST_ROWS = f"""
+    SELECT a.id, a.title, a.case_number, a.period_start, a.period_end, a.status,
+           p.name, p.kind
+    FROM (SELECT * FROM agreements_agreement a WHERE {VISIBLE} {{where}}
+          ORDER BY a.period_start DESC, a.title LIMIT {PAGE_SIZE}) a
+    JOIN agreements_agreementparty ap2 ON ap2.agreement_id = a.id
+    JOIN agreements_party p ON p.id = ap2.party_id
+    ORDER BY a.period_start DESC, a.title, ap2.position
+"""
+LIST_COUNT = f"SELECT COUNT(*) FROM agreements_agreement a WHERE {VISIBLE} {{where}}"
+FLOORS = {
+    "list": [LIST_ROWS.format(where=""), LIST_COUNT.format(where="")],
+    "list_filtered": [
+        LIST_ROWS.format(where="AND a.status = 'active'"),
+        LIST_COUNT.format(where="AND a.status = 'active'"),
+    ],
+    "list_search": [
+        LIST_ROWS.format(where="AND LOWER(a.title) LIKE LOWER(%(term)s)"),
+        LIST_COUNT.format(where="AND LOWER(a.title) LIKE LOWER(%(term)s)"),
+    ],
+    "dashboard": [
+        f"SELECT a.status, COUNT(*) FROM agreements_agreement a WHERE {VISIBLE} GROUP BY a.status",
+        f"""SELECT r.id, r.year, r.period, r.due_date, a.id, a.title
+            FROM agreements_report r JOIN agreements_agreement a ON a.id = r.agreement_id
+            WHERE r.status = 'draft' AND {VISIBLE}
+            ORDER BY r.due_date LIMIT 20""",
+    ],
+    "detail": [
+        "SELECT * FROM agreements_agreement WHERE id = %(agreement)s",
+        """SELECT ap.*, p.* FROM agreements_agreementparty ap
+           JOIN agreements_party p ON p.id = ap.party_id
+           WHERE ap.agreement_id = %(agreement)s ORDER BY ap.position""",
+        """SELECT l.id, l.party_id, l.kind, s.year, s.amount FROM funding_fundingline l
+           JOIN funding_share s ON s.line_id = l.id
+           WHERE l.agreement_id = %(agreement)s ORDER BY l.position, s.year""",
+        "SELECT * FROM agreements_report WHERE agreement_id = %(agreement)s ORDER BY due_date",
+        "SELECT * FROM agreements_obligation WHERE agreement_id = %(agreement)s",
+    ],
+    "organisation": [
+        """SELECT s.year, SUM(s.amount) FROM funding_share s
+           JOIN funding_fundingline l ON l.id = s.line_id
+           WHERE l.party_id = %(party)s GROUP BY s.year ORDER BY s.year""",
+        """SELECT p.year, SUM(p.amount) FROM funding_payment p
+           JOIN funding_fundingline l ON l.id = p.line_id
+           WHERE l.party_id = %(party)s GROUP BY p.year ORDER BY p.year""",
+    ],
+    "export": [
+        f"""SELECT a.id, a.title, a.case_number, a.period_start, a.period_end, a.status,
+                   p.name, p.org_number
+            FROM agreements_agreement a
+            JOIN agreements_agreementparty ap2 ON ap2.agreement_id = a.id
+            JOIN agreements_party p ON p.id = ap2.party_id
+            WHERE {VISIBLE} ORDER BY a.period_start DESC, a.title, ap2.position""",
+    ],
+    "export_shares": [
+        f"""SELECT a.id, a.title, a.case_number, p.name, l.kind, s.year, s.amount
+            FROM funding_share s JOIN funding_fundingline l ON l.id = s.line_id
+            JOIN agreements_agreement a ON a.id = l.agreement_id
+            JOIN agreements_party p ON p.id = l.party_id
+            WHERE {VISIBLE} ORDER BY a.period_start DESC, a.title, l.position, s.year""",
+    ],
+    "export_payments": [
+        f"""SELECT a.id, a.title, a.case_number, p.name, y.year, y.paid_on, y.amount, y.reference
+            FROM funding_payment y JOIN funding_fundingline l ON l.id = y.line_id
+            JOIN agreements_agreement a ON a.id = l.agreement_id
+            JOIN agreements_party p ON p.id = l.party_id
+            WHERE {VISIBLE} ORDER BY a.period_start DESC, a.title, y.paid_on""",
+    ],
+    "admin_changelist": [
+        f"""SELECT * FROM agreements_agreement ORDER BY period_start DESC, title, id
+            LIMIT {ADMIN_PAGE_SIZE}""",
+        "SELECT COUNT(*) FROM agreements_agreement",
+    ],
+}
+
+
+def setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # Time what production runs: no query log, no template debug information.
+    settings.DEBUG = False
+
+
+def timed(fn, runs, *, warm_up=True):
+    """Call fn (once to warm up first), then `runs` times; milliseconds per call."""
+    if warm_up:
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def summary(samples):
+    if not samples:
+        return None, None
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return round(statistics.median(ordered), 2), round(p95, 2)
+
+
+def url_names():
+    """Every 'namespace:name' the URLconf knows, so missing pages are skipped, not failed."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names = set()
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(prefix + p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def try_reverse(name, arg_options):
+    from django.urls import NoReverseMatch, reverse
+
+    for args in arg_options:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def pick_users():
+    """The region administrator with the most agreements, the busiest coordinator."""
+    from django.db.models import Count
+
+    from agreements.models import Membership, PartyKind, Role
+
+    def busiest(role, kind):
+        return (
+            Membership.objects.filter(role=role, party__kind=kind)
+            .annotate(n=Count("party__agreement_roles"))
+            .select_related("user", "party")
+            .order_by("-n", "pk")
+            .first()
+        )
+
+    picked = []
+    for label, role, kind in [
+        ("region admin", Role.ADMINISTRATOR, PartyKind.REGION),
+        ("coordinator", Role.COORDINATOR, PartyKind.NONPROFIT),
+    ]:
+        m = busiest(role, kind)
+        if m is not None:
+            picked.append((label, m.user, m.party, m.n))
+    return picked
+
+
+def pages_for(user, party, names):
+    """(key, label, url, floor key) for the pages that exist; notes for those that do not."""
+    from django.db.models import Count
+
+    from agreements.access import agreements_visible_to
+
+    agreement = (
+        agreements_visible_to(user)
+        .annotate(n=Count("funding_lines"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    pages, notes = [], []
+
+    def add(key, label, candidates, arg_options, floor, query=""):
+        for name in candidates:
+            if name == "/" or name in names:
+                url = "/" if name == "/" else try_reverse(name, arg_options)
+                if url:
+                    pages.append((key, label, url + query, floor))
+                    return
+        notes.append(f"{label}: no page yet ({' / '.join(candidates)})")
+
+    dashboard = ["agreements:dashboard"] + (["/"] if _resolves("/") else [])
+    add("dashboard", "dashboard", dashboard, [[]], "dashboard")
+    add("list", "list, first page", ["agreements:list"], [[]], "list")
+    add("list_f", "list, filtered", ["agreements:list"], [[]], "list_filtered", "?status=active")
+    add("list_q", "list, search", ["agreements:list"], [[]], "list_search", "?q=anhörig")
+    add("detail", "agreement detail", ["agreements:detail"], [[agreement]], "detail")
+    add(
+        "organisation",
+        "organisation funding",
+        ["funding:organisation", "funding:overview"],
+        [[party.pk], []],
+        "organisation",
+    )
+    exports = sorted(n for n in names if "export" in n.split(":")[-1])
+    for name in exports:
+        for args, floor in export_variants():
+            label = f"export {'.'.join(map(str, args))}" if args else f"export {name}"
+            options = [args] if args else [[], [party.pk], [agreement]]
+            add(f"export:{name}:{args}", label, [name], options, floor)
+    if not exports:
+        notes.append("exports: no URL named *export* yet")
+    add("pdf", "agreement PDF", ["documents:agreement_pdf"], [[agreement]], "pdf")
+    return pages, notes, agreement
+
+
+def export_variants():
+    """(URL arguments, floor) per export: every data set as CSV and as XLSX when known."""
+    try:
+        from funding.exports import DATASETS
+    except ImportError:
+        return [([], "export")]
+    floors = {"shares": "export_shares", "payments": "export_payments"}
+    return [
+        ([dataset, fmt], floors.get(dataset, "export"))
+        for dataset in DATASETS
+        for fmt in ("csv", "xlsx")
+    ]
+
+
+def _resolves(path):
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+        return True
+    except Resolver404:
+        return False
+
+
+def floor_runner(key, params, agreement, names, client):
+    """A callable doing the page's floor work, or None with a note."""
+    from django.db import connection
+
+    if key == "pdf":
+        try:
+            from agreements.documents.context import agreement_document
+            from agreements.documents.rendering import (
+                PDF_VARIANT,
+                print_stylesheet,
+                render_document_html,
+            )
+            from agreements.models import Agreement
+        except ImportError:
+            pass
+        else:
+            from weasyprint import HTML
+
+            html = render_document_html(agreement_document(Agreement.objects.get(pk=agreement)))
+            stylesheets = [print_stylesheet()]
+            base = str(ROOT)
+
+            def weasyprint_alone():
+                HTML(string=html, base_url=base).write_pdf(
+                    stylesheets=stylesheets, pdf_variant=PDF_VARIANT
+                )
+
+            return weasyprint_alone, None
+        html_url = None
+        for name in ("documents:agreement_html", "documents:agreement_preview"):
+            if name in names:
+                html_url = try_reverse(name, [[agreement]])
+                break
+        if not html_url:
+            return None, "no HTML preview URL to feed WeasyPrint alone"
+        html = client.get(html_url).content.decode()
+        from weasyprint import HTML
+
+        base = str(ROOT)
+        return (lambda: HTML(string=html, base_url=base).write_pdf()), None
+    statements = FLOORS[key]
+
+    def run():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    return run, None
+
+
+def measure(runs=20, progress=False, only=None):
+    """Measure every existing page; return the results dict."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from agreements.models import Agreement, AgreementParty, Party, Report
+    from funding.models import Payment, Share
+
+    names = url_names()
+    results = {
+        "database": connection.vendor,
+        "runs": runs,
+        "data": {
+            "parties": Party.objects.count(),
+            "agreements": Agreement.objects.count(),
+            "three_party": AgreementParty.objects.values("agreement")
+            .annotate(n=Count("id"))
+            .filter(n=3)
+            .count(),
+            "shares": Share.objects.count(),
+            "reports": Report.objects.count(),
+            "payments": Payment.objects.count(),
+            "users": get_user_model().objects.count(),
+        },
+        "pages": [],
+        "notes": [],
+    }
+
+    def bench_page(client, user_label, n_agreements, key, label, url, floor_key, params, agr):
+        def fetch():
+            return client.get(url)
+
+        # The first fetch warms up and counts the queries.
+        with CaptureQueriesContext(connection) as ctx:
+            status = fetch().status_code
+        # Read now: every later request starts by clearing the query log.
+        queries = len(ctx.captured_queries)
+        samples = timed(fetch, runs, warm_up=False)
+        median, p95 = summary(samples)
+        row = {
+            "user": user_label,
+            "user_agreements": n_agreements,
+            "page": label,
+            "url": url,
+            "status": status,
+            "median_ms": median,
+            "p95_ms": p95,
+            "queries": queries,
+            "floor_median_ms": None,
+            "ratio": None,
+        }
+        runner, note = floor_runner(floor_key, params, agr, names, client)
+        if runner is not None:
+            floor_median, _ = summary(timed(runner, runs))
+            row["floor_median_ms"] = floor_median
+            if floor_median:
+                row["ratio"] = round(median / floor_median, 2)
+        if note:
+            row["note"] = note
+        if status != 200:
+            row["note"] = (row.get("note", "") + f" answered {status}").strip()
+        results["pages"].append(row)
+        if progress:
+            print(f"  {user_label}: {label}: {median} ms", file=sys.stderr, flush=True)
+
+    for user_label, user, party, n_agreements in pick_users():
+        client = Client()
+        client.force_login(user)
+        pages, notes, agreement = pages_for(user, party, names)
+        results["notes"] += [f"{user_label}: {n}" for n in notes]
+        params = {"user": user.pk, "party": party.pk, "agreement": agreement, "term": "%anhörig%"}
+        for key, label, url, floor_key in pages:
+            if only and not any(word in label for word in only):
+                continue
+            bench_page(
+                client, user_label, n_agreements, key, label, url, floor_key, params, agreement
+            )
+
+    if only and not any(word in "admin changelist" for word in only):
+        return results
+    # The page a team would use without this app: the admin's changelist, as a superuser.
+    User = get_user_model()
+    root = User.objects.filter(is_superuser=True).order_by("pk").first()
+    if root is None:
+        root = User.objects.create_superuser("bench.admin", "bench@example.se", None)
+    client = Client()
+    client.force_login(root)
+    bench_page(
+        client,
+        "superuser",
+        results["data"]["agreements"],
+        "admin",
+        "admin changelist",
+        "/admin/agreements/agreement/",
+        "admin_changelist",
+        {},
+        None,
+    )
+    return results
+
+
+def table(results):
+    head = (
+        f"{'user':<13} {'page':<34} {'status':>6} {'median':>8} {'p95':>8} "
+        f"{'queries':>7} {'floor':>8} {'ratio':>6}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in results["pages"]:
+
+        def ms(v):
+            return f"{v:.1f}" if v is not None else "–"
+
+        lines.append(
+            f"{r['user']:<13} {r['page'][:34]:<34} {r['status']:>6} {ms(r['median_ms']):>8} "
+            f"{ms(r['p95_ms']):>8} {r['queries']:>7} {ms(r['floor_median_ms']):>8} "
+            f"{(str(r['ratio']) if r['ratio'] is not None else '–'):>6}"
+        )
+    data = results["data"]
+    lines.append("")
+    lines.append(
+        f"{results['database']}, {results['runs']} runs per page (ms); data: "
+        + ", ".join(f"{v} {k}" for k, v in data.items())
+    )
+    lines += [f"note: {n}" for n in results["notes"]]
+    return "\n".join(lines)
+
+
+def run(
+    runs=20,
+    out=ROOT / "build" / "bench" / "results.json",
+    stdout=sys.stdout,
+    progress=False,
+    only=None,
+):
+    results = measure(runs=runs, progress=progress, only=only)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(table(results), file=stdout)
+    print(f"\nWritten to {out}", file=stdout)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--only", nargs="*", help="measure only pages whose label contains one of these words"
+    )
+    parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "results.json"))
+    args = parser.parse_args()
+    setup_django()
+    run(runs=args.runs, out=args.out, progress=True, only=args.only)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""Role × URL matrix: every URL of the app, every role, an own and another organisation's
+object, every method. Zero leaks: another organisation's object answers 404, a wrong role
+403, a wrong method 405, an anonymous visitor is sent to the login page.
+
+The URL list comes from the resolver, so a new URL is covered the day it is added: URLs of
+the agreements namespace need a row in EXPECTED (the test fails without one); URLs of the
+other namespaces get the generic leak checks unless listed in PUBLIC.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from agreements.access import agreements_visible_to, get_agreement_for, roles_on
+from tests.factories import OTHER_PK, make_world
+
+ROLES = ["admin", "coordinator", "secretary", "outsider"]
+EVERYONE = set(ROLES)
+ADMIN, COORD, SECR = {"admin"}, {"coordinator"}, {"secretary"}
+NAMESPACES = ["agreements", "documents", "funding", "feeds"]
+
+# url name -> (object the pk names, roles allowed to GET, roles allowed to POST).
+# None as a role set: the method is not accepted (405).
+EXPECTED = {
+    "dashboard": (None, EVERYONE, None),
+    "list": (None, EVERYONE, None),
+    "create": (None, ADMIN | {"outsider"}, ADMIN | {"outsider"}),
+    "detail": ("agreement", EVERYONE, None),
+    "edit": ("agreement", ADMIN, ADMIN),
+    "funding": ("agreement", ADMIN, ADMIN),
+    "obligations": ("agreement", ADMIN, ADMIN),
+    "move": ("agreement", None, ADMIN | SECR),
+    "successor": ("agreement", ADMIN, ADMIN),
+    "proposal_create": ("agreement", SECR, SECR),
+    "meeting_create": ("agreement", ADMIN, ADMIN),
+    "payment_create": ("agreement", ADMIN, ADMIN),
+    "decisions": (None, EVERYONE, None),
+    "decision": ("decision", EVERYONE, None),
+    "proposal_edit": ("decision", SECR, SECR),
+    "decision_record": ("decision", SECR, SECR),
+    "reports": (None, EVERYONE, None),
+    "report_create": (None, COORD, COORD),
+    "report": ("report", EVERYONE, COORD),
+    "attachment_upload": ("report", None, COORD),
+    "attachment": ("attachment", EVERYONE, None),
+    "attachment_delete": ("attachment", None, COORD),
+    "meeting": ("meeting", ADMIN | COORD, ADMIN | COORD),
+    "payment": ("payment", ADMIN, ADMIN),
+    "parties": (None, EVERYONE, None),
+    "party_create": (None, ADMIN | {"outsider"}, ADMIN | {"outsider"}),
+    "party": ("party", EVERYONE, None),
+    "party_edit": ("party", ADMIN, ADMIN),
+}
+# Lists and forms without an object: the outsider is a user like any other there.
+NO_OBJECT = {name for name, (kind, _, _) in EXPECTED.items() if kind is None}
+# Open to anyone, by design (published open data).
+PUBLIC = {"funding:public_json", "funding:public_csv"}
+# Other namespaces: which object a URL's pk names, by the URL name.
+KIND_HINTS = [
+    ("proposal", "decision"),
+    ("decision", "decision"),
+    ("download", "issued"),
+    ("version", "agreement"),
+    ("payment", "agreement"),
+    ("organisation", "party"),
+    ("report", "report"),
+]
+# Values for URL parameters other than pk.
+PARAMS = {"move": "propose", "kind": "proposal", "dataset": "agreements", "fmt": "csv"}
+
+
+def url_patterns():
+    """(qualified name, pattern) of every named URL in the app's namespaces."""
+    found = []
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name and namespace in NAMESPACES:
+                found.append((f"{namespace}:{p.name}", p))
+
+    walk(get_resolver().url_patterns, None)
+    return sorted(found)
+
+
+def kind_of(qualified):
+    namespace, name = qualified.split(":")
+    if namespace == "agreements":
+        return EXPECTED[name][0]
+    for hint, kind in KIND_HINTS:
+        if hint in name:
+            return kind
+    return "agreement"
+
+
+def url_for(qualified, pattern, objects):
+    params = pattern.pattern.converters.keys()
+    kwargs = {}
+    for param in params:
+        if param == "pk":
+            kind = kind_of(qualified)
+            obj = objects.get(kind) if kind else None
+            kwargs["pk"] = obj.pk if obj is not None else OTHER_PK
+        else:
+            kwargs[param] = PARAMS.get(param, "x")
+    return reverse(qualified, kwargs=kwargs)
+
+
+def test_every_app_url_has_a_row():
+    missing = [
+        q
+        for q, _ in url_patterns()
+        if q.startswith("agreements:") and q.split(":")[1] not in EXPECTED
+    ]
+    assert missing == [], "add these URL names to EXPECTED: " + ", ".join(missing)
+    assert len(url_patterns()) >= len(EXPECTED)
+
+
+def expected_status(name, role, method, own):
+    """What an agreements URL must answer."""
+    kind, get_roles, post_roles = EXPECTED[name]
+    allowed = get_roles if method == "get" else post_roles
+    if allowed is None:
+        return 405
+    if kind is not None:
+        # The outsider's view of org A's objects, and everyone else's of org C's: not found.
+        sees = (role != "outsider") if own else (role == "outsider")
+        if not sees:
+            return 404
+        # The outsider administers org C: for C's objects it acts as the administrator.
+        effective = "admin" if role == "outsider" else role
+        return "ok" if effective in allowed else 403
+    return "ok" if role in allowed else 403
+
+
+def _check(response, expected):
+    if expected == "ok":
+        login = reverse("login")
+        return response.status_code in (200, 302) and not (
+            response.status_code == 302 and response["Location"].startswith(login)
+        )
+    return response.status_code == expected
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return make_world()
+
+
+def _requests(world, own):
+    objects = world.own if own else world.other
+    urls = []
+    for qualified, pattern in url_patterns():
+        urls.append((qualified, url_for(qualified, pattern, objects)))
+    # Deleting last, so the object still exists for every other request.
+    return sorted(urls, key=lambda item: "delete" in item[0])
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["own", "other"])
+@pytest.mark.parametrize("role", ROLES)
+def test_role_url_matrix(client, world, role, own):
+    client.force_login(world.users[role])
+    failures = []
+    for method in ("get", "post"):
+        for qualified, url in _requests(world, own):
+            namespace, name = qualified.split(":")
+            response = getattr(client, method)(url)
+            if namespace == "agreements":
+                expected = expected_status(name, role, method, own)
+                if not _check(response, expected):
+                    failures.append(
+                        f"{method.upper()} {url} ({qualified}): "
+                        f"{response.status_code}, expected {expected}"
+                    )
+                continue
+            if qualified in PUBLIC:
+                continue
+            # Other parts of the app: never another organisation's object, never a 500.
+            sees = (role != "outsider") if own else (role == "outsider")
+            status = response.status_code
+            if status >= 500 or (
+                not sees
+                and kind_of(qualified)
+                and "pk" in url_kwargs(url)
+                and status not in (404, 405)
+            ):
+                failures.append(f"{method.upper()} {url} ({qualified}): {status} leaks")
+    assert failures == [], "\n".join(failures)
+
+
+def url_kwargs(url):
+    from django.urls import resolve
+
+    return resolve(url).kwargs
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["own", "other"])
+def test_anonymous_is_sent_to_login_everywhere(client, world, own):
+    login = reverse("login")
+    failures = []
+    for method in ("get", "post"):
+        for qualified, url in _requests(world, own):
+            if qualified in PUBLIC:
+                continue
+            response = getattr(client, method)(url)
+            ok = response.status_code == 302 and response["Location"].startswith(login)
+            if qualified.startswith("feeds:"):
+                ok = ok or response.status_code in (403, 404, 405)
+            if not ok:
+                failures.append(f"{method.upper()} {url}: {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_unknown_method_answers_405(client, world):
+    client.force_login(world.users["admin"])
+    url = reverse("agreements:detail", args=[world.own["agreement"].pk])
+    assert client.put(url).status_code == 405
+    assert client.delete(url).status_code == 405
+
+
+def test_access_helpers_scope_to_membership(world):
+    admin, outsider = world.users["admin"], world.users["outsider"]
+    assert list(agreements_visible_to(admin)) == [world.own["agreement"]]
+    assert list(agreements_visible_to(outsider)) == [world.other["agreement"]]
+    assert roles_on(world.users["secretary"], world.own["agreement"]) == {"secretary"}
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        get_agreement_for(outsider, world.own["agreement"].pk)
+    with pytest.raises(PermissionDenied):
+        get_agreement_for(
+            world.users["coordinator"], world.own["agreement"].pk, roles=["administrator"]
+        )

@@ -1,0 +1,160 @@
+"""Bad input is refused with a clear Swedish message at the model level; nothing saved changes."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from agreements.models import Agreement, Party, PartyKind
+from funding.models import FundingLine, PaymentPlan, Share
+from tests.factories import make_agreement, make_line, make_party
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def swedish():
+    with translation.override("sv"):
+        yield
+
+
+def messages(exc):
+    return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+
+
+def test_org_number_with_wrong_check_digit_is_refused():
+    party = Party(name="Fel", kind=PartyKind.NONPROFIT, org_number="802002-8712")
+    with pytest.raises(ValidationError) as exc:
+        party.full_clean()
+    assert "kontrollsiffran stämmer inte" in messages(exc.value)
+    assert "org_number" in exc.value.message_dict
+
+
+@pytest.mark.parametrize("raw", ["802002–8711", "8020028711", " 802002-8711 "])
+def test_org_number_is_normalised_on_save(raw):
+    party = Party(name="Svenska Röda Korset", kind=PartyKind.NONPROFIT, org_number=raw.strip())
+    party.full_clean()
+    party.save()
+    assert Party.objects.get().org_number == "802002-8711"
+
+
+def test_same_org_number_twice_is_refused():
+    Party.objects.create(name="A", kind=PartyKind.REGION, org_number="232100-0222")
+    with pytest.raises(ValidationError) as exc:
+        Party(name="B", kind=PartyKind.REGION, org_number="232100-0222").full_clean()
+    assert "org_number" in exc.value.message_dict
+
+
+def test_bankgiro_with_wrong_check_digit_is_refused():
+    party = Party(
+        name="SRK", kind=PartyKind.NONPROFIT, org_number="802002-8711", bankgiro="403-4848"
+    )
+    with pytest.raises(ValidationError) as exc:
+        party.full_clean()
+    assert "bankgironummer" in messages(exc.value)
+    party.bankgiro = "4034849"
+    party.full_clean()
+    party.save()
+    assert Party.objects.get().bankgiro == "403-4849"
+
+
+def test_payment_plan_bankgiro_is_checked():
+    srk = make_party()
+    region = make_party(kind=PartyKind.REGION)
+    agreement = make_agreement(region, srk)
+    line = make_line(agreement, region, {2026: 100})
+    plan = PaymentPlan(line=line, payee=srk, bankgiro="123-4567")
+    with pytest.raises(ValidationError) as exc:
+        plan.full_clean()
+    assert "bankgiro" in exc.value.message_dict
+
+
+def test_end_before_start_is_refused():
+    agreement = Agreement(title="X", period_start=date(2026, 1, 1), period_end=date(2025, 12, 31))
+    with pytest.raises(ValidationError) as exc:
+        agreement.full_clean()
+    assert "Slutdatum kan inte ligga före startdatum." in str(exc.value)
+
+
+def test_second_agreement_with_same_case_number_is_refused_and_first_kept():
+    first = make_agreement(case_number="HSN 2020/123", title="Första")
+    second = Agreement(
+        title="Andra",
+        case_number="HSN 2020/123",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+    )
+    with pytest.raises(ValidationError) as exc:
+        second.full_clean()
+    assert "diarienummer" in str(exc.value)
+    first.refresh_from_db()
+    assert first.title == "Första" and Agreement.objects.count() == 1
+
+
+def test_agreements_without_case_number_do_not_collide():
+    make_agreement()
+    Agreement(
+        title="Utan dnr", period_start=date(2026, 1, 1), period_end=date(2026, 12, 31)
+    ).full_clean()
+
+
+def test_negative_share_is_refused():
+    region = make_party(kind=PartyKind.REGION)
+    agreement = make_agreement(region, make_party())
+    line = make_line(agreement, region, {})
+    with pytest.raises(ValidationError) as exc:
+        Share(line=line, year=2026, amount=-1).full_clean()
+    assert "Beloppet kan inte vara negativt." in str(exc.value)
+
+
+def test_share_outside_period_is_refused():
+    region = make_party(kind=PartyKind.REGION)
+    agreement = make_agreement(region, make_party(), start=date(2026, 1, 1), end=date(2028, 12, 31))
+    line = make_line(agreement, region, {})
+    with pytest.raises(ValidationError) as exc:
+        Share(line=line, year=2029, amount=5).full_clean()
+    assert "utanför överenskommelsens period" in messages(exc.value)
+
+
+def test_share_for_organisation_not_party_is_refused():
+    region = make_party(kind=PartyKind.REGION)
+    outsider = make_party(kind=PartyKind.MUNICIPALITY)
+    agreement = make_agreement(region, make_party())
+    line = FundingLine(agreement=agreement, party=outsider)
+    with pytest.raises(ValidationError) as exc:
+        line.full_clean()
+    assert "Organisationen är inte part i överenskommelsen." in messages(exc.value)
+
+
+def test_duplicate_share_for_same_party_year_and_kind_is_refused():
+    region = make_party(kind=PartyKind.REGION)
+    agreement = make_agreement(region, make_party())
+    line = make_line(agreement, region, {2026: 400_000})
+    with pytest.raises(ValidationError) as exc:
+        Share(line=line, year=2026, amount=1).full_clean()
+    assert "Det finns redan en andel" in str(exc.value)
+    with pytest.raises(ValidationError):
+        FundingLine(agreement=agreement, party=region).full_clean()
+    assert Share.objects.get(line=line).amount == 400_000
+
+
+def test_two_lines_with_different_purposes_are_not_duplicates():
+    region = make_party(kind=PartyKind.REGION)
+    agreement = make_agreement(region, make_party())
+    make_line(agreement, region, {2026: 400_000}, purpose="IOP")
+    second = FundingLine(agreement=agreement, party=region, purpose="Tidigare föreningsbidrag")
+    second.full_clean()
+    second.save()
+    Share(line=second, year=2026, amount=150_000).full_clean()
+
+
+def test_annual_report_obligation_needs_its_date():
+    from agreements.models import Obligation, ObligationKind
+
+    srk = make_party()
+    agreement = make_agreement(make_party(kind=PartyKind.REGION), srk)
+    obligation = Obligation(agreement=agreement, kind=ObligationKind.ANNUAL_REPORT, responsible=srk)
+    with pytest.raises(ValidationError) as exc:
+        obligation.full_clean()
+    assert "due_before_month" in exc.value.message_dict

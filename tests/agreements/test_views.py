@@ -1,0 +1,745 @@
+"""The browser app's pages: forms show the models' rules beside the field, flows work."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    CapacityTarget,
+    Decision,
+    DecisionOutcome,
+    Meeting,
+    Party,
+    PartyKind,
+    Report,
+    ReportAttachment,
+    ReportStatus,
+)
+from funding.models import FundingLine, Share
+from tests.factories import make_agreement, make_line, make_world, org_number
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return make_world()
+
+
+def login(client, world, role):
+    client.force_login(world.users[role])
+    return client
+
+
+def field_errors(response, form="form"):
+    return response.context[form].errors
+
+
+# --- Agreements ---------------------------------------------------------------------------
+
+
+def agreement_post(world, **overrides):
+    data = {
+        "title": "Tre parter",
+        "case_number": "RS 2026/1",
+        "subject": "",
+        "period_start": "2026-01-01",
+        "period_end": "2028-12-31",
+        "extension_months": "",
+        "notice_months": "9",
+        "contributions_intro": "",
+        "renegotiation_text": "",
+        "parter-TOTAL_FORMS": "3",
+        "parter-INITIAL_FORMS": "0",
+        "parter-MIN_NUM_FORMS": "0",
+        "parter-MAX_NUM_FORMS": "1000",
+    }
+    for i, (party, role) in enumerate(
+        [(world.a, "public"), (world.c, "public"), (world.b, "nonprofit")]
+    ):
+        data[f"parter-{i}-party"] = party.pk
+        data[f"parter-{i}-role"] = role
+    data.update(overrides)
+    return data
+
+
+def test_administrator_creates_a_three_party_agreement(client, world):
+    login(client, world, "admin")
+    response = client.post(reverse("agreements:create"), agreement_post(world))
+    agreement = Agreement.objects.get(title="Tre parter")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("agreements:funding", args=[agreement.pk])
+    assert [ap.party for ap in agreement.parties.all()] == [world.a, world.c, world.b]
+    assert agreement.status == AgreementStatus.DRAFT
+
+
+def test_end_before_start_is_shown_beside_the_end_date_and_nothing_is_saved(client, world):
+    login(client, world, "admin")
+    before = Agreement.objects.count()
+    response = client.post(
+        reverse("agreements:create"), agreement_post(world, period_end="2025-12-31")
+    )
+    assert response.status_code == 200
+    assert field_errors(response)["period_end"] == ["Slutdatum kan inte ligga före startdatum."]
+    assert Agreement.objects.count() == before
+    # The user's input is kept.
+    assert 'value="Tre parter"' in response.content.decode()
+
+
+def test_duplicate_case_number_is_shown_beside_the_field(client, world):
+    world.own["agreement"].case_number = "RS 2026/1"
+    world.own["agreement"].save()
+    login(client, world, "admin")
+    response = client.post(reverse("agreements:create"), agreement_post(world))
+    assert response.status_code == 200
+    assert field_errors(response)["case_number"] == [
+        "Det finns redan en överenskommelse med detta diarienummer."
+    ]
+
+
+def test_the_same_party_twice_is_refused(client, world):
+    login(client, world, "admin")
+    response = client.post(
+        reverse("agreements:create"), agreement_post(world, **{"parter-1-party": world.a.pk})
+    )
+    assert response.status_code == 200
+    assert not Agreement.objects.filter(title="Tre parter").exists()
+
+
+def test_own_organisation_must_be_party(client, world):
+    login(client, world, "admin")
+    data = agreement_post(world, **{"parter-0-party": world.d.pk, "parter-0-role": "nonprofit"})
+    response = client.post(reverse("agreements:create"), data)
+    assert response.status_code == 200
+    assert "Din organisation måste vara part" in response.content.decode()
+
+
+def test_a_refused_edit_keeps_what_was_saved(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    data = {
+        "title": "Nytt namn",
+        "period_start": "2026-01-01",
+        "period_end": "2020-01-01",
+        "parter-TOTAL_FORMS": "2",
+        "parter-INITIAL_FORMS": "2",
+        "parter-MIN_NUM_FORMS": "0",
+        "parter-MAX_NUM_FORMS": "1000",
+    }
+    for i, ap in enumerate(agreement.parties.all()):
+        data |= {
+            f"parter-{i}-id": ap.pk,
+            f"parter-{i}-agreement": agreement.pk,
+            f"parter-{i}-party": ap.party_id,
+            f"parter-{i}-role": ap.role,
+        }
+    response = client.post(reverse("agreements:edit", args=[agreement.pk]), data)
+    assert response.status_code == 200
+    agreement.refresh_from_db()
+    assert agreement.title == "Vår överenskommelse"
+    data["period_end"] = "2028-12-31"
+    response = client.post(reverse("agreements:edit", args=[agreement.pk]), data)
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Nytt namn"
+
+
+# --- Funding lines and shares -------------------------------------------------------------
+
+
+def funding_post(agreement, rows, initial=0):
+    data = {
+        "rader-TOTAL_FORMS": str(len(rows)),
+        "rader-INITIAL_FORMS": str(initial),
+        "rader-MIN_NUM_FORMS": "0",
+        "rader-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"rader-{i}-{key}"] = value
+    return data
+
+
+def test_shares_are_saved_per_year(client, world):
+    agreement = make_agreement(world.a, world.c, world.b)
+    login(client, world, "admin")
+    rows = [
+        {"party": world.a.pk, "kind": "cash", "amount_2026": "400000", "amount_2027": "400000"},
+        {"party": world.b.pk, "kind": "cash", "amount_2026": "270000"},
+    ]
+    response = client.post(
+        reverse("agreements:funding", args=[agreement.pk]), funding_post(agreement, rows)
+    )
+    assert response.status_code == 302
+    shares = Share.objects.filter(line__agreement=agreement).order_by("line__party__name", "year")
+    assert [(s.line.party, s.year, s.amount) for s in shares] == [
+        (world.b, 2026, 270000),
+        (world.a, 2026, 400000),
+        (world.a, 2027, 400000),
+    ]
+
+
+def test_a_negative_share_is_shown_beside_its_year(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    rows = [{"party": world.a.pk, "kind": "cash", "purpose": "Nytt", "amount_2026": "-5"}]
+    response = client.post(
+        reverse("agreements:funding", args=[agreement.pk]), funding_post(agreement, rows)
+    )
+    assert response.status_code == 200
+    errors = response.context["formset"].forms[0].errors
+    assert errors["amount_2026"] == ["Beloppet kan inte vara negativt."]
+
+
+def test_a_share_for_a_non_party_is_refused(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    rows = [{"party": world.d.pk, "kind": "cash", "amount_2026": "5"}]
+    response = client.post(
+        reverse("agreements:funding", args=[agreement.pk]),
+        funding_post(agreement, [{}] * 0 + rows),
+    )
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors["party"] == [
+        "Organisationen är inte part i överenskommelsen."
+    ]
+    assert not FundingLine.objects.filter(agreement=agreement, party=world.d).exists()
+
+
+def test_a_duplicate_funding_line_is_refused_and_existing_shares_stay(client, world):
+    agreement = world.own["agreement"]
+    line = world.own["line"]
+    login(client, world, "admin")
+    rows = [
+        {"id": line.pk, "agreement": agreement.pk, "party": world.a.pk, "kind": "cash",
+         "amount_2026": "999"},
+        {"party": world.a.pk, "kind": "cash", "amount_2027": "5"},
+    ]  # fmt: skip
+    response = client.post(
+        reverse("agreements:funding", args=[agreement.pk]), funding_post(agreement, rows, 1)
+    )
+    assert response.status_code == 200
+    assert response.context["formset"].total_error_count()
+    assert [s.amount for s in line.shares.all()] == [100_000]
+
+
+def test_a_share_outside_the_period_cannot_be_entered(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    response = client.get(reverse("agreements:funding", args=[agreement.pk]))
+    fields = response.context["formset"].forms[0].fields
+    assert "amount_2028" in fields and "amount_2029" not in fields
+
+
+# --- Organisations ------------------------------------------------------------------------
+
+
+def test_org_number_with_a_wrong_check_digit_is_shown_beside_the_field(client, world):
+    login(client, world, "admin")
+    response = client.post(
+        reverse("agreements:party_create"),
+        {"name": "Ny förening", "kind": "nonprofit", "org_number": "802002-8712"},
+    )
+    assert response.status_code == 200
+    assert "kontrollsiffran stämmer inte" in field_errors(response)["org_number"][0]
+    number = org_number()
+    response = client.post(
+        reverse("agreements:party_create"),
+        {"name": "Ny förening", "kind": "nonprofit", "org_number": number.replace("-", "")},
+    )
+    assert response.status_code == 302
+    assert Party.objects.get(name="Ny förening").org_number == number
+
+
+def test_coordinator_cannot_edit_organisations(client, world):
+    login(client, world, "coordinator")
+    assert client.get(reverse("agreements:party_edit", args=[world.b.pk])).status_code == 403
+
+
+# --- Reports ------------------------------------------------------------------------------
+
+
+def test_coordinator_files_a_tertial_report_and_it_becomes_read_only(client, world):
+    agreement = world.own["agreement"]
+    target = CapacityTarget.objects.create(agreement=agreement, description="barn", quantity=70)
+    login(client, world, "coordinator")
+    response = client.post(
+        reverse("agreements:report_create"),
+        {"agreement": agreement.pk, "year": 2026, "period": "T2"},
+    )
+    report = Report.objects.get(agreement=agreement, year=2026, period="T2")
+    assert response["Location"] == reverse("agreements:report", args=[report.pk])
+    assert report.party == world.b
+
+    url = reverse("agreements:report", args=[report.pk])
+    client.post(url, {"text": "Utkast", f"target_{target.pk}": "31", "spara": "1"})
+    report.refresh_from_db()
+    assert (report.status, report.text) == (ReportStatus.DRAFT, "Utkast")
+    assert report.figures.get().value == 31
+
+    client.post(url, {"text": "Klart", f"target_{target.pk}": "35", "lamna_in": "1"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_by == world.users["coordinator"]
+
+    client.post(url, {"text": "Ändrat i efterhand", "spara": "1"})
+    report.refresh_from_db()
+    assert report.text == "Klart"
+    page = client.get(url).content.decode()
+    assert "Inlämnad" in page and "Samord_B" in page
+    assert "<textarea" not in page
+
+
+def test_picking_an_existing_period_opens_the_report(client, world):
+    login(client, world, "coordinator")
+    report = world.own["report"]
+    response = client.post(
+        reverse("agreements:report_create"),
+        {"agreement": report.agreement_id, "year": report.year, "period": report.period},
+    )
+    assert response["Location"] == reverse("agreements:report", args=[report.pk])
+
+
+def test_administrator_reads_but_cannot_edit_a_report(client, world):
+    login(client, world, "admin")
+    url = reverse("agreements:report", args=[world.own["report"].pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"text": "x"}).status_code == 403
+
+
+def docx_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def upload(client, report, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("agreements:attachment_upload", args=[report.pk]),
+        {"file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+def test_attachments_are_checked_by_content_not_name(client, world):
+    report = world.own["report"]
+    login(client, world, "coordinator")
+    upload(client, report, "verksamhet.docx", docx_bytes())
+    upload(client, report, "skadlig.pdf", b"MZ\x90\x00 not a pdf")
+    response = upload(client, report, "tabell.xlsx", b"PK\x03\x04 broken zip")
+    names = list(report.attachments.values_list("original_name", flat=True))
+    assert "verksamhet.docx" in names
+    assert "skadlig.pdf" not in names and "tabell.xlsx" not in names
+    assert "Filen måste vara PDF, DOCX eller XLSX." in response.content.decode()
+    stored = report.attachments.get(original_name="verksamhet.docx")
+    assert stored.file.name.endswith(".docx") and "verksamhet" not in stored.file.name
+
+
+def test_attachment_size_is_limited(client, world, settings):
+    settings.ATTACHMENT_MAX_BYTES = 100
+    login(client, world, "coordinator")
+    response = upload(client, world.own["report"], "stor.pdf", b"%PDF-1.7\n" + b"0" * 200)
+    assert "för stor" in response.content.decode()
+
+
+def test_attachment_is_served_only_through_the_access_check(client, world):
+    own, other = world.own["attachment"], world.other["attachment"]
+    login(client, world, "admin")
+    response = client.get(reverse("agreements:attachment", args=[own.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client.get(reverse("agreements:attachment", args=[other.pk])).status_code == 404
+    # Files are not published under MEDIA_URL.
+    assert client.get("/media/" + own.file.name).status_code == 404
+
+
+def test_submitted_report_attachments_cannot_be_removed(client, world):
+    report = world.own["report"]
+    report.status = ReportStatus.SUBMITTED
+    report.text = "Klart"
+    from django.utils import timezone
+
+    report.submitted_at = timezone.now()
+    report.save()
+    login(client, world, "coordinator")
+    client.post(reverse("agreements:attachment_delete", args=[world.own["attachment"].pk]))
+    assert ReportAttachment.objects.filter(pk=world.own["attachment"].pk).exists()
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+
+def proposal_post(world, **extra):
+    data = {
+        "organisation": world.a.pk,
+        "title": "Överenskommelse om IOP",
+        "body": "Hälso- och sjukvårdsnämnden",
+        "kind": "agreement",
+        "proposal_date": "2026-02-05",
+        "chair_title": "Ordförande",
+        "punkter-TOTAL_FORMS": "1",
+        "punkter-INITIAL_FORMS": "0",
+        "punkter-MIN_NUM_FORMS": "0",
+        "punkter-MAX_NUM_FORMS": "1000",
+        "punkter-0-number": "1",
+        "punkter-0-text": "Nämnden ingår överenskommelsen.",
+        "dokument-TOTAL_FORMS": "0",
+        "dokument-INITIAL_FORMS": "0",
+        "dokument-MIN_NUM_FORMS": "0",
+        "dokument-MAX_NUM_FORMS": "1000",
+        "villkor-TOTAL_FORMS": "1",
+        "villkor-INITIAL_FORMS": "0",
+        "villkor-MIN_NUM_FORMS": "0",
+        "villkor-MAX_NUM_FORMS": "1000",
+        "villkor-0-party": world.b.pk,
+        "villkor-0-body": "Styrelsen",
+    }
+    data.update(extra)
+    return data
+
+
+def test_secretary_prepares_a_proposal_and_records_the_decision(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "secretary")
+    response = client.post(
+        reverse("agreements:proposal_create", args=[agreement.pk]), proposal_post(world)
+    )
+    decision = Decision.objects.get(title="Överenskommelse om IOP")
+    assert response["Location"] == decision.get_absolute_url()
+    assert decision.items.get().text == "Nämnden ingår överenskommelsen."
+    assert decision.conditions.get().party == world.b
+    assert list(decision.agreements.all()) == [agreement]
+
+    response = client.post(
+        reverse("agreements:decision_record", args=[decision.pk]),
+        {
+            "body": "Hälso- och sjukvårdsnämnden",
+            "decided_on": "2026-03-01",
+            "paragraph": "15",
+            "outcome": "approved",
+        },
+    )
+    decision.refresh_from_db()
+    assert (decision.outcome, decision.reference) == (DecisionOutcome.APPROVED, "2026-03-01 § 15")
+
+
+def test_recording_without_a_date_shows_the_error_beside_the_field(client, world):
+    login(client, world, "secretary")
+    response = client.post(
+        reverse("agreements:decision_record", args=[world.own["decision"].pk]),
+        {"body": "Nämnden", "decided_on": "", "outcome": "approved"},
+    )
+    assert response.status_code == 200
+    assert field_errors(response)["decided_on"]
+
+
+def test_a_decided_proposal_cannot_be_edited(client, world):
+    decision = world.own["decision"]
+    decision.outcome = DecisionOutcome.APPROVED
+    decision.decided_on = date(2026, 1, 1)
+    decision.save()
+    login(client, world, "secretary")
+    response = client.get(reverse("agreements:proposal_edit", args=[decision.pk]))
+    assert response.status_code == 302
+
+
+# --- Meetings and payments ----------------------------------------------------------------
+
+
+def test_coordinator_writes_minutes_but_not_the_date(client, world):
+    meeting = world.own["meeting"]
+    login(client, world, "coordinator")
+    client.post(
+        reverse("agreements:meeting", args=[meeting.pk]),
+        {"minutes": "Vi gick igenom T1.", "date": "2030-01-01"},
+    )
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Vi gick igenom T1."
+    assert meeting.date == world.own["agreement"].period_start
+
+
+def test_administrator_registers_a_meeting_and_a_payment(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    client.post(
+        reverse("agreements:meeting_create", args=[agreement.pk]),
+        {"date": "2026-09-15", "called_by": world.b.pk},
+    )
+    assert Meeting.objects.filter(agreement=agreement, date=date(2026, 9, 15)).exists()
+    response = client.post(
+        reverse("agreements:payment_create", args=[agreement.pk]),
+        {"line": world.own["line"].pk, "year": 2026, "paid_on": "2026-02-01", "amount": "0"},
+    )
+    assert response.status_code == 200
+    assert field_errors(response)["amount"] == ["Beloppet måste vara större än noll."]
+
+
+# --- Lists, life cycle through the page, chrome -------------------------------------------
+
+
+def test_list_search_and_filters(client, world):
+    a = world.a
+    older = make_agreement(
+        a, world.b, title="Läxhjälp", start=date(2020, 1, 1), end=date(2022, 12, 31)
+    )
+    older.case_number = "RS 2019/77"
+    older.save()
+    login(client, world, "admin")
+    url = reverse("agreements:list")
+
+    def titles(**query):
+        return [x.title for x in client.get(url, query).context["page"]]
+
+    assert titles(q="2019/77") == ["Läxhjälp"]
+    assert titles(q="förening b") == ["Vår överenskommelse", "Läxhjälp"]
+    assert titles(year=2021) == ["Läxhjälp"]
+    assert titles(status="draft", party=world.b.pk) == ["Vår överenskommelse", "Läxhjälp"]
+    assert titles(q="Deras") == []  # another organisation's agreement is never found
+
+
+def test_list_paginates(client, world):
+    for _ in range(30):
+        make_agreement(world.a, world.b)
+    login(client, world, "admin")
+    first = client.get(reverse("agreements:list"))
+    second = client.get(reverse("agreements:list"), {"sida": 2})
+    assert len(first.context["page"]) == 25 and len(second.context["page"]) == 6
+
+
+def test_moves_through_the_page(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    client.post(reverse("agreements:move", args=[agreement.pk, "propose"]))
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.PROPOSED
+    response = client.post(reverse("agreements:move", args=[agreement.pk, "decide"]), follow=True)
+    assert "Beslut om bifall saknas från: Region A" in response.content.decode()
+
+
+def test_successor_through_the_page(client, world):
+    agreement = world.own["agreement"]
+    agreement.status = AgreementStatus.ACTIVE
+    agreement.save()
+    login(client, world, "admin")
+    response = client.post(
+        reverse("agreements:successor", args=[agreement.pk]), {"relation": "continues"}
+    )
+    successor = agreement.successors.get()
+    assert response["Location"] == reverse("agreements:edit", args=[successor.pk])
+    assert successor.parties.count() == AgreementParty.objects.filter(agreement=agreement).count()
+
+
+def test_pages_have_logout_as_a_post_button_and_a_language_switch(client, world):
+    login(client, world, "coordinator")
+    page = client.get(reverse("agreements:dashboard")).content.decode()
+    assert f'action="{reverse("logout")}" method="post"' in page
+    assert 'name="language" value="en"' in page
+    assert "style=" not in page and "<script>" not in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_login_page_has_labelled_fields(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert '<label for="id_username">' in page and '<label for="id_password">' in page
+    assert 'class="skip-link" href="#main"' in page
+
+
+def test_dashboard_shows_overdue_report_with_a_link(client, world):
+    agreement = world.own["agreement"]
+    agreement.status = AgreementStatus.ACTIVE
+    agreement.save()
+    login(client, world, "admin")
+    response = client.get(reverse("agreements:dashboard"))
+    page = response.content.decode()
+    assert "Rapporter" in page
+    assert agreement.get_absolute_url() in page
+
+
+def test_detail_shows_everything_of_the_agreement(client, world):
+    login(client, world, "coordinator")
+    page = client.get(world.own["agreement"].get_absolute_url()).content.decode()
+    for text in ["Region A", "Förening B", "Beslut", "Rapporter", "Samverkansmöten", "Betalningar"]:
+        assert text in page
+    assert "Deras överenskommelse" not in page
+
+
+def test_demo_users_see_their_organisations_agreements(client, demo):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="rodakorset"))
+    assert len(client.get(reverse("agreements:list")).context["page"]) == 4
+    client.force_login(users.get(username="region.vasterbotten"))
+    assert len(client.get(reverse("agreements:list")).context["page"]) == 1
+
+
+def test_party_kind_choices_are_swedish(client, world):
+    login(client, world, "admin")
+    page = client.get(reverse("agreements:party_create")).content.decode()
+    assert "Idéburen organisation" in page
+    assert PartyKind.NONPROFIT.label == "Idéburen organisation"
+
+
+def test_existing_lines_are_shown_with_their_shares(client, world):
+    agreement = world.own["agreement"]
+    make_line(agreement, world.b, {2026: 5, 2027: 6}, purpose="Egen insats")
+    login(client, world, "admin")
+    response = client.get(reverse("agreements:funding", args=[agreement.pk]))
+    forms = response.context["formset"].forms
+    assert [f.initial.get("amount_2027", f["amount_2027"].initial) for f in forms[:2]] == [None, 6]
+
+
+def test_dashboard_report_rows_lead_to_where_the_report_is_dealt_with(client, world):
+    from django.utils import timezone
+
+    from agreements.models import Obligation, ObligationKind
+
+    year = timezone.localdate().year - 1
+    agreement = make_agreement(
+        world.a, world.b, start=date(year, 1, 1), end=date(year + 2, 12, 31), status="active"
+    )
+    Obligation.objects.create(
+        agreement=agreement, kind=ObligationKind.TERTIAL_REPORT, responsible=world.b
+    )
+    filed = Report.objects.create(
+        agreement=agreement, party=world.b, year=year, period="T1", due_date=date(year, 5, 30)
+    )
+    login(client, world, "coordinator")
+    page = client.get(reverse("agreements:dashboard")).content.decode()
+    assert f'href="{reverse("agreements:report", args=[filed.pk])}"' in page
+    pick = f"{reverse('agreements:report_create')}?overenskommelse={agreement.pk}&amp;ar={year}"
+    assert f'href="{pick}&amp;period=T2"' in page
+    login(client, world, "admin")
+    page = client.get(reverse("agreements:dashboard")).content.decode()
+    assert f'href="{agreement.get_absolute_url()}#rapporter"' in page
+
+
+def test_simple_forms_offer_a_way_back(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    page = client.get(reverse("agreements:payment_create", args=[agreement.pk])).content.decode()
+    assert f'href="{agreement.get_absolute_url()}#betalningar">Avbryt' in page
+    page = client.get(reverse("agreements:party_edit", args=[world.b.pk])).content.decode()
+    assert f'href="{reverse("agreements:party", args=[world.b.pk])}">Avbryt' in page
+    login(client, world, "secretary")
+    page = client.get(reverse("agreements:decision_record", args=[world.own["decision"].pk]))
+    assert ">Registrera beslutet</button>" in page.content.decode()
+
+
+def test_secretary_edits_a_proposal_with_its_items(client, world):
+    decision = world.own["decision"]
+    login(client, world, "secretary")
+    data = proposal_post(world, title="Ändrat ärende")
+    data.pop("organisation")
+    response = client.post(reverse("agreements:proposal_edit", args=[decision.pk]), data)
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.title == "Ändrat ärende"
+    assert decision.items.get().number == 1
+    # Two items with the same number: refused, and the saved item stays as it was.
+    data |= {"punkter-TOTAL_FORMS": "2", "punkter-INITIAL_FORMS": "0"}
+    data |= {"punkter-1-number": "1", "punkter-1-text": "Dubblett", "title": "Igen"}
+    response = client.post(reverse("agreements:proposal_edit", args=[decision.pk]), data)
+    assert response.status_code == 200
+    decision.refresh_from_db()
+    assert decision.title == "Ändrat ärende"
+
+
+def _vasterbotten_line():
+    from funding.models import FundingLine
+
+    return FundingLine.objects.get(agreement__parties__party__name="Region Västerbotten")
+
+
+def test_app_payment_form_refuses_overpayment_and_saves_nothing(client, demo):
+    from django.contrib.auth import get_user_model
+
+    from funding.models import Payment
+
+    line = _vasterbotten_line()
+    client.force_login(get_user_model().objects.get(username="region.vasterbotten"))
+    url = reverse("agreements:payment_create", args=[line.agreement_id])
+    data = {
+        "line": line.pk,
+        "year": 2026,
+        "paid_on": "2026-01-20",
+        "amount": 1_726_001,
+        "reference": "825-V10050",
+        "note": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Betalningen överstiger beloppet för 2026" in response.content.decode()
+    assert not Payment.objects.exists()
+    data["amount"] = 1_726_000
+    assert client.post(url, data).status_code == 302
+    assert Payment.objects.get().amount == 1_726_000
+
+
+def test_app_payment_edit_refuses_overpayment_and_keeps_the_saved_amount(client, demo):
+    from django.contrib.auth import get_user_model
+
+    from funding.services import register_payment
+
+    line = _vasterbotten_line()
+    payment = register_payment(
+        line=line, year=2026, paid_on=date(2026, 1, 20), amount=1_000_000, reference="825-V10050"
+    )
+    register_payment(line=line, year=2026, paid_on=date(2026, 2, 20), amount=700_000)
+    client.force_login(get_user_model().objects.get(username="region.vasterbotten"))
+    data = {
+        "line": line.pk,
+        "year": 2026,
+        "paid_on": "2026-01-20",
+        "amount": 1_100_000,
+        "reference": "825-V10050",
+        "note": "",
+    }
+    response = client.post(reverse("agreements:payment", args=[payment.pk]), data)
+    assert response.status_code == 200
+    assert "överstiger" in response.content.decode()
+    payment.refresh_from_db()
+    assert payment.amount == 1_000_000
+    data["amount"] = 1_026_000
+    assert client.post(reverse("agreements:payment", args=[payment.pk]), data).status_code == 302
+    payment.refresh_from_db()
+    assert payment.amount == 1_026_000
+
+
+def test_app_payment_to_closed_agreement_is_refused(client, demo):
+    from django.contrib.auth import get_user_model
+
+    from funding.models import Payment
+
+    line = _vasterbotten_line()
+    line.agreement.status = "terminated"
+    line.agreement.save()
+    client.force_login(get_user_model().objects.get(username="region.vasterbotten"))
+    data = {
+        "line": line.pk,
+        "year": 2026,
+        "paid_on": "2026-01-20",
+        "amount": 10,
+        "reference": "",
+        "note": "",
+    }
+    response = client.post(reverse("agreements:payment_create", args=[line.agreement_id]), data)
+    assert response.status_code == 200
+    assert "inga fler betalningar" in response.content.decode()
+    assert not Payment.objects.exists()

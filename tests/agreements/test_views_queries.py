@@ -1,0 +1,157 @@
+"""Every list and the dashboard run a constant number of queries, whatever the row count."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    Decision,
+    DecisionCondition,
+    Meeting,
+    Obligation,
+    ObligationKind,
+    PartyKind,
+    PartyRole,
+    Report,
+)
+from funding.models import FundingLine, Payment, PaymentPlan, Share
+from tests.factories import make_member, make_party
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "agreements:dashboard",
+    "agreements:list",
+    "agreements:reports",
+    "agreements:decisions",
+    "agreements:parties",
+]
+# One budget for 1 and for 200 agreements: session, user, memberships, count, the page's
+# rows and their prefetches, the dashboard's deadline prefetches.
+MAX_QUERIES = {
+    "agreements:dashboard": 30,
+    "agreements:list": 14,
+    "agreements:reports": 12,
+    "agreements:decisions": 12,
+    "agreements:parties": 12,
+}
+
+
+def bulk_agreements(n, region, city, nonprofit, start=0):
+    """n running three-party agreements with obligations, reports, meetings, decisions and
+    funding, bulk-created."""
+    agreements = Agreement.objects.bulk_create(
+        Agreement(
+            title=f"Överenskommelse {i}",
+            case_number=f"DNR-{i}",
+            period_start=date(2026, 1, 1),
+            period_end=date(2026 + i % 3, 12, 31),
+            notice_months=6,
+            status=AgreementStatus.ACTIVE if i % 2 else AgreementStatus.PROPOSED,
+        )
+        for i in range(start, start + n)
+    )
+    AgreementParty.objects.bulk_create(
+        AgreementParty(agreement=a, party=p, role=role, position=j)
+        for a in agreements
+        for j, (p, role) in enumerate(
+            [(region, PartyRole.PUBLIC), (city, PartyRole.PUBLIC), (nonprofit, PartyRole.NONPROFIT)]
+        )
+    )
+    Obligation.objects.bulk_create(
+        Obligation(agreement=a, kind=kind, responsible=nonprofit, min_per_year=2)
+        for a in agreements
+        for kind in (ObligationKind.TERTIAL_REPORT, ObligationKind.MEETINGS)
+    )
+    Report.objects.bulk_create(
+        Report(agreement=a, party=nonprofit, year=2026, period="T1", due_date=date(2026, 5, 30))
+        for a in agreements
+    )
+    Meeting.objects.bulk_create(Meeting(agreement=a, date=date(2026, 3, 1)) for a in agreements)
+    decisions = Decision.objects.bulk_create(
+        Decision(organisation=region, title=f"Förslag {a.title}") for a in agreements
+    )
+    Decision.agreements.through.objects.bulk_create(
+        Decision.agreements.through(decision=d, agreement=a)
+        for d, a in zip(decisions, agreements, strict=True)
+    )
+    DecisionCondition.objects.bulk_create(
+        DecisionCondition(decision=d, party=city) for d in decisions
+    )
+    lines = FundingLine.objects.bulk_create(
+        FundingLine(agreement=a, party=region) for a in agreements
+    )
+    Share.objects.bulk_create(Share(line=line, year=2026, amount=100_000) for line in lines)
+    PaymentPlan.objects.bulk_create(
+        PaymentPlan(line=line, payee=nonprofit, bankgiro="403-4849") for line in lines
+    )
+    Payment.objects.bulk_create(
+        Payment(line=line, year=2026, paid_on=date(2026, 1, 20), amount=50_000) for line in lines
+    )
+    return agreements
+
+
+@pytest.fixture
+def people():
+    region = make_party("Region R", kind=PartyKind.REGION)
+    city = make_party("Stad S", kind=PartyKind.MUNICIPALITY)
+    nonprofit = make_party("Förening F")
+    return {
+        "parties": (region, city, nonprofit),
+        "administrator": make_member("adm", region, "administrator"),
+        "coordinator": make_member("sam", nonprofit, "coordinator"),
+        "secretary": make_member("sek", region, "secretary"),
+    }
+
+
+@pytest.mark.parametrize("rows", [1, 200])
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role", ["administrator", "coordinator", "secretary"])
+def test_lists_run_a_constant_number_of_queries(
+    client, people, django_assert_max_num_queries, page, rows, role
+):
+    bulk_agreements(rows, *people["parties"])
+    client.force_login(people[role])
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        response = client.get(reverse(page))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 200])
+def test_filtered_list_runs_a_constant_number_of_queries(
+    client, people, django_assert_max_num_queries, rows
+):
+    region, city, nonprofit = people["parties"]
+    bulk_agreements(rows, region, city, nonprofit)
+    client.force_login(people["administrator"])
+    query = {
+        "q": "Överens",
+        "status": "active",
+        "party": city.pk,
+        "year": 2026,
+        "ending_within": 36,
+    }
+    with django_assert_max_num_queries(MAX_QUERIES["agreements:list"]):
+        response = client.get(reverse("agreements:list"), query)
+    assert response.status_code == 200
+    expected = min(rows // 2, 25) if rows > 1 else 0
+    assert response.content.decode().count('class="badge badge--active"') == expected
+
+
+def test_dashboard_query_count_does_not_grow_with_rows(client, people, django_assert_num_queries):
+    """The same number of queries for 2 agreements (one of each kind) and for 200, exactly."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["administrator"])
+    counts = []
+    for start, rows in ((0, 2), (2, 198)):
+        bulk_agreements(rows, *people["parties"], start=start)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("agreements:dashboard")).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]

@@ -1,0 +1,181 @@
+"""Who may preview, print, issue, list and download: allowed, outsider 404, wrong role 403."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from agreements.models import DocumentKind, IssuedDocument, Role
+from agreements.services.documents import issue_document
+from tests.factories import make_party, make_user
+
+from .helpers import (
+    skane_agreement,
+    skane_proposal,
+    vasterbotten_agreement,
+    vasterbotten_decision,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("outsider", party=make_party("Annan förening"), role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def issued(demo):
+    return issue_document(
+        agreement=vasterbotten_agreement(),
+        kind=DocumentKind.AGREEMENT,
+        by=get_user_model().objects.get(username="region.vasterbotten"),
+    )
+
+
+def urls():
+    a, d = vasterbotten_agreement().pk, vasterbotten_decision().pk
+    return {
+        "agreement_preview": reverse("documents:agreement_preview", args=[a]),
+        "agreement_pdf": reverse("documents:agreement_pdf", args=[a]),
+        "versions": reverse("documents:versions", args=[a]),
+        "proposal_preview": reverse("documents:proposal_preview", args=[d]),
+        "proposal_pdf": reverse("documents:proposal_pdf", args=[d]),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["agreement_preview", "agreement_pdf", "versions", "proposal_preview", "proposal_pdf"],
+)
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("region.vasterbotten", 200),  # administrator of a party
+        ("rodakorset", 200),  # coordinator of the other party
+        ("region.skane", 404),  # another organisation's agreement
+        ("outsider", 404),
+        ("admin", 200),  # superuser
+    ],
+)
+def test_read_matrix(demo, outsider, client, name, username, status):
+    response = login(client, username).get(urls()[name])
+    assert response.status_code == status
+
+
+def test_anonymous_is_sent_to_login(demo, client):
+    response = client.get(urls()["agreement_preview"])
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_preview_shows_the_document_and_its_warnings(demo, client):
+    login(client, "region.vasterbotten")
+    page = client.get(urls()["agreement_preview"]).content.decode()
+    assert "Vid uppsägning gäller nio månaders uppsägningstid." in page
+    assert "Utfärda ny version" in page
+    assert "document-warnings" not in page
+    page = client.get(urls()["proposal_preview"]).content.decode()
+    assert "document-warnings" in page
+    assert '<span class="placeholder">[Handläggare saknas]</span>' in page
+    assert "<li>Handläggare saknas</li>" in page
+    assert " style=" not in page and "<script" not in page
+
+
+def test_pdf_views_answer_pdf(demo, client):
+    login(client, "rodakorset")
+    response = client.get(urls()["agreement_pdf"])
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("region.vasterbotten", 302),  # administrator of a party
+        ("admin", 302),
+        ("rodakorset", 403),  # coordinator may not issue
+        ("region.skane", 404),
+        ("outsider", 404),
+    ],
+)
+def test_issue_agreement_matrix(demo, outsider, client, username, status):
+    url = reverse("documents:issue", args=["overenskommelse", vasterbotten_agreement().pk])
+    response = login(client, username).post(url)
+    assert response.status_code == status
+    assert IssuedDocument.objects.exists() == (status == 302)
+    if status == 302:
+        assert response["Location"] == urls()["versions"]
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("sekreterare.skane", 302),  # secretary of the deciding organisation
+        ("region.skane", 302),  # administrator of the deciding organisation
+        ("rodakorset", 403),  # sees the decision through the agreement, does not decide
+        ("region.vasterbotten", 404),
+        ("outsider", 404),
+    ],
+)
+def test_issue_proposal_matrix(demo, outsider, client, username, status):
+    url = reverse("documents:issue", args=["beslut", skane_proposal().pk])
+    response = login(client, username).post(url)
+    assert response.status_code == status
+    issued = IssuedDocument.objects.filter(kind=DocumentKind.PROPOSAL)
+    assert issued.filter(agreement=skane_agreement()).exists() == (status == 302)
+
+
+def test_issue_refused_with_missing_data_shows_a_message(demo, client):
+    login(client, "region.vasterbotten")
+    url = reverse("documents:issue", args=["beslut", vasterbotten_decision().pk])
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "kan inte utfärdas" in response.content.decode()
+    assert not IssuedDocument.objects.exists()
+
+
+def test_issue_answers_405_to_get_and_404_to_unknown_kind(demo, client):
+    login(client, "region.vasterbotten")
+    pk = vasterbotten_agreement().pk
+    assert client.get(reverse("documents:issue", args=["overenskommelse", pk])).status_code == 405
+    assert client.post(reverse("documents:issue", args=["annat", pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["agreement_preview", "agreement_pdf", "versions"])
+def test_read_views_answer_405_to_post(demo, client, name):
+    login(client, "region.vasterbotten")
+    assert client.post(urls()[name]).status_code == 405
+
+
+def test_versions_list_every_issued_version(demo, issued, client):
+    issue_document(
+        agreement=vasterbotten_agreement(),
+        kind=DocumentKind.AGREEMENT,
+        by=get_user_model().objects.get(username="admin"),
+    )
+    page = login(client, "rodakorset").get(urls()["versions"]).content.decode()
+    for document in IssuedDocument.objects.all():
+        assert reverse("documents:download", args=[document.pk]) in page
+        assert document.sha256[:16] in page
+    assert page.count("<tr>") == 3  # header and two versions
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("rodakorset", 200), ("admin", 200), ("region.skane", 404), ("outsider", 404)],
+)
+def test_download_matrix(issued, outsider, client, username, status):
+    response = login(client, username).get(reverse("documents:download", args=[issued.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert response.content == bytes(issued.pdf)
+
+
+def test_download_answers_405_to_post(issued, client):
+    login(client, "rodakorset")
+    assert client.post(reverse("documents:download", args=[issued.pk])).status_code == 405

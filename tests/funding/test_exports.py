@@ -1,0 +1,187 @@
+"""Every export opens (csv module, openpyxl) and sums to the page's totals."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from agreements.models import Agreement, AgreementStatus
+from funding import exports
+from funding.models import PaymentPlan
+from funding.services import register_payment
+from funding.summary import agreement_funding
+from tests.factories import make_agreement, make_line, make_party
+
+pytestmark = pytest.mark.django_db
+
+FORMATS = ["csv", "csv-comma", "xlsx"]
+
+
+def read(response, fmt):
+    """Header and rows of an export response, as a spreadsheet user would see them."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(body)).active
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    else:
+        text = body.decode("utf-8")
+        if fmt == "csv":
+            assert text.startswith("\ufeff")  # Swedish Excel needs the BOM
+            text = text[1:]
+        rows = list(csv.reader(io.StringIO(text), delimiter=";" if fmt == "csv" else ","))
+    return rows[0], rows[1:]
+
+
+def column(header, rows, name):
+    i = header.index(name)
+    return [int(r[i]) for r in rows]
+
+
+def export(client, dataset, fmt, **params):
+    url = reverse("funding:export", args=[dataset, "csv" if fmt == "csv-comma" else fmt])
+    if fmt == "csv-comma":
+        params["format"] = "csv-comma"
+    return client.get(url, params)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_shares_export_sums_to_the_agreement_page_totals(client, users, vb, fmt):
+    client.force_login(users["alice"])
+    response = export(client, "shares", fmt)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    header, rows = read(response, fmt)
+    amounts = column(header, rows, "Belopp efter uppräkning (kr)")
+    years = column(header, rows, "År")
+    funding = agreement_funding(vb)
+    assert sum(amounts) == funding.total
+    for year, total in funding.totals_by_year().items():
+        assert sum(a for a, y in zip(amounts, years, strict=True) if y == year) == total
+    assert 1_831_113 in amounts
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_payments_export_sums_to_the_payments_page(client, users, vb, fmt):
+    register_payment(
+        line=vb.funding_lines.get(), year=2026, paid_on=date(2026, 1, 20), amount=1_000_000
+    )
+    client.force_login(users["alice"])
+    header, rows = read(export(client, "payments", fmt), fmt)
+    assert sum(column(header, rows, "Belopp (kr)")) == agreement_funding(vb).total
+    assert sum(column(header, rows, "Betalt (kr)")) == 1_000_000
+    assert sum(column(header, rows, "Kvar (kr)")) == agreement_funding(vb).total - 1_000_000
+    assert {r[header.index("Bankgiro")] for r in rows} == {"403-4849"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_agreements_export_is_filtered_like_the_list(client, superuser, demo, fmt):
+    client.force_login(superuser)
+    header, rows = read(export(client, "agreements", fmt), fmt)
+    assert len(rows) == Agreement.objects.count()
+    header, rows = read(export(client, "agreements", fmt, status="ended"), fmt)
+    assert len(rows) == 2 and {r[header.index("Status")] for r in rows} == {"Avslutad"}
+    header, rows = read(export(client, "agreements", fmt, year="2027"), fmt)
+    assert [r[header.index("Titel")] for r in rows] == [
+        "Behandlingscenter för krigsskadade och torterade personer"
+    ]
+    assert (
+        int(rows[0][header.index("Summa för perioden (kr)")]) == 1_726_000 + 1_777_780 + 1_831_113
+    )
+    header, rows = read(export(client, "agreements", fmt, q="barnverksamhet"), fmt)
+    assert len(rows) == 3
+
+
+def test_exports_show_only_agreements_the_user_may_see(client, users, vb, skane):
+    client.force_login(users["olle"])  # Malmö stad: party to the Skåne agreements only
+    header, rows = read(export(client, "agreements", "csv"), "csv")
+    titles = {r[header.index("Titel")] for r in rows}
+    assert titles == {"Barnverksamhet vid Röda Korsets behandlingscentrum i Malmö"}
+
+
+def test_export_access_and_methods(client, users, vb):
+    url = reverse("funding:export", args=["shares", "csv"])
+    assert client.get(url).status_code == 302  # login first
+    client.force_login(users["bob"])
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 405
+    assert client.get(reverse("funding:export", args=["secrets", "csv"])).status_code == 404
+    assert client.get(reverse("funding:export", args=["shares", "pdf"])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("dataset", exports.DATASETS)
+def test_export_query_count_is_constant(db, django_assert_max_num_queries, count, dataset):
+    region, org = make_party(kind="region"), make_party()
+    for n in range(count):
+        agreement = make_agreement(region, org, status=AgreementStatus.ACTIVE)
+        line = make_line(agreement, region, {2026: 1000 + n, 2027: 1000})
+        PaymentPlan.objects.create(line=line, payee=org, bankgiro="403-4849")
+    with django_assert_max_num_queries(7):
+        body, _type, _name = exports.render(
+            dataset, "xlsx", Agreement.objects.all(), today=date(2026, 6, 1)
+        )
+    assert load_workbook(io.BytesIO(body)).active.max_row == 1 + count * (
+        1 if dataset == "agreements" else 2
+    )
+
+
+def test_public_json_lists_active_agreements_without_personal_data(client, vb):
+    response = client.get(reverse("funding:public_json"))
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    (agreement,) = data["agreements"]  # the Skåne agreements are ended or proposed
+    assert agreement["title"] == vb.title
+    assert [y["total"] for y in agreement["years"]] == [1_726_000, 1_777_780, 1_831_113]
+    assert [y["forecast"] for y in agreement["years"]] == [False, False, True]
+    assert agreement["index_examples"] == ["Exempelvärde för demo, ej SKR-publicerat"]
+    assert {p["org_number"] for p in agreement["parties"]} == {"232100-0222", "802002-8711"}
+    text = response.content.decode()
+    for personal in ("Pia Näsvall", "Ulrika", "@example.se", "region.vasterbotten"):
+        assert personal not in text
+
+
+def test_public_csv_sums_to_the_json(client, vb):
+    response = client.get(reverse("funding:public_csv"))
+    assert response.status_code == 200
+    header, rows = read(response, "csv")
+    assert sum(int(r[header.index("amount_sek")]) for r in rows) == agreement_funding(vb).total
+    assert client.post(reverse("funding:public_csv")).status_code == 405
+    assert client.post(reverse("funding:public_json")).status_code == 405
+
+
+def test_filters_match_the_list_page(superuser, demo):
+    today = date(2026, 6, 1)
+    qs = Agreement.objects.all()
+    by_party_name = exports.filter_agreements(qs, {"q": "malmö stad"}, today=today)
+    assert by_party_name.count() == 3
+    ending = exports.filter_agreements(qs, {"ending_within": "36"}, today=today)
+    assert [a.title for a in ending] == [
+        "Behandlingscenter för krigsskadade och torterade personer"
+    ]
+    assert exports.filter_agreements(qs, {"status": "bogus", "year": "x"}, today=today).count() == (
+        qs.count()
+    )
+
+
+def test_export_links_partial_renders_with_the_lists_query(demo):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("funding/_export_links.html", {"query": "status=active"})
+    assert "/finansiering/export/shares.xlsx?status=active" in html
+    assert "/finansiering/export/payments.csv?format=csv-comma&amp;status=active" in html
+
+
+def test_agreement_list_links_to_exports_of_the_same_selection(client, demo):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    client.force_login(get_user_model().objects.get(username="region.skane"))
+    response = client.get(reverse("agreements:list"), {"status": "ended", "sida": "1"})
+    content = response.content.decode()
+    assert reverse("funding:export", args=["agreements", "xlsx"]) + "?status=ended" in content
+    exports = content.split('class="exports"')[1].split("</nav>")[0]
+    assert "status=ended" in exports and "sida=" not in exports

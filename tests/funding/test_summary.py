@@ -1,0 +1,122 @@
+"""Funding figures per agreement and per organisation; totals equal the sum of their rows."""
+
+import pytest
+from django.template.loader import render_to_string
+
+from agreements.models import Agreement, AgreementStatus, Party
+from funding.models import IndexValue, ShareKind, ValueStatus
+from funding.summary import agreement_funding, organisation_funding
+from tests.factories import make_agreement, make_line, make_party
+
+pytestmark = pytest.mark.django_db
+
+
+def test_vasterbotten_2026_base_2027_uplifted_2028_forecast(vb):
+    funding = agreement_funding(vb)
+    assert funding.years == [2026, 2027, 2028]
+    assert funding.totals == [1_726_000, 1_777_780, 1_831_113]
+    (region,) = [g for g in funding.parties if g.party.name == "Region Västerbotten"]
+    cells = region.lines[0].cells
+    assert [c.status for c in cells] == ["fixed", "preliminary", "forecast"]
+    assert "antar samma förändring" in cells[2].assumption
+    assert funding.example_sources == ["Exempelvärde för demo, ej SKR-publicerat"]
+    assert [c.year for _lf, c in funding.explained] == [2027, 2028]
+
+
+def test_partial_shows_amounts_explanation_example_label_and_chart(vb):
+    html = render_to_string("funding/_agreement_funding.html", {"funding": agreement_funding(vb)})
+    assert "1\u202f726\u202f000\u00a0kr" in html
+    assert "1\u202f777\u202f780\u00a0kr" in html
+    assert "1\u202f831\u202f113\u00a0kr" in html
+    assert "1\u202f831\u202f113,40" in html  # the unrounded product, checkable by hand
+    assert "Exempelvärde för demo, ej SKR-publicerat" in html
+    assert "Prognos 2028" in html
+    assert "<svg" in html and "<script" not in html and "style=" not in html
+
+
+def test_final_value_difference_is_shown_in_kronor(vb):
+    series = vb.funding_lines.get().uplift_series
+    IndexValue.objects.create(
+        series=series,
+        year=2027,
+        percent="2.600",
+        status=ValueStatus.FINAL,
+        published_on="2028-04-20",
+        source="Exempelvärde för test",
+    )
+    funding = agreement_funding(vb)
+    assert funding.totals[1] == 1_777_780  # the rule's preliminary value still counts
+    (_lf, cell), *_ = funding.differences
+    assert cell.difference == -6_904
+    html = render_to_string("funding/_agreement_funding.html", {"funding": funding})
+    assert "6\u202f904\u00a0kr" in html
+
+
+def test_totals_equal_sum_of_rows_with_cash_and_in_kind(db):
+    region, org = make_party(kind="region"), make_party()
+    agreement = make_agreement(region, org, status=AgreementStatus.ACTIVE)
+    make_line(agreement, region, {2026: 400_000, 2027: 410_000, 2028: 420_000}, purpose="A")
+    make_line(agreement, region, {2026: 50_000}, purpose="B")
+    make_line(agreement, org, {2026: 270_000, 2027: 270_000}, kind=ShareKind.IN_KIND)
+    funding = agreement_funding(agreement)
+    rows = [lf for g in funding.parties for lf in g.lines]
+    for i in range(len(funding.years)):
+        assert funding.totals[i] == sum(lf.cells[i].amount for lf in rows if lf.cells[i])
+        assert funding.totals[i] == funding.cash_totals[i] + funding.in_kind_totals[i]
+    assert funding.totals == [720_000, 680_000, 420_000]
+    assert funding.in_kind_totals == [270_000, 270_000, 0]
+    assert funding.total == sum(lf.total for lf in rows)
+
+
+def test_agreement_funding_query_count_is_constant(db, django_assert_max_num_queries):
+    region, org = make_party(kind="region"), make_party()
+    agreement = make_agreement(region, org)
+    for n in range(20):
+        make_line(agreement, region, {2026: 1000 + n, 2027: 1000}, purpose=f"Rad {n}")
+    with django_assert_max_num_queries(6):
+        agreement_funding(agreement)
+
+
+def test_organisation_pays_by_budget_and_receives(skane, vb):
+    region_skane = Party.objects.get(name="Region Skåne")
+    srk = Party.objects.get(name="Svenska Röda Korset")
+    from agreements.models import Agreement
+
+    pays = organisation_funding(region_skane, Agreement.objects.all())
+    assert [g.label for g in pays.pays] == [
+        "hälso- och sjukvårdsnämndens budget för övrig hälso- och sjukvård"
+    ]
+    assert pays.pays_totals == [400_000] * 4
+    gets = organisation_funding(srk, Agreement.objects.all())
+    # SRK pays its own 270 000 a year in Skåne and receives Skåne's, Malmö's and Västerbotten's.
+    assert gets.pays_total == 4 * 270_000
+    by_year = dict(zip(gets.years, gets.receives_totals, strict=True))
+    assert by_year[2021] == 800_000
+    assert by_year[2026] == 1_726_000
+    assert by_year[2028] == 1_831_113
+    assert gets.receives_total == sum(g.total for g in gets.receives)
+    assert 2028 in gets.forecast_years
+
+
+def test_organisation_receives_a_cash_line_only_as_the_only_nonprofit(db):
+    region, org, other = make_party(kind="region"), make_party(), make_party()
+    alone = make_agreement(region, org)
+    shared = make_agreement(region, org, other)
+    make_line(alone, region, {2026: 100_000})
+    make_line(shared, region, {2026: 50_000})
+    make_line(alone, region, {2026: 7_000}, kind=ShareKind.IN_KIND)
+    gets = organisation_funding(org, Agreement.objects.all())
+    assert gets.receives_totals == [100_000]
+    assert [a for _g in gets.receives for a, *_ in _g.rows] == [alone]
+    assert gets.pays == [] and gets.pays_total == 0
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_organisation_funding_query_count_is_constant(db, django_assert_max_num_queries, count):
+    region, org = make_party(kind="region"), make_party()
+    for n in range(count):
+        agreement = make_agreement(region, org)
+        make_line(agreement, region, {2026: 1000 + n, 2027: 1000}, budget="Budget")
+    with django_assert_max_num_queries(6):
+        pays = organisation_funding(region, Agreement.objects.all())
+    assert pays.pays_totals == [sum(1000 + n for n in range(count)), 1000 * count]

@@ -1,0 +1,167 @@
+"""Funding pages: own organisation 200, other organisation 404, wrong role 403, wrong method 405."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from agreements.models import Party
+from funding.models import IndexSeries, IndexValue, Payment
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+# Organisation overview
+
+
+def test_organisation_page_for_own_organisation(client, users, vb):
+    region = Party.objects.get(name="Region Västerbotten")
+    response = login(client, users["alice"]).get(reverse("funding:organisation", args=[region.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1\u202f831\u202f113\u00a0kr" in html
+    assert "Exempelvärde för demo, ej SKR-publicerat" in html
+    assert "<svg" in html
+
+
+def test_organisation_page_of_another_organisation_is_404(client, users, vb):
+    region = Party.objects.get(name="Region Västerbotten")
+    response = login(client, users["bob"]).get(reverse("funding:organisation", args=[region.pk]))
+    assert response.status_code == 404
+
+
+def test_organisation_page_refuses_post(client, users, vb):
+    region = Party.objects.get(name="Region Västerbotten")
+    url = reverse("funding:organisation", args=[region.pk])
+    assert login(client, users["alice"]).post(url).status_code == 405
+
+
+def test_organisation_page_needs_login(client, vb):
+    region = Party.objects.get(name="Region Västerbotten")
+    response = client.get(reverse("funding:organisation", args=[region.pk]))
+    assert response.status_code == 302
+
+
+# Payments
+
+
+def payment_data(vb, **overrides):
+    data = {
+        "line": vb.funding_lines.get().pk,
+        "year": 2026,
+        "paid_on": "2026-01-20",
+        "amount": "1726000",
+        "reference": "825-V10050",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_payments_page_lists_expected_payments(client, users, vb):
+    response = login(client, users["bob"]).get(reverse("funding:payments", args=[vb.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2026-01-31" in html and "1\u202f777\u202f780\u00a0kr" in html
+    assert "403-4849" in html and "825-V10050" in html
+    assert "Registrera betalning" not in html  # coordinator: no form
+
+
+def test_administrator_registers_a_payment(client, users, vb):
+    url = reverse("funding:payments", args=[vb.pk])
+    response = login(client, users["alice"]).post(url, payment_data(vb))
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.paid_on) == (1_726_000, date(2026, 1, 20))
+    html = client.get(url).content.decode()
+    assert "betald" in html
+
+
+def test_overpayment_is_refused_with_a_message(client, users, vb):
+    url = reverse("funding:payments", args=[vb.pk])
+    response = login(client, users["alice"]).post(url, payment_data(vb, amount="1726001"))
+    assert response.status_code == 400
+    assert "överstiger beloppet för 2026 med 1\u00a0kr" in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_coordinator_may_not_register_a_payment(client, users, vb):
+    url = reverse("funding:payments", args=[vb.pk])
+    assert login(client, users["bob"]).post(url, payment_data(vb)).status_code == 403
+    assert not Payment.objects.exists()
+
+
+def test_payments_of_another_organisations_agreement_is_404(client, users, vb):
+    url = reverse("funding:payments", args=[vb.pk])
+    assert login(client, users["olle"]).get(url).status_code == 404
+    assert client.post(url, payment_data(vb)).status_code == 404
+
+
+def test_payments_refuses_put(client, users, vb):
+    url = reverse("funding:payments", args=[vb.pk])
+    assert login(client, users["alice"]).put(url).status_code == 405
+
+
+# Index values
+
+
+def test_index_values_page_for_an_administrator(client, users, vb):
+    response = login(client, users["alice"]).get(reverse("funding:index_values"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "LPIK exklusive läkemedel" in html and "exempel" in html
+
+
+def test_index_values_for_a_secretary_is_403(client, users):
+    assert login(client, users["carol"]).get(reverse("funding:index_values")).status_code == 403
+
+
+def test_index_values_refuses_delete(client, users):
+    url = reverse("funding:index_values")
+    assert login(client, users["alice"]).delete(url).status_code == 405
+
+
+def test_add_an_index_value(client, users, vb):
+    series = IndexSeries.objects.get()
+    response = login(client, users["olle"]).post(
+        reverse("funding:index_values"),
+        {
+            "action": "add",
+            "series": series.pk,
+            "year": 2028,
+            "percent": "2.500",
+            "status": "preliminary",
+            "published_on": "2027-10-14",
+            "source": "Exempelvärde för test",
+        },
+    )
+    assert response.status_code == 302
+    assert IndexValue.objects.filter(year=2028).exists()
+
+
+def test_import_with_errors_imports_nothing(client, users, vb):
+    series = IndexSeries.objects.get()
+    upload = SimpleUploadedFile(
+        "lpik.csv", b"2028,2.5,preliminary,2027-10-14,SKR\n2029,x,final,2030-04-01,SKR\n"
+    )
+    response = login(client, users["alice"]).post(
+        reverse("funding:index_values"), {"action": "import", "series": series.pk, "file": upload}
+    )
+    assert response.status_code == 400
+    assert "Rad 2:" in response.content.decode()
+    assert not IndexValue.objects.filter(year__gte=2028).exists()
+
+
+def test_import_a_good_file(client, users, vb):
+    series = IndexSeries.objects.get()
+    upload = SimpleUploadedFile("lpik.csv", b"2028,2.5,preliminary,2027-10-14,SKR\n")
+    response = login(client, users["alice"]).post(
+        reverse("funding:index_values"), {"action": "import", "series": series.pk, "file": upload}
+    )
+    assert response.status_code == 302
+    assert IndexValue.objects.filter(year=2028).exists()

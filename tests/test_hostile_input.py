@@ -1,0 +1,339 @@
+"""Hostile input to every form: never a server error, and a refused form changes nothing.
+
+Hypothesis posts random and hostile values (overlong strings, control characters including
+NUL, HTML and SQL fragments, huge numbers, impossible dates, several values for one field)
+to every admin add form of the project's models, one row of each inline included, mixed
+with valid values so that some posts get past the field checks to the model's rules.
+
+The browser app's forms join through APP_FORMS: a URL name, its arguments and the fields.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.db import connection, transaction
+from django.test import Client, RequestFactory
+from django.test.utils import ContextList
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agreements.models import CapacityTarget, Decision, Report
+from funding.models import IndexSeries
+from tests.factories import make_agreement, make_line, make_party
+
+PROJECT_APPS = ("agreements", "funding")
+EXAMPLES = 15
+
+HOSTILE_FRAGMENTS = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\x00" * 10,
+    "\x1b[31m\x07\x08\x7f",
+    "\r\n\t\x0b\x0c",
+    "\u202e\u200b\ufeff",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE agreements_agreement; --",
+    "1 OR 1=1",
+    "' UNION SELECT password FROM auth_user --",
+    "%s%s%s%n",
+    "{{ settings.SECRET_KEY }}",
+    "../../etc/passwd",
+    "-1",
+    "0",
+    "99999999999999999999999999999",
+    "-9223372036854775809",
+    "9223372036854775808",
+    "1e309",
+    "NaN",
+    "-Infinity",
+    "3.14159",
+    "2026-02-30",
+    "2026-13-01",
+    "0000-00-00",
+    "99999-01-01",
+    "1900-01-01",
+    "9999-12-31",
+    "yesterday",
+    "[]",
+    "{}",
+    '{"a": "\\u0000"}',
+    '["\\u0000"]',
+    "null",
+    "true",
+    "🙂" * 50,
+]
+
+
+def hostile_text():
+    return st.one_of(
+        st.sampled_from(HOSTILE_FRAGMENTS),
+        st.text(max_size=40),
+        st.text(min_size=1, max_size=3).map(lambda s: s * 7000),  # overlong
+        st.integers(min_value=-(10**40), max_value=10**40).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.dates().map(lambda d: d.isoformat()),
+    )
+
+
+def hostile_value():
+    """One value, or several for the same field (a wrong type for a single-valued field)."""
+    return st.one_of(hostile_text(), st.lists(hostile_text(), min_size=2, max_size=3))
+
+
+def valid_values(form_field):
+    """A few values the field accepts, so some posts reach the model's own rules."""
+    if isinstance(form_field, forms.ModelChoiceField):
+        pks = [str(pk) for pk in form_field.queryset.values_list("pk", flat=True)[:5]]
+        return pks or [""]
+    if isinstance(form_field, forms.ChoiceField):
+        return [str(value) for value, _ in form_field.choices if value != ""][:6] or [""]
+    if isinstance(form_field, forms.BooleanField):
+        return ["on", ""]
+    if isinstance(form_field, forms.DateField):
+        return ["2026-01-01", "2028-12-31", "2024-02-29"]
+    if isinstance(form_field, (forms.IntegerField, forms.DecimalField)):
+        return ["0", "1", "2026", "400000"]
+    if isinstance(form_field, forms.EmailField):
+        return ["kim@example.se"]
+    return ["Svenska Röda Korset", "802002-8711", "403-4849"]
+
+
+def value_for(form_field):
+    return st.one_of(st.sampled_from(valid_values(form_field)), hostile_value())
+
+
+@dataclass
+class Target:
+    """A form to attack: where it is, its fields and the fixed fields it needs."""
+
+    url: str
+    fields: dict = field(default_factory=dict)  # name -> form field (or None: text)
+    fixed: dict = field(default_factory=dict)  # management forms, submit buttons
+
+
+class _Superuser:
+    is_active = is_staff = is_superuser = True
+
+    def has_perm(self, perm, obj=None):
+        return True
+
+
+def admin_add_urls():
+    """The add page of every project model whose admin allows adding at all."""
+    request = RequestFactory().get("/admin/")
+    request.user = _Superuser()
+    return sorted(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in PROJECT_APPS and model_admin.has_add_permission(request)
+    )
+
+
+def discover_admin_target(client, url):
+    """Read the add form's fields and one row of each inline from the rendered page."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    target = Target(url=url, fixed={"_save": "Spara"})
+    form = response.context["adminform"].form
+    for name, form_field in form.fields.items():
+        target.fields[name] = form_field
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        prefix = formset.prefix
+        target.fixed.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "1",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        fk_name = getattr(formset, "fk", None) and formset.fk.name
+        for name, form_field in formset.form.base_fields.items():
+            if name in ("id", "DELETE", fk_name):
+                continue
+            target.fields[f"{prefix}-0-{name}"] = form_field
+    return target
+
+
+def project_tables():
+    models = [m for m in apps.get_models() if m._meta.app_label in PROJECT_APPS]
+    models += [apps.get_model("admin", "LogEntry")]
+    return sorted({m._meta.db_table for m in models})
+
+
+def snapshot(tables):
+    """Row counts of every project table, in one query."""
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def context_values(context):
+    """Every value a rendered page's templates saw, whatever the template nesting."""
+    contexts = context if isinstance(context, ContextList) else [context]
+    values = []
+    for ctx in contexts:
+        values += list(ctx.flatten().values())
+    return values
+
+
+def form_errors(context):
+    if context is None:
+        return True  # not a form page (e.g. 400 for a request that is too large)
+    errors = []
+    adminform = context.get("adminform")
+    if adminform is not None:
+        errors += list(adminform.form.errors.items())
+        for inline in context.get("inline_admin_formsets", []):
+            errors += [e for e in inline.formset.errors if e]
+            errors += list(inline.formset.non_form_errors())
+        return errors
+    for value in context_values(context):
+        if isinstance(value, forms.BaseFormSet) and value.is_bound:
+            errors += [e for e in value.errors if e] + list(value.non_form_errors())
+        elif isinstance(value, forms.BaseForm) and value.is_bound:
+            errors += list(value.errors.items())
+    return errors
+
+
+def attack(client, target, data, tables):
+    """Post one example inside a savepoint; check the answer and the database."""
+    payload = {**data, **target.fixed}
+    sid = transaction.savepoint()
+    try:
+        before = snapshot(tables)
+        # The test client re-raises a view's exception: a would-be 500 fails right here.
+        response = client.post(target.url, payload)
+        assert response.status_code < 500, (target.url, response.status_code)
+        if response.status_code in (200, 400):
+            assert snapshot(tables) == before, f"{target.url}: refused form changed data"
+            if response.status_code == 200:
+                assert form_errors(response.context), f"{target.url}: 200 without errors"
+        else:
+            assert response.status_code == 302, (target.url, response.status_code)
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+@pytest.fixture
+def rows(db):
+    """A few rows of every kind the forms refer to, so choice fields have real values."""
+    region = make_party("Region Test", kind="region", bankgiro="403-4849")
+    nonprofit = make_party("Förening Test")
+    agreement = make_agreement(region, nonprofit, case_number="RT 2026-1")
+    line = make_line(agreement, region, {2026: 100_000})
+    IndexSeries.objects.create(name="LPIK exklusive läkemedel")
+    decision = Decision.objects.create(organisation=region, body="Nämnden")
+    decision.agreements.add(agreement)
+    CapacityTarget.objects.create(agreement=agreement, description="barn", quantity=70)
+    Report.objects.create(
+        agreement=agreement, party=nonprofit, year=2026, period="T1", due_date="2026-05-31"
+    )
+    return {"agreement": agreement, "line": line, "decision": decision}
+
+
+@pytest.fixture
+def admin_client_(rows, superuser):
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+def run_fuzz(client, target):
+    tables = project_tables()
+    strategy = st.fixed_dictionaries({name: value_for(f) for name, f in target.fields.items()})
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=strategy)
+    def fuzz(data):
+        attack(client, target, data, tables)
+
+    fuzz()
+
+
+def test_every_project_model_has_an_admin_add_form():
+    assert len(admin_add_urls()) >= 12
+
+
+@pytest.mark.parametrize("url", admin_add_urls())
+def test_admin_add_form_survives_hostile_input(admin_client_, url):
+    target = discover_admin_target(admin_client_, url)
+    assert target.fields, url
+    # PostgreSQL refuses NUL in text: it must come back as a form error, not a 500.
+    attack(admin_client_, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
+    run_fuzz(admin_client_, target)
+
+
+def discover_app_target(client, url):
+    """Read the forms and formsets (one row each) an app page renders for POSTing."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    target = Target(url=url)
+    for value in context_values(response.context):
+        if isinstance(value, forms.BaseFormSet):
+            prefix = value.prefix
+            target.fixed.update(
+                {
+                    f"{prefix}-TOTAL_FORMS": "1",
+                    f"{prefix}-INITIAL_FORMS": "0",
+                    f"{prefix}-MIN_NUM_FORMS": "0",
+                    f"{prefix}-MAX_NUM_FORMS": "1000",
+                }
+            )
+            for name, form_field in value.empty_form.fields.items():
+                if name not in ("id", "DELETE"):
+                    target.fields[f"{prefix}-0-{name}"] = form_field
+        elif isinstance(value, forms.BaseForm):
+            for name, form_field in value.fields.items():
+                target.fields[value.add_prefix(name)] = form_field
+    return target
+
+
+# The browser app's forms that write: URL name and a function of the rows giving its arguments.
+# Posted as a superuser, who may use every one of them.
+APP_FORMS = [
+    ("agreements:create", lambda r: []),
+    ("agreements:edit", lambda r: [r["agreement"].pk]),
+    ("agreements:funding", lambda r: [r["agreement"].pk]),
+    ("agreements:obligations", lambda r: [r["agreement"].pk]),
+    ("agreements:proposal_create", lambda r: [r["agreement"].pk]),
+    ("agreements:meeting_create", lambda r: [r["agreement"].pk]),
+    ("agreements:payment_create", lambda r: [r["agreement"].pk]),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk]),
+    ("agreements:decision_record", lambda r: [r["decision"].pk]),
+    ("agreements:report_create", lambda r: []),
+    ("agreements:party_create", lambda r: []),
+    ("agreements:party_edit", lambda r: [r["agreement"].parties.first().party_id]),
+    ("funding:payments", lambda r: [r["agreement"].pk]),
+    ("funding:index_values", lambda r: []),
+]
+
+
+@pytest.mark.parametrize("name, args", APP_FORMS, ids=[name for name, _ in APP_FORMS])
+def test_app_form_survives_hostile_input(admin_client_, rows, name, args):
+    target = discover_app_target(admin_client_, reverse(name, args=args(rows)))
+    assert target.fields, name
+    attack(admin_client_, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
+    run_fuzz(admin_client_, target)
+
+
+def test_hostile_fragments_include_nul_markup_sql_and_bad_dates():
+    joined = "".join(HOSTILE_FRAGMENTS)
+    for needle in ("\x00", "<script>", "DROP TABLE", "2026-02-30", "1e309"):
+        assert needle in joined

@@ -1,0 +1,198 @@
+"""Security headers, login throttling, no open redirect, sessions and passwords."""
+
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+
+from tests.factories import make_user
+
+PASSWORD = "pw-test-1234"
+EVIL_TARGETS = [
+    "https://evil.example/",
+    "//evil.example/",
+    "https:evil.example",
+    "/\\evil.example",
+    "http://testserver@evil.example/",
+]
+
+
+def has_template(name):
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def login_urls():
+    """The admin's login, and the app's once the browser app has its login page."""
+    urls = ["/admin/login/"]
+    if has_template("registration/login.html"):
+        urls.append("/konto/login/")
+    return urls
+
+
+def assert_stays_on_site(response):
+    location = urlsplit(response["Location"])
+    assert not location.scheme and not location.netloc, response["Location"]
+    assert location.path.startswith("/") and not location.path.startswith("//")
+    assert "evil" not in response["Location"]
+
+
+def csp_directives(response):
+    header = response["Content-Security-Policy"]
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+def assert_hardened(response):
+    directives = csp_directives(response)
+    assert directives["default-src"] == ["'self'"]
+    assert directives["img-src"] == ["'self'", "data:"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["form-action"] == ["'self'"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert "unsafe-eval" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/admin/login/", "/konto/login/", "/healthz"])
+def test_pages_carry_csp_and_security_headers(client, url):
+    if url == "/konto/login/" and not has_template("registration/login.html"):
+        pytest.skip("the browser app's login template is not there yet")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert_hardened(response)
+
+
+@pytest.mark.django_db
+def test_admin_pages_need_no_inline_script_style_or_handlers(client, superuser):
+    """A strict CSP blocks inline code: the admin pages the team uses must carry none."""
+    client.force_login(superuser)
+    for url in [
+        "/admin/",
+        "/admin/agreements/agreement/",
+        "/admin/agreements/agreement/add/",
+        "/admin/agreements/decision/add/",
+        "/admin/funding/fundingline/add/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_hardened(response)
+        html = response.content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            # Data islands (json_script, data-* constants) are not executed.
+            assert "src=" in tag or "application/json" in tag, (url, tag)
+        assert not re.search(r"<style\b", html), url
+        assert not re.search(r"\sstyle=\"", html), url
+        assert not re.search(r"\son[a-z]+=\"", html), url
+
+
+def failed_login(client, username, url="/admin/login/"):
+    return client.post(url, {"username": username, "password": "wrong-password"})
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_lock_out_with_a_swedish_message(client, settings):
+    user = make_user("kim", is_staff=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = failed_login(client, "kim")
+        assert response.status_code == 200  # the form again, with its error
+    response = failed_login(client, "kim")
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "För många inloggningsförsök" in text
+    assert "Försök igen om 15 minuter" in text
+    assert_hardened(response)
+
+    # Locked out: even the right password is refused, on both login pages.
+    for url in login_urls():
+        response = client.post(url, {"username": "kim", "password": PASSWORD})
+        assert response.status_code == 429, url
+        assert "_auth_user_id" not in client.session
+    assert user.pk  # the account itself is untouched
+
+
+@pytest.mark.django_db
+def test_lockout_is_per_user_name_and_lapses_after_the_cooloff(client, settings):
+    make_user("kim", is_staff=True)
+    make_user("alex", is_staff=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        failed_login(client, "kim")
+    # A colleague behind the same address can still log in.
+    response = client.post("/admin/login/", {"username": "alex", "password": PASSWORD})
+    assert response.status_code == 302
+    client.logout()
+
+    # Once the cool-off has passed, kim may try again.
+    AccessAttempt.objects.filter(username="kim").update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+    )
+    response = client.post("/admin/login/", {"username": "kim", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+@pytest.mark.django_db
+def test_lockout_limit_follows_the_setting(client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    make_user("kim", is_staff=True)
+    assert failed_login(client, "kim").status_code == 200
+    assert failed_login(client, "kim").status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", EVIL_TARGETS)
+def test_login_never_redirects_off_site(client, target):
+    make_user("kim", is_staff=True)
+    response = client.post(
+        "/konto/login/", {"username": "kim", "password": PASSWORD, "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+    client.logout()
+    response = client.post(
+        "/admin/login/", {"username": "kim", "password": PASSWORD, "next": target}
+    )
+    assert response.status_code == 302
+    assert_stays_on_site(response)
+
+
+@pytest.mark.django_db
+def test_login_follows_a_local_next(client):
+    make_user("kim")
+    response = client.post(
+        "/konto/login/", {"username": "kim", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_session_expires_after_the_configured_age(client, settings):
+    make_user("kim")
+    client.post("/konto/login/", {"username": "kim", "password": PASSWORD})
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    assert client.session.get_expire_at_browser_close()
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+@pytest.mark.parametrize("password", ["12345678", "password", "abc", "kim-kimsson"])
+def test_weak_passwords_are_refused(password, django_user_model):
+    user = django_user_model(username="kim-kimsson", first_name="Kim")
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
