@@ -83,6 +83,12 @@ class Agreement(models.Model):
     terminated_on = models.DateField(_("uppsagd den"), null=True, blank=True)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+    # Optimistic locking: each save through the app bumps the version it was read at, so two
+    # people editing the same agreement (or its funding) cannot silently overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    funding_version = models.PositiveIntegerField(
+        _("version av finansieringen"), default=1, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -94,6 +94,8 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("inlämnad av"),
     )
+    # Optimistic locking, as on Agreement.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -220,6 +220,10 @@ def test_phone_sized_viewport(new_page, people):
     page.get_by_role("link", name="Överenskommelser").click()
     expect(page.get_by_role("link", name="Ny överenskommelse")).to_be_visible()
     page.get_by_role("link", name="Ny överenskommelse").click()
+    # Measure only once the new page and its stylesheet have loaded: a layout forced while
+    # the stylesheet is still on its way gives the browser's unstyled default widths.
+    expect(page.get_by_label("Titel")).to_be_visible()
+    page.wait_for_load_state("load")
     # Nothing sticks out sideways: no horizontal scrolling on a phone.
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
