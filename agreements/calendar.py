@@ -5,6 +5,7 @@ Every function takes its dates as arguments; nothing here reads the clock.
 
 import calendar as _cal
 from datetime import date, timedelta
+from functools import lru_cache
 
 # Swedish month names, index 1–12 (index 0 is empty so MONTH_NAMES[10] == "oktober").
 MONTH_NAMES = (
@@ -52,6 +53,7 @@ def tertial_start(year, tertial):
     return date(year, TERTIALS[tertial][0], 1)
 
 
+@lru_cache(maxsize=1024)  # called for every tertial of every agreement on the dashboard
 def tertial_end(year, tertial):
     return last_day_of_month(year, TERTIALS[tertial][1])
 

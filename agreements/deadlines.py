@@ -37,6 +37,8 @@ RUNNING = (AgreementStatus.DECIDED, AgreementStatus.SIGNED, AgreementStatus.ACTI
 # Agreements still waiting for decisions.
 PENDING = (AgreementStatus.DRAFT, AgreementStatus.PROPOSED, AgreementStatus.DECIDED)
 DEFAULT_HORIZON_DAYS = 90
+# Above this many running agreements their related rows are selected by a subquery.
+SUBQUERY_ABOVE = 500
 
 KIND_LABELS = {
     "tertial_report": gettext_lazy("Tertialrapport"),
@@ -60,6 +62,7 @@ class Deadline:
     url: str
     key: str = ""  # stable identity of the item (for reminders and calendar UIDs)
     detail: str = ""
+    agreement_url: str = ""
 
     @property
     def kind_label(self):
@@ -104,7 +107,7 @@ def _grouped(rows, key):
     return result
 
 
-def _load(agreements, today, until):
+def _load(agreements_qs, today, until):
     """[(agreement, _Related)] for the agreements that can have a deadline at all.
 
     Only agreements running or waiting for decisions can produce an item; each relation is
@@ -112,12 +115,19 @@ def _load(agreements, today, until):
     default ordering. Funding lines are fetched only when they have a payment plan (only they
     give payments) and only with the shares and payments of years up to the window's end.
     """
-    agreements = list(agreements.filter(status__in=set(RUNNING) | set(PENDING)))
+    agreements = list(agreements_qs.filter(status__in=set(RUNNING) | set(PENDING)))
     if not agreements:
         return []
-    related = {a.pk: _Related() for a in agreements}
+    # A row of an agreement that became visible after the first query lands in an entry
+    # nobody reads.
+    related = defaultdict(_Related)
     pending = [a.pk for a in agreements if a.status in PENDING]
     running = [a.pk for a in agreements if a.status in RUNNING]
+    has_running = bool(running)
+    if len(running) > SUBQUERY_ABOVE:
+        # Thousands of literal ids cost more to build and parse than repeating the visibility
+        # check as a subquery.
+        running = agreements_qs.filter(status__in=RUNNING).values("pk")
     if pending:
         links = _grouped(
             Decision.agreements.through.objects.filter(agreement_id__in=pending).values_list(
@@ -140,10 +150,11 @@ def _load(agreements, today, until):
             if decision.pk in conditions:
                 for _decision_id, agreement_id in links[decision.pk]:
                     related[agreement_id].decisions.append((decision, conditions[decision.pk]))
-    if running:
+    if has_running:
         for obligation in Obligation.objects.filter(agreement_id__in=running):
             related[obligation.agreement_id].obligations.append(obligation)
-        for report in Report.objects.filter(agreement_id__in=running).only(*REPORT_FIELDS):
+        for row in Report.objects.filter(agreement_id__in=running).values_list(*REPORT_FIELDS):
+            report = _ReportRow(*row)
             related[report.agreement_id].reports.append(report)
         year_start = today.replace(month=1, day=1)
         held = (
@@ -164,18 +175,35 @@ def _load(agreements, today, until):
     return [(a, related[a.pk]) for a in agreements]
 
 
-REPORT_FIELDS = (
-    "id",
-    "agreement_id",
-    "obligation_id",
-    "party_id",
-    "year",
-    "period",
-    "title",
-    "due_date",
-    "due_date_reason",
-    "status",
-)
+class _ReportRow:
+    """The fields of a Report the deadlines read, without building a model instance."""
+
+    __slots__ = (
+        "pk",
+        "agreement_id",
+        "obligation_id",
+        "party_id",
+        "year",
+        "period",
+        "title",
+        "due_date",
+        "due_date_reason",
+        "status",
+    )
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def period_label(self):
+        if self.period == ReportPeriod.ANNUAL:
+            return f"{self.year} {_('årsrapport')}"
+        return f"{self.year} {self.period or self.title}"
+
+
+# The same fields by their names in the query ("pk" is the row's "id").
+REPORT_FIELDS = ("id", *_ReportRow.__slots__[1:])
 
 
 def _url_maker(name):
@@ -189,9 +217,19 @@ def _url_maker(name):
 
 
 def deadlines_for(
-    agreements, *, today, horizon_days=DEFAULT_HORIZON_DAYS, include_done=False, soon_days=None
+    agreements,
+    *,
+    today,
+    horizon_days=DEFAULT_HORIZON_DAYS,
+    include_done=False,
+    soon_days=None,
+    with_parties=True,
 ):
-    """Open deadlines up to today + horizon_days (and every overdue one), sorted by date."""
+    """Open deadlines up to today + horizon_days (and every overdue one), sorted by date.
+
+    with_parties prefetches each item's agreement's parties (reminders read them); pages that
+    show only titles pass False.
+    """
     soon = settings.REMINDER_DAYS_BEFORE if soon_days is None else soon_days
     until = today + timedelta(days=horizon_days)
     urls = {
@@ -210,10 +248,11 @@ def deadlines_for(
             result.append(item)
         if len(result) > count:
             kept.append(agreement)
-    # Callers read each item's agreement's parties (reminders): prefetch them for those kept.
-    prefetch_related_objects(
-        kept, Prefetch("parties", queryset=AgreementParty.objects.select_related("party"))
-    )
+    if with_parties:
+        # Reminders read each item's agreement's parties: prefetch them for those kept.
+        prefetch_related_objects(
+            kept, Prefetch("parties", queryset=AgreementParty.objects.select_related("party"))
+        )
     result.sort(key=lambda d: (d.due_date, d.agreement.pk, d.key))
     return result
 
@@ -224,7 +263,9 @@ def _agreement_items(agreement, related, today, soon, until, urls):
 
     def add(kind, key, due, title, done, responsible, url=detail_url, detail=""):
         status = cal.deadline_status(due, today, done=done, soon_days=soon)
-        items.append(Deadline(kind, agreement, due, title, status, responsible, url, key, detail))
+        items.append(
+            Deadline(kind, agreement, due, title, status, responsible, url, key, detail, detail_url)
+        )
 
     if agreement.status in PENDING:
         for decision, conditions in related.decisions:
@@ -357,25 +398,27 @@ def expected_reports(agreement, obligation):
     result = []
     if obligation.kind == ObligationKind.TERTIAL_REPORT:
         days = _days_after(obligation)
+        title = _("Tertialrapport %(t)s %(year)s")
         for year, tertial in cal.tertials_in(agreement.period_start, agreement.period_end):
             result.append(
                 (
                     year,
                     tertial,
                     cal.tertial_report_due(year, tertial, days),
-                    _("Tertialrapport %(t)s %(year)s") % {"t": tertial, "year": year},
+                    title % {"t": tertial, "year": year},
                 )
             )
     elif obligation.kind == ObligationKind.ANNUAL_REPORT:
         month = obligation.due_before_month or 3
         day = obligation.due_before_day or 1
+        title = _("Årsrapport %(year)s")
         for year in agreement.years:
             result.append(
                 (
                     year,
                     ReportPeriod.ANNUAL,
                     cal.annual_report_due(year, month, day),
-                    _("Årsrapport %(year)s") % {"year": year},
+                    title % {"year": year},
                 )
             )
     elif obligation.kind == ObligationKind.ONE_OFF_REPORT and obligation.due_date:

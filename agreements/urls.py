@@ -6,6 +6,7 @@ app_name = "agreements"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("att-gora/<slug:group>/", dashboard.todo_group, name="todo"),
     # Agreements
     path("overenskommelser/", agreements.agreement_list, name="list"),
     path("overenskommelser/ny/", agreements.agreement_create, name="create"),

@@ -1,12 +1,14 @@
 """Att göra: what needs doing soon across the user's agreements."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from agreements.access import (
@@ -18,24 +20,59 @@ from agreements.access import (
 from agreements.deadlines import deadlines_for
 from agreements.models import DecisionOutcome, Report
 
+from ._common import paginate
+
 HORIZON_DAYS = 60
-GROUPS = [
-    ("reports", ("tertial_report", "annual_report", "one_off_report")),
-    ("meetings", ("meetings",)),
-    ("notice", ("notice",)),
-    ("decisions", ("decision",)),
-    ("payments", ("payment",)),
-]
+# Rows shown per group on the dashboard; "Visa alla" opens the whole group, page by page.
+SHOWN_PER_GROUP = 20
+GROUPS = {
+    "rapporter": ("tertial_report", "annual_report", "one_off_report"),
+    "moten": ("meetings",),
+    "uppsagning": ("notice",),
+    "beslut": ("decision",),
+    "utbetalningar": ("payment",),
+}
+GROUP_TITLES = {
+    "rapporter": gettext_lazy("Rapporter"),
+    "moten": gettext_lazy("Samverkansmöten i år"),
+    "uppsagning": gettext_lazy("Uppsägning och förlängning"),
+    "beslut": gettext_lazy("Väntar på motpartens beslut"),
+    "utbetalningar": gettext_lazy("Utbetalningar"),
+}
+
+
+@dataclass
+class Group:
+    slug: str
+    title: str
+    rows: list
+    count: int
+    overdue: int
+
+
+def _deadlines(user, today):
+    return deadlines_for(
+        agreements_visible_to(user), today=today, horizon_days=HORIZON_DAYS, with_parties=False
+    )
 
 
 @login_required
 @require_GET
 def dashboard(request):
     today = timezone.localdate()
-    agreements = agreements_visible_to(request.user)
-    deadlines = deadlines_for(agreements, today=today, horizon_days=HORIZON_DAYS)
-    deadlines = _link_reports(deadlines, request.user)
-    groups = {name: [d for d in deadlines if d.kind in kinds] for name, kinds in GROUPS}
+    deadlines = _deadlines(request.user, today)
+    groups = []
+    for slug, kinds in GROUPS.items():
+        rows = [d for d in deadlines if d.kind in kinds]
+        groups.append(
+            Group(
+                slug,
+                GROUP_TITLES[slug],
+                _link_reports(rows[:SHOWN_PER_GROUP], request.user),
+                len(rows),
+                sum(1 for d in rows if d.status == "overdue"),
+            )
+        )
     own = set(party_ids_of(request.user))
     proposals = (
         decisions_visible_to(request.user)
@@ -50,9 +87,32 @@ def dashboard(request):
             "today": today,
             "groups": groups,
             "deadline_count": len(deadlines),
-            "overdue_count": sum(1 for d in deadlines if d.status == "overdue"),
+            "overdue_count": sum(g.overdue for g in groups),
             "own_party_ids": own,
             "proposals": proposals,
+            "horizon_days": HORIZON_DAYS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def todo_group(request, group):
+    """One group of the dashboard in full, page by page."""
+    if group not in GROUPS:
+        raise Http404
+    today = timezone.localdate()
+    rows = [d for d in _deadlines(request.user, today) if d.kind in GROUPS[group]]
+    page = paginate(request, rows)
+    page.object_list = _link_reports(list(page.object_list), request.user)
+    return render(
+        request,
+        "agreements/todo_group.html",
+        {
+            "today": today,
+            "title": GROUP_TITLES[group],
+            "page": page,
+            "count": len(rows),
             "horizon_days": HORIZON_DAYS,
         },
     )

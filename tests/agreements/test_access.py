@@ -22,6 +22,7 @@ NAMESPACES = ["agreements", "documents", "funding", "feeds"]
 # None as a role set: the method is not accepted (405).
 EXPECTED = {
     "dashboard": (None, EVERYONE, None),
+    "todo": (None, EVERYONE, None),
     "list": (None, EVERYONE, None),
     "create": (None, ADMIN | {"outsider"}, ADMIN | {"outsider"}),
     "detail": ("agreement", EVERYONE, None),
@@ -65,7 +66,13 @@ KIND_HINTS = [
     ("report", "report"),
 ]
 # Values for URL parameters other than pk.
-PARAMS = {"move": "propose", "kind": "proposal", "dataset": "agreements", "fmt": "csv"}
+PARAMS = {
+    "group": "rapporter",
+    "move": "propose",
+    "kind": "proposal",
+    "dataset": "agreements",
+    "fmt": "csv",
+}
 
 
 def url_patterns():

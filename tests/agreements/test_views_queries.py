@@ -155,3 +155,59 @@ def test_dashboard_query_count_does_not_grow_with_rows(client, people, django_as
             assert client.get(reverse("agreements:dashboard")).status_code == 200
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_dashboard_shows_the_most_urgent_rows_and_links_to_the_whole_group(
+    client, people, django_assert_max_num_queries, monkeypatch
+):
+    """Hundreds of due items: the dashboard shows the first of each group with the count and a
+    link; the group's own page shows all of them, page by page, in the same order."""
+    from agreements.deadlines import deadlines_for
+    from agreements.views.dashboard import SHOWN_PER_GROUP
+
+    bulk_agreements(200, *people["parties"])
+    user = people["administrator"]
+    client.force_login(user)
+    today = date(2026, 11, 25)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: today)
+    reports = [
+        d
+        for d in deadlines_for(Agreement.objects.all(), today=today, horizon_days=60)
+        if d.kind == "tertial_report"
+    ]
+    assert len(reports) > 2 * SHOWN_PER_GROUP
+
+    page = client.get(reverse("agreements:dashboard")).content.decode()
+    section = page[page.index('id="rapporter"') : page.index('id="moten"')]
+    assert section.count("<tr class=") == SHOWN_PER_GROUP
+    assert f"({len(reports)})" in section
+    todo = reverse("agreements:todo", args=["rapporter"])
+    assert f'href="{todo}">Visa alla {len(reports)}</a>' in section
+
+    shown = []
+    for number in range(1, 100):
+        with django_assert_max_num_queries(MAX_QUERIES["agreements:dashboard"]):
+            response = client.get(todo, {"sida": number})
+        rows = response.context["page"].object_list
+        shown += [d.key for d in rows]
+        if not response.context["page"].has_next():
+            break
+    assert shown == [d.key for d in reports]
+    assert client.get(reverse("agreements:todo", args=["okand"])).status_code == 404
+
+
+def test_deadlines_are_the_same_with_the_ids_as_a_subquery(people, monkeypatch):
+    """Many running agreements are selected by a subquery instead of a list of ids."""
+    from agreements import deadlines
+    from agreements.access import agreements_visible_to
+
+    bulk_agreements(40, *people["parties"])
+    visible = agreements_visible_to(people["administrator"])
+    today = date(2026, 11, 25)
+    as_list = deadlines.deadlines_for(visible, today=today, horizon_days=365)
+    monkeypatch.setattr(deadlines, "SUBQUERY_ABOVE", 0)
+    as_subquery = deadlines.deadlines_for(visible, today=today, horizon_days=365)
+    assert len(as_list) > 40
+    assert [(d.key, d.due_date, d.status) for d in as_subquery] == [
+        (d.key, d.due_date, d.status) for d in as_list
+    ]
