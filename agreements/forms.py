@@ -66,6 +66,27 @@ class ConstraintFieldsMixin:
             del self._errors[NON_FIELD_ERRORS]
 
 
+class VersionForm(forms.Form):
+    """The version of the object the page was loaded at, posted back for optimistic locking."""
+
+    version = forms.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            key: _("Sidan saknar versionsuppgift. Ladda om sidan och försök igen.")
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+
+    def __init__(self, data=None, *, version):
+        super().__init__(data, initial={"version": version})
+
+    @property
+    def loaded(self):
+        return self.cleaned_data["version"]
+
+
 class AgreementForm(ConstraintFieldsMixin, forms.ModelForm):
     constraint_fields = {
         "agreement_end_after_start": "period_end",

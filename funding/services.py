@@ -23,7 +23,7 @@ def register_payment(*, line, year, paid_on, amount, reference="", by=None, note
     """Record a payment against a line's year; refuse over-payment and closed agreements."""
     with transaction.atomic():
         line = _lock_and_check(line=line, year=year, amount=amount)
-        return Payment.objects.create(
+        payment = Payment(
             line=line,
             year=year,
             paid_on=paid_on,
@@ -31,19 +31,25 @@ def register_payment(*, line, year, paid_on, amount, reference="", by=None, note
             reference=reference,
             note=note,
         )
+        payment._history_user = by
+        payment.save()
+        _reconcile(line=line, year=year, payment=payment)
+        return payment
 
 
 def change_payment(*, payment, line, year, paid_on, amount, reference="", by=None, note=""):
     """Correct a registered payment under the same rules as registering it."""
     with transaction.atomic():
-        line = _lock_and_check(line=line, year=year, amount=amount, replacing=payment)
+        line = _lock_and_check(line=line, year=year, amount=amount)
         payment.line, payment.year, payment.paid_on = line, year, paid_on
         payment.amount, payment.reference, payment.note = amount, reference, note
+        payment._history_user = by
         payment.save()
+        _reconcile(line=line, year=year, payment=payment)
         return payment
 
 
-def _lock_and_check(*, line, year, amount, replacing=None):
+def _lock_and_check(*, line, year, amount):
     # Lock the line so two administrators cannot both pay the last krona.
     line = (
         FundingLine.objects.select_for_update(of=("self",))
@@ -58,15 +64,20 @@ def _lock_and_check(*, line, year, amount, replacing=None):
         )
     if not isinstance(amount, int) or amount <= 0:
         raise DomainError(_("Beloppet måste vara ett helt antal kronor större än noll."))
+    return line
+
+
+def _reconcile(*, line, year, payment):
+    """Check the year's payments, the new or changed one included, against its amount.
+
+    Runs after the write inside the same transaction, so a refusal leaves nothing saved.
+    """
     figures = line_year_amounts(line)
     if year not in figures:
         raise DomainError(_("Finansieringsraden har inget belopp för %(year)s.") % {"year": year})
     expected = figures[year].amount
-    earlier = line.payments.filter(year=year)
-    if replacing is not None and replacing.pk:
-        earlier = earlier.exclude(pk=replacing.pk)
-    already = sum(p.amount for p in earlier)
-    excess = pay.overpayment(expected, already, amount)
+    already = sum(p.amount for p in line.payments.filter(year=year).exclude(pk=payment.pk))
+    excess = pay.overpayment(expected, already, payment.amount)
     if excess:
         raise DomainError(
             _(
@@ -80,7 +91,6 @@ def _lock_and_check(*, line, year, amount, replacing=None):
                 "already": format_kr(already),
             }
         )
-    return line
 
 
 STATUS_WORDS = {

@@ -21,6 +21,7 @@ from agreements.models import (
 )
 
 from . import DomainError
+from .editing import check_report_version
 
 # Report periods a coordinator can pick; one-off reports come from obligations.
 PICKABLE_PERIODS = [ReportPeriod.T1, ReportPeriod.T2, ReportPeriod.T3, ReportPeriod.ANNUAL]
@@ -82,11 +83,17 @@ def _require_draft(report):
 
 
 @transaction.atomic
-def save_report(*, report, text, figures, by):
-    """Save the narrative and the figures ({target: value or None}) of a draft report."""
+def save_report(*, report, text, figures, by, version):
+    """Save the narrative and the figures ({target: value or None}) of a draft report.
+
+    version is the Report.version the form was loaded at; EditConflict if it has moved on.
+    """
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require_draft(report)
+    check_report_version(report, version, text=text, figures=figures)
     report.text = text
+    report.version += 1
+    report._history_user = by
     report.save()
     for target, value in figures.items():
         if value is None:
@@ -99,15 +106,18 @@ def save_report(*, report, text, figures, by):
 
 
 @transaction.atomic
-def submit_report(*, report, by):
-    """Submit a draft report; from now on it is read-only."""
+def submit_report(*, report, by, version):
+    """Submit a draft report as loaded at version; from now on it is read-only."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require_draft(report)
+    check_report_version(report, version, text=report.text, figures={})
     if not report.text.strip():
         raise DomainError(_("Skriv redovisningen innan du lämnar in."))
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = by
+    report.version += 1
+    report._history_user = by
     report.save()
     return report
 

@@ -31,9 +31,11 @@ from agreements.forms import (
     MoveForm,
     ObligationFormSet,
     SuccessorForm,
+    VersionForm,
 )
 from agreements.models import Agreement, AgreementParty, AgreementStatus, PartyRole
 from agreements.services import DomainError
+from agreements.services.editing import EditConflict, save_agreement, save_funding
 from agreements.services.lifecycle import (
     create_successor,
     move_agreement,
@@ -192,12 +194,9 @@ def agreement_create(request):
     )
     if data is not None and form.is_valid() and parties.is_valid():
         try:
-            with transaction.atomic():
-                agreement = form.save()
-                parties.instance = agreement
-                parties.save()
-        except IntegrityError:
-            form.add_error(None, _("Någon annan ändrade samtidigt. Kontrollera och spara igen."))
+            agreement = save_agreement(form=form, parties=parties, version=None, by=request.user)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Överenskommelsen är skapad. Fyll i finansieringen."))
             return redirect("agreements:funding", agreement.pk)
@@ -208,28 +207,29 @@ def agreement_create(request):
     )
 
 
+def _agreement_forms(agreement, data, own):
+    form = AgreementForm(data, instance=agreement)
+    parties = AgreementPartyFormSet(data, instance=agreement, own_party_ids=own, prefix="parter")
+    return form, parties, VersionForm(data, version=agreement.version)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    own = _own_admin_parties(request.user)
     data = request.POST if request.method == "POST" else None
-    form = AgreementForm(data, instance=agreement)
-    parties = AgreementPartyFormSet(
-        data,
-        instance=agreement,
-        own_party_ids=_own_admin_parties(request.user),
-        prefix="parter",
-    )
-    if data is not None and form.is_valid() and parties.is_valid():
+    form, parties, version = _agreement_forms(agreement, data, own)
+    conflict = None
+    if data is not None and all([form.is_valid(), parties.is_valid(), version.is_valid()]):
         try:
-            with transaction.atomic():
-                form.save()
-                parties.save()
-        except (IntegrityError, ProtectedError):
-            messages.error(
-                request,
-                _("Parten kan inte tas bort: den har finansiering, rapporter eller beslut."),
-            )
+            save_agreement(form=form, parties=parties, version=version.loaded, by=request.user)
+        except EditConflict as exc:
+            conflict = exc
+            agreement.refresh_from_db()
+            form, parties, version = _agreement_forms(agreement, exc.data(request.POST), own)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
             agreement.refresh_from_db()
         else:
             messages.success(request, _("Ändringarna är sparade."))
@@ -237,8 +237,24 @@ def agreement_edit(request, pk):
     return render(
         request,
         "agreements/agreement_form.html",
-        {"form": form, "parties": parties, "agreement": agreement},
+        {
+            "form": form,
+            "parties": parties,
+            "agreement": agreement,
+            "version_form": version,
+            "conflict": conflict,
+        },
     )
+
+
+def _funding_forms(agreement, data):
+    formset = FundingLineFormSet(
+        data,
+        instance=agreement,
+        prefix="rader",
+        queryset=agreement.funding_lines.prefetch_related("shares"),
+    )
+    return formset, VersionForm(data, version=agreement.funding_version)
 
 
 @login_required
@@ -246,27 +262,31 @@ def agreement_edit(request, pk):
 def agreement_funding(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
     data = request.POST if request.method == "POST" else None
-    formset = FundingLineFormSet(
-        data,
-        instance=agreement,
-        prefix="rader",
-        queryset=agreement.funding_lines.prefetch_related("shares"),
-    )
-    if data is not None and formset.is_valid():
+    formset, version = _funding_forms(agreement, data)
+    conflict = None
+    if data is not None and all([formset.is_valid(), version.is_valid()]):
         try:
-            with transaction.atomic():
-                formset.save()
-        except ProtectedError:
-            messages.error(request, _("En rad med registrerade betalningar kan inte tas bort."))
-        except IntegrityError:
-            messages.error(request, _("Någon annan ändrade samtidigt. Kontrollera och spara igen."))
+            save_funding(
+                agreement=agreement, formset=formset, version=version.loaded, by=request.user
+            )
+        except EditConflict as exc:
+            conflict = exc
+            agreement.refresh_from_db()
+            formset, version = _funding_forms(agreement, exc.data(request.POST))
+        except DomainError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Finansieringen är sparad."))
             return redirect(agreement)
     return render(
         request,
         "agreements/agreement_funding_form.html",
-        {"agreement": agreement, "formset": formset},
+        {
+            "agreement": agreement,
+            "formset": formset,
+            "version_form": version,
+            "conflict": conflict,
+        },
     )
 
 

@@ -29,9 +29,11 @@ from agreements.forms import (
     PaymentForm,
     ReportForm,
     ReportPickForm,
+    VersionForm,
 )
 from agreements.models import ReportStatus
 from agreements.services import DomainError
+from agreements.services.editing import EditConflict
 from agreements.services.followup import (
     add_attachment,
     delete_attachment,
@@ -107,23 +109,34 @@ def report_detail(request, pk):
     can_edit = report.status == ReportStatus.DRAFT and (
         request.user.is_superuser or report.party_id in party_ids_of(request.user, COORDINATOR)
     )
-    form = ReportForm(request.POST if request.method == "POST" else None, report=report)
-    if form.is_bound and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form, version = ReportForm(data, report=report), VersionForm(data, version=report.version)
+    conflict = None
+    if form.is_bound and form.is_valid() and version.is_valid():
         try:
-            save_report(
+            saved = save_report(
                 report=report,
                 text=form.cleaned_data["text"],
                 figures=form.figures(),
                 by=request.user,
+                version=version.loaded,
             )
             if "lamna_in" in request.POST:
-                submit_report(report=report, by=request.user)
+                submit_report(report=saved, by=request.user, version=saved.version)
                 messages.success(request, _("Rapporten är inlämnad."))
             else:
                 messages.success(request, _("Utkastet är sparat."))
+        except EditConflict as exc:
+            conflict = exc
+            report.refresh_from_db()
+            data = exc.data(request.POST)
+            form = ReportForm(data, report=report)
+            version = VersionForm(data, version=report.version)
         except DomainError as exc:
             messages.error(request, str(exc))
-        return redirect("agreements:report", report.pk)
+            return redirect("agreements:report", report.pk)
+        else:
+            return redirect("agreements:report", report.pk)
     return render(
         request,
         "agreements/report_detail.html",
@@ -134,6 +147,8 @@ def report_detail(request, pk):
             "figures": report.figures.select_related("target"),
             "attachments": report.attachments.all(),
             "attachment_form": AttachmentForm(),
+            "version_form": version,
+            "conflict": conflict,
         },
     )
 

@@ -128,6 +128,7 @@ def test_a_refused_edit_keeps_what_was_saved(client, world):
         "title": "Nytt namn",
         "period_start": "2026-01-01",
         "period_end": "2020-01-01",
+        "version": agreement.version,
         "parter-TOTAL_FORMS": "2",
         "parter-INITIAL_FORMS": "2",
         "parter-MIN_NUM_FORMS": "0",
@@ -156,6 +157,7 @@ def test_a_refused_edit_keeps_what_was_saved(client, world):
 
 def funding_post(agreement, rows, initial=0):
     data = {
+        "version": agreement.funding_version,
         "rader-TOTAL_FORMS": str(len(rows)),
         "rader-INITIAL_FORMS": str(initial),
         "rader-MIN_NUM_FORMS": "0",
@@ -279,17 +281,19 @@ def test_coordinator_files_a_tertial_report_and_it_becomes_read_only(client, wor
     assert report.party == world.b
 
     url = reverse("agreements:report", args=[report.pk])
-    client.post(url, {"text": "Utkast", f"target_{target.pk}": "31", "spara": "1"})
+    client.post(url, {"text": "Utkast", f"target_{target.pk}": "31", "spara": "1", "version": 1})
     report.refresh_from_db()
     assert (report.status, report.text) == (ReportStatus.DRAFT, "Utkast")
     assert report.figures.get().value == 31
 
-    client.post(url, {"text": "Klart", f"target_{target.pk}": "35", "lamna_in": "1"})
+    client.post(
+        url, {"text": "Klart", f"target_{target.pk}": "35", "lamna_in": "1", "version": 2}
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert report.submitted_by == world.users["coordinator"]
 
-    client.post(url, {"text": "Ändrat i efterhand", "spara": "1"})
+    client.post(url, {"text": "Ändrat i efterhand", "spara": "1", "version": 4})
     report.refresh_from_db()
     assert report.text == "Klart"
     page = client.get(url).content.decode()
