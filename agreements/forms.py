@@ -234,9 +234,10 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         line = self.instance
         for year in self.years:
             amount = self.share_amounts.get(year)
+            existing = self.existing_shares.get(year)
             if amount is None:
                 line.shares.filter(year=year).delete()
-            else:
+            elif existing is None or existing.amount != amount:
                 Share.objects.update_or_create(line=line, year=year, defaults={"amount": amount})
 
 

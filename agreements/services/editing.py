@@ -320,8 +320,13 @@ def _funding_conflict(agreement, version, formset):
     years = agreement.years
     line_history = FundingLine.history.filter(agreement_id=agreement.pk)
     line_ids = set(line_history.values_list("id", flat=True))
-    share_rows = _as_of(Share.history.filter(line_id__in=line_ids), since).values()
-    base_amounts = {(s.line_id, s.year): s.amount for s in share_rows}
+    share_history = Share.history.filter(line_id__in=line_ids)
+    current_shares = list(Share.objects.filter(line__agreement=agreement))
+    # Shares written in bulk (imports, the demo) have no history: take them as they are.
+    recorded = set(share_history.values_list("id", flat=True))
+    base_amounts = {(s.line_id, s.year): s.amount for s in current_shares if s.pk not in recorded}
+    for share in _as_of(share_history, since).values():
+        base_amounts[(share.line_id, share.year)] = share.amount
 
     def snapshot(line, amounts):
         row = {name: _value(line, name) for name in LINE_FIELDS}
@@ -331,9 +336,7 @@ def _funding_conflict(agreement, version, formset):
 
     rows_base = {pk: snapshot(r, base_amounts) for pk, r in _as_of(line_history, since).items()}
     current = list(agreement.funding_lines.all())
-    amounts = {
-        (s.line_id, s.year): s.amount for s in Share.objects.filter(line__agreement=agreement)
-    }
+    amounts = {(s.line_id, s.year): s.amount for s in current_shares}
     rows_theirs = {line.pk: snapshot(line, amounts) for line in current}
     forms = {f.instance.pk: f for f in formset.forms if f.instance.pk and f.cleaned_data}
     fields = LINE_FIELDS + [f"amount_{year}" for year in years]
