@@ -350,3 +350,41 @@ def test_two_coordinators_edit_the_same_report(client_class, world):
     assert second.post(url, again).status_code == 302
     report.refresh_from_db()
     assert (report.text, report.status) == ("Andra texten", ReportStatus.SUBMITTED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_from_the_same_version_let_exactly_one_through(world):
+    """Two requests at the same moment: the row lock makes the second see the first's version."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time and no row locks to race")
+    agreement = world.own["agreement"]
+    posts = {
+        world.users["admin"]: agreement_data(agreement, title="Annas"),
+        world.users["admin2"]: agreement_data(agreement, title="Bertils"),
+    }
+    barrier, results = threading.Barrier(2), []
+
+    def save(user, data):
+        try:
+            form, parties = agreement_forms(agreement.pk, data)
+            barrier.wait()
+            save_agreement(form=form, parties=parties, version=1, by=user)
+            results.append("saved")
+        except EditConflict:
+            results.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=item) for item in posts.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == ["conflict", "saved"]
+    agreement.refresh_from_db()
+    assert agreement.version == 2
