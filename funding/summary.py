@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementParty, PartyRole
+from agreements.models import AgreementParty, Party, PartyRole
 
 from . import payments as pay
 from .charts import stacked_bars
@@ -296,48 +296,61 @@ def _groups(items, years):
     return result
 
 
+# What the organisation overview reads of a line and of its agreement (loaded with the line).
+LINE_FIELDS = (
+    "agreement",
+    "party",
+    "kind",
+    "purpose",
+    "budget",
+    "uplift_series",
+    "uplift_first_year",
+    "uplift_basis",
+    "uplift_published_month",
+    "position",
+)
+AGREEMENT_FIELDS = ("agreement__title", "agreement__period_start", "agreement__period_end")
+
+
 def organisation_funding(party, agreements_qs):
     """What an organisation pays and receives per year across its agreements, by budget."""
     visible = agreements_qs.filter(parties__party=party)
     # Only lines the party pays, or may receive: by its plan, or as a cash line without a plan
-    # (received by the agreement's only non-profit); receiver_id decides below.
+    # (received by the agreement's only non-profit); receiver_id decides below. Ordered as the
+    # agreement list is, each agreement's lines in their order.
+    candidates = FundingLine.objects.filter(agreement__in=visible.values("pk")).filter(
+        Q(party=party)
+        | Q(payment_plan__payee=party)
+        | Q(payment_plan__isnull=True, kind=ShareKind.CASH)
+    )
     lines = list(
-        FundingLine.objects.filter(agreement__in=visible.values("pk"))
-        .filter(
-            Q(party=party)
-            | Q(payment_plan__payee=party)
-            | Q(payment_plan__isnull=True, kind=ShareKind.CASH)
-        )
-        .select_related("party", "payment_plan")
+        candidates.select_related("agreement", "payment_plan")
+        .only(*LINE_FIELDS, *AGREEMENT_FIELDS, "payment_plan__payee")
+        .order_by("-agreement__period_start", "agreement__title", "agreement_id", "position", "id")
     )
     roles = defaultdict(list)
     for agreement_id, party_id, role in (
         AgreementParty.objects.filter(
-            agreement_id__in={
-                line.agreement_id
-                for line in lines
-                if line.kind == ShareKind.CASH and not _plan_loaded(line)
-            }
+            agreement_id__in=candidates.filter(payment_plan__isnull=True).values("agreement_id")
         )
         .order_by("agreement_id", "position", "id")
         .values_list("agreement_id", "party_id", "role")
     ):
         roles[agreement_id].append(_PartyRole(party_id, role))
-    lines_by_agreement = defaultdict(list)  # (line, mine, gets) the party pays or receives
+    lines_by_agreement = {}  # agreement -> [(line, mine, gets)] the party pays or receives
     for line in lines:
         mine = line.party_id == party.pk
         gets = receiver_id(line, roles[line.agreement_id]) == party.pk
         if mine or gets:
-            lines_by_agreement[line.agreement_id].append((line, mine, gets))
+            lines_by_agreement.setdefault(line.agreement, []).append((line, mine, gets))
+    agreements = list(lines_by_agreement)
     lines = [line for group in lines_by_agreement.values() for line, _mine, _gets in group]
-    agreements = (
-        list(visible.filter(pk__in=list(lines_by_agreement)).distinct())
-        if lines_by_agreement
-        else []
+    payers = dict(
+        Party.objects.filter(pk__in={line.party_id for line in lines}).values_list("pk", "name")
     )
     shares = defaultdict(list)
     for line_id, year, amount in (
-        Share.objects.filter(line_id__in=[line.pk for line in lines])
+        Share.objects.filter(line__in=candidates)
         .order_by("line_id", "year")
         .values_list("line_id", "year", "amount")
     ):
@@ -353,7 +366,7 @@ def organisation_funding(party, agreements_qs):
     paying, receiving, years = [], [], set()
     forecast_years, sources = set(), []
     for agreement in agreements:
-        for line, mine, gets in lines_by_agreement[agreement.pk]:
+        for line, mine, gets in lines_by_agreement[agreement]:
             rule = line_rule(line)
             line_points_ = points[line.uplift_series_id] if line.has_uplift else []
             amounts = {
@@ -370,7 +383,7 @@ def organisation_funding(party, agreements_qs):
                 label = line.budget or _("Ingen budget angiven")
                 paying.append((label, agreement, line, amounts))
             if gets:
-                receiving.append((line.party.name, agreement, line, amounts))
+                receiving.append((payers[line.party_id], agreement, line, amounts))
     years = sorted(years)
     pays = _groups(paying, years)
     receives = _groups(receiving, years)

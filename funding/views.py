@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from agreements.access import (
 from agreements.deadlines import reverse_or_empty
 from agreements.models import Agreement
 from agreements.services import DomainError
+from agreements.views._common import paginate
 
 from . import exports
 from .forms import IndexImportForm, IndexValueForm, PaymentForm
@@ -27,13 +29,50 @@ from .models import FundingLine, IndexSeries, Payment
 from .services import add_index_value, import_index_csv, register_payment
 from .summary import agreement_funding, line_expected_payments, lines_queryset, organisation_funding
 
+# Agreement rows shown per budget or payer on the overview when there are few groups; with
+# many, only each group's totals. The rest is one click away, page by page.
+ROWS_PER_GROUP = 10
+GROUPS_WITH_ROWS = 5
+GROUP_PARAMS = {"budget": "pays", "betalare": "receives"}
+
 
 @login_required
 @require_GET
 def organisation(request, pk):
     party = get_own_party_for(request.user, pk)
     overview = organisation_funding(party, agreements_visible_to(request.user))
-    return render(request, "funding/organisation.html", {"party": party, "overview": overview})
+    for param, side in GROUP_PARAMS.items():
+        if param in request.GET:
+            label = request.GET[param]
+            group = next((g for g in getattr(overview, side) if g.label == label), None)
+            if group is None:
+                raise Http404
+            return render(
+                request,
+                "funding/organisation_group.html",
+                {
+                    "party": party,
+                    "overview": overview,
+                    "side": side,
+                    "group": group,
+                    "page": paginate(request, group.rows),
+                    "query": urlencode({param: label}),
+                },
+            )
+    return render(
+        request,
+        "funding/organisation.html",
+        {
+            "party": party,
+            "overview": overview,
+            "pays_limit": _rows_per_group(overview.pays),
+            "receives_limit": _rows_per_group(overview.receives),
+        },
+    )
+
+
+def _rows_per_group(groups):
+    return ROWS_PER_GROUP if len(groups) <= GROUPS_WITH_ROWS else 0
 
 
 @login_required

@@ -165,3 +165,55 @@ def test_import_a_good_file(client, users, vb):
     )
     assert response.status_code == 302
     assert IndexValue.objects.filter(year=2028).exists()
+
+
+# Many agreements: totals on the overview, the rows one click away
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_organisation_overview_keeps_totals_and_pages_the_rows(
+    client, db, django_assert_max_num_queries, count
+):
+    from tests.factories import make_agreement, make_line, make_party, make_user
+
+    region = make_party("Region R", kind="region")
+    payers = [make_party(f"Kommun {n}", kind="municipality") for n in range(8)]
+    org = make_party("Förening F")
+    admin = make_user(party=region, role="administrator")
+    coordinator = make_user(party=org, role="coordinator")
+    for n in range(count):
+        agreement = make_agreement(region, payers[n % 8], org, title=f"Överenskommelse {n:02}")
+        make_line(agreement, region, {2026: 1000 + n}, budget="Budget A")
+        make_line(agreement, payers[n % 8], {2026: 10}, budget="Budget K")
+    url = reverse("funding:organisation", args=[region.pk])
+    login(client, admin)
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    page = response.content.decode()
+    # One budget: at most ten of its rows, its total always, and a link to the rest.
+    total = sum(1000 + n for n in range(count))
+    assert f"{total:,}".replace(",", "\u202f") + "\u00a0kr" in page
+    assert page.count("Överenskommelse ") == min(count, 10)
+    more = f'href="?budget=Budget%20A">Visa alla {count} rader</a>'
+    assert (more in page) == (count > 10)
+
+    seen = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(12):
+            response = client.get(url, {"budget": "Budget A", "sida": number})
+        assert response.status_code == 200
+        seen += [agreement.title for agreement, *_ in response.context["page"].object_list]
+        if not response.context["page"].has_next():
+            break
+    assert sorted(seen) == [f"Överenskommelse {n:02}" for n in range(count)]
+    assert client.get(url, {"budget": "Finns inte"}).status_code == 404
+
+    # The non-profit receives from nine payers: one row per payer with its total.
+    url = reverse("funding:organisation", args=[org.pk])
+    page = login(client, coordinator).get(url).content.decode()
+    if count == 30:
+        assert page.count("Överenskommelse ") == 0
+        assert 'href="?betalare=Kommun%200">Kommun 0</a>' in page
+    group = client.get(url, {"betalare": "Kommun 0"})
+    titles = [agreement.title for agreement, *_ in group.context["page"].object_list]
+    assert titles == sorted(f"Överenskommelse {n:02}" for n in range(0, count, 8))
