@@ -250,8 +250,8 @@ def test_a_second_report_save_is_refused_and_submitting_respects_the_version(wor
 # --- Through the pages --------------------------------------------------------------------
 
 
-def two_clients(django_client_class, world, first="admin", second="admin2"):
-    one, two = django_client_class(), django_client_class()
+def two_clients(client_class, world, first="admin", second="admin2"):
+    one, two = client_class(), client_class()
     one.force_login(world.users[first])
     two.force_login(world.users[second])
     return one, two
