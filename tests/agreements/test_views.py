@@ -286,9 +286,7 @@ def test_coordinator_files_a_tertial_report_and_it_becomes_read_only(client, wor
     assert (report.status, report.text) == (ReportStatus.DRAFT, "Utkast")
     assert report.figures.get().value == 31
 
-    client.post(
-        url, {"text": "Klart", f"target_{target.pk}": "35", "lamna_in": "1", "version": 2}
-    )
+    client.post(url, {"text": "Klart", f"target_{target.pk}": "35", "lamna_in": "1", "version": 2})
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert report.submitted_by == world.users["coordinator"]
