@@ -3,6 +3,8 @@ summary of active agreements. Every export reads with a constant number of queri
 
 import csv
 import io
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -12,9 +14,17 @@ from openpyxl import Workbook
 from agreements.calendar import add_months
 from agreements.models import AgreementParty, AgreementStatus
 
+from .models import FundingLine, Payment, Share, ShareKind
 from .payments import STATUS_LABELS as PAYMENT_LABELS
-from .summary import agreement_funding, line_expected_payments, line_year_amounts, lines_queryset
+from .payments import Plan
+from .summary import (
+    agreement_funding,
+    expected_payments,
+    index_points,
+    lines_queryset,
+)
 from .uplift import STATUS_LABELS as UPLIFT_LABELS
+from .uplift import UpliftRule, uplifted
 
 DATASETS = ("agreements", "shares", "payments")
 FORMATS = {
@@ -59,7 +69,133 @@ def _with_funding(qs):
     ).order_by("-period_start", "title", "pk")
 
 
-def agreement_rows(agreements):
+@dataclass
+class _Line:
+    """What the exports show of a funding line: its yearly amounts after uplift, its payment
+    plan and what was paid per year."""
+
+    party: str
+    purpose: str
+    kind: str  # the form's label
+    budget: str
+    plan: object  # payments.Plan or None
+    payee: str
+    amounts: dict  # {year: YearAmount}
+    paid: dict  # {year: kronor}
+
+
+@dataclass
+class _Data:
+    agreements: list
+    parties: dict  # agreement id -> [party name, …] in the agreement's order
+    lines: dict  # agreement id -> [_Line, …] in the agreement's order
+
+
+AGREEMENT_FIELDS = (
+    "id",
+    "title",
+    "case_number",
+    "status",
+    "period_start",
+    "period_end",
+    "notice_months",
+)
+LINE_FIELDS = (
+    "id",
+    "agreement_id",
+    "party__name",
+    "purpose",
+    "kind",
+    "budget",
+    "uplift_series_id",
+    "uplift_first_year",
+    "uplift_basis",
+    "uplift_published_month",
+    "payment_plan__id",
+    "payment_plan__installments_per_year",
+    "payment_plan__first_month",
+    "payment_plan__due_day",
+    "payment_plan__bankgiro",
+    "payment_plan__reference",
+    "payment_plan__payee__name",
+)
+
+
+def _load(agreements_qs, *, with_payments=False):
+    """Everything the exports read, in a fixed number of flat queries.
+
+    Related rows are selected by the agreements' subquery, read as plain values and grouped in
+    Python: at a region's thousands of agreements, building model instances and prefetching
+    per row would cost more than the rows themselves.
+    """
+    selected = agreements_qs.values("pk")
+    agreements = list(
+        agreements_qs.order_by("-period_start", "title", "pk").values_list(
+            *AGREEMENT_FIELDS, named=True
+        )
+    )
+    parties = defaultdict(list)
+    for agreement_id, name in (
+        AgreementParty.objects.filter(agreement__in=selected)
+        .order_by("agreement_id", "position", "id")
+        .values_list("agreement_id", "party__name")
+    ):
+        parties[agreement_id].append(name)
+    lines = list(
+        FundingLine.objects.filter(agreement__in=selected)
+        .order_by("agreement_id", "position", "id")
+        .values_list(*LINE_FIELDS)
+    )
+    shares = defaultdict(list)
+    for line_id, year, amount in (
+        Share.objects.filter(line__agreement__in=selected)
+        .order_by("line_id", "year")
+        .values_list("line_id", "year", "amount")
+    ):
+        shares[line_id].append((year, amount))
+    paid = defaultdict(lambda: defaultdict(int))
+    if with_payments:
+        for line_id, year, amount in Payment.objects.filter(
+            line__agreement__in=selected
+        ).values_list("line_id", "year", "amount"):
+            paid[line_id][year] += amount
+    points = index_points({row[6] for row in lines if row[6] is not None})
+    kinds = {value: str(label) for value, label in ShareKind.choices}
+    by_agreement = defaultdict(list)
+    for (
+        pk,
+        agreement_id,
+        party,
+        purpose,
+        kind,
+        budget,
+        series,
+        first_year,
+        basis,
+        published_month,
+        plan_id,
+        *plan,
+        payee,
+    ) in lines:
+        rule = UpliftRule(first_year, basis, published_month) if series is not None else None
+        line_points = points[series] if series is not None else []
+        amounts = {year: uplifted(amount, year, rule, line_points) for year, amount in shares[pk]}
+        by_agreement[agreement_id].append(
+            _Line(
+                party,
+                purpose,
+                kinds.get(kind, kind),
+                budget,
+                Plan(*plan) if plan_id is not None else None,
+                payee or "",
+                amounts,
+                paid[pk],
+            )
+        )
+    return _Data(agreements, parties, by_agreement)
+
+
+def agreement_rows(data):
     header = [
         _("Id"),
         _("Titel"),
@@ -71,26 +207,27 @@ def agreement_rows(agreements):
         _("Parter"),
         _("Summa för perioden (kr)"),
     ]
+    statuses = {value: str(label) for value, label in AgreementStatus.choices}
     rows = []
-    for a in agreements:
-        funding = agreement_funding(a, lines=list(a.funding_lines.all()))
+    for a in data.agreements:
+        total = sum(figure.amount for item in data.lines[a.id] for figure in item.amounts.values())
         rows.append(
             [
-                a.pk,
+                a.id,
                 a.title,
                 a.case_number,
-                a.get_status_display(),
+                statuses.get(a.status, a.status),
                 a.period_start,
                 a.period_end,
                 a.notice_months,
-                ", ".join(ap.party.name for ap in a.parties.all()),
-                funding.total,
+                ", ".join(data.parties[a.id]),
+                total,
             ]
         )
     return header, rows
 
 
-def share_rows(agreements):
+def share_rows(data):
     header = [
         _("Överenskommelse id"),
         _("Överenskommelse"),
@@ -105,18 +242,17 @@ def share_rows(agreements):
         _("Förklaring"),
     ]
     rows = []
-    for a in agreements:
-        for line in a.funding_lines.all():
-            amounts = line_year_amounts(line)
-            for year in sorted(amounts):
-                figure = amounts[year]
+    for a in data.agreements:
+        for line in data.lines[a.id]:
+            for year in sorted(line.amounts):
+                figure = line.amounts[year]
                 rows.append(
                     [
-                        a.pk,
+                        a.id,
                         a.title,
-                        line.party.name,
+                        line.party,
                         line.purpose,
-                        line.get_kind_display(),
+                        line.kind,
                         line.budget,
                         year,
                         figure.base,
@@ -128,7 +264,7 @@ def share_rows(agreements):
     return header, rows
 
 
-def payment_rows(agreements, today):
+def payment_rows(data, today):
     header = [
         _("Överenskommelse id"),
         _("Överenskommelse"),
@@ -145,15 +281,17 @@ def payment_rows(agreements, today):
         _("Referens"),
     ]
     rows = []
-    for a in agreements:
-        for line in a.funding_lines.all():
-            for e in line_expected_payments(line, today=today):
+    for a in data.agreements:
+        for line in data.lines[a.id]:
+            if line.plan is None:
+                continue
+            for e in expected_payments(line.plan, line.amounts, line.paid, today=today):
                 rows.append(
                     [
-                        a.pk,
+                        a.id,
                         a.title,
-                        line.party.name,
-                        line.payment_plan.payee.name,
+                        line.party,
+                        line.payee,
                         e.year,
                         f"{e.installment}/{e.installments}",
                         e.due_date,
@@ -169,14 +307,14 @@ def payment_rows(agreements, today):
 
 
 def dataset_rows(dataset, agreements_qs, *, today):
-    agreements = list(_with_funding(agreements_qs))
+    if dataset not in DATASETS:
+        raise ValueError(dataset)
+    data = _load(agreements_qs, with_payments=dataset == "payments")
     if dataset == "agreements":
-        return agreement_rows(agreements)
+        return agreement_rows(data)
     if dataset == "shares":
-        return share_rows(agreements)
-    if dataset == "payments":
-        return payment_rows(agreements, today)
-    raise ValueError(dataset)
+        return share_rows(data)
+    return payment_rows(data, today)
 
 
 def _cell(value):

@@ -63,6 +63,18 @@ def line_year_amounts(line):
     return {s.year: uplifted(s.amount, s.year, rule, points) for s in line.shares.all()}
 
 
+def index_points(series_ids):
+    """{series id: [IndexPoint, …]} of the given index series, in one query."""
+    points = defaultdict(list)
+    for series_id, *point in (
+        IndexValue.objects.filter(series_id__in=series_ids)
+        .order_by("series_id", "year", "status")
+        .values_list("series_id", "year", "percent", "status", "published_on", "source")
+    ):
+        points[series_id].append(IndexPoint(*point))
+    return points
+
+
 def line_plan(line):
     try:
         plan = line.payment_plan
@@ -86,7 +98,11 @@ def line_expected_payments(line, *, today, year_amounts=None):
     if plan is None:
         return []
     year_amounts = year_amounts if year_amounts is not None else line_year_amounts(line)
-    paid = paid_by_year(line)
+    return expected_payments(plan, year_amounts, paid_by_year(line), today=today)
+
+
+def expected_payments(plan, year_amounts, paid, *, today):
+    """A plan's payments per year ({year: YearAmount}) reconciled against {year: paid}."""
     result = []
     for year in sorted(year_amounts):
         figure = year_amounts[year]
@@ -355,14 +371,7 @@ def organisation_funding(party, agreements_qs):
         .values_list("line_id", "year", "amount")
     ):
         shares[line_id].append((year, amount))
-    points = defaultdict(list)
-    series = {line.uplift_series_id for line in lines if line.has_uplift}
-    for series_id, *point in (
-        IndexValue.objects.filter(series_id__in=series)
-        .order_by("series_id", "year", "status")
-        .values_list("series_id", "year", "percent", "status", "published_on", "source")
-    ):
-        points[series_id].append(IndexPoint(*point))
+    points = index_points({line.uplift_series_id for line in lines if line.has_uplift})
     paying, receiving, years = [], [], set()
     forecast_years, sources = set(), []
     for agreement in agreements:

@@ -34,7 +34,7 @@ from agreements.models import (
     ReportStatus,
     Role,
 )
-from funding.models import FundingLine, Payment, Share
+from funding.models import FundingLine, Payment, PaymentPlan, Share
 
 BATCH = 2000
 # Sizes at --scale 1 (issue 7).
@@ -112,7 +112,8 @@ class Command(BaseCommand):
             raise CommandError("--scale must be positive")
         expected = scaled(AGREEMENTS, scale)
         existing = Agreement.objects.count()
-        if reuse and existing == expected:
+        # A data set from before payment plans were generated is made again.
+        if reuse and existing == expected and PaymentPlan.objects.exists():
             self.stdout.write(f"{existing} agreements already present; reusing them.")
             return
         if flush:
@@ -142,6 +143,7 @@ class Generator:
         regions, municipalities, nonprofits = self.parties()
         agreements, parties_of = self.agreements(regions, municipalities, nonprofits)
         lines = self.funding(agreements, parties_of)
+        plans = self.payment_plans(lines, parties_of)
         shares = self.shares(lines)
         payments = self.payments(shares)
         reports = self.reports(agreements, parties_of)
@@ -153,6 +155,7 @@ class Generator:
             "agreements": len(agreements),
             "three-party": sum(1 for a in agreements if len(parties_of[a.pk]) == 3),
             "funding lines": len(lines),
+            "payment plans": plans,
             "shares": len(shares),
             "payments": payments,
             "reports": reports,
@@ -280,6 +283,21 @@ class Generator:
             for position, party in enumerate(parties_of[a.pk][:-1])
         ]
         return FundingLine.objects.bulk_create(rows, batch_size=BATCH)
+
+    def payment_plans(self, lines, parties_of):
+        """Each line paid to the agreement's non-profit (its last party): yearly or quarterly."""
+        rows = [
+            PaymentPlan(
+                line=line,
+                payee=parties_of[line.agreement_id][-1],
+                installments_per_year=self.rnd.choice((1, 1, 4)),
+                bankgiro="403-4849",
+                reference=f"SYN-{line.agreement_id}",
+            )
+            for line in lines
+        ]
+        PaymentPlan.objects.bulk_create(rows, batch_size=BATCH)
+        return len(rows)
 
     def shares(self, lines):
         target = scaled(SHARES, self.scale)
