@@ -606,6 +606,18 @@ class AgreementFilterForm(forms.Form):
         label=_("Slutar inom (månader)"), required=False, min_value=0, max_value=240
     )
 
+    # Above this many organisations a drop-down is no help (and slow to draw): the search box
+    # finds parties by name, and a party filter set by a link stays as a hidden field.
+    PARTY_CHOICES_LIMIT = 200
+
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = parties
+        if parties.order_by()[: self.PARTY_CHOICES_LIMIT + 1].count() > self.PARTY_CHOICES_LIMIT:
+            self.fields["party"].widget = forms.HiddenInput()
+
+    def chosen_party(self):
+        """The party filtered on, when its field is hidden (shown as a removable filter)."""
+        if not self.fields["party"].widget.is_hidden or not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data.get("party")

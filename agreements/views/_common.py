@@ -28,8 +28,9 @@ def template_exists(name):
     return True
 
 
-def query_without_page(request):
-    """The list's query string without the page number, for pagination links."""
+def query_without_page(request, *also):
+    """The list's query string without the page number (and the parameters in also)."""
     params = request.GET.copy()
-    params.pop("sida", None)
+    for name in ("sida", *also):
+        params.pop(name, None)
     return params.urlencode()

@@ -93,6 +93,7 @@ def agreement_list(request):
             "form": form,
             "page": paginate(request, agreements),
             "query": query_without_page(request),
+            "query_without_party": query_without_page(request, "party"),
             "can_create": is_any(request.user, ADMINISTRATOR),
         },
     )
