@@ -112,7 +112,8 @@ class Agreement(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "period_end"], name="agreement_status_end"),
-            models.Index(fields=["period_start"], name="agreement_start"),
+            # The list's order: the first page is read off the index, not sorted.
+            models.Index(fields=["-period_start", "title", "id"], name="agreement_list_order"),
         ]
 
     def __str__(self):
