@@ -119,7 +119,7 @@ def save_funding(*, agreement, formset, version, by):
     return locked
 
 
-def check_report_version(report, version, *, text, figures):
+def check_report_version(*, report, version, text, figures):
     """Refuse with EditConflict unless the locked report is still at the loaded version."""
     if report.version != _loaded(version):
         raise _report_conflict(report, version, text, figures)

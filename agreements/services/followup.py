@@ -90,7 +90,7 @@ def save_report(*, report, text, figures, by, version):
     """
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require_draft(report)
-    check_report_version(report, version, text=text, figures=figures)
+    check_report_version(report=report, version=version, text=text, figures=figures)
     report.text = text
     report.version += 1
     report._history_user = by
@@ -110,7 +110,7 @@ def submit_report(*, report, by, version):
     """Submit a draft report as loaded at version; from now on it is read-only."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require_draft(report)
-    check_report_version(report, version, text=report.text, figures={})
+    check_report_version(report=report, version=version, text=report.text, figures={})
     if not report.text.strip():
         raise DomainError(_("Skriv redovisningen innan du lämnar in."))
     report.status = ReportStatus.SUBMITTED
