@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from funding import summary
+from funding.models import FundingLine
 from funding.payments import PAID
 
 from . import calendar as cal
@@ -167,8 +168,9 @@ def _load(agreements_qs, today, until):
         )
         for agreement_id, n in held:
             related[agreement_id].meetings_held = n
-        lines = summary.lines_queryset(until_year=until.year).filter(
-            agreement_id__in=running, payment_plan__isnull=False
+        lines = summary.flat_lines(
+            FundingLine.objects.filter(agreement_id__in=running, payment_plan__isnull=False),
+            until_year=until.year,
         )
         for line in lines:
             related[line.agreement_id].funding_lines.append(line)
@@ -369,7 +371,7 @@ def _agreement_items(agreement, related, today, soon, until, urls):
 
     payments_url = urls["funding:payments"](agreement.pk) or detail_url
     for line in related.funding_lines:
-        for expected in summary.line_expected_payments(line, today=today):
+        for expected in summary.expected_payments(line.plan, line.amounts, line.paid, today=today):
             number = (
                 f" ({expected.installment}/{expected.installments})"
                 if expected.installments > 1
@@ -383,7 +385,7 @@ def _agreement_items(agreement, related, today, soon, until, urls):
                 % {
                     "year": expected.year,
                     "n": number,
-                    "payer": line.party.name,
+                    "payer": line.party,
                     "amount": f"{expected.outstanding:,}".replace(",", "\u202f"),
                 },
                 expected.status == PAID,

@@ -14,17 +14,15 @@ from openpyxl import Workbook
 from agreements.calendar import add_months
 from agreements.models import AgreementParty, AgreementStatus
 
-from .models import FundingLine, Payment, Share, ShareKind
+from .models import FundingLine
 from .payments import STATUS_LABELS as PAYMENT_LABELS
-from .payments import Plan
 from .summary import (
     agreement_funding,
     expected_payments,
-    index_points,
+    flat_lines,
     lines_queryset,
 )
 from .uplift import STATUS_LABELS as UPLIFT_LABELS
-from .uplift import UpliftRule, uplifted
 
 DATASETS = ("agreements", "shares", "payments")
 FORMATS = {
@@ -70,25 +68,10 @@ def _with_funding(qs):
 
 
 @dataclass
-class _Line:
-    """What the exports show of a funding line: its yearly amounts after uplift, its payment
-    plan and what was paid per year."""
-
-    party: str
-    purpose: str
-    kind: str  # the form's label
-    budget: str
-    plan: object  # payments.Plan or None
-    payee: str
-    amounts: dict  # {year: YearAmount}
-    paid: dict  # {year: kronor}
-
-
-@dataclass
 class _Data:
     agreements: list
     parties: dict  # agreement id -> [party name, …] in the agreement's order
-    lines: dict  # agreement id -> [_Line, …] in the agreement's order
+    lines: dict  # agreement id -> [FlatLine, …] in the agreement's order
 
 
 AGREEMENT_FIELDS = (
@@ -100,34 +83,10 @@ AGREEMENT_FIELDS = (
     "period_end",
     "notice_months",
 )
-LINE_FIELDS = (
-    "id",
-    "agreement_id",
-    "party__name",
-    "purpose",
-    "kind",
-    "budget",
-    "uplift_series_id",
-    "uplift_first_year",
-    "uplift_basis",
-    "uplift_published_month",
-    "payment_plan__id",
-    "payment_plan__installments_per_year",
-    "payment_plan__first_month",
-    "payment_plan__due_day",
-    "payment_plan__bankgiro",
-    "payment_plan__reference",
-    "payment_plan__payee__name",
-)
 
 
 def _load(agreements_qs, *, with_payments=False):
-    """Everything the exports read, in a fixed number of flat queries.
-
-    Related rows are selected by the agreements' subquery, read as plain values and grouped in
-    Python: at a region's thousands of agreements, building model instances and prefetching
-    per row would cost more than the rows themselves.
-    """
+    """Everything the exports read, in a fixed number of flat queries (see flat_lines)."""
     selected = agreements_qs.values("pk")
     agreements = list(
         agreements_qs.order_by("-period_start", "title", "pk").values_list(
@@ -141,58 +100,12 @@ def _load(agreements_qs, *, with_payments=False):
         .values_list("agreement_id", "party__name")
     ):
         parties[agreement_id].append(name)
-    lines = list(
-        FundingLine.objects.filter(agreement__in=selected)
-        .order_by("agreement_id", "position", "id")
-        .values_list(*LINE_FIELDS)
-    )
-    shares = defaultdict(list)
-    for line_id, year, amount in (
-        Share.objects.filter(line__agreement__in=selected)
-        .order_by("line_id", "year")
-        .values_list("line_id", "year", "amount")
+    lines = defaultdict(list)
+    for line in flat_lines(
+        FundingLine.objects.filter(agreement__in=selected), with_payments=with_payments
     ):
-        shares[line_id].append((year, amount))
-    paid = defaultdict(lambda: defaultdict(int))
-    if with_payments:
-        for line_id, year, amount in Payment.objects.filter(
-            line__agreement__in=selected
-        ).values_list("line_id", "year", "amount"):
-            paid[line_id][year] += amount
-    points = index_points({row[6] for row in lines if row[6] is not None})
-    kinds = {value: str(label) for value, label in ShareKind.choices}
-    by_agreement = defaultdict(list)
-    for (
-        pk,
-        agreement_id,
-        party,
-        purpose,
-        kind,
-        budget,
-        series,
-        first_year,
-        basis,
-        published_month,
-        plan_id,
-        *plan,
-        payee,
-    ) in lines:
-        rule = UpliftRule(first_year, basis, published_month) if series is not None else None
-        line_points = points[series] if series is not None else []
-        amounts = {year: uplifted(amount, year, rule, line_points) for year, amount in shares[pk]}
-        by_agreement[agreement_id].append(
-            _Line(
-                party,
-                purpose,
-                kinds.get(kind, kind),
-                budget,
-                Plan(*plan) if plan_id is not None else None,
-                payee or "",
-                amounts,
-                paid[pk],
-            )
-        )
-    return _Data(agreements, parties, by_agreement)
+        lines[line.agreement_id].append(line)
+    return _Data(agreements, parties, lines)
 
 
 def agreement_rows(data):
