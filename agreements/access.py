@@ -12,6 +12,7 @@ from .models import (
     Agreement,
     AgreementParty,
     Decision,
+    DueItem,
     Meeting,
     Membership,
     Party,
@@ -63,6 +64,23 @@ def agreements_visible_to(user):
         agreement=OuterRef("pk"), party__memberships__user=user
     )
     return Agreement.objects.filter(Exists(own_party))
+
+
+def due_items_visible_to(user):
+    """Stored due items (agreements.models.DueItem) of the agreements the user sees, each once.
+
+    The items are stored once per party of their agreement: a member of one organisation
+    reads its own rows off the (party, due date) index; a superuser, or a member of several
+    organisations, one row per item.
+    """
+    if not user.is_authenticated:
+        return DueItem.objects.none()
+    if user.is_superuser:
+        return DueItem.objects.filter(first=True)
+    parties = party_ids_of(user)
+    if len(parties) == 1:
+        return DueItem.objects.filter(party_id=parties[0])
+    return DueItem.objects.filter(first=True, agreement__in=agreements_visible_to(user))
 
 
 def agreements_with_role(user, *roles):

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Överenskommelser")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import AgreementStatus
 from agreements.services import DomainError
+from agreements.services.due import mark_changed
 
 from . import payments as pay
 from .models import FundingLine, IndexValue, Payment, ValueStatus
@@ -214,4 +215,5 @@ def import_index_csv(*, series, text, by=None):
             )
             for _n, year, percent, status, published_on, source in values
         )
+        mark_changed(FundingLine.objects.filter(uplift_series=series).values("agreement_id"))
     return created, []

@@ -18,6 +18,7 @@ from .decisions import (
     DecisionOutcome,
 )
 from .documents import CalendarFeed, DocumentKind, IssuedDocument, ReminderLog
+from .due import DueItem, DueState
 from .followup import (
     Meeting,
     Report,
@@ -45,6 +46,8 @@ __all__ = [
     "DecisionItem",
     "DecisionKind",
     "DecisionOutcome",
+    "DueItem",
+    "DueState",
     "CalendarFeed",
     "DocumentKind",
     "IssuedDocument",

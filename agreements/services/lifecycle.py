@@ -27,6 +27,7 @@ from agreements.models import (
 )
 
 from . import DomainError
+from .due import mark_changed
 from .reports import ensure_reports
 
 S = AgreementStatus
@@ -162,11 +163,17 @@ def record_decision(*, decision, body, decided_on, paragraph, outcome, summary="
         # A condition on this organisation's decision elsewhere is now met.
         from agreements.models import DecisionCondition
 
-        DecisionCondition.objects.filter(
+        met = DecisionCondition.objects.filter(
             party=decision.organisation,
             satisfied_by__isnull=True,
             decision__agreements__in=decision.agreements.all(),
-        ).update(satisfied_by=decision)
+        )
+        mark_changed(
+            Decision.agreements.through.objects.filter(
+                decision_id__in=met.values("decision_id")
+            ).values("agreement_id")
+        )
+        met.update(satisfied_by=decision)
         for agreement in decision.agreements.filter(status=S.PROPOSED):
             if not public_parties_without_approval(agreement):
                 agreement.status = S.DECIDED

@@ -5,6 +5,7 @@ from django.db import transaction
 from ..deadlines import expected_reports
 from ..models import Report, ReportStatus
 from . import DomainError  # noqa: F401 – the one error services raise
+from .due import mark_changed
 
 
 def ensure_reports(agreement):
@@ -44,4 +45,6 @@ def ensure_reports(agreement):
                 else:
                     one_off.add(obligation.pk)
         Report.objects.bulk_create(created)
+        if created:
+            mark_changed([agreement.pk])
     return created

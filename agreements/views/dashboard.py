@@ -4,6 +4,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,12 +14,11 @@ from django.views.decorators.http import require_GET
 
 from agreements.access import (
     COORDINATOR,
-    agreements_visible_to,
     decisions_visible_to,
     party_ids_of,
 )
-from agreements.deadlines import deadlines_for
 from agreements.models import DecisionOutcome, Report
+from agreements.services.due import as_deadlines, due_items_for
 
 from ._common import paginate
 
@@ -50,27 +50,36 @@ class Group:
     overdue: int
 
 
-def _deadlines(user, today):
-    return deadlines_for(
-        agreements_visible_to(user), today=today, horizon_days=HORIZON_DAYS, with_parties=False
-    )
+def _items(user, today):
+    return due_items_for(user, today=today, horizon_days=HORIZON_DAYS)
 
 
 @login_required
 @require_GET
 def dashboard(request):
     today = timezone.localdate()
-    deadlines = _deadlines(request.user, today)
+    items = _items(request.user, today)
+    counts = {
+        kind: (n, overdue)
+        for kind, n, overdue in items.order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    }
     groups = []
     for slug, kinds in GROUPS.items():
-        rows = [d for d in deadlines if d.kind in kinds]
+        count = sum(counts.get(kind, (0, 0))[0] for kind in kinds)
+        rows = (
+            as_deadlines(items.filter(kind__in=kinds)[:SHOWN_PER_GROUP], today=today)
+            if count
+            else []
+        )
         groups.append(
             Group(
                 slug,
                 GROUP_TITLES[slug],
-                _link_reports(rows[:SHOWN_PER_GROUP], request.user),
-                len(rows),
-                sum(1 for d in rows if d.status == "overdue"),
+                _link_reports(rows, request.user),
+                count,
+                sum(counts.get(kind, (0, 0))[1] for kind in kinds),
             )
         )
     own = set(party_ids_of(request.user))
@@ -86,7 +95,7 @@ def dashboard(request):
         {
             "today": today,
             "groups": groups,
-            "deadline_count": len(deadlines),
+            "deadline_count": sum(g.count for g in groups),
             "overdue_count": sum(g.overdue for g in groups),
             "own_party_ids": own,
             "proposals": proposals,
@@ -102,9 +111,8 @@ def todo_group(request, group):
     if group not in GROUPS:
         raise Http404
     today = timezone.localdate()
-    rows = [d for d in _deadlines(request.user, today) if d.kind in GROUPS[group]]
-    page = paginate(request, rows)
-    page.object_list = _link_reports(list(page.object_list), request.user)
+    page = paginate(request, _items(request.user, today).filter(kind__in=GROUPS[group]))
+    page.object_list = _link_reports(as_deadlines(page.object_list, today=today), request.user)
     return render(
         request,
         "agreements/todo_group.html",
@@ -112,7 +120,7 @@ def todo_group(request, group):
             "today": today,
             "title": GROUP_TITLES[group],
             "page": page,
-            "count": len(rows),
+            "count": page.paginator.count,
             "horizon_days": HORIZON_DAYS,
         },
     )

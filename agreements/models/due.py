@@ -1,0 +1,82 @@
+"""Due items kept as rows, so the dashboard reads a region's to-do list with a few indexed
+queries instead of computing every deadline of thousands of agreements on each visit.
+
+The rules stay in agreements.deadlines; these rows are its output, refreshed per agreement
+when anything a deadline depends on changes (agreements.signals marks the agreement) and when
+the stored window is older than a month or from last year (the date moves on).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .agreements import Agreement
+from .parties import Party
+
+
+class DueItem(models.Model):
+    """One open deadline of an agreement, as agreements.deadlines computed it, once for each
+    party of the agreement: a user sees the rows of their own organisations, read off the
+    (party, due date) index however many agreements the instance holds."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="due_items",
+        verbose_name=_("överenskommelse"),
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="+", verbose_name=_("synlig för part")
+    )
+    first = models.BooleanField(
+        _("första raden"), default=False, help_text=_("En rad per uppgift, för en överblick.")
+    )
+    kind = models.CharField(_("slag"), max_length=20)
+    key = models.CharField(_("nyckel"), max_length=120)
+    due_date = models.DateField(_("senast"))
+    title = models.CharField(_("vad"), max_length=400)
+    detail = models.CharField(_("detalj"), max_length=400, blank=True)
+    responsible_party = models.ForeignKey(
+        Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    url = models.CharField(_("länk"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("förfallande uppgift")
+        verbose_name_plural = _("förfallande uppgifter")
+        ordering = ["due_date", "agreement_id", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "key", "party"], name="due_item_once"),
+        ]
+        indexes = [
+            models.Index(fields=["party", "due_date"], name="due_item_party_date"),
+            models.Index(
+                fields=["due_date"], condition=models.Q(first=True), name="due_item_first_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.due_date} {self.title}"
+
+
+class DueState(models.Model):
+    """When an agreement's due items were computed, and whether something they depend on
+    changed since (dirty). Dirty, no row at all, or a refresh from another year or more than a
+    month ago: the items are recomputed before they are read."""
+
+    agreement = models.OneToOneField(
+        Agreement, on_delete=models.CASCADE, primary_key=True, related_name="due_state"
+    )
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    dirty = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["refreshed_at"], name="due_state_refreshed"),
+            models.Index(
+                fields=["agreement"], condition=models.Q(dirty=True), name="due_state_dirty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement_id}: {self.refreshed_at}"

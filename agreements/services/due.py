@@ -1,0 +1,134 @@
+"""Keep the stored due items (agreements.models.due) in step with the deadline rules."""
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+
+from .. import calendar as cal
+from ..access import agreements_visible_to, due_items_visible_to
+from ..deadlines import Deadline, _url_maker, deadlines_for
+from ..models import Agreement, AgreementParty, DueItem, DueState
+
+# Items are stored this far ahead; a refresh older than REFRESH_AFTER_DAYS (or from last
+# year: the year's meetings) is made again before the items are read.
+STORE_HORIZON_DAYS = 400
+REFRESH_AFTER_DAYS = 30
+CHUNK = 1000
+
+
+def stale(agreements_qs, *, today):
+    """The agreements whose stored items may be out of date."""
+    cutoff = max(today - timedelta(days=REFRESH_AFTER_DAYS), today.replace(month=1, day=1))
+    cutoff = timezone.make_aware(datetime.combine(cutoff, time.min))
+    marked = DueState.objects.filter(
+        Q(dirty=True) | Q(refreshed_at__isnull=True) | Q(refreshed_at__lt=cutoff)
+    )
+    return agreements_qs.filter(Q(due_state__isnull=True) | Q(pk__in=marked.values("agreement_id")))
+
+
+def refresh_due_items(agreements_qs, *, today):
+    """Recompute the stored items of the stale agreements among agreements_qs.
+
+    Returns how many agreements were refreshed. A change made while this runs leaves the
+    agreement dirty (its changed_at is later than the refresh's start), so nothing is lost.
+    """
+    ids = list(stale(agreements_qs, today=today).order_by().values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        _refresh(ids[start : start + CHUNK], today=today)
+    return len(ids)
+
+
+def _refresh(ids, *, today):
+    started = timezone.now()
+    # Stored titles are in the site's language, whoever's visit triggered the refresh.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        items = deadlines_for(
+            Agreement.objects.filter(pk__in=ids),
+            today=today,
+            horizon_days=STORE_HORIZON_DAYS,
+            with_parties=False,
+        )
+        parties = defaultdict(list)
+        for agreement_id, party_id in (
+            AgreementParty.objects.filter(agreement_id__in=ids)
+            .order_by("agreement_id", "position", "id")
+            .values_list("agreement_id", "party_id")
+        ):
+            if party_id not in parties[agreement_id]:
+                parties[agreement_id].append(party_id)
+        DueItem.objects.filter(agreement_id__in=ids).delete()
+        DueItem.objects.bulk_create(
+            [
+                DueItem(
+                    agreement_id=d.agreement.pk,
+                    party_id=party_id,
+                    first=position == 0,
+                    kind=d.kind,
+                    key=d.key,
+                    due_date=d.due_date,
+                    title=d.title[:400],
+                    detail=d.detail[:400],
+                    responsible_party_id=d.responsible_party_id,
+                    url=d.url,
+                )
+                for d in items
+                for position, party_id in enumerate(parties[d.agreement.pk])
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        DueState.objects.filter(agreement_id__in=ids).filter(
+            Q(changed_at__isnull=True) | Q(changed_at__lt=started)
+        ).update(dirty=False, refreshed_at=started)
+        DueState.objects.bulk_create(
+            [DueState(agreement_id=pk, refreshed_at=started, dirty=False) for pk in ids],
+            ignore_conflicts=True,
+        )
+
+
+def mark_changed(agreement_ids):
+    """Something the deadlines of these agreements depend on changed (ids or a subquery)."""
+    DueState.objects.filter(agreement_id__in=agreement_ids).update(
+        dirty=True, changed_at=timezone.now()
+    )
+
+
+def due_items_for(user, *, today, horizon_days):
+    """The open items of the agreements the user sees, due by today + horizon_days (and every
+    overdue one), refreshed first where stale. A queryset, in deadline order."""
+    refresh_due_items(agreements_visible_to(user), today=today)
+    until = today + timedelta(days=horizon_days)
+    return (
+        due_items_visible_to(user)
+        .filter(due_date__lte=until)
+        # A notice date that has passed is no longer something to do.
+        .exclude(kind="notice", due_date__lt=today)
+        .order_by("due_date", "agreement_id", "key")
+    )
+
+
+def as_deadlines(items, *, today):
+    """Deadline objects (as agreements.deadlines makes them) for stored items."""
+    soon = settings.REMINDER_DAYS_BEFORE
+    detail_url = _url_maker("agreements:detail")
+    return [
+        Deadline(
+            item.kind,
+            item.agreement,
+            item.due_date,
+            item.title,
+            cal.deadline_status(item.due_date, today, soon_days=soon),
+            item.responsible_party_id,
+            item.url,
+            item.key,
+            item.detail,
+            detail_url(item.agreement_id),
+        )
+        for item in items.select_related("agreement").only(
+            *(f.name for f in DueItem._meta.concrete_fields), "agreement__title"
+        )
+    ]
