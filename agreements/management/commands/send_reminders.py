@@ -3,13 +3,16 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from agreements.models import Agreement
+from agreements.services.due import refresh_due_items
 from agreements.services.reminders import send_reminders
 
 
 class Command(BaseCommand):
     help = (
-        "Send due-date reminders by e-mail (once per user and deadline) and end agreements "
-        "whose end date has passed. Run daily."
+        "Send due-date reminders by e-mail (once per user and deadline), end agreements "
+        "whose end date has passed and bring the dashboard's stored due items up to date. "
+        "Run daily."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +30,10 @@ class Command(BaseCommand):
         run = send_reminders(today=today, days_before=days_before)
         for agreement in run.ended:
             self.stdout.write(f"Avslutad: {agreement}")
+        # Off the visitors' time: items a month old or from last year, and any changed ones.
+        refreshed = refresh_due_items(Agreement.objects.all(), today=today)
         self.stdout.write(
             f"{today.isoformat()}: {run.sent} påminnelser skickade, "
-            f"{run.already_sent} redan skickade tidigare, {len(run.ended)} avslutade."
+            f"{run.already_sent} redan skickade tidigare, {len(run.ended)} avslutade, "
+            f"att göra-listan räknad om för {refreshed} överenskommelser."
         )
