@@ -8,7 +8,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from funding.models import FundingLine, IndexValue, Payment, PaymentPlan, Share
 
-from .models import Agreement, Decision, DecisionCondition, Meeting, Obligation, Report
+from .models import (
+    Agreement,
+    AgreementParty,
+    Decision,
+    DecisionCondition,
+    Meeting,
+    Obligation,
+    Report,
+)
 from .services.due import mark_changed
 
 
@@ -28,6 +36,8 @@ def _by_decision(decision):
 
 AGREEMENT_OF = {
     Agreement: lambda agreement: [agreement.pk],
+    # The items are stored once per party: a party added or removed changes who sees them.
+    AgreementParty: _by_agreement,
     Obligation: _by_agreement,
     Report: _by_agreement,
     Meeting: _by_agreement,

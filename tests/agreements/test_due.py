@@ -157,3 +157,18 @@ def test_a_change_during_a_refresh_keeps_the_agreement_stale(world, monkeypatch)
     monkeypatch.setattr(due, "deadlines_for", change_while_computing)
     refresh_due_items(Agreement.objects.all(), today=TODAY)
     assert list(stale(Agreement.objects.all(), today=TODAY)) == [three]
+
+
+def test_a_party_added_to_an_agreement_sees_its_items(world):
+    from agreements.models import AgreementParty, PartyRole
+
+    outsider = world["outsider"]
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    assert not due_items_for(outsider, today=TODAY, horizon_days=60).exists()
+    party = outsider.memberships.get().party
+    AgreementParty.objects.create(
+        agreement=world["three"], party=party, role=PartyRole.NONPROFIT, position=9
+    )
+    assert {i.agreement_id for i in due_items_for(outsider, today=TODAY, horizon_days=60)} == {
+        world["three"].pk
+    }
