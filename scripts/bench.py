@@ -17,6 +17,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,12 +51,21 @@ FLOORS = {
         LIST_ROWS.format(where="AND LOWER(a.title) LIKE LOWER(%(term)s)"),
         LIST_COUNT.format(where="AND LOWER(a.title) LIKE LOWER(%(term)s)"),
     ],
+    # The dashboard reads the stored due items (agreements.models.DueItem) of the user's
+    # organisations: a count per kind, then the 20 most urgent of the groups that have any.
     "dashboard": [
-        f"SELECT a.status, COUNT(*) FROM agreements_agreement a WHERE {VISIBLE} GROUP BY a.status",
-        f"""SELECT r.id, r.year, r.period, r.due_date, a.id, a.title
-            FROM agreements_report r JOIN agreements_agreement a ON a.id = r.agreement_id
-            WHERE r.status = 'draft' AND {VISIBLE}
-            ORDER BY r.due_date LIMIT 20""",
+        """SELECT d.kind, COUNT(*), SUM(CASE WHEN d.due_date < %(today)s THEN 1 ELSE 0 END)
+           FROM agreements_dueitem d
+           JOIN agreements_membership m ON m.party_id = d.party_id AND m.user_id = %(user)s
+           WHERE d.due_date <= %(until)s GROUP BY d.kind""",
+    ]
+    + [
+        f"""SELECT d.*, a.title FROM agreements_dueitem d
+            JOIN agreements_membership m ON m.party_id = d.party_id AND m.user_id = %(user)s
+            JOIN agreements_agreement a ON a.id = d.agreement_id
+            WHERE d.due_date <= %(until)s AND d.kind IN ({kinds})
+            ORDER BY d.due_date, d.agreement_id, d.key LIMIT 20"""
+        for kinds in ("'tertial_report', 'annual_report', 'one_off_report'", "'payment'")
     ],
     "detail": [
         "SELECT * FROM agreements_agreement WHERE id = %(agreement)s",
@@ -391,7 +401,15 @@ def measure(runs=20, progress=False, only=None):
         client.force_login(user)
         pages, notes, agreement = pages_for(user, party, names)
         results["notes"] += [f"{user_label}: {n}" for n in notes]
-        params = {"user": user.pk, "party": party.pk, "agreement": agreement, "term": "%anhörig%"}
+        today = date.today()
+        params = {
+            "user": user.pk,
+            "party": party.pk,
+            "agreement": agreement,
+            "term": "%anhörig%",
+            "today": today,
+            "until": today + timedelta(days=60),
+        }
         for key, label, url, floor_key in pages:
             if only and not any(word in label for word in only):
                 continue
