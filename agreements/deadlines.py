@@ -11,8 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from funding import summary
 from funding.models import FundingLine
@@ -32,6 +31,7 @@ from .models import (
     ReportPeriod,
     ReportStatus,
 )
+from .texts import Text
 
 # Agreements whose duties run: reports, meetings, payments and notice dates.
 RUNNING = (AgreementStatus.DECIDED, AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
@@ -40,6 +40,11 @@ PENDING = (AgreementStatus.DRAFT, AgreementStatus.PROPOSED, AgreementStatus.DECI
 DEFAULT_HORIZON_DAYS = 90
 # Above this many running agreements their related rows are selected by a subquery.
 SUBQUERY_ABOVE = 500
+
+MOVED = gettext_noop("Flyttad: %(reason)s")
+NOTICE = gettext_noop(
+    "Sista dag att säga upp eller besluta om förlängning (uppsägningstid %(n)s mån.)"
+)
 
 KIND_LABELS = {
     "tertial_report": gettext_lazy("Tertialrapport"),
@@ -200,7 +205,7 @@ class _ReportRow:
     @property
     def period_label(self):
         if self.period == ReportPeriod.ANNUAL:
-            return f"{self.year} {_('årsrapport')}"
+            return Text(gettext_noop("%(year)s årsrapport"), {"year": self.year})
         return f"{self.year} {self.period or self.title}"
 
 
@@ -278,8 +283,10 @@ def _agreement_items(agreement, related, today, soon, until, urls):
                         "decision",
                         f"decision:{agreement.pk}:{condition.pk}",
                         agreement.period_start,
-                        _("Väntar på beslut av %(party)s%(body)s")
-                        % {"party": condition.party.name, "body": body},
+                        Text(
+                            gettext_noop("Väntar på beslut av %(party)s%(body)s"),
+                            {"party": condition.party.name, "body": body},
+                        ),
                         False,
                         condition.party_id,
                         urls["agreements:decision"](decision.pk) or detail_url,
@@ -304,7 +311,9 @@ def _agreement_items(agreement, related, today, soon, until, urls):
                 due = report.due_date
                 responsible = report.party_id
                 if report.due_date_reason:
-                    detail = _("Flyttad: %(reason)s") % {"reason": report.due_date_reason}
+                    detail = Text(
+                        gettext_noop("Flyttad: %(reason)s"), {"reason": report.due_date_reason}
+                    )
             done = report is not None and report.status == ReportStatus.SUBMITTED
             kind = {
                 ObligationKind.TERTIAL_REPORT: "tertial_report",
@@ -329,8 +338,12 @@ def _agreement_items(agreement, related, today, soon, until, urls):
                     "meetings",
                     f"meetings:{agreement.pk}:{year}",
                     due,
-                    _("%(needed)s av minst %(min)s samverkansmöten kvar att hålla %(year)s")
-                    % {"needed": needed, "min": obligation.min_per_year, "year": year},
+                    Text(
+                        gettext_noop(
+                            "%(needed)s av minst %(min)s samverkansmöten kvar att hålla %(year)s"
+                        ),
+                        {"needed": needed, "min": obligation.min_per_year, "year": year},
+                    ),
                     needed == 0,
                     obligation.responsible_id,
                 )
@@ -352,7 +365,7 @@ def _agreement_items(agreement, related, today, soon, until, urls):
             report.title or report.period_label,
             report.status == ReportStatus.SUBMITTED,
             report.party_id,
-            detail=(_("Flyttad: %(reason)s") % {"reason": report.due_date_reason})
+            detail=Text(MOVED, {"reason": report.due_date_reason})
             if report.due_date_reason
             else "",
         )
@@ -363,8 +376,7 @@ def _agreement_items(agreement, related, today, soon, until, urls):
             "notice",
             f"notice:{agreement.pk}",
             notice,
-            _("Sista dag att säga upp eller besluta om förlängning (uppsägningstid %(n)s mån.)")
-            % {"n": agreement.notice_months},
+            Text(NOTICE, {"n": agreement.notice_months}),
             False,
             None,
         )
@@ -381,13 +393,15 @@ def _agreement_items(agreement, related, today, soon, until, urls):
                 "payment",
                 f"payment:{line.pk}:{expected.year}:{expected.installment}",
                 expected.due_date,
-                _("Utbetalning %(year)s%(n)s från %(payer)s: %(amount)s kr kvar")
-                % {
-                    "year": expected.year,
-                    "n": number,
-                    "payer": line.party,
-                    "amount": f"{expected.outstanding:,}".replace(",", "\u202f"),
-                },
+                Text(
+                    gettext_noop("Utbetalning %(year)s%(n)s från %(payer)s: %(amount)s kr kvar"),
+                    {
+                        "year": expected.year,
+                        "n": number,
+                        "payer": line.party,
+                        "amount": f"{expected.outstanding:,}".replace(",", "\u202f"),
+                    },
+                ),
                 expected.status == PAID,
                 line.party_id,
                 payments_url,
@@ -400,27 +414,27 @@ def expected_reports(agreement, obligation):
     result = []
     if obligation.kind == ObligationKind.TERTIAL_REPORT:
         days = _days_after(obligation)
-        title = _("Tertialrapport %(t)s %(year)s")
+        title = gettext_noop("Tertialrapport %(t)s %(year)s")
         for year, tertial in cal.tertials_in(agreement.period_start, agreement.period_end):
             result.append(
                 (
                     year,
                     tertial,
                     cal.tertial_report_due(year, tertial, days),
-                    title % {"t": tertial, "year": year},
+                    Text(title, {"t": tertial, "year": year}),
                 )
             )
     elif obligation.kind == ObligationKind.ANNUAL_REPORT:
         month = obligation.due_before_month or 3
         day = obligation.due_before_day or 1
-        title = _("Årsrapport %(year)s")
+        title = gettext_noop("Årsrapport %(year)s")
         for year in agreement.years:
             result.append(
                 (
                     year,
                     ReportPeriod.ANNUAL,
                     cal.annual_report_due(year, month, day),
-                    title % {"year": year},
+                    Text(title, {"year": year}),
                 )
             )
     elif obligation.kind == ObligationKind.ONE_OFF_REPORT and obligation.due_date:
@@ -430,7 +444,7 @@ def expected_reports(agreement, obligation):
                 obligation.due_date.year,
                 ReportPeriod.ONE_OFF,
                 obligation.due_date,
-                title or _("Rapport"),
+                title or Text(gettext_noop("Rapport")),
             )
         )
     return result

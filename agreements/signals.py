@@ -4,7 +4,7 @@ One UPDATE per save or delete; the items themselves are recomputed when next rea
 (agreements.services.due). Bulk writes that bypass signals call mark_changed themselves.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from funding.models import FundingLine, IndexValue, Payment, PaymentPlan, Share
 
@@ -15,6 +15,7 @@ from .models import (
     DecisionCondition,
     Meeting,
     Obligation,
+    Party,
     Report,
 )
 from .services.due import mark_changed
@@ -59,18 +60,51 @@ def _changed(sender, instance, **kwargs):
     mark_changed(AGREEMENT_OF[sender](instance))
 
 
-def _decision_agreements_changed(sender, instance, action, pk_set, **kwargs):
-    if action.startswith("post_"):
-        if isinstance(instance, Decision):
-            mark_changed(pk_set if pk_set is not None else _by_decision(instance))
-        else:
-            mark_changed([instance.pk])
+def _agreement_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        mark_changed([instance.pk], create=True)
+
+
+def _decision_deleting(sender, instance, **kwargs):
+    """Before a decision goes: its links (deleted first) and the conditions it met (set to
+    NULL without a signal) name the agreements whose items change."""
+    mark_changed(
+        list(_by_decision(instance).values_list("agreement_id", flat=True))
+        + list(
+            Decision.agreements.through.objects.filter(
+                decision__conditions__satisfied_by=instance
+            ).values_list("agreement_id", flat=True)
+        )
+    )
+
+
+def _party_saved(sender, instance, raw=False, **kwargs):
+    # Item titles name parties (whose decision is awaited, who pays).
+    if not raw:
+        mark_changed(AgreementParty.objects.filter(party=instance).values("agreement_id"))
+
+
+def _decision_agreements_changed(sender, instance, action, pk_set, reverse, **kwargs):
+    if action not in ("pre_clear", "post_add", "post_remove"):
+        return
+    if reverse:  # agreement.decisions.…: the agreement itself
+        mark_changed([instance.pk])
+    elif action == "pre_clear":  # while the links are still there
+        mark_changed(list(_by_decision(instance).values_list("agreement_id", flat=True)))
+    else:
+        mark_changed(list(pk_set))
 
 
 def connect():
     for model in AGREEMENT_OF:
-        post_save.connect(_changed, sender=model, dispatch_uid=f"due-save-{model.__name__}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"due-delete-{model.__name__}")
+        if model is not Agreement:
+            post_save.connect(_changed, sender=model, dispatch_uid=f"due-save-{model.__name__}")
+        if model not in (Agreement, Decision):
+            post_delete.connect(_changed, sender=model, dispatch_uid=f"due-delete-{model.__name__}")
+    # A deleted agreement takes its items and state with it.
+    post_save.connect(_agreement_saved, sender=Agreement, dispatch_uid="due-save-Agreement")
+    pre_delete.connect(_decision_deleting, sender=Decision, dispatch_uid="due-delete-Decision")
+    post_save.connect(_party_saved, sender=Party, dispatch_uid="due-save-Party")
     m2m_changed.connect(
         _decision_agreements_changed,
         sender=Decision.agreements.through,

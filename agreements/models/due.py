@@ -25,7 +25,13 @@ class DueItem(models.Model):
         verbose_name=_("överenskommelse"),
     )
     party = models.ForeignKey(
-        Party, on_delete=models.CASCADE, related_name="+", verbose_name=_("synlig för part")
+        Party,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("synlig för part"),
+        help_text=_("Tomt för en överenskommelse utan parter."),
     )
     first = models.BooleanField(
         _("första raden"), default=False, help_text=_("En rad per uppgift, för en överblick.")
@@ -39,6 +45,8 @@ class DueItem(models.Model):
         Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     url = models.CharField(_("länk"), max_length=300, blank=True)
+    # Title and detail in the site's other languages: {"en": {"title": …, "detail": …}}.
+    translations = models.JSONField(_("översättningar"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("förfallande uppgift")

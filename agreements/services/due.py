@@ -12,6 +12,7 @@ from .. import calendar as cal
 from ..access import agreements_visible_to, due_items_visible_to
 from ..deadlines import Deadline, _url_maker, deadlines_for
 from ..models import Agreement, AgreementParty, DueItem, DueState
+from ..texts import render
 
 # Items are stored this far ahead; a refresh older than REFRESH_AFTER_DAYS (or from last
 # year: the year's meetings) is made again before the items are read.
@@ -33,19 +34,30 @@ def stale(agreements_qs, *, today):
 def refresh_due_items(agreements_qs, *, today):
     """Recompute the stored items of the stale agreements among agreements_qs.
 
-    Returns how many agreements were refreshed. A change made while this runs leaves the
-    agreement dirty (its changed_at is later than the refresh's start), so nothing is lost.
+    Returns how many agreements were refreshed (by this call).
     """
     ids = list(stale(agreements_qs, today=today).order_by().values_list("pk", flat=True))
-    for start in range(0, len(ids), CHUNK):
-        _refresh(ids[start : start + CHUNK], today=today)
-    return len(ids)
+    return sum(
+        _refresh(ids[start : start + CHUNK], today=today) for start in range(0, len(ids), CHUNK)
+    )
 
 
 def _refresh(ids, *, today):
-    started = timezone.now()
+    # Every agreement has a state row from here on, so any change marks it dirty.
+    DueState.objects.bulk_create([DueState(agreement_id=pk) for pk in ids], ignore_conflicts=True)
     # Stored titles are in the site's language, whoever's visit triggered the refresh.
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        # The state rows are locked for the refresh: a change committed meanwhile waits for it
+        # and then marks the agreement dirty again; a row locked by a change not yet committed,
+        # or by another refresh, is skipped and stays as it is.
+        ids = list(
+            DueState.objects.select_for_update(skip_locked=True)
+            .filter(agreement_id__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
         items = deadlines_for(
             Agreement.objects.filter(pk__in=ids),
             today=today,
@@ -60,38 +72,52 @@ def _refresh(ids, *, today):
         ):
             if party_id not in parties[agreement_id]:
                 parties[agreement_id].append(party_id)
+        others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+        translations = [{} for _item in items]
+        for language in others:
+            for item, texts in zip(items, translations, strict=True):
+                texts[language] = {
+                    "title": render(item.title, language)[:400],
+                    "detail": render(item.detail, language)[:400],
+                }
         DueItem.objects.filter(agreement_id__in=ids).delete()
         DueItem.objects.bulk_create(
             [
                 DueItem(
                     agreement_id=d.agreement.pk,
+                    # An agreement without parties (a draft) has one row, for superusers.
                     party_id=party_id,
                     first=position == 0,
                     kind=d.kind,
                     key=d.key,
                     due_date=d.due_date,
-                    title=d.title[:400],
-                    detail=d.detail[:400],
+                    title=str(d.title)[:400],
+                    detail=str(d.detail)[:400],
                     responsible_party_id=d.responsible_party_id,
                     url=d.url,
+                    translations=texts,
                 )
-                for d in items
-                for position, party_id in enumerate(parties[d.agreement.pk])
+                for d, texts in zip(items, translations, strict=True)
+                for position, party_id in enumerate(parties[d.agreement.pk] or [None])
             ],
             batch_size=2000,
-            ignore_conflicts=True,
         )
-        DueState.objects.filter(agreement_id__in=ids).filter(
-            Q(changed_at__isnull=True) | Q(changed_at__lt=started)
-        ).update(dirty=False, refreshed_at=started)
+        DueState.objects.filter(agreement_id__in=ids).update(
+            dirty=False, refreshed_at=timezone.now()
+        )
+    return len(ids)
+
+
+def mark_changed(agreement_ids, *, create=False):
+    """Something the deadlines of these agreements depend on changed (ids or a subquery).
+
+    create (for a list of saved agreements' ids): give an agreement without one a state row,
+    so that a refresh running at the same time waits for this change to commit.
+    """
+    if create:
         DueState.objects.bulk_create(
-            [DueState(agreement_id=pk, refreshed_at=started, dirty=False) for pk in ids],
-            ignore_conflicts=True,
+            [DueState(agreement_id=pk) for pk in agreement_ids], ignore_conflicts=True
         )
-
-
-def mark_changed(agreement_ids):
-    """Something the deadlines of these agreements depend on changed (ids or a subquery)."""
     DueState.objects.filter(agreement_id__in=agreement_ids).update(
         dirty=True, changed_at=timezone.now()
     )
@@ -115,17 +141,22 @@ def as_deadlines(items, *, today):
     """Deadline objects (as agreements.deadlines makes them) for stored items."""
     soon = settings.REMINDER_DAYS_BEFORE
     detail_url = _url_maker("agreements:detail")
+    language = translation.get_language()
+
+    def text(item, name):
+        return item.translations.get(language, {}).get(name, getattr(item, name))
+
     return [
         Deadline(
             item.kind,
             item.agreement,
             item.due_date,
-            item.title,
+            text(item, "title"),
             cal.deadline_status(item.due_date, today, soon_days=soon),
             item.responsible_party_id,
             item.url,
             item.key,
-            item.detail,
+            text(item, "detail"),
             detail_url(item.agreement_id),
         )
         for item in items.select_related("agreement").only(

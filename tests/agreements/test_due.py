@@ -141,21 +141,50 @@ def test_items_are_recomputed_when_the_date_moves_on(world):
     assert stale(Agreement.objects.all(), today=date(2027, 1, 2)).count() == 2
 
 
-def test_a_change_during_a_refresh_keeps_the_agreement_stale(world, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_during_a_refresh_keeps_the_agreement_stale(world, monkeypatch):
+    """A report saved while a refresh computes waits for the refresh's lock on the state row
+    and marks the agreement again afterwards: the next read computes it anew."""
+    import threading
+
+    from django.db import connection
+
     from agreements.services import due
 
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time and no row locks to race")
     three = world["three"]
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    due.mark_changed([three.pk])
+    computing, saved = threading.Event(), threading.Event()
     real = due.deadlines_for
 
-    def change_while_computing(*args, **kwargs):
+    def slow(*args, **kwargs):
         result = real(*args, **kwargs)
-        DueState.objects.update_or_create(
-            agreement=three, defaults={"dirty": True, "changed_at": timezone.now()}
-        )
+        computing.set()
+        saved.wait(timeout=2)  # the save is blocked on the lock: give up waiting for it
         return result
 
-    monkeypatch.setattr(due, "deadlines_for", change_while_computing)
-    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    def save_report():
+        try:
+            computing.wait(timeout=10)
+            Report.objects.create(
+                agreement=three,
+                party=world["parties"][2],
+                year=2025,
+                period="T1",
+                due_date=date(2025, 5, 30),
+            )
+            saved.set()
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(due, "deadlines_for", slow)
+    writer = threading.Thread(target=save_report)
+    writer.start()
+    refresh_due_items(Agreement.objects.filter(pk=three.pk), today=TODAY)
+    writer.join()
+    assert saved.is_set()
     assert list(stale(Agreement.objects.all(), today=TODAY)) == [three]
 
 
@@ -172,3 +201,102 @@ def test_a_party_added_to_an_agreement_sees_its_items(world):
     assert {i.agreement_id for i in due_items_for(outsider, today=TODAY, horizon_days=60)} == {
         world["three"].pk
     }
+
+
+def fresh(user):
+    """Keys of what the deadline rules give now for the agreements the user sees."""
+    from agreements.access import agreements_visible_to
+
+    return sorted(
+        (d.agreement.pk, d.key)
+        for d in deadlines_for(agreements_visible_to(user), today=TODAY, horizon_days=60)
+        if d.status != "done"
+    )
+
+
+def stored(user):
+    return sorted(keys(due_items_for(user, today=TODAY, horizon_days=60)))
+
+
+@pytest.fixture
+def awaiting(world):
+    """A proposed agreement waiting for the city's decision (an item for the region)."""
+    from agreements.models import Decision, DecisionCondition
+
+    region, city, nonprofit, _other = world["parties"]
+    proposed = make_agreement(region, city, nonprofit, start=date(2027, 1, 1), status="proposed")
+    decision = Decision.objects.create(organisation=region, title="Förslag")
+    decision.agreements.add(proposed)
+    condition = DecisionCondition.objects.create(decision=decision, party=city)
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    return proposed, decision, condition
+
+
+def test_removing_or_deleting_a_decision_updates_the_items(world, awaiting):
+    proposed, decision, _condition = awaiting
+    admin = world["admin"]
+    assert any(key.startswith("decision:") for _a, key in stored(admin))
+    decision.agreements.clear()
+    assert stored(admin) == fresh(admin)
+    assert not any(key.startswith("decision:") for _a, key in stored(admin))
+    decision.agreements.add(proposed)
+    assert any(key.startswith("decision:") for _a, key in stored(admin))
+    proposed.decisions.remove(decision)
+    assert stored(admin) == fresh(admin)
+    decision.agreements.add(proposed)
+    decision.delete()
+    assert stored(admin) == fresh(admin)
+
+
+def test_deleting_the_decision_that_met_a_condition_brings_the_item_back(world, awaiting):
+    from agreements.models import Decision
+
+    proposed, _decision, condition = awaiting
+    region, city, *_ = world["parties"]
+    met_by = Decision.objects.create(organisation=city, title="Stadens beslut")
+    condition.satisfied_by = met_by
+    condition.save()
+    admin = world["admin"]
+    assert not any(key.startswith("decision:") for _a, key in stored(admin))
+    met_by.delete()
+    assert any(key.startswith("decision:") for _a, key in stored(admin))
+    assert stored(admin) == fresh(admin)
+
+
+def test_renaming_a_party_renames_it_in_the_items(world, awaiting):
+    region, city, *_ = world["parties"]
+    city.name = "Kommun K"
+    city.save()
+    titles = [i.title for i in due_items_for(world["admin"], today=TODAY, horizon_days=60)]
+    assert any("Kommun K" in t for t in titles) and not any("Stad S" in t for t in titles)
+
+
+def test_an_agreement_without_parties_is_on_the_superusers_list(superuser):
+    lonely = make_agreement(start=date(2025, 1, 1), end=date(2026, 12, 31), status="active")
+    Obligation.objects.create(
+        agreement=lonely, kind=ObligationKind.ONE_OFF_REPORT, due_date=date(2026, 10, 1)
+    )
+    items = due_items_for(superuser, today=TODAY, horizon_days=60)
+    assert [(i.agreement_id, i.kind) for i in items] == [(lonely.pk, "one_off_report")]
+
+
+def test_deleting_an_agreement_takes_its_items_along(world):
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    theirs = world["theirs"]
+    Obligation.objects.filter(agreement=theirs).delete()
+    theirs.delete()
+    assert not DueItem.objects.filter(agreement_id=theirs.pk).exists()
+    assert not DueState.objects.filter(agreement_id=theirs.pk).exists()
+    assert stored(world["city"]) == fresh(world["city"])
+
+
+def test_titles_are_stored_in_every_language(world, client):
+    from django.urls import reverse
+
+    refresh_due_items(Agreement.objects.all(), today=TODAY)  # in Swedish, whoever asks
+    client.force_login(world["coordinator"])
+    page = client.get(reverse("agreements:dashboard")).content.decode()
+    assert "Tertialrapport T" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("agreements:dashboard")).content.decode()
+    assert "Four-month report T" in page and "Tertialrapport" not in page
