@@ -414,20 +414,50 @@ def _groups(items, years):
     return result
 
 
-# What the organisation overview reads of a line and of its agreement (loaded with the line).
-LINE_FIELDS = (
-    "agreement",
-    "party",
-    "kind",
-    "purpose",
-    "budget",
-    "uplift_series",
-    "uplift_first_year",
-    "uplift_basis",
-    "uplift_published_month",
-    "position",
-)
-AGREEMENT_FIELDS = ("agreement__title", "agreement__period_start", "agreement__period_end")
+@dataclass(frozen=True)
+class AgreementRow:
+    """What the organisation overview shows of an agreement."""
+
+    pk: int
+    title: str
+    period_start: object
+    period_end: object
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """What the organisation overview reads of a funding line (plain values, no instance)."""
+
+    pk: int
+    agreement_id: int
+    party_id: int
+    kind: str
+    purpose: str
+    budget: str
+    uplift_series_id: int | None
+    uplift_first_year: int | None
+    uplift_basis: str
+    uplift_published_month: int | None
+    plan_id: int | None
+    payee_id: int | None
+
+    @property
+    def has_uplift(self):
+        return self.uplift_series_id is not None
+
+    def get_kind_display(self):
+        return ShareKind(self.kind).label
+
+    def receiver_id(self, agreement_parties):
+        """As receiver_id, for a line read as values."""
+        if self.plan_id is not None:
+            return self.payee_id
+        if self.kind != ShareKind.CASH:
+            return None
+        nonprofits = [ap.party_id for ap in agreement_parties if ap.role == PartyRole.NONPROFIT]
+        if len(nonprofits) == 1 and nonprofits[0] != self.party_id:
+            return nonprofits[0]
+        return None
 
 
 def organisation_funding(party, agreements_qs):
@@ -435,16 +465,31 @@ def organisation_funding(party, agreements_qs):
     visible = agreements_qs.filter(parties__party=party)
     # Only lines the party pays, or may receive: by its plan, or as a cash line without a plan
     # (received by the agreement's only non-profit); receiver_id decides below. Ordered as the
-    # agreement list is, each agreement's lines in their order.
+    # agreement list is, each agreement's lines in their order. Read as plain values: a
+    # region pays thousands of lines.
     candidates = FundingLine.objects.filter(agreement__in=visible.values("pk")).filter(
         Q(party=party)
         | Q(payment_plan__payee=party)
         | Q(payment_plan__isnull=True, kind=ShareKind.CASH)
     )
-    lines = list(
-        candidates.select_related("agreement", "payment_plan")
-        .only(*LINE_FIELDS, *AGREEMENT_FIELDS, "payment_plan__payee")
-        .order_by("-agreement__period_start", "agreement__title", "agreement_id", "position", "id")
+    rows = candidates.order_by(
+        "-agreement__period_start", "agreement__title", "agreement_id", "position", "id"
+    ).values_list(
+        "agreement__title",
+        "agreement__period_start",
+        "agreement__period_end",
+        "id",
+        "agreement_id",
+        "party_id",
+        "kind",
+        "purpose",
+        "budget",
+        "uplift_series_id",
+        "uplift_first_year",
+        "uplift_basis",
+        "uplift_published_month",
+        "payment_plan__id",
+        "payment_plan__payee_id",
     )
     roles = defaultdict(list)
     for agreement_id, party_id, role in (
@@ -455,12 +500,19 @@ def organisation_funding(party, agreements_qs):
         .values_list("agreement_id", "party_id", "role")
     ):
         roles[agreement_id].append(_PartyRole(party_id, role))
-    lines_by_agreement = {}  # agreement -> [(line, mine, gets)] the party pays or receives
-    for line in lines:
+    shown = {}  # agreement id -> AgreementRow
+    lines_by_agreement = {}  # AgreementRow -> [(line, mine, gets)] the party pays or receives
+    for title, start, end, *values in rows:
+        line = LineRow(*values)
         mine = line.party_id == party.pk
-        gets = receiver_id(line, roles[line.agreement_id]) == party.pk
+        gets = line.receiver_id(roles[line.agreement_id]) == party.pk
         if mine or gets:
-            lines_by_agreement.setdefault(line.agreement, []).append((line, mine, gets))
+            agreement = shown.get(line.agreement_id)
+            if agreement is None:
+                agreement = shown[line.agreement_id] = AgreementRow(
+                    line.agreement_id, title, start, end
+                )
+            lines_by_agreement.setdefault(agreement, []).append((line, mine, gets))
     agreements = list(lines_by_agreement)
     lines = [line for group in lines_by_agreement.values() for line, _mine, _gets in group]
     payers = dict(

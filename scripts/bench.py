@@ -78,13 +78,18 @@ FLOORS = {
         "SELECT * FROM agreements_report WHERE agreement_id = %(agreement)s ORDER BY due_date",
         "SELECT * FROM agreements_obligation WHERE agreement_id = %(agreement)s",
     ],
+    # What the organisation pays (its lines) and receives (lines paid to it), per year.
     "organisation": [
         """SELECT s.year, SUM(s.amount) FROM funding_share s
            JOIN funding_fundingline l ON l.id = s.line_id
-           WHERE l.party_id = %(party)s GROUP BY s.year ORDER BY s.year""",
+           LEFT JOIN funding_paymentplan pp ON pp.line_id = l.id
+           WHERE l.party_id = %(party)s OR pp.payee_id = %(party)s
+           GROUP BY s.year ORDER BY s.year""",
         """SELECT p.year, SUM(p.amount) FROM funding_payment p
            JOIN funding_fundingline l ON l.id = p.line_id
-           WHERE l.party_id = %(party)s GROUP BY p.year ORDER BY p.year""",
+           LEFT JOIN funding_paymentplan pp ON pp.line_id = l.id
+           WHERE l.party_id = %(party)s OR pp.payee_id = %(party)s
+           GROUP BY p.year ORDER BY p.year""",
     ],
     "export": [
         f"""SELECT a.id, a.title, a.case_number, a.period_start, a.period_end, a.status,

@@ -107,7 +107,7 @@ def test_organisation_receives_a_cash_line_only_as_the_only_nonprofit(db):
     make_line(alone, region, {2026: 7_000}, kind=ShareKind.IN_KIND)
     gets = organisation_funding(org, Agreement.objects.all())
     assert gets.receives_totals == [100_000]
-    assert [a for _g in gets.receives for a, *_ in _g.rows] == [alone]
+    assert [a.pk for _g in gets.receives for a, *_ in _g.rows] == [alone.pk]
     assert gets.pays == [] and gets.pays_total == 0
 
 
