@@ -349,30 +349,9 @@ def _has_prefetched(obj, name):
     return name in getattr(obj, "_prefetched_objects_cache", {})
 
 
-def receiver_id(line, agreement_parties):
-    """Who receives a cash line: the plan's payee, else the agreement's only non-profit party."""
-    plan = getattr(line, "payment_plan", None) if _plan_loaded(line) else None
-    if plan is not None:
-        return plan.payee_id
-    if line.kind != ShareKind.CASH:
-        return None
-    nonprofits = [ap.party_id for ap in agreement_parties if ap.role == PartyRole.NONPROFIT]
-    if len(nonprofits) == 1 and nonprofits[0] != line.party_id:
-        return nonprofits[0]
-    return None
-
-
-def _plan_loaded(line):
-    try:
-        line.payment_plan  # noqa: B018 – select_related makes this free
-    except FundingLine.payment_plan.RelatedObjectDoesNotExist:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class _PartyRole:
-    """An agreement party as receiver_id reads it."""
+    """An agreement party as LineRow.receiver_id reads it."""
 
     party_id: int
     role: str
@@ -449,7 +428,8 @@ class LineRow:
         return ShareKind(self.kind).label
 
     def receiver_id(self, agreement_parties):
-        """As receiver_id, for a line read as values."""
+        """Who receives the line: its plan's payee, else, for a cash line, the agreement's
+        only non-profit party."""
         if self.plan_id is not None:
             return self.payee_id
         if self.kind != ShareKind.CASH:
