@@ -202,11 +202,7 @@ class _ReportRow:
         for name, value in zip(self.__slots__, values, strict=True):
             setattr(self, name, value)
 
-    @property
-    def period_label(self):
-        if self.period == ReportPeriod.ANNUAL:
-            return Text(gettext_noop("%(year)s årsrapport"), {"year": self.year})
-        return f"{self.year} {self.period or self.title}"
+    period_label = Report.period_label  # the model's rule, on these plain fields
 
 
 # The same fields by their names in the query ("pk" is the row's "id").

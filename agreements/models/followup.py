@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
+from ..texts import Text
 from .agreements import Agreement
 from .obligations import CapacityTarget, Obligation
 from .parties import Party
@@ -126,7 +128,7 @@ class Report(models.Model):
     @property
     def period_label(self):
         if self.period == ReportPeriod.ANNUAL:
-            return f"{self.year} {_('årsrapport')}"
+            return Text(gettext_noop("%(year)s årsrapport"), {"year": self.year})
         return f"{self.year} {self.period or self.title}"
 
 
