@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..deadlines import PENDING, RUNNING, deadlines_for
@@ -110,7 +111,15 @@ def _message(deadline, phase):
 
 
 def send_reminders(*, today, days_before=None):
-    """E-mail the responsible organisation's users before each due date and once when overdue."""
+    """E-mail the responsible organisation's users before each due date and once when overdue.
+
+    The e-mails are in the site's language, whatever language the calling thread has active.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _send_reminders(today=today, days_before=days_before)
+
+
+def _send_reminders(*, today, days_before):
     days = settings.REMINDER_DAYS_BEFORE if days_before is None else days_before
     run = ReminderRun(ended=end_expired_agreements(today=today))
     agreements = Agreement.objects.filter(status__in=set(RUNNING) | set(PENDING))
