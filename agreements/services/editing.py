@@ -228,6 +228,21 @@ def _shown_rows(row_changes, clashes, *, where, label, show):
     return shown
 
 
+def _posted_rows(formset, fields):
+    """({pk: form}, {pk: posted values or None when deleted}) of a formset's saved rows."""
+    forms = {f.instance.pk: f for f in formset.forms if f.instance.pk and f.cleaned_data}
+    rows = {
+        pk: None
+        if f.cleaned_data.get("DELETE")
+        else {
+            name: getattr(f.cleaned_data.get(name), "pk", f.cleaned_data.get(name))
+            for name in fields
+        }
+        for pk, f in forms.items()
+    }
+    return forms, rows
+
+
 def _overrides(merged, mine, key_of):
     """Posted keys whose value the merge replaced, with the value to post instead."""
     result = {}
@@ -259,16 +274,7 @@ def _agreement_conflict(agreement, version, form, parties):
         for pk, r in _as_of(AgreementParty.history.filter(agreement_id=agreement.pk), since).items()
     }
     rows_theirs = {ap.pk: snapshot(ap) for ap in agreement.parties.all()}
-    forms = {f.instance.pk: f for f in parties.forms if f.instance.pk and f.cleaned_data}
-    rows_mine = {
-        pk: None
-        if f.cleaned_data.get("DELETE")
-        else {
-            name: getattr(f.cleaned_data.get(name), "pk", f.cleaned_data.get(name))
-            for name in PARTY_FIELDS
-        }
-        for pk, f in forms.items()
-    }
+    forms, rows_mine = _posted_rows(parties, PARTY_FIELDS)
     rows_merged, row_clashes = changes.merge(rows_base, rows_theirs, rows_mine)
     overrides |= _overrides(
         rows_merged,
@@ -338,17 +344,7 @@ def _funding_conflict(agreement, version, formset):
     current = list(agreement.funding_lines.all())
     amounts = {(s.line_id, s.year): s.amount for s in current_shares}
     rows_theirs = {line.pk: snapshot(line, amounts) for line in current}
-    forms = {f.instance.pk: f for f in formset.forms if f.instance.pk and f.cleaned_data}
-    fields = LINE_FIELDS + [f"amount_{year}" for year in years]
-    rows_mine = {
-        pk: None
-        if f.cleaned_data.get("DELETE")
-        else {
-            name: getattr(f.cleaned_data.get(name), "pk", f.cleaned_data.get(name))
-            for name in fields
-        }
-        for pk, f in forms.items()
-    }
+    forms, rows_mine = _posted_rows(formset, LINE_FIELDS + [f"amount_{year}" for year in years])
     merged, clashes = changes.merge(rows_base, rows_theirs, rows_mine)
     overrides = _overrides(merged, rows_mine, lambda key, name: forms[key].add_prefix(name))
     names = _party_names(rows_base, rows_theirs)
