@@ -606,14 +606,17 @@ class AgreementFilterForm(forms.Form):
         label=_("Slutar inom (månader)"), required=False, min_value=0, max_value=240
     )
 
-    # Above this many organisations a drop-down is no help (and slow to draw): the search box
-    # finds parties by name, and a party filter set by a link stays as a hidden field.
-    PARTY_CHOICES_LIMIT = 200
+    # A drop-down of organisations helps a user who sees a handful of agreements; above this
+    # many agreements their parties are too many to scroll, the search box finds parties by
+    # name, and a party filter set by a link stays as a hidden field. Counting the agreements
+    # (up to the limit) is cheap; counting the distinct parties of thousands is not.
+    PARTY_CHOICES_AGREEMENTS = 60
 
-    def __init__(self, *args, parties, **kwargs):
+    def __init__(self, *args, parties, agreements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = parties
-        if parties.order_by()[: self.PARTY_CHOICES_LIMIT + 1].count() > self.PARTY_CHOICES_LIMIT:
+        limit = self.PARTY_CHOICES_AGREEMENTS
+        if agreements.order_by()[: limit + 1].count() > limit:
             self.fields["party"].widget = forms.HiddenInput()
 
     def chosen_party(self):

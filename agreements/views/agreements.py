@@ -4,7 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, ProtectedError, Q
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    ProtectedError,
+    Q,
+    prefetch_related_objects,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,7 +51,7 @@ from agreements.services.lifecycle import (
     refresh_reports,
 )
 
-from ._common import paginate, query_without_page, template_exists, url_or_none
+from ._common import paginate, query_without_page, url_or_none
 
 ENDED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
 
@@ -79,8 +86,10 @@ def filter_agreements(queryset, data, today):
 @require_GET
 def agreement_list(request):
     today = timezone.localdate()
-    form = AgreementFilterForm(request.GET or None, parties=parties_visible_to(request.user))
     agreements = agreements_visible_to(request.user)
+    form = AgreementFilterForm(
+        request.GET or None, parties=parties_visible_to(request.user), agreements=agreements
+    )
     if form.is_bound and form.is_valid():
         agreements = filter_agreements(agreements, form.cleaned_data, today)
     agreements = agreements.prefetch_related(
@@ -108,7 +117,15 @@ def agreement_detail(request, pk):
         if not request.user.is_superuser
         else {ADMINISTRATOR, COORDINATOR, SECRETARY}
     )
-    parties = agreement.parties.select_related("party").prefetch_related("signatories")
+    # The parties once: the page, the funding summary and the decision check all read them.
+    prefetch_related_objects(
+        [agreement],
+        Prefetch(
+            "parties",
+            queryset=AgreementParty.objects.select_related("party").prefetch_related("signatories"),
+        ),
+    )
+    parties = agreement.parties.all()
     own = set(party_ids_of(request.user))
     context = {
         "agreement": agreement,
@@ -126,41 +143,35 @@ def agreement_detail(request, pk):
         "missing_decisions": public_parties_without_approval(agreement),
         "reports": agreement.reports.select_related("party").order_by("year", "due_date"),
         "meetings": agreement.meetings.select_related("called_by"),
-        "payments": _payments(agreement),
         "successors": agreement.successors.all(),
         "moves": moves_for(agreement, roles),
         "move_form": MoveForm(initial={"on": timezone.localdate()}),
         "can_continue": ADMINISTRATOR in roles
         and agreement.status not in (AgreementStatus.DRAFT, AgreementStatus.PROPOSED),
-        "can_propose": SECRETARY in roles
-        and agreement.parties.filter(role=PartyRole.PUBLIC, party_id__in=own).exists()
-        or (request.user.is_superuser),
+        "can_propose": request.user.is_superuser
+        or SECRETARY in roles
+        and any(ap.role == PartyRole.PUBLIC and ap.party_id in own for ap in parties),
         "documents": _document_links(agreement),
     }
     context.update(_funding(agreement))
     return render(request, "agreements/agreement_detail.html", context)
 
 
-def _payments(agreement):
-    from funding.models import Payment
-
-    return Payment.objects.filter(line__agreement=agreement).select_related("line__party")
-
-
 def _funding(agreement):
-    """The funding partial when the funding app provides it, else the plain shares."""
-    try:
-        from funding.summary import agreement_funding
-    except ImportError:  # pragma: no cover - built in parallel
-        agreement_funding = None
-    if agreement_funding is not None and template_exists("funding/_agreement_funding.html"):
-        return {"funding": agreement_funding(agreement), "funding_partial": True}
-    lines = agreement.funding_lines.select_related("party").prefetch_related("shares")
-    rows = []
-    for line in lines:
-        amounts = {s.year: s.amount for s in line.shares.all()}
-        rows.append((line, [amounts.get(y) for y in agreement.years]))
-    return {"funding_rows": rows, "funding_partial": False}
+    """The funding summary, and the payments of its lines (latest first) for the list."""
+    from funding.summary import agreement_funding, lines_queryset
+
+    lines = list(lines_queryset().filter(agreement=agreement))
+    # The prefetch has set each payment's line (with its party): no query per row.
+    payments = sorted(
+        (p for line in lines for p in line.payments.all()),
+        key=lambda p: (p.paid_on, p.pk),
+        reverse=True,
+    )
+    return {
+        "funding": agreement_funding(agreement, lines=lines),
+        "payments": payments,
+    }
 
 
 def _document_links(agreement):

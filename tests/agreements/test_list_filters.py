@@ -1,5 +1,6 @@
-"""The agreement list's party filter: a drop-down for a handful of organisations, a hidden
-field (with a removable chip) when a user sees so many that only the search box helps."""
+"""The agreement list's party filter: a drop-down of organisations for a user who sees a
+handful of agreements, a hidden field (with a removable chip) when they see so many that only
+the search box helps."""
 
 import pytest
 from django.urls import reverse
@@ -21,7 +22,7 @@ def region_with_partners():
     return make_member("adm", region, "administrator"), partners, stranger
 
 
-def test_few_parties_get_a_drop_down_of_the_visible_ones(client, region_with_partners):
+def test_few_agreements_get_a_drop_down_of_the_visible_ones(client, region_with_partners):
     user, partners, stranger = region_with_partners
     client.force_login(user)
     page = client.get(reverse("agreements:list")).content.decode()
@@ -30,11 +31,11 @@ def test_few_parties_get_a_drop_down_of_the_visible_ones(client, region_with_par
     assert stranger.name not in page
 
 
-def test_many_parties_hide_the_drop_down_and_keep_a_linked_filter(
+def test_many_agreements_hide_the_drop_down_and_keep_a_linked_filter(
     client, region_with_partners, monkeypatch
 ):
     user, partners, stranger = region_with_partners
-    monkeypatch.setattr(AgreementFilterForm, "PARTY_CHOICES_LIMIT", 3)
+    monkeypatch.setattr(AgreementFilterForm, "PARTY_CHOICES_AGREEMENTS", 5)
     client.force_login(user)
     page = client.get(reverse("agreements:list")).content.decode()
     assert '<select name="party"' not in page and "<option" not in page.split('name="status"')[0]
