@@ -72,10 +72,11 @@ def public_parties_without_approval(agreement):
             "organisation_id", flat=True
         )
     )
+    parties = agreement.parties.all()
+    if "parties" not in getattr(agreement, "_prefetched_objects_cache", {}):
+        parties = parties.select_related("party")  # else the caller's prefetch is read
     return [
-        ap.party
-        for ap in agreement.parties.select_related("party").filter(role=PartyRole.PUBLIC)
-        if ap.party_id not in approved
+        ap.party for ap in parties if ap.role == PartyRole.PUBLIC and ap.party_id not in approved
     ]
 
 

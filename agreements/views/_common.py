@@ -1,8 +1,6 @@
 """Small helpers the views share."""
 
 from django.core.paginator import Paginator
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 
 PAGE_SIZE = 25
@@ -18,14 +16,6 @@ def url_or_none(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def template_exists(name):
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def query_without_page(request, *also):
