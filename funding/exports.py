@@ -5,7 +5,6 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
@@ -230,12 +229,6 @@ def dataset_rows(dataset, agreements_qs, *, today):
     return payment_rows(data, today)
 
 
-def _cell(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else value
-
-
 def to_csv(header, rows, *, excel=True):
     """Semicolon CSV with a BOM for Swedish Excel, or plain comma CSV."""
     buffer = io.StringIO()
@@ -243,8 +236,8 @@ def to_csv(header, rows, *, excel=True):
         buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
+    # The csv module writes None as an empty cell and a date as str(), its ISO form.
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -7,8 +7,9 @@ due-date order.
 """
 
 import calendar as _cal
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .money import split_evenly
 
@@ -69,45 +70,53 @@ def due_months(plan):
     return [((plan.first_month - 1 + i * step) % 12) + 1 for i in range(plan.installments_per_year)]
 
 
+@lru_cache(maxsize=4096)
 def due_date(year, month, due_day):
     return date(year, month, min(due_day, _cal.monthrange(year, month)[1]))
 
 
-def expected_for_year(plan, year, amount, status_basis=""):
-    """The instalments of one year; their amounts sum exactly to the yearly amount."""
+def _schedule(plan, year, amount):
+    """(instalment number, due date, amount) of one year's instalments, in due-date order."""
     months = sorted(due_months(plan))
     parts = split_evenly(amount, len(months))
     return [
-        ExpectedPayment(
-            year=year,
-            installment=i + 1,
-            installments=len(months),
-            due_date=due_date(year, month, plan.due_day),
-            amount=part,
-            bankgiro=plan.bankgiro,
-            reference=plan.reference,
-            status_basis=status_basis,
-        )
+        (i + 1, due_date(year, month, plan.due_day), part)
         for i, (month, part) in enumerate(zip(months, parts, strict=True))
     ]
 
 
-def reconcile(expected, paid_total, today):
-    """Book a year's paid total against its instalments in order; set status and paid."""
+def _status(paid, amount, due, today):
+    if paid >= amount:
+        return PAID
+    if today > due:
+        return OVERDUE
+    return PARTLY_PAID if paid else UNPAID
+
+
+def reconciled_for_year(plan, year, amount, paid_total, today, status_basis=""):
+    """The instalments of one year (their amounts sum exactly to the yearly amount), with the
+    year's paid total booked against them in due-date order: paid and status set."""
+    schedule = _schedule(plan, year, amount)
+    count = len(schedule)
     result = []
     left = paid_total
-    for item in sorted(expected, key=lambda e: e.due_date):
-        paid = min(left, item.amount)
+    for number, due, part in schedule:
+        paid = min(left, part)
         left -= paid
-        if paid >= item.amount:
-            status = PAID
-        elif today > item.due_date:
-            status = OVERDUE
-        elif paid:
-            status = PARTLY_PAID
-        else:
-            status = UNPAID
-        result.append(replace(item, paid=paid, status=status))
+        result.append(
+            ExpectedPayment(
+                year,
+                number,
+                count,
+                due,
+                part,
+                plan.bankgiro,
+                plan.reference,
+                status_basis,
+                paid,
+                _status(paid, part, due, today),
+            )
+        )
     return result
 
 

@@ -208,8 +208,9 @@ def expected_payments(plan, year_amounts, paid, *, today):
     result = []
     for year in sorted(year_amounts):
         figure = year_amounts[year]
-        expected = pay.expected_for_year(plan, year, figure.amount, figure.status)
-        result += pay.reconcile(expected, paid.get(year, 0), today)
+        result += pay.reconciled_for_year(
+            plan, year, figure.amount, paid.get(year, 0), today, figure.status
+        )
     return result
 
 
@@ -382,8 +383,8 @@ class OrganisationFunding:
 
 def _groups(items, years):
     grouped = defaultdict(list)
-    for label, agreement, line, amounts in items:
-        row = [amounts[y].amount if y in amounts else 0 for y in years]
+    for label, agreement, line, amounts in items:  # amounts: {year: kronor after uplift}
+        row = [amounts.get(y, 0) for y in years]
         grouped[label].append((agreement, line, row, sum(row)))
     result = []
     for label in sorted(grouped):
@@ -508,23 +509,27 @@ def organisation_funding(party, agreements_qs):
     points = index_points({line.uplift_series_id for line in lines if line.has_uplift})
     paying, receiving, years = [], [], set()
     forecast_years, sources = set(), []
+    no_budget = _("Ingen budget angiven")
     for agreement in agreements:
         for line, mine, gets in lines_by_agreement[agreement]:
             rule = line_rule(line)
-            line_points_ = points[line.uplift_series_id] if line.has_uplift else []
-            amounts = {
-                year: uplifted(amount, year, rule, line_points_) for year, amount in shares[line.pk]
-            }
-            years |= set(amounts)
-            for figure in amounts.values():
-                if figure.is_forecast:
-                    forecast_years.add(figure.year)
-                for source in figure.sources:
-                    if "exempel" in source.lower() and source not in sources:
-                        sources.append(source)
+            if rule is None:  # no index uplift: the agreed amounts, nothing to explain
+                amounts = dict(shares[line.pk])
+            else:
+                line_points_ = points[line.uplift_series_id]
+                figures = [
+                    uplifted(amount, year, rule, line_points_) for year, amount in shares[line.pk]
+                ]
+                for figure in figures:
+                    if figure.is_forecast:
+                        forecast_years.add(figure.year)
+                    for source in figure.sources:
+                        if "exempel" in source.lower() and source not in sources:
+                            sources.append(source)
+                amounts = {figure.year: figure.amount for figure in figures}
+            years.update(amounts)
             if mine:
-                label = line.budget or _("Ingen budget angiven")
-                paying.append((label, agreement, line, amounts))
+                paying.append((line.budget or no_budget, agreement, line, amounts))
             if gets:
                 receiving.append((payers[line.party_id], agreement, line, amounts))
     years = sorted(years)

@@ -104,12 +104,20 @@ def test_quarterly_instalments_sum_exactly_and_settle_in_order(db):
 
 def test_pure_reconcile_and_overpayment():
     plan = pay.Plan(2, 1, 15, "403-4849", "R")
-    expected = pay.expected_for_year(plan, 2026, 100)
-    assert [(e.due_date, e.amount) for e in expected] == [
+    result = pay.reconciled_for_year(plan, 2026, 100, 0, date(2026, 1, 16))
+    assert [(e.due_date, e.amount) for e in result] == [
         (date(2026, 1, 15), 50),
         (date(2026, 7, 15), 50),
     ]
-    result = pay.reconcile(expected, 0, date(2026, 1, 16))
     assert [r.status for r in result] == ["overdue", "unpaid"]
+    # 60 paid of 100 in 4 instalments due on the 31st (the month's last day): in order.
+    plan = pay.Plan(4, 2, 31, "403-4849", "R")
+    result = pay.reconciled_for_year(plan, 2026, 100, 60, date(2026, 6, 1))
+    assert [(e.due_date, e.amount, e.paid, e.status) for e in result] == [
+        (date(2026, 2, 28), 25, 25, "paid"),
+        (date(2026, 5, 31), 25, 25, "paid"),
+        (date(2026, 8, 31), 25, 10, "partly_paid"),
+        (date(2026, 11, 30), 25, 0, "unpaid"),
+    ]
     assert pay.overpayment(100, 60, 40) == 0
     assert pay.overpayment(100, 60, 41) == 1
