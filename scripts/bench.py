@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # agreements.views._common.PAGE_SIZE (the bench's SQL is built before setup)
 ADMIN_PAGE_SIZE = 100
 
 # The rows each page shows, fetched as directly as SQL can; %(user)s, %(party)s, %(agreement)s
@@ -67,16 +67,47 @@ FLOORS = {
             ORDER BY d.due_date, d.agreement_id, d.key LIMIT 20"""
         for kinds in ("'tertial_report', 'annual_report', 'one_off_report'", "'payment'")
     ],
+    # Every row the detail page shows: the agreement, its parties and signatories, funding
+    # lines with payer, plan and payee, shares, index values and payments, successors,
+    # obligations, targets, decisions, reports, meetings and the agreement's text sections.
     "detail": [
         "SELECT * FROM agreements_agreement WHERE id = %(agreement)s",
         """SELECT ap.*, p.* FROM agreements_agreementparty ap
            JOIN agreements_party p ON p.id = ap.party_id
            WHERE ap.agreement_id = %(agreement)s ORDER BY ap.position""",
-        """SELECT l.id, l.party_id, l.kind, s.year, s.amount FROM funding_fundingline l
-           JOIN funding_share s ON s.line_id = l.id
-           WHERE l.agreement_id = %(agreement)s ORDER BY l.position, s.year""",
-        "SELECT * FROM agreements_report WHERE agreement_id = %(agreement)s ORDER BY due_date",
-        "SELECT * FROM agreements_obligation WHERE agreement_id = %(agreement)s",
+        """SELECT s.* FROM agreements_signatory s
+           JOIN agreements_agreementparty ap ON ap.id = s.agreement_party_id
+           WHERE ap.agreement_id = %(agreement)s ORDER BY s.position""",
+        """SELECT l.*, p.name, pp.*, payee.name FROM funding_fundingline l
+           JOIN agreements_party p ON p.id = l.party_id
+           LEFT JOIN funding_paymentplan pp ON pp.line_id = l.id
+           LEFT JOIN agreements_party payee ON payee.id = pp.payee_id
+           WHERE l.agreement_id = %(agreement)s ORDER BY l.position""",
+        """SELECT s.* FROM funding_share s JOIN funding_fundingline l ON l.id = s.line_id
+           WHERE l.agreement_id = %(agreement)s ORDER BY s.year""",
+        """SELECT v.* FROM funding_indexvalue v
+           WHERE v.series_id IN (SELECT uplift_series_id FROM funding_fundingline
+                                 WHERE agreement_id = %(agreement)s)""",
+        """SELECT y.* FROM funding_payment y JOIN funding_fundingline l ON l.id = y.line_id
+           WHERE l.agreement_id = %(agreement)s ORDER BY y.paid_on DESC""",
+        "SELECT * FROM agreements_agreement WHERE predecessor_id = %(agreement)s",
+        """SELECT o.*, r.name, c.name FROM agreements_obligation o
+           LEFT JOIN agreements_party r ON r.id = o.responsible_id
+           LEFT JOIN agreements_party c ON c.id = o.recipient_id
+           WHERE o.agreement_id = %(agreement)s""",
+        "SELECT * FROM agreements_capacitytarget WHERE agreement_id = %(agreement)s",
+        """SELECT d.*, p.name FROM agreements_decision d
+           JOIN agreements_decision_agreements da ON da.decision_id = d.id
+           JOIN agreements_party p ON p.id = d.organisation_id
+           WHERE da.agreement_id = %(agreement)s ORDER BY d.decided_on DESC""",
+        """SELECT r.*, p.name FROM agreements_report r
+           LEFT JOIN agreements_party p ON p.id = r.party_id
+           WHERE r.agreement_id = %(agreement)s ORDER BY r.year, r.due_date""",
+        """SELECT m.*, p.name FROM agreements_meeting m
+           LEFT JOIN agreements_party p ON p.id = m.called_by_id
+           WHERE m.agreement_id = %(agreement)s""",
+        """SELECT * FROM agreements_agreementsection WHERE agreement_id = %(agreement)s
+           ORDER BY position""",
     ],
     # What the organisation pays (its lines) and receives (lines paid to it), per year.
     "organisation": [

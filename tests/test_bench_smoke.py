@@ -91,3 +91,9 @@ def test_bench_measures_every_existing_page_at_small_scale(tmp_path):
         assert row["queries"] > 0, row
         assert row["median_ms"] is not None
     assert "admin changelist" in printed.getvalue()
+
+
+def test_bench_floor_fetches_a_page_as_long_as_the_lists():
+    from agreements.views._common import PAGE_SIZE
+
+    assert load_bench().PAGE_SIZE == PAGE_SIZE
