@@ -278,7 +278,7 @@ class AgreementFunding:
 
 
 def _sum_columns(rows, width):
-    return [sum(r[i] for r in rows) for i in range(width)] if rows else [0] * width
+    return [sum(column) for column in zip(*rows, strict=True)] if rows else [0] * width
 
 
 def agreement_funding(agreement, *, lines=None):
@@ -453,12 +453,21 @@ def organisation_funding(party, agreements_qs):
         | Q(payment_plan__payee=party)
         | Q(payment_plan__isnull=True, kind=ShareKind.CASH)
     )
+    # One row per share (a line without shares once, with year None), line values repeated:
+    # one query for the lines and their amounts.
     rows = candidates.order_by(
-        "-agreement__period_start", "agreement__title", "agreement_id", "position", "id"
+        "-agreement__period_start",
+        "agreement__title",
+        "agreement_id",
+        "position",
+        "id",
+        "shares__year",
     ).values_list(
         "agreement__title",
         "agreement__period_start",
         "agreement__period_end",
+        "shares__year",
+        "shares__amount",
         "id",
         "agreement_id",
         "party_id",
@@ -472,19 +481,26 @@ def organisation_funding(party, agreements_qs):
         "payment_plan__id",
         "payment_plan__payee_id",
     )
+    found = []  # (title, start, end, LineRow) in the list's order
+    shares = defaultdict(list)  # line id -> [(year, amount)]
+    for title, start, end, year, amount, *values in rows:
+        if not found or found[-1][3].pk != values[0]:
+            found.append((title, start, end, LineRow(*values)))
+        if year is not None:
+            shares[values[0]].append((year, amount))
     roles = defaultdict(list)
-    for agreement_id, party_id, role in (
-        AgreementParty.objects.filter(
-            agreement_id__in=candidates.filter(payment_plan__isnull=True).values("agreement_id")
-        )
-        .order_by("agreement_id", "position", "id")
-        .values_list("agreement_id", "party_id", "role")
-    ):
-        roles[agreement_id].append(_PartyRole(party_id, role))
+    if any(line.plan_id is None for *_agreement, line in found):
+        for agreement_id, party_id, role in (
+            AgreementParty.objects.filter(
+                agreement_id__in=candidates.filter(payment_plan__isnull=True).values("agreement_id")
+            )
+            .order_by("agreement_id", "position", "id")
+            .values_list("agreement_id", "party_id", "role")
+        ):
+            roles[agreement_id].append(_PartyRole(party_id, role))
     shown = {}  # agreement id -> AgreementRow
     lines_by_agreement = {}  # AgreementRow -> [(line, mine, gets)] the party pays or receives
-    for title, start, end, *values in rows:
-        line = LineRow(*values)
+    for title, start, end, line in found:
         mine = line.party_id == party.pk
         gets = line.receiver_id(roles[line.agreement_id]) == party.pk
         if mine or gets:
@@ -499,13 +515,6 @@ def organisation_funding(party, agreements_qs):
     payers = dict(
         Party.objects.filter(pk__in={line.party_id for line in lines}).values_list("pk", "name")
     )
-    shares = defaultdict(list)
-    for line_id, year, amount in (
-        Share.objects.filter(line__in=candidates)
-        .order_by("line_id", "year")
-        .values_list("line_id", "year", "amount")
-    ):
-        shares[line_id].append((year, amount))
     points = index_points({line.uplift_series_id for line in lines if line.has_uplift})
     paying, receiving, years = [], [], set()
     forecast_years, sources = set(), []
