@@ -122,6 +122,9 @@ FLOORS = {
            WHERE l.party_id = %(party)s OR pp.payee_id = %(party)s
            GROUP BY p.year ORDER BY p.year""",
     ],
+    # Each export's rows: the agreements with their parties and the period's total; the
+    # shares per line and year; the payment plans with each year's amount and what was paid
+    # (the expected instalments are computed from these).
     "export": [
         f"""SELECT a.id, a.title, a.case_number, a.period_start, a.period_end, a.status,
                    p.name, p.org_number
@@ -129,6 +132,10 @@ FLOORS = {
             JOIN agreements_agreementparty ap2 ON ap2.agreement_id = a.id
             JOIN agreements_party p ON p.id = ap2.party_id
             WHERE {VISIBLE} ORDER BY a.period_start DESC, a.title, ap2.position""",
+        f"""SELECT l.agreement_id, SUM(s.amount) FROM funding_share s
+            JOIN funding_fundingline l ON l.id = s.line_id
+            JOIN agreements_agreement a ON a.id = l.agreement_id
+            WHERE {VISIBLE} GROUP BY l.agreement_id""",
     ],
     "export_shares": [
         f"""SELECT a.id, a.title, a.case_number, p.name, l.kind, s.year, s.amount
@@ -138,11 +145,17 @@ FLOORS = {
             WHERE {VISIBLE} ORDER BY a.period_start DESC, a.title, l.position, s.year""",
     ],
     "export_payments": [
-        f"""SELECT a.id, a.title, a.case_number, p.name, y.year, y.paid_on, y.amount, y.reference
-            FROM funding_payment y JOIN funding_fundingline l ON l.id = y.line_id
+        f"""SELECT a.id, a.title, p.name, payee.name, pp.*, s.year, s.amount
+            FROM funding_share s JOIN funding_fundingline l ON l.id = s.line_id
+            JOIN funding_paymentplan pp ON pp.line_id = l.id
             JOIN agreements_agreement a ON a.id = l.agreement_id
             JOIN agreements_party p ON p.id = l.party_id
-            WHERE {VISIBLE} ORDER BY a.period_start DESC, a.title, y.paid_on""",
+            LEFT JOIN agreements_party payee ON payee.id = pp.payee_id
+            WHERE {VISIBLE} ORDER BY a.period_start DESC, a.title, l.position, s.year""",
+        f"""SELECT y.line_id, y.year, SUM(y.amount) FROM funding_payment y
+            JOIN funding_fundingline l ON l.id = y.line_id
+            JOIN agreements_agreement a ON a.id = l.agreement_id
+            WHERE {VISIBLE} GROUP BY y.line_id, y.year""",
     ],
     "admin_changelist": [
         f"""SELECT * FROM agreements_agreement ORDER BY period_start DESC, title, id
