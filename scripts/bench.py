@@ -52,18 +52,17 @@ FLOORS = {
         LIST_COUNT.format(where="AND LOWER(a.title) LIKE LOWER(%(term)s)"),
     ],
     # The dashboard reads the stored due items (agreements.models.DueItem) of the user's
-    # organisations: a count per kind, then the 20 most urgent of the groups that have any.
+    # organisation (each bench user belongs to one): a count per kind, then the 20 most
+    # urgent of the groups that have any.
     "dashboard": [
         """SELECT d.kind, COUNT(*), SUM(CASE WHEN d.due_date < %(today)s THEN 1 ELSE 0 END)
            FROM agreements_dueitem d
-           JOIN agreements_membership m ON m.party_id = d.party_id AND m.user_id = %(user)s
-           WHERE d.due_date <= %(until)s GROUP BY d.kind""",
+           WHERE d.party_id = %(party)s AND d.due_date <= %(until)s GROUP BY d.kind""",
     ]
     + [
         f"""SELECT d.*, a.title FROM agreements_dueitem d
-            JOIN agreements_membership m ON m.party_id = d.party_id AND m.user_id = %(user)s
             JOIN agreements_agreement a ON a.id = d.agreement_id
-            WHERE d.due_date <= %(until)s AND d.kind IN ({kinds})
+            WHERE d.party_id = %(party)s AND d.due_date <= %(until)s AND d.kind IN ({kinds})
             ORDER BY d.due_date, d.agreement_id, d.key LIMIT 20"""
         for kinds in ("'tertial_report', 'annual_report', 'one_off_report'", "'payment'")
     ],
