@@ -57,6 +57,8 @@ class DueItem(models.Model):
         ]
         indexes = [
             models.Index(fields=["party", "due_date"], name="due_item_party_date"),
+            # The dashboard's groups: one organisation's items of some kinds, by due date.
+            models.Index(fields=["party", "kind", "due_date"], name="due_item_party_kind_date"),
             models.Index(
                 fields=["due_date"], condition=models.Q(first=True), name="due_item_first_date"
             ),
@@ -68,8 +70,9 @@ class DueItem(models.Model):
 
 class DueState(models.Model):
     """When an agreement's due items were computed, and whether something they depend on
-    changed since (dirty). Dirty, no row at all, or a refresh from another year or more than a
-    month ago: the items are recomputed before they are read."""
+    changed since (dirty). Dirty, or a refresh from another year or more than a month ago: the
+    items are recomputed before they are read. Every agreement saved gets a row (signals); one
+    bulk-loaded without gets its items from the nightly run."""
 
     agreement = models.OneToOneField(
         Agreement, on_delete=models.CASCADE, primary_key=True, related_name="due_state"

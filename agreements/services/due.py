@@ -21,22 +21,54 @@ REFRESH_AFTER_DAYS = 30
 CHUNK = 1000
 
 
-def stale(agreements_qs, *, today):
-    """The agreements whose stored items may be out of date."""
+# Above this many marked agreements the dashboard's check reads them by a subquery rather than
+# a list of ids (SQLite limits a statement's parameters).
+MARKED_AS_LIST = 1000
+
+
+def _marked(today):
+    """State rows whose items may be out of date: changed since, never computed, or computed
+    before the cutoff (last year's, or more than REFRESH_AFTER_DAYS ago)."""
     cutoff = max(today - timedelta(days=REFRESH_AFTER_DAYS), today.replace(month=1, day=1))
     cutoff = timezone.make_aware(datetime.combine(cutoff, time.min))
-    marked = DueState.objects.filter(
+    return DueState.objects.filter(
         Q(dirty=True) | Q(refreshed_at__isnull=True) | Q(refreshed_at__lt=cutoff)
     )
-    return agreements_qs.filter(Q(due_state__isnull=True) | Q(pk__in=marked.values("agreement_id")))
+
+
+def stale(agreements_qs, *, today):
+    """The agreements whose stored items may be out of date, those without a state row (bulk
+    loaded, never computed) included: a pass over all of agreements_qs."""
+    marked = _marked(today).values("agreement_id")
+    return agreements_qs.filter(Q(due_state__isnull=True) | Q(pk__in=marked))
 
 
 def refresh_due_items(agreements_qs, *, today):
-    """Recompute the stored items of the stale agreements among agreements_qs.
-
-    Returns how many agreements were refreshed (by this call).
-    """
+    """Recompute the stored items of the stale agreements among agreements_qs (the nightly
+    run, and after a bulk load). Returns how many agreements were refreshed (by this call)."""
     ids = list(stale(agreements_qs, today=today).order_by().values_list("pk", flat=True))
+    return _refresh_all(ids, today=today)
+
+
+def refresh_marked(agreements_qs, *, today):
+    """Recompute the marked agreements among agreements_qs, before their items are read.
+
+    Marked rows are few (what changed since the nightly run), so they are read first and
+    matched against agreements_qs by id: no pass over every agreement a region sees. Every
+    agreement saved through the ORM has a state row (signals, migration 0006); one without,
+    bulk-loaded, is computed by the nightly run (refresh_due_items).
+    """
+    marked = list(_marked(today).values_list("agreement_id", flat=True)[: MARKED_AS_LIST + 1])
+    if not marked:
+        return 0
+    if len(marked) > MARKED_AS_LIST:
+        mine = agreements_qs.filter(pk__in=_marked(today).values("agreement_id"))
+    else:
+        mine = agreements_qs.filter(pk__in=marked)
+    return _refresh_all(list(mine.order_by().values_list("pk", flat=True)), today=today)
+
+
+def _refresh_all(ids, *, today):
     return sum(
         _refresh(ids[start : start + CHUNK], today=today) for start in range(0, len(ids), CHUNK)
     )
@@ -126,7 +158,7 @@ def mark_changed(agreement_ids, *, create=False):
 def due_items_for(user, *, today, horizon_days):
     """The open items of the agreements the user sees, due by today + horizon_days (and every
     overdue one), refreshed first where stale. A queryset, in deadline order."""
-    refresh_due_items(agreements_visible_to(user), today=today)
+    refresh_marked(agreements_visible_to(user), today=today)
     until = today + timedelta(days=horizon_days)
     return (
         due_items_visible_to(user)

@@ -19,10 +19,12 @@ from agreements.models import (
     Report,
     ReportStatus,
 )
+from agreements.services import due as due_service
 from agreements.services.due import (
     STORE_HORIZON_DAYS,
     due_items_for,
     refresh_due_items,
+    refresh_marked,
     stale,
 )
 from tests.factories import make_agreement, make_member, make_party
@@ -139,6 +141,37 @@ def test_items_are_recomputed_when_the_date_moves_on(world):
     assert stale(Agreement.objects.all(), today=date(2027, 1, 31)).count() == 0
     DueState.objects.update(refreshed_at=timezone.make_aware(datetime(2026, 12, 31, 12)))
     assert stale(Agreement.objects.all(), today=date(2027, 1, 2)).count() == 2
+
+
+def test_the_dashboard_refreshes_only_the_marked_agreements_it_shows(world, monkeypatch):
+    three, theirs = world["three"], world["theirs"]
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    assert refresh_marked(Agreement.objects.all(), today=TODAY) == 0
+    DueState.objects.filter(agreement=theirs).update(dirty=True)
+    # The coordinator does not see the marked agreement: nothing of theirs is refreshed.
+    assert refresh_marked(Agreement.objects.filter(pk=three.pk), today=TODAY) == 0
+    assert DueState.objects.get(agreement=theirs).dirty
+    # Many marked rows are matched by a subquery instead of a list of ids: same outcome.
+    monkeypatch.setattr(due_service, "MARKED_AS_LIST", 0)
+    assert refresh_marked(Agreement.objects.all(), today=TODAY) == 1
+    assert not DueState.objects.get(agreement=theirs).dirty
+    # A month on, every agreement is marked by its age.
+    assert refresh_marked(Agreement.objects.all(), today=TODAY + timedelta(days=31)) == 2
+
+
+def test_a_bulk_loaded_agreement_without_a_state_row_waits_for_the_nightly_run(world):
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    DueState.objects.filter(agreement=world["theirs"]).delete()
+    DueItem.objects.filter(agreement=world["theirs"]).delete()
+    assert refresh_marked(Agreement.objects.all(), today=TODAY) == 0
+    assert refresh_due_items(Agreement.objects.all(), today=TODAY) == 1
+    assert DueItem.objects.filter(agreement=world["theirs"]).exists()
+
+
+def test_every_agreement_saved_has_a_state_row(world):
+    agreement = make_agreement(start=date(2026, 1, 1), end=date(2026, 12, 31))
+    assert DueState.objects.get(agreement=agreement).dirty
+    assert not Agreement.objects.filter(due_state__isnull=True).exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -18,6 +18,7 @@ from agreements.models import (
     PartyRole,
     Report,
 )
+from agreements.services.due import mark_changed
 from funding.models import FundingLine, Payment, PaymentPlan, Share
 from tests.factories import make_member, make_party
 
@@ -92,6 +93,8 @@ def bulk_agreements(n, region, city, nonprofit, start=0):
     Payment.objects.bulk_create(
         Payment(line=line, year=2026, paid_on=date(2026, 1, 20), amount=50_000) for line in lines
     )
+    # Bulk writes bypass the signals: they mark the agreements themselves (services.due).
+    mark_changed([a.pk for a in agreements], create=True)
     return agreements
 
 
