@@ -382,9 +382,12 @@ class OrganisationFunding:
 
 
 def _groups(items, years):
+    column = {year: i for i, year in enumerate(years)}
     grouped = defaultdict(list)
     for label, agreement, line, amounts in items:  # amounts: {year: kronor after uplift}
-        row = [amounts.get(y, 0) for y in years]
+        row = [0] * len(years)
+        for year, amount in amounts.items():  # a line covers a few of the years
+            row[column[year]] = amount
         grouped[label].append((agreement, line, row, sum(row)))
     result = []
     for label in sorted(grouped):
