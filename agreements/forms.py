@@ -589,6 +589,10 @@ class SuccessorForm(forms.Form):
     )
 
 
+def _more_than(queryset, limit):
+    return queryset.order_by()[: limit + 1].count() > limit
+
+
 class AgreementFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Sök"),
@@ -606,17 +610,20 @@ class AgreementFilterForm(forms.Form):
         label=_("Slutar inom (månader)"), required=False, min_value=0, max_value=240
     )
 
-    # A drop-down of organisations helps a user who sees a handful of agreements; above this
-    # many agreements their parties are too many to scroll, the search box finds parties by
-    # name, and a party filter set by a link stays as a hidden field. Counting the agreements
-    # (up to the limit) is cheap; counting the distinct parties of thousands is not.
+    # A drop-down of organisations helps a user who sees a handful of agreements and at most a
+    # couple of hundred organisations (a superuser sees them all); beyond that the search box
+    # finds parties by name, and a party filter set by a link stays as a hidden field. The
+    # agreements are counted first (up to the limit, cheap): counting the distinct parties of
+    # thousands of agreements is not.
     PARTY_CHOICES_AGREEMENTS = 60
+    PARTY_CHOICES_LIMIT = 200
 
     def __init__(self, *args, parties, agreements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = parties
-        limit = self.PARTY_CHOICES_AGREEMENTS
-        if agreements.order_by()[: limit + 1].count() > limit:
+        if _more_than(agreements, self.PARTY_CHOICES_AGREEMENTS) or _more_than(
+            parties, self.PARTY_CHOICES_LIMIT
+        ):
             self.fields["party"].widget = forms.HiddenInput()
 
     def chosen_party(self):

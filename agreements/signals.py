@@ -13,6 +13,7 @@ from .models import (
     AgreementParty,
     Decision,
     DecisionCondition,
+    DueItem,
     Meeting,
     Obligation,
     Party,
@@ -61,8 +62,20 @@ def _changed(sender, instance, **kwargs):
 
 
 def _agreement_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        mark_changed([instance.pk], create=True)
+    # Loaded from a fixture too: every agreement has a state row, which the dashboard's check
+    # reads (services.due.refresh_marked).
+    mark_changed([instance.pk], create=True)
+
+
+def _agreement_party_changed(sender, instance, raw=False, **kwargs):
+    """A party removed from the agreement (or replaced) stops seeing its items at once: its
+    rows go now, not when someone who still sees the agreement next reads the dashboard."""
+    if raw:
+        return
+    current = AgreementParty.objects.filter(agreement_id=instance.agreement_id).values("party_id")
+    DueItem.objects.filter(agreement_id=instance.agreement_id, party__isnull=False).exclude(
+        party_id__in=current
+    ).delete()
 
 
 def _decision_deleting(sender, instance, **kwargs):
@@ -105,6 +118,12 @@ def connect():
     post_save.connect(_agreement_saved, sender=Agreement, dispatch_uid="due-save-Agreement")
     pre_delete.connect(_decision_deleting, sender=Decision, dispatch_uid="due-delete-Decision")
     post_save.connect(_party_saved, sender=Party, dispatch_uid="due-save-Party")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _agreement_party_changed,
+            sender=AgreementParty,
+            dispatch_uid=f"due-parties-{signal is post_save}",
+        )
     m2m_changed.connect(
         _decision_agreements_changed,
         sender=Decision.agreements.through,

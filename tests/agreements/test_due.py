@@ -333,3 +333,30 @@ def test_titles_are_stored_in_every_language(world, client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("agreements:dashboard")).content.decode()
     assert "Four-month report T" in page and "Tertialrapport" not in page
+
+
+def test_a_removed_party_stops_seeing_the_items_at_once(world):
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    three = world["three"]
+    region, city, nonprofit, _other = world["parties"]
+    assert DueItem.objects.filter(agreement=three, party=city).exists()
+    three.parties.get(party=city).delete()
+    assert not DueItem.objects.filter(agreement=three, party=city).exists()
+    assert DueItem.objects.filter(agreement=three, party=region).exists()
+    # Another party in its place: the replaced one's rows go too.
+    link = three.parties.get(party=region)
+    link.party = city
+    link.save()
+    assert not DueItem.objects.filter(agreement=three, party=region).exists()
+
+
+def test_an_agreement_loaded_from_a_fixture_gets_a_state_row(world, tmp_path):
+    from django.core import serializers
+    from django.core.management import call_command
+
+    theirs = world["theirs"]
+    fixture = tmp_path / "agreement.json"
+    fixture.write_text(serializers.serialize("json", [theirs]))
+    DueState.objects.filter(agreement=theirs).delete()
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert DueState.objects.get(agreement=theirs).dirty

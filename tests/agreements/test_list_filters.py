@@ -52,3 +52,13 @@ def test_many_agreements_hide_the_drop_down_and_keep_a_linked_filter(
     response = client.get(reverse("agreements:list"), {"party": stranger.pk})
     assert response.status_code == 200
     assert "Part: " not in response.content.decode()
+
+
+def test_many_organisations_hide_the_drop_down_even_with_few_agreements(
+    client, region_with_partners, monkeypatch
+):
+    user, partners, stranger = region_with_partners
+    monkeypatch.setattr(AgreementFilterForm, "PARTY_CHOICES_LIMIT", 4)  # 7 visible parties
+    client.force_login(user)
+    page = client.get(reverse("agreements:list")).content.decode()
+    assert '<select name="party"' not in page
