@@ -444,6 +444,23 @@ class LineRow:
         return None
 
 
+# The fields LineRow is read from, in the order of its own.
+LINE_ROW_FIELDS = (
+    "id",
+    "agreement_id",
+    "party_id",
+    "kind",
+    "purpose",
+    "budget",
+    "uplift_series_id",
+    "uplift_first_year",
+    "uplift_basis",
+    "uplift_published_month",
+    "payment_plan__id",
+    "payment_plan__payee_id",
+)
+
+
 def organisation_funding(party, agreements_qs):
     """What an organisation pays and receives per year across its agreements, by budget."""
     visible = agreements_qs.filter(parties__party=party)
@@ -471,18 +488,7 @@ def organisation_funding(party, agreements_qs):
         "agreement__period_end",
         "shares__year",
         "shares__amount",
-        "id",
-        "agreement_id",
-        "party_id",
-        "kind",
-        "purpose",
-        "budget",
-        "uplift_series_id",
-        "uplift_first_year",
-        "uplift_basis",
-        "uplift_published_month",
-        "payment_plan__id",
-        "payment_plan__payee_id",
+        *LINE_ROW_FIELDS,
     )
     found = []  # (title, start, end, LineRow) in the list's order
     shares = defaultdict(list)  # line id -> [(year, amount)]

@@ -120,3 +120,15 @@ def test_organisation_funding_query_count_is_constant(db, django_assert_max_num_
     with django_assert_max_num_queries(6):
         pays = organisation_funding(region, Agreement.objects.all())
     assert pays.pays_totals == [sum(1000 + n for n in range(count)), 1000 * count]
+
+
+def test_line_rows_are_read_from_one_field_per_attribute():
+    from dataclasses import fields
+
+    from funding.summary import LINE_ROW_FIELDS, LineRow
+
+    names = [f.name for f in fields(LineRow)]
+    assert len(LINE_ROW_FIELDS) == len(names)
+    # Each query field ends in its attribute's name (plan_id / payee_id read the plan's).
+    renamed = {"pk": "id", "plan_id": "payment_plan__id", "payee_id": "payment_plan__payee_id"}
+    assert list(LINE_ROW_FIELDS) == [renamed.get(n, n) for n in names]
