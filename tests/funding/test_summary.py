@@ -129,6 +129,6 @@ def test_line_rows_are_read_from_one_field_per_attribute():
 
     names = [f.name for f in fields(LineRow)]
     assert len(LINE_ROW_FIELDS) == len(names)
-    # Each query field ends in its attribute's name (plan_id / payee_id read the plan's).
+    # One query field per attribute, in order; pk, plan_id and payee_id by another name.
     renamed = {"pk": "id", "plan_id": "payment_plan__id", "payee_id": "payment_plan__payee_id"}
     assert list(LINE_ROW_FIELDS) == [renamed.get(n, n) for n in names]
