@@ -58,13 +58,11 @@ def refresh_marked(agreements_qs, *, today):
     agreement saved through the ORM has a state row (signals, migration 0006); one without,
     bulk-loaded, is computed by the nightly run (refresh_due_items).
     """
-    marked = list(_marked(today).values_list("agreement_id", flat=True)[: MARKED_AS_LIST + 1])
-    if not marked:
+    marked = _marked(today).values_list("agreement_id", flat=True)
+    ids = list(marked[: MARKED_AS_LIST + 1])
+    if not ids:
         return 0
-    if len(marked) > MARKED_AS_LIST:
-        mine = agreements_qs.filter(pk__in=_marked(today).values("agreement_id"))
-    else:
-        mine = agreements_qs.filter(pk__in=marked)
+    mine = agreements_qs.filter(pk__in=ids if len(ids) <= MARKED_AS_LIST else marked)
     return _refresh_all(list(mine.order_by().values_list("pk", flat=True)), today=today)
 
 
