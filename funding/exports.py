@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from agreements.calendar import add_months
 from agreements.models import AgreementParty, AgreementStatus
 
+from . import xlsx
 from .models import FundingLine
 from .payments import STATUS_LABELS as PAYMENT_LABELS
 from .summary import (
@@ -241,23 +241,12 @@ def to_csv(header, rows, *, excel=True):
     return buffer.getvalue().encode("utf-8")
 
 
-def to_xlsx(header, rows, *, title):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(["" if v is None else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def render(dataset, fmt, agreements_qs, *, today):
     """(bytes, content type, filename) of one dataset in one format."""
     header, rows = dataset_rows(dataset, agreements_qs, today=today)
     content_type, extension = FORMATS[fmt]
     if fmt == "xlsx":
-        body = to_xlsx(header, rows, title=dataset)
+        body = xlsx.workbook(header, rows, title=dataset)
     else:
         body = to_csv(header, rows, excel=fmt == "csv")
     return body, content_type, f"iop-{dataset}-{today.isoformat()}.{extension}"

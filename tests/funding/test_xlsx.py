@@ -1,0 +1,58 @@
+"""The exports' XLSX writer, read back with openpyxl as a spreadsheet program would."""
+
+import io
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from xml.etree import ElementTree
+
+from openpyxl import load_workbook
+
+from funding import xlsx
+
+
+def open_sheet(body):
+    return load_workbook(io.BytesIO(body)).active
+
+
+def test_values_come_back_with_their_types():
+    rows = [
+        [1, "Röda Korset & <Region> \"Skåne\" 'IOP'", date(2026, 1, 1), Decimal("1726000"), None],
+        [2_000_000_000, "  inledande mellanslag", date(2028, 12, 31), Decimal("12.50"), True],
+    ]
+    sheet = open_sheet(xlsx.workbook(["Id", "Namn", "Datum", "Belopp", "Tom"], rows, title="t"))
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values == [
+        ["Id", "Namn", "Datum", "Belopp", "Tom"],
+        [1, "Röda Korset & <Region> \"Skåne\" 'IOP'", datetime(2026, 1, 1), 1726000, None],
+        [2_000_000_000, "  inledande mellanslag", datetime(2028, 12, 31), 12.5, True],
+    ]
+    assert sheet["C2"].number_format == "yyyy-mm-dd"
+    assert sheet["A1"].font.b and not sheet["A2"].font.b
+    assert sheet.freeze_panes == "A2"
+
+
+def test_text_a_cell_cannot_hold_is_cleaned_not_refused():
+    hostile = "a\x00b\x07c\x1fd\ufffe" + "x" * 40_000
+    sheet = open_sheet(xlsx.workbook(["h\x01"], [[hostile]], title="t"))
+    assert sheet["A1"].value == "h"
+    assert sheet["A2"].value.startswith("abcd")
+    assert len(sheet["A2"].value) == 32_767
+
+
+def test_sheet_name_is_one_excel_accepts():
+    body = xlsx.workbook(["h"], [], title="Betalningar [2026]: region/kommun? " + "x" * 40)
+    sheet = open_sheet(body)
+    assert sheet.title == "Betalningar -2026-- region-komm"  # 31 characters
+    assert xlsx.sheet_name("") == "Blad1"
+    assert sheet.max_row == 1
+
+
+def test_repeated_text_is_stored_once():
+    rows = [["Region Västerbotten", n] for n in range(100)]
+    body = xlsx.workbook(["Part", "Nr"], rows, title="t")
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        assert package.testzip() is None
+        strings = ElementTree.fromstring(package.read("xl/sharedStrings.xml"))
+    assert [s[0].text for s in strings] == ["Part", "Nr", "Region Västerbotten"]
+    assert open_sheet(body).max_row == 101
