@@ -95,7 +95,7 @@ def clean_text(value):
 def workbook(header, rows, *, title):
     """The bytes of an .xlsx file with one sheet: a bold, frozen header row, then rows of
     int, Decimal, date, str or None (an empty cell); anything else is written as its str()."""
-    strings = {}
+    strings = {}  # text -> its index in the shared strings, in order of first use
 
     def shared(value):
         index = strings.get(value)
@@ -106,7 +106,7 @@ def workbook(header, rows, *, title):
     lines = [_SHEET_START]
     lines.append(
         '<row r="1">'
-        + "".join(f'<c s="2" t="s"><v>{shared(clean_text(str(h)))}</v></c>' for h in header)
+        + "".join(f'<c s="2" t="s"><v>{shared(str(h))}</v></c>' for h in header)
         + "</row>"
     )
     for number, row in enumerate(rows, start=2):
@@ -114,7 +114,11 @@ def workbook(header, rows, *, title):
         for value in row:
             kind = type(value)
             if kind is str:
-                cells.append(f'<c t="s"><v>{shared(clean_text(value))}</v></c>')
+                # Inlined shared(): this runs for most of a large export's cells.
+                index = strings.get(value)
+                if index is None:
+                    index = strings[value] = len(strings)
+                cells.append(f'<c t="s"><v>{index}</v></c>')
             elif kind is int or kind is Decimal:
                 cells.append(f"<c><v>{value}</v></c>")
             elif kind is datetime.date:
@@ -124,15 +128,19 @@ def workbook(header, rows, *, title):
             elif kind is bool:
                 cells.append(f'<c t="b"><v>{int(value)}</v></c>')
             else:
-                cells.append(f'<c t="s"><v>{shared(clean_text(str(value)))}</v></c>')
+                cells.append(f'<c t="s"><v>{shared(str(value))}</v></c>')
         lines.append(f'<row r="{number}">{"".join(cells)}</row>')
     lines.append("</sheetData></worksheet>")
 
+    # Each distinct text is cleaned once, here (two texts may clean to the same; a shared
+    # string table may repeat an entry).
     shared_strings = [
         _HEAD,
         f'<sst xmlns="{_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">',
     ]
-    shared_strings += [f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings]
+    shared_strings += [
+        f'<si><t xml:space="preserve">{escape(clean_text(s))}</t></si>' for s in strings
+    ]
     shared_strings.append("</sst>")
 
     book = (
