@@ -84,8 +84,9 @@ AGREEMENT_FIELDS = (
 )
 
 
-def _load(agreements_qs, *, with_payments=False):
-    """Everything the exports read, in a fixed number of flat queries (see flat_lines)."""
+def _load(agreements_qs, *, with_parties=False, with_payments=False):
+    """What an export reads, in a fixed number of flat queries (see flat_lines): the
+    agreements and their funding lines, with the parties' names and the payments if asked."""
     selected = agreements_qs.values("pk")
     agreements = list(
         agreements_qs.order_by("-period_start", "title", "pk").values_list(
@@ -93,12 +94,13 @@ def _load(agreements_qs, *, with_payments=False):
         )
     )
     parties = defaultdict(list)
-    for agreement_id, name in (
-        AgreementParty.objects.filter(agreement__in=selected)
-        .order_by("agreement_id", "position", "id")
-        .values_list("agreement_id", "party__name")
-    ):
-        parties[agreement_id].append(name)
+    if with_parties:
+        for agreement_id, name in (
+            AgreementParty.objects.filter(agreement__in=selected)
+            .order_by("agreement_id", "position", "id")
+            .values_list("agreement_id", "party__name")
+        ):
+            parties[agreement_id].append(name)
     lines = defaultdict(list)
     for line in flat_lines(
         FundingLine.objects.filter(agreement__in=selected), with_payments=with_payments
@@ -221,7 +223,11 @@ def payment_rows(data, today):
 def dataset_rows(dataset, agreements_qs, *, today):
     if dataset not in DATASETS:
         raise ValueError(dataset)
-    data = _load(agreements_qs, with_payments=dataset == "payments")
+    data = _load(
+        agreements_qs,
+        with_parties=dataset == "agreements",
+        with_payments=dataset == "payments",
+    )
     if dataset == "agreements":
         return agreement_rows(data)
     if dataset == "shares":

@@ -81,6 +81,16 @@ _SHEET_START = (
 )
 
 
+def column_letter(index):
+    """A, B, …, Z, AA, … for the 0-based column index."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def sheet_name(title):
     """A name Excel accepts: at most 31 characters, none of []:*?/\\."""
     name = _SHEET_NAME_FORBIDDEN.sub("-", _NOT_XML.sub("", str(title))).strip("'")
@@ -103,32 +113,38 @@ def workbook(header, rows, *, title):
             index = strings[value] = len(strings)
         return index
 
-    lines = [_SHEET_START]
-    lines.append(
-        '<row r="1">'
-        + "".join(f'<c s="2" t="s"><v>{shared(str(h))}</v></c>' for h in header)
-        + "</row>"
-    )
+    # Every cell carries its reference (A2, B2, …): optional in the standard, but some
+    # readers count on it. An empty cell is left out.
+    letters = [column_letter(i) for i in range(len(header))]
+    lines = [_SHEET_START, '<row r="1">']
+    lines += [
+        f'<c r="{letter}1" s="2" t="s"><v>{shared(str(h))}</v></c>'
+        for letter, h in zip(letters, header, strict=True)
+    ]
+    lines.append("</row>")
     for number, row in enumerate(rows, start=2):
+        if len(row) > len(letters):
+            letters += [column_letter(i) for i in range(len(letters), len(row))]
         cells = []
-        for value in row:
+        for letter, value in zip(letters, row, strict=False):  # a row may be shorter
             kind = type(value)
             if kind is str:
-                # Inlined shared(): this runs for most of a large export's cells.
+                # shared(), inlined: this runs for most of a large export's cells.
                 index = strings.get(value)
                 if index is None:
                     index = strings[value] = len(strings)
-                cells.append(f'<c t="s"><v>{index}</v></c>')
+                cells.append(f'<c r="{letter}{number}" t="s"><v>{index}</v></c>')
             elif kind is int or kind is Decimal:
-                cells.append(f"<c><v>{value}</v></c>")
+                cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
             elif kind is datetime.date:
-                cells.append(f'<c s="1"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>')
+                days = value.toordinal() - _EXCEL_EPOCH
+                cells.append(f'<c r="{letter}{number}" s="1"><v>{days}</v></c>')
             elif value is None:
-                cells.append("<c/>")
+                continue
             elif kind is bool:
-                cells.append(f'<c t="b"><v>{int(value)}</v></c>')
+                cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
             else:
-                cells.append(f'<c t="s"><v>{shared(str(value))}</v></c>')
+                cells.append(f'<c r="{letter}{number}" t="s"><v>{shared(str(value))}</v></c>')
         lines.append(f'<row r="{number}">{"".join(cells)}</row>')
     lines.append("</sheetData></worksheet>")
 

@@ -56,3 +56,21 @@ def test_repeated_text_is_stored_once():
         strings = ElementTree.fromstring(package.read("xl/sharedStrings.xml"))
     assert [s[0].text for s in strings] == ["Part", "Nr", "Region Västerbotten"]
     assert open_sheet(body).max_row == 101
+
+
+def test_cells_carry_their_references():
+    assert [xlsx.column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
+    body = xlsx.workbook(["a", "b"], [[1, None, "längre rad"]], title="t")
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        sheet = ElementTree.fromstring(package.read("xl/worksheets/sheet1.xml"))
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    refs = [c.get("r") for c in sheet.iterfind(".//m:c", ns)]
+    assert refs == ["A1", "B1", "A2", "C2"]  # the empty B2 is left out
+    assert open_sheet(body)["C2"].value == "längre rad"
