@@ -168,10 +168,11 @@ def setup_django():
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
     os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
+    # As a gunicorn worker starts: the WSGI module sets Django up (and freezes what start-up
+    # made, out of the garbage collector's way).
     from django.conf import settings
+
+    import iop.wsgi  # noqa: F401
 
     # Time what production runs: no query log, no template debug information.
     settings.DEBUG = False
