@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install sysdeps run test lint docs-demo bench serve backup restore clean
+.PHONY: install sysdeps sysdeps-pdf run test lint docs-demo bench serve backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,20 +17,28 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Debian packages: Chromium for the browser tests, poppler for PDF text and PNGs,
-# Pango, HarfBuzz's font subsetter and DejaVu fonts for WeasyPrint (without the subsetter it
-# falls back to fontTools, five times slower). Installed only when missing.
-sysdeps:
-	@missing=""; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+# Debian packages, installed only when missing (one apt-get update, one install): Pango,
+# HarfBuzz's font subsetter and DejaVu fonts for WeasyPrint (without the subsetter it falls
+# back to fontTools, five times slower); for the tests also Chromium (browser tests) and
+# poppler (PDF text and PNGs).
+PDF_PACKAGES = \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
-	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core";
+TEST_PACKAGES = \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils";
+INSTALL_MISSING = \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+sysdeps-pdf:
+	@missing=""; $(PDF_PACKAGES) $(INSTALL_MISSING)
+
+sysdeps:
+	@missing=""; $(PDF_PACKAGES) $(TEST_PACKAGES) $(INSTALL_MISSING)
 
 run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
@@ -56,7 +64,7 @@ serve: install
 BENCH_SCALE ?= 1
 BENCH_RUNS ?= 20
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/iop_bench
-bench: install sysdeps
+bench: install sysdeps-pdf
 	@case "$(BENCH_DATABASE_URL)" in postgres*) \
 		db=$(lastword $(subst /, ,$(BENCH_DATABASE_URL))); \
 		psql "$(BENCH_DATABASE_URL)" -tAc "SELECT 1" >/dev/null 2>&1 || \

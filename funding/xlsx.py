@@ -20,6 +20,8 @@ _EXCEL_EPOCH = datetime.date(1899, 12, 30).toordinal()
 # Characters XML 1.0 does not allow; a spreadsheet cannot hold them either.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MAX_CELL = 32_767  # Excel's limit on the characters in one cell
+# Excel reads _xHHHH_ in a text as an escaped character; a literal one is escaped in turn.
+_EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _MAX_SHEET_NAME = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -93,18 +95,20 @@ def column_letter(index):
 
 def sheet_name(title):
     """A name Excel accepts: at most 31 characters, none of []:*?/\\."""
-    name = _SHEET_NAME_FORBIDDEN.sub("-", _NOT_XML.sub("", str(title))).strip("'")
-    return name[:_MAX_SHEET_NAME] or "Blad1"
+    name = _SHEET_NAME_FORBIDDEN.sub("-", _NOT_XML.sub("", str(title)))
+    return name[:_MAX_SHEET_NAME].strip("'") or "Blad1"
 
 
 def clean_text(value):
-    """A string a cell can hold: no characters XML forbids, at most 32 767 characters."""
-    return _NOT_XML.sub("", value)[:_MAX_CELL]
+    """A string a cell can hold: no characters XML forbids, at most 32 767 characters, and
+    read by Excel as written (a literal _x0041_ stays _x0041_, not "A")."""
+    return _EXCEL_ESCAPE.sub(r"_x005F\1", _NOT_XML.sub("", value)[:_MAX_CELL])
 
 
 def workbook(header, rows, *, title):
     """The bytes of an .xlsx file with one sheet: a bold, frozen header row, then rows of
-    int, Decimal, date, str or None (an empty cell); anything else is written as its str()."""
+    int, Decimal, date, str or None (None and "" leave the cell empty); anything else is
+    written as its str()."""
     strings = {}  # text -> its index in the shared strings, in order of first use
 
     def shared(value):
@@ -129,6 +133,8 @@ def workbook(header, rows, *, title):
         for letter, value in zip(letters, row, strict=False):  # a row may be shorter
             kind = type(value)
             if kind is str:
+                if not value:
+                    continue  # a blank cell, as Excel's ISBLANK and Go To Blanks see it
                 # shared(), inlined: this runs for most of a large export's cells.
                 index = strings.get(value)
                 if index is None:
@@ -152,7 +158,7 @@ def workbook(header, rows, *, title):
     # string table may repeat an entry).
     shared_strings = [
         _HEAD,
-        f'<sst xmlns="{_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">',
+        f'<sst xmlns="{_MAIN}" uniqueCount="{len(strings)}">',
     ]
     shared_strings += [
         f'<si><t xml:space="preserve">{escape(clean_text(s))}</t></si>' for s in strings

@@ -2,5 +2,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from iop.server import settle
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
 application = get_asgi_application()
+settle()

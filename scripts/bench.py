@@ -168,8 +168,8 @@ def setup_django():
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iop.settings")
     os.environ.setdefault("DEBUG", "1")
-    # As a gunicorn worker starts: the WSGI module sets Django up (and freezes what start-up
-    # made, out of the garbage collector's way).
+    # As a gunicorn worker starts: the WSGI module sets Django up and settles the process
+    # (iop.server.settle: URL configuration loaded, start-up's objects frozen).
     from django.conf import settings
 
     import iop.wsgi  # noqa: F401

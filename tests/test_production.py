@@ -71,6 +71,25 @@ def test_healthz_answers_503_without_the_database():
     assert result.stdout.strip().splitlines()[-1] == "503 database unreachable"
 
 
+@pytest.mark.parametrize("module", ["iop.wsgi", "iop.asgi"])
+def test_a_server_process_loads_its_urls_and_freezes_them_before_the_first_request(module):
+    code = (
+        "import gc, sys;"
+        f"import {module};"
+        "print(gc.get_freeze_count() > 0, 'agreements.views.agreements' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_env(DEBUG="1"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True True"
+
+
 # --- gunicorn with WhiteNoise, DEBUG off, as `make serve` runs it ---
 
 

@@ -45,6 +45,7 @@ def test_sheet_name_is_one_excel_accepts():
     sheet = open_sheet(body)
     assert sheet.title == "Betalningar -2026-- region-komm"  # 31 characters
     assert xlsx.sheet_name("") == "Blad1"
+    assert xlsx.sheet_name("'" + "x" * 30 + "'y") == "x" * 30  # no quote left at either end
     assert sheet.max_row == 1
 
 
@@ -74,3 +75,13 @@ def test_cells_carry_their_references():
     refs = [c.get("r") for c in sheet.iterfind(".//m:c", ns)]
     assert refs == ["A1", "B1", "A2", "C2"]  # the empty B2 is left out
     assert open_sheet(body)["C2"].value == "längre rad"
+
+
+def test_empty_text_is_a_blank_cell_and_excel_escapes_stay_literal():
+    body = xlsx.workbook(["a", "b", "c"], [["", "ref _x0041_ end", None]], title="t")
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml").decode()
+        strings = package.read("xl/sharedStrings.xml").decode()
+    assert '<c r="A2"' not in sheet and '<c r="B2"' in sheet
+    # Excel would show _x0041_ as "A"; escaping its underscore keeps the text as written.
+    assert "ref _x005F_x0041_ end" in strings

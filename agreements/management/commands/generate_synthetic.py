@@ -91,8 +91,9 @@ def scaled(n, scale, minimum=1):
 
 def _vacuum_analyze():
     """VACUUM ANALYZE, or ANALYZE alone inside a transaction (a test's), where VACUUM cannot run."""
+    in_transaction = connection.in_atomic_block or not connection.get_autocommit()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+        cursor.execute("ANALYZE" if in_transaction else "VACUUM ANALYZE")
 
 
 class Command(BaseCommand):
