@@ -6,10 +6,9 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from agreements.calendar import add_months
 from agreements.models import AgreementParty, AgreementStatus
 
 from . import xlsx
@@ -30,33 +29,6 @@ FORMATS = {
     "csv-comma": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
-
-
-def filter_agreements(qs, params, *, today):
-    """Apply the list page's GET filters: status, party (id), year (period covers it),
-    q (title, case number or a party's name) and ending_within (months from today)."""
-    status = params.get("status", "").strip()
-    if status in AgreementStatus.values:
-        qs = qs.filter(status=status)
-    party = params.get("party", "").strip()
-    if party.isdigit():
-        qs = qs.filter(
-            Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party_id=int(party)))
-        )
-    year = params.get("year", "").strip()
-    if year.isdigit() and len(year) == 4:
-        qs = qs.filter(period_start__year__lte=int(year), period_end__year__gte=int(year))
-    q = params.get("q", "").strip()
-    if q:
-        named = AgreementParty.objects.filter(agreement=OuterRef("pk"), party__name__icontains=q)
-        qs = qs.filter(Q(title__icontains=q) | Q(case_number__icontains=q) | Exists(named))
-    within = params.get("ending_within", "").strip()
-    if within.isdigit():
-        until = add_months(today, int(within))
-        qs = qs.filter(period_end__gte=today, period_end__lte=until).exclude(
-            status__in=[AgreementStatus.ENDED, AgreementStatus.TERMINATED]
-        )
-    return qs
 
 
 def _with_funding(qs):

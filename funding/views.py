@@ -15,13 +15,16 @@ from agreements.access import (
     get_agreement_for,
     get_own_party_for,
     has_role,
+    parties_visible_to,
     require_any,
     require_role,
 )
 from agreements.deadlines import reverse_or_empty
+from agreements.filters import filter_agreements
+from agreements.forms import AgreementFilterForm
 from agreements.models import Agreement
 from agreements.services import DomainError
-from agreements.views._common import paginate
+from agreements.views._common import paginate, query_without_page
 
 from . import exports
 from .forms import IndexImportForm, IndexValueForm, PaymentForm
@@ -160,7 +163,16 @@ def export(request, dataset, fmt):
     if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
         raise Http404
     today = timezone.localdate()
-    qs = exports.filter_agreements(agreements_visible_to(request.user), request.GET, today=today)
+    # The same selection as the list page the links come from, checked the same way: a filter
+    # that is wrong is refused, not silently dropped (which would export more than was asked).
+    visible = agreements_visible_to(request.user)
+    form = AgreementFilterForm(
+        request.GET, parties=parties_visible_to(request.user), agreements=visible
+    )
+    if not form.is_valid():
+        context = {"form": form, "query": query_without_page(request, "format")}
+        return render(request, "funding/export_refused.html", context, status=400)
+    qs = filter_agreements(visible, form.cleaned_data, today)
     body, content_type, filename = exports.render(dataset, fmt, qs, today=today)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

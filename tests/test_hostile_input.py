@@ -6,6 +6,10 @@ to every admin add form of the project's models, one row of each inline included
 with valid values so that some posts get past the field checks to the model's rules.
 
 The browser app's forms join through APP_FORMS: a URL name, its arguments and the fields.
+Every page that reads a query string (the list's filters, the exports that take them, the
+paginated lists, the report form's preselection, the organisation overview's groups) gets
+hostile values for each parameter it reads, through QUERY_PAGES: never a server error, and a
+GET never changes data.
 """
 
 from dataclasses import dataclass, field
@@ -239,7 +243,7 @@ def rows(db):
     Report.objects.create(
         agreement=agreement, party=nonprofit, year=2026, period="T1", due_date="2026-05-31"
     )
-    return {"agreement": agreement, "line": line, "decision": decision}
+    return {"agreement": agreement, "line": line, "decision": decision, "region": region}
 
 
 @pytest.fixture
@@ -331,6 +335,50 @@ def test_app_form_survives_hostile_input(admin_client_, rows, name, args):
     assert target.fields, name
     attack(admin_client_, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
     run_fuzz(admin_client_, target)
+
+
+LIST_FILTERS = ("q", "status", "party", "year", "ending_within", "sida")
+
+# URL name, a function of the rows giving its arguments, the query parameters it reads.
+QUERY_PAGES = [
+    ("agreements:list", lambda r: [], LIST_FILTERS),
+    ("funding:export", lambda r: ["agreements", "csv"], (*LIST_FILTERS, "format")),
+    ("funding:export", lambda r: ["payments", "xlsx"], LIST_FILTERS),
+    ("agreements:todo", lambda r: ["rapporter"], ("sida",)),
+    ("agreements:decisions", lambda r: [], ("sida",)),
+    ("agreements:reports", lambda r: [], ("sida",)),
+    ("agreements:parties", lambda r: [], ("sida",)),
+    ("agreements:report_create", lambda r: [], ("ar", "overenskommelse", "period")),
+    ("funding:organisation", lambda r: [r["region"].pk], ("budget", "betalare", "sida")),
+]
+
+
+@pytest.mark.parametrize(
+    "name, args, params", QUERY_PAGES, ids=[f"{n}-{i}" for i, (n, _a, _p) in enumerate(QUERY_PAGES)]
+)
+def test_page_survives_a_hostile_query_string(admin_client_, rows, name, args, params):
+    url = reverse(name, args=args(rows))
+    tables = project_tables()
+    before = snapshot(tables)
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(query=st.fixed_dictionaries({}, optional={p: hostile_value() for p in params}))
+    def fuzz(query):
+        # The test client re-raises a view's exception: a would-be 500 fails right here.
+        response = admin_client_.get(url, query)
+        assert response.status_code in (200, 400, 404), (url, query, response.status_code)
+
+    fuzz()
+    # The bad values the exports used to turn into a server error, each on its own.
+    for query in ({"q": "a\x00b"}, {"year": "0000"}, {"ending_within": "99999999999"}):
+        assert admin_client_.get(url, query).status_code in (200, 400, 404), (url, query)
+    assert snapshot(tables) == before, f"{url}: a GET changed data"
 
 
 def test_hostile_fragments_include_nul_markup_sql_and_bad_dates():

@@ -4,14 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Prefetch,
-    ProtectedError,
-    Q,
-    prefetch_related_objects,
-)
+from django.db.models import Prefetch, ProtectedError, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +21,7 @@ from agreements.access import (
     party_ids_of,
     roles_on,
 )
-from agreements.calendar import add_months
+from agreements.filters import filter_agreements
 from agreements.forms import (
     AgreementFilterForm,
     AgreementForm,
@@ -52,34 +45,6 @@ from agreements.services.lifecycle import (
 )
 
 from ._common import paginate, query_without_page, url_or_none
-
-ENDED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
-
-
-def filter_agreements(queryset, data, today):
-    """Apply the list's search and filters (cleaned form data) to a queryset."""
-    if data.get("q"):
-        q = data["q"]
-        named = AgreementParty.objects.filter(agreement=OuterRef("pk"), party__name__icontains=q)
-        queryset = queryset.filter(
-            Q(title__icontains=q) | Q(case_number__icontains=q) | Exists(named)
-        )
-    if data.get("status"):
-        queryset = queryset.filter(status=data["status"])
-    if data.get("party"):
-        queryset = queryset.filter(
-            Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party=data["party"]))
-        )
-    if data.get("year"):
-        queryset = queryset.filter(
-            period_start__year__lte=data["year"], period_end__year__gte=data["year"]
-        )
-    if data.get("ending_within") is not None:
-        until = add_months(today, data["ending_within"])
-        queryset = queryset.filter(period_end__gte=today, period_end__lte=until).exclude(
-            status__in=ENDED
-        )
-    return queryset
 
 
 @login_required

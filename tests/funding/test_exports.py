@@ -153,18 +153,45 @@ def test_public_csv_sums_to_the_json(client, vb):
     assert client.post(reverse("funding:public_json")).status_code == 405
 
 
-def test_filters_match_the_list_page(superuser, demo):
-    today = date(2026, 6, 1)
-    qs = Agreement.objects.all()
-    by_party_name = exports.filter_agreements(qs, {"q": "malmö stad"}, today=today)
-    assert by_party_name.count() == 3
-    ending = exports.filter_agreements(qs, {"ending_within": "36"}, today=today)
-    assert [a.title for a in ending] == [
-        "Behandlingscenter för krigsskadade och torterade personer"
-    ]
-    assert exports.filter_agreements(qs, {"status": "bogus", "year": "x"}, today=today).count() == (
-        qs.count()
+def test_filters_match_the_list_page(client, superuser, demo):
+    client.force_login(superuser)
+
+    def titles(response, fmt="csv"):
+        assert response.status_code == 200
+        header, rows = read(response, fmt)
+        return sorted(r[header.index("Titel")] for r in rows)
+
+    listed = client.get(reverse("agreements:list"), {"q": "malmö stad"})
+    by_party_name = titles(export(client, "agreements", "csv", q="malmö stad"))
+    assert len(by_party_name) == 3
+    assert by_party_name == sorted(a.title for a in listed.context["page"].object_list)
+    filtered = export(client, "agreements", "xlsx", status="active", year="2026")
+    assert titles(filtered, "xlsx") == sorted(
+        Agreement.objects.filter(
+            status="active", period_start__year__lte=2026, period_end__year__gte=2026
+        ).values_list("title", flat=True)
     )
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"status": "bogus"}, "Status"),
+        ({"year": "0000"}, "Gäller år"),
+        ({"ending_within": "99999999999"}, "Slutar inom (månader)"),
+        ({"q": "a\x00b"}, "Sök"),
+        ({"party": "999999999"}, "Part"),
+    ],
+)
+def test_a_wrong_filter_refuses_the_export_with_a_message(client, superuser, demo, params, field):
+    client.force_login(superuser)
+    response = export(client, "payments", "xlsx", **params)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    text = response.content.decode()
+    assert "Exporten kunde inte göras" in text
+    assert f"<strong>{field}:</strong>" in text
+    assert 'href="/overenskommelser/?' in text  # back to the list with the same selection
 
 
 def test_export_links_partial_renders_with_the_lists_query(demo):
