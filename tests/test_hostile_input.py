@@ -25,8 +25,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agreements.models import CapacityTarget, Decision, Report
-from funding.models import IndexSeries
+from agreements.forms import MoveForm
+from agreements.models import CapacityTarget, Decision, Meeting, Report
+from funding.models import IndexSeries, Payment
 from tests.factories import make_agreement, make_line, make_party
 
 PROJECT_APPS = ("agreements", "funding")
@@ -202,6 +203,8 @@ def form_errors(context):
             errors += [e for e in inline.formset.errors if e]
             errors += list(inline.formset.non_form_errors())
         return errors
+    if context.get("conflict"):
+        return [context["conflict"]]  # refused: someone else saved first (shown on the page)
     for value in context_values(context):
         if isinstance(value, forms.BaseFormSet) and value.is_bound:
             errors += [e for e in value.errors if e] + list(value.non_form_errors())
@@ -240,10 +243,20 @@ def rows(db):
     decision = Decision.objects.create(organisation=region, body="Nämnden")
     decision.agreements.add(agreement)
     CapacityTarget.objects.create(agreement=agreement, description="barn", quantity=70)
-    Report.objects.create(
+    report = Report.objects.create(
         agreement=agreement, party=nonprofit, year=2026, period="T1", due_date="2026-05-31"
     )
-    return {"agreement": agreement, "line": line, "decision": decision, "region": region}
+    meeting = Meeting.objects.create(agreement=agreement, date="2026-03-01", called_by=region)
+    payment = Payment.objects.create(line=line, year=2026, paid_on="2026-02-01", amount=50_000)
+    return {
+        "agreement": agreement,
+        "line": line,
+        "decision": decision,
+        "region": region,
+        "report": report,
+        "meeting": meeting,
+        "payment": payment,
+    }
 
 
 @pytest.fixture
@@ -326,6 +339,10 @@ APP_FORMS = [
     ("agreements:party_edit", lambda r: [r["agreement"].parties.first().party_id]),
     ("funding:payments", lambda r: [r["agreement"].pk]),
     ("funding:index_values", lambda r: []),
+    ("agreements:successor", lambda r: [r["agreement"].pk]),
+    ("agreements:report", lambda r: [r["report"].pk]),
+    ("agreements:meeting", lambda r: [r["meeting"].pk]),
+    ("agreements:payment", lambda r: [r["payment"].pk]),
 ]
 
 
@@ -379,6 +396,19 @@ def test_page_survives_a_hostile_query_string(admin_client_, rows, name, args, p
     for query in ({"q": "a\x00b"}, {"year": "0000"}, {"ending_within": "99999999999"}):
         assert admin_client_.get(url, query).status_code in (200, 400, 404), (url, query)
     assert snapshot(tables) == before, f"{url}: a GET changed data"
+
+
+@pytest.mark.parametrize("move", ["propose", "sign"])
+def test_life_cycle_step_survives_a_hostile_date(admin_client_, rows, move):
+    """The step buttons post only a date (no page of their own): a wrong one refuses the step."""
+    url = reverse("agreements:move", args=[rows["agreement"].pk, move])
+    target = Target(url=url, fields={"on": MoveForm().fields["on"]})
+    status = rows["agreement"].status
+    response = admin_client_.post(url, {"on": "2026-02-30"}, follow=True)
+    assert "Datumet är fel" in response.content.decode()
+    rows["agreement"].refresh_from_db()
+    assert rows["agreement"].status == status
+    run_fuzz(admin_client_, target)
 
 
 def test_hostile_fragments_include_nul_markup_sql_and_bad_dates():

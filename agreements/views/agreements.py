@@ -297,9 +297,12 @@ def agreement_obligations(request, pk):
 def agreement_move(request, pk, move):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR, SECRETARY])
     form = MoveForm(request.POST)
-    on = form.cleaned_data.get("on") if form.is_valid() else None
+    if not form.is_valid():  # a date that is wrong refuses the step, not just the date
+        errors = "; ".join(str(e) for e in form.errors.get("on", []))
+        messages.error(request, _("Datumet är fel: %(errors)s") % {"errors": errors})
+        return redirect(agreement)
     try:
-        move_agreement(agreement=agreement, move=move, by=request.user, on=on)
+        move_agreement(agreement=agreement, move=move, by=request.user, on=form.cleaned_data["on"])
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
