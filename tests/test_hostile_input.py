@@ -32,6 +32,14 @@ from tests.factories import make_agreement, make_line, make_party
 
 PROJECT_APPS = ("agreements", "funding")
 EXAMPLES = 15
+# Every fuzz run: the same examples each run (reproducible in CI), no time limit per example.
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 HOSTILE_FRAGMENTS = [
     "",
@@ -270,13 +278,7 @@ def run_fuzz(client, target):
     tables = project_tables()
     strategy = st.fixed_dictionaries({name: value_for(f) for name, f in target.fields.items()})
 
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ
     @given(data=strategy)
     def fuzz(data):
         attack(client, target, data, tables)
@@ -378,13 +380,7 @@ def test_page_survives_a_hostile_query_string(admin_client_, rows, name, args, p
     tables = project_tables()
     before = snapshot(tables)
 
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ
     @given(query=st.fixed_dictionaries({}, optional={p: hostile_value() for p in params}))
     def fuzz(query):
         # The test client re-raises a view's exception: a would-be 500 fails right here.
