@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from funding.models import FundingLine
 
+from .forms import ModelMultipleChoiceField
 from .models import (
     STANDARD_SECTION_HEADINGS,
     Agreement,
@@ -284,6 +285,12 @@ class DecisionAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation", "agreements", "cites"]
     inlines = [DecisionItemInline, CaseDocumentInline, DecisionConditionInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # A number too large for a key is an invalid choice, not a server error.
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     readonly_fields = ["proposal_document"]
     fieldsets = [
         (

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connection
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,28 @@ from .models import (
     PredecessorRelation,
 )
 from .services.followup import PICKABLE_PERIODS
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, except that a number too large for the database's integer keys is refused
+    as an invalid value: Django would pass it to the query, where SQLite raises OverflowError."""
+
+    def _check_values(self, value):
+        key = self.queryset.model._meta.pk if self.to_field_name is None else None
+        if key is not None and key.get_internal_type() in ("AutoField", "BigAutoField"):
+            low, high = connection.ops.integer_field_range(key.get_internal_type())
+            for pk in value:
+                try:
+                    number = int(str(pk))
+                except ValueError:
+                    continue  # not a number at all: Django's own check refuses it
+                if not low <= number <= high:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
 
 
 class DateInput(forms.DateInput):

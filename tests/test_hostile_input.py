@@ -348,6 +348,15 @@ APP_FORMS = [
 ]
 
 
+def test_a_key_too_large_for_the_database_is_an_invalid_choice(admin_client_, rows):
+    # SQLite cannot bind integers beyond 64 bits; Django's many-to-many field used to try.
+    url = reverse("admin:agreements_decision_add")
+    for key in ("99999999999999999999999999999", "-9223372036854775809"):
+        response = admin_client_.post(url, {"organisation": rows["region"].pk, "cites": key})
+        assert response.status_code == 200
+        assert "cites" in response.context["adminform"].form.errors
+
+
 @pytest.mark.parametrize("name, args", APP_FORMS, ids=[name for name, _ in APP_FORMS])
 def test_app_form_survives_hostile_input(admin_client_, rows, name, args):
     target = discover_app_target(admin_client_, reverse(name, args=args(rows)))
