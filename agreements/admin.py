@@ -286,11 +286,6 @@ class DecisionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["organisation", "agreements", "cites"]
     inlines = [DecisionItemInline, CaseDocumentInline, DecisionConditionInline]
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        # A number too large for a key is an invalid choice, not a server error.
-        kwargs.setdefault("form_class", ModelMultipleChoiceField)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
     readonly_fields = ["proposal_document"]
     fieldsets = [
         (
@@ -332,6 +327,11 @@ class DecisionAdmin(SimpleHistoryAdmin):
     ]
 
     @admin.display(description=_("beslutsförslag"))
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # A number too large for a key is an invalid choice, not a server error.
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def proposal_document(self, obj):
         if obj.pk is None:
             return "–"
