@@ -26,21 +26,33 @@ COORDINATOR = Role.COORDINATOR
 SECRETARY = Role.SECRETARY
 
 
+def memberships_of(user):
+    """(party id, role) of every membership of the user, read once per user object.
+
+    Kept on the user object as Django's ModelBackend keeps permissions (_perm_cache): the
+    middleware loads the user afresh for every request, so a request reads them once.
+    """
+    if not user.is_authenticated:
+        return ()
+    try:
+        return user._iop_memberships
+    except AttributeError:
+        user._iop_memberships = tuple(
+            Membership.objects.filter(user=user).order_by("pk").values_list("party_id", "role")
+        )
+        return user._iop_memberships
+
+
 def party_ids_of(user, *roles):
     """Ids of the organisations the user belongs to (with one of roles, if given)."""
-    if not user.is_authenticated:
-        return []
-    memberships = Membership.objects.filter(user=user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return list(memberships.values_list("party_id", flat=True).distinct())
+    return list(
+        dict.fromkeys(party for party, role in memberships_of(user) if not roles or role in roles)
+    )
 
 
 def user_roles(user):
     """Every role the user holds in any organisation (for menus, not for object access)."""
-    if not user.is_authenticated:
-        return set()
-    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return {role for _, role in memberships_of(user)}
 
 
 def is_any(user, *roles):
@@ -136,6 +148,11 @@ def decisions_visible_to(user):
     )
 
 
+def decisions_of_own_organisations(user):
+    """Decisions of the organisations the user belongs to (all visible to their members)."""
+    return Decision.objects.filter(organisation_id__in=party_ids_of(user))
+
+
 def reports_visible_to(user):
     return Report.objects.filter(agreement__in=agreements_visible_to(user))
 
@@ -177,9 +194,7 @@ def get_own_party_for(user, pk):
 
 
 def _held_in(user, party_id):
-    return set(
-        Membership.objects.filter(user=user, party_id=party_id).values_list("role", flat=True)
-    )
+    return {role for party, role in memberships_of(user) if party == party_id}
 
 
 def get_decision_for(user, pk, *, roles=None):

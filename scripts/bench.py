@@ -52,8 +52,9 @@ FLOORS = {
         LIST_COUNT.format(where="AND LOWER(a.title) LIKE LOWER(%(term)s)"),
     ],
     # The dashboard reads the stored due items (agreements.models.DueItem) of the user's
-    # organisation (each bench user belongs to one): a count per kind, then the 20 most
-    # urgent of the groups that have any.
+    # organisation (each bench user belongs to one): a count per kind, the 20 most urgent of
+    # each group, the reports its report rows link to, and the organisation's decision
+    # proposals waiting for a decision.
     "dashboard": [
         """SELECT d.kind, COUNT(*), SUM(CASE WHEN d.due_date < %(today)s THEN 1 ELSE 0 END)
            FROM agreements_dueitem d
@@ -63,8 +64,27 @@ FLOORS = {
         f"""SELECT d.*, a.title FROM agreements_dueitem d
             JOIN agreements_agreement a ON a.id = d.agreement_id
             WHERE d.party_id = %(party)s AND d.due_date <= %(until)s AND d.kind IN ({kinds})
+            AND NOT (d.kind = 'notice' AND d.due_date < %(today)s)
             ORDER BY d.due_date, d.agreement_id, d.key LIMIT 20"""
-        for kinds in ("'tertial_report', 'annual_report', 'one_off_report'", "'payment'")
+        for kinds in (
+            "'tertial_report', 'annual_report', 'one_off_report'",
+            "'meetings'",
+            "'notice'",
+            "'decision'",
+            "'payment'",
+        )
+    ]
+    + [
+        """SELECT r.id, r.agreement_id, r.year, r.period FROM agreements_report r
+           WHERE r.agreement_id IN (
+               SELECT d.agreement_id FROM agreements_dueitem d
+               WHERE d.party_id = %(party)s AND d.due_date <= %(until)s
+               AND d.kind IN ('tertial_report', 'annual_report', 'one_off_report')
+               ORDER BY d.due_date, d.agreement_id, d.key LIMIT 20)""",
+        """SELECT d.id, d.title, d.proposal_date, p.name FROM agreements_decision d
+           JOIN agreements_party p ON p.id = d.organisation_id
+           WHERE d.outcome = 'proposed' AND d.organisation_id = %(party)s
+           ORDER BY d.proposal_date, d.id LIMIT 20""",
     ],
     # Every row the detail page shows: the agreement, its parties and signatories, funding
     # lines with payer, plan and payee, shares, index values and payments, successors,

@@ -12,11 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from agreements.access import (
-    COORDINATOR,
-    decisions_visible_to,
-    party_ids_of,
-)
+from agreements.access import COORDINATOR, decisions_of_own_organisations, party_ids_of
 from agreements.models import DecisionOutcome, Report
 from agreements.services.due import as_deadlines, due_items_for
 
@@ -84,10 +80,9 @@ def dashboard(request):
                 sum(counts.get(kind, (0, 0))[1] for kind in kinds),
             )
         )
-    own = set(party_ids_of(request.user))
-    proposals = (
-        decisions_visible_to(request.user)
-        .filter(outcome=DecisionOutcome.PROPOSED, organisation_id__in=own)
+    proposals = list(
+        decisions_of_own_organisations(request.user)
+        .filter(outcome=DecisionOutcome.PROPOSED)
         .select_related("organisation")
         .order_by("proposal_date", "id")[:20]
     )
@@ -99,7 +94,6 @@ def dashboard(request):
             "groups": groups,
             "deadline_count": sum(g.count for g in groups),
             "overdue_count": sum(g.overdue for g in groups),
-            "own_party_ids": own,
             "proposals": proposals,
             "horizon_days": HORIZON_DAYS,
         },

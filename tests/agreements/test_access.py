@@ -240,3 +240,22 @@ def test_access_helpers_scope_to_membership(world):
         get_agreement_for(
             world.users["coordinator"], world.own["agreement"].pk, roles=["administrator"]
         )
+
+
+def test_memberships_are_read_once_per_user_object(world, django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+
+    from agreements.access import party_ids_of, user_roles
+    from agreements.models import Membership
+
+    admin = get_user_model().objects.get(pk=world.users["admin"].pk)
+    with django_assert_num_queries(1):
+        assert party_ids_of(admin) == [world.a.pk]
+        assert party_ids_of(admin, "coordinator") == []
+        assert user_roles(admin) == {"administrator"}
+    Membership.objects.create(user=admin, party=world.b, role="coordinator")
+    # The next request loads the user afresh and sees the new membership.
+    fresh = get_user_model().objects.get(pk=admin.pk)
+    assert party_ids_of(fresh) == [world.a.pk, world.b.pk]
+    assert party_ids_of(fresh, "coordinator") == [world.b.pk]
+    assert user_roles(fresh) == {"administrator", "coordinator"}
