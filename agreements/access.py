@@ -161,11 +161,11 @@ def roles_on(user, agreement):
     """The roles the user holds in organisations that are party to the agreement."""
     if not user.is_authenticated:
         return set()
-    return set(
-        Membership.objects.filter(
-            user=user, party__agreement_roles__agreement=agreement
-        ).values_list("role", flat=True)
-    )
+    if "parties" in getattr(agreement, "_prefetched_objects_cache", {}):
+        parties = {ap.party_id for ap in agreement.parties.all()}
+    else:
+        parties = set(agreement.parties.values_list("party_id", flat=True))
+    return {role for party, role in memberships_of(user) if party in parties}
 
 
 def has_role(user, agreement, *roles):

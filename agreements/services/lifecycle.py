@@ -67,14 +67,22 @@ def moves_for(agreement, roles):
 
 def public_parties_without_approval(agreement):
     """Public parties with no approved decision covering the agreement."""
-    approved = set(
-        agreement.decisions.filter(outcome=DecisionOutcome.APPROVED).values_list(
-            "organisation_id", flat=True
+    prefetched = getattr(agreement, "_prefetched_objects_cache", {})
+    if "decisions" in prefetched:  # the caller's prefetch is read
+        approved = {
+            d.organisation_id
+            for d in agreement.decisions.all()
+            if d.outcome == DecisionOutcome.APPROVED
+        }
+    else:
+        approved = set(
+            agreement.decisions.filter(outcome=DecisionOutcome.APPROVED).values_list(
+                "organisation_id", flat=True
+            )
         )
-    )
     parties = agreement.parties.all()
-    if "parties" not in getattr(agreement, "_prefetched_objects_cache", {}):
-        parties = parties.select_related("party")  # else the caller's prefetch is read
+    if "parties" not in prefetched:
+        parties = parties.select_related("party")
     return [
         ap.party for ap in parties if ap.role == PartyRole.PUBLIC and ap.party_id not in approved
     ]

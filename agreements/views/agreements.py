@@ -33,7 +33,7 @@ from agreements.forms import (
     SuccessorForm,
     VersionForm,
 )
-from agreements.models import Agreement, AgreementParty, AgreementStatus, PartyRole
+from agreements.models import Agreement, AgreementParty, AgreementStatus, Decision, PartyRole
 from agreements.services import DomainError
 from agreements.services.editing import EditConflict, save_agreement, save_funding
 from agreements.services.lifecycle import (
@@ -77,18 +77,23 @@ def agreement_list(request):
 @require_GET
 def agreement_detail(request, pk):
     agreement = get_agreement_for(request.user, pk)
-    roles = (
-        roles_on(request.user, agreement)
-        if not request.user.is_superuser
-        else {ADMINISTRATOR, COORDINATOR, SECRETARY}
-    )
-    # The parties once: the page, the funding summary and the decision check all read them.
+    # The parties and decisions once: the page, the user's roles, the funding summary and the
+    # decision check all read them.
     prefetch_related_objects(
         [agreement],
         Prefetch(
             "parties",
             queryset=AgreementParty.objects.select_related("party").prefetch_related("signatories"),
         ),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related("organisation").order_by("-decided_on", "-id"),
+        ),
+    )
+    roles = (
+        roles_on(request.user, agreement)
+        if not request.user.is_superuser
+        else {ADMINISTRATOR, COORDINATOR, SECRETARY}
     )
     parties = agreement.parties.all()
     own = set(party_ids_of(request.user))
@@ -102,9 +107,7 @@ def agreement_detail(request, pk):
         "sections": agreement.sections.all(),
         "obligations": agreement.obligations.select_related("responsible", "recipient"),
         "targets": agreement.capacity_targets.all(),
-        "decisions": agreement.decisions.select_related("organisation").order_by(
-            "-decided_on", "-id"
-        ),
+        "decisions": agreement.decisions.all(),
         "missing_decisions": public_parties_without_approval(agreement),
         "reports": agreement.reports.select_related("party").order_by("year", "due_date"),
         "meetings": agreement.meetings.select_related("called_by"),

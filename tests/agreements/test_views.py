@@ -745,3 +745,27 @@ def test_app_payment_to_closed_agreement_is_refused(client, demo):
     assert response.status_code == 200
     assert "inga fler betalningar" in response.content.decode()
     assert not Payment.objects.exists()
+
+
+def test_detail_names_public_parties_without_an_approved_decision(client, world):
+    from agreements.models import Decision, DecisionOutcome
+
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    url = reverse("agreements:detail", args=[agreement.pk])
+    response = client.get(url)
+    assert response.context["missing_decisions"] == [world.a]
+    assert response.context["roles"] == {"administrator"}
+    rejected = Decision.objects.create(
+        organisation=world.a, outcome=DecisionOutcome.REJECTED, decided_on=date(2025, 12, 1)
+    )
+    rejected.agreements.add(agreement)
+    assert client.get(url).context["missing_decisions"] == [world.a]
+    approved = Decision.objects.create(
+        organisation=world.a, outcome=DecisionOutcome.APPROVED, decided_on=date(2025, 12, 2)
+    )
+    approved.agreements.add(agreement)
+    response = client.get(url)
+    assert response.context["missing_decisions"] == []
+    decided = [d for d in response.context["decisions"] if d.decided_on]
+    assert decided == [approved, rejected]
