@@ -122,6 +122,11 @@ class Agreement(models.Model):
     def get_absolute_url(self):
         return reverse("agreements:detail", args=[self.pk])
 
+    @property
+    def status_label(self):
+        """get_status_display() without rebuilding the choices per call (lists show many)."""
+        return AgreementStatus(self.status).label
+
     def clean(self):
         super().clean()
         if self.predecessor_id and not self.predecessor_relation:

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -167,29 +168,57 @@ def due_items_for(user, *, today, horizon_days):
     )
 
 
+class AgreementRef(NamedTuple):
+    """What a deadline read from the stored items shows of its agreement."""
+
+    pk: int
+    title: str
+
+
+# What as_deadlines reads of an item, as plain values (no model instances: a dashboard shows
+# up to a hundred rows).
+_ITEM_VALUES = (
+    "kind",
+    "agreement_id",
+    "agreement__title",
+    "due_date",
+    "title",
+    "detail",
+    "translations",
+    "responsible_party_id",
+    "url",
+    "key",
+)
+
+
 def as_deadlines(items, *, today):
     """Deadline objects (as agreements.deadlines makes them) for stored items."""
     soon = settings.REMINDER_DAYS_BEFORE
     detail_url = _url_maker("agreements:detail")
     language = translation.get_language()
-
-    def text(item, name):
-        return item.translations.get(language, {}).get(name, getattr(item, name))
-
     return [
         Deadline(
-            item.kind,
-            item.agreement,
-            item.due_date,
-            text(item, "title"),
-            cal.deadline_status(item.due_date, today, soon_days=soon),
-            item.responsible_party_id,
-            item.url,
-            item.key,
-            text(item, "detail"),
-            detail_url(item.agreement_id),
+            kind,
+            AgreementRef(agreement_id, agreement_title),
+            due_date,
+            (translations.get(language) or {}).get("title", title),
+            cal.deadline_status(due_date, today, soon_days=soon),
+            responsible_party_id,
+            url,
+            key,
+            (translations.get(language) or {}).get("detail", detail),
+            detail_url(agreement_id),
         )
-        for item in items.select_related("agreement").only(
-            *(f.name for f in DueItem._meta.concrete_fields), "agreement__title"
-        )
+        for (
+            kind,
+            agreement_id,
+            agreement_title,
+            due_date,
+            title,
+            detail,
+            translations,
+            responsible_party_id,
+            url,
+            key,
+        ) in items.values_list(*_ITEM_VALUES)
     ]
