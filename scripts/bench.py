@@ -40,6 +40,12 @@ LIST_ROWS = f"""
     JOIN agreements_party p ON p.id = ap2.party_id
     ORDER BY a.period_start DESC, a.title, ap2.position
 """
+SEARCH = """
+    AND (LOWER(a.title) LIKE LOWER(%(term)s) OR LOWER(a.case_number) LIKE LOWER(%(term)s)
+         OR EXISTS (SELECT 1 FROM agreements_agreementparty ap3
+                    JOIN agreements_party p3 ON p3.id = ap3.party_id
+                    WHERE ap3.agreement_id = a.id AND LOWER(p3.name) LIKE LOWER(%(term)s)))
+"""
 LIST_COUNT = f"SELECT COUNT(*) FROM agreements_agreement a WHERE {VISIBLE} {{where}}"
 FLOORS = {
     "list": [LIST_ROWS.format(where=""), LIST_COUNT.format(where="")],
@@ -47,9 +53,10 @@ FLOORS = {
         LIST_ROWS.format(where="AND a.status = 'active'"),
         LIST_COUNT.format(where="AND a.status = 'active'"),
     ],
+    # The list's search: title, case number or a party's name (agreements.filters).
     "list_search": [
-        LIST_ROWS.format(where="AND LOWER(a.title) LIKE LOWER(%(term)s)"),
-        LIST_COUNT.format(where="AND LOWER(a.title) LIKE LOWER(%(term)s)"),
+        LIST_ROWS.format(where=SEARCH),
+        LIST_COUNT.format(where=SEARCH),
     ],
     # The dashboard reads the stored due items (agreements.models.DueItem) of the user's
     # organisation (each bench user belongs to one): a count per kind, the 20 most urgent of
