@@ -5,7 +5,7 @@ the user's role may not change answers 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -72,10 +72,18 @@ def agreements_visible_to(user):
         return Agreement.objects.none()
     if user.is_superuser:
         return Agreement.objects.all()
-    own_party = AgreementParty.objects.filter(
-        agreement=OuterRef("pk"), party__memberships__user=user
+    return _agreements_of(party_ids_of(user))
+
+
+def _agreements_of(party_ids):
+    """Agreements to which one of these organisations is party. The user's organisations are
+    read once per request (memberships_of), so the check is one index probe per agreement
+    instead of a join through the organisations and their memberships."""
+    if not party_ids:
+        return Agreement.objects.none()
+    return Agreement.objects.filter(
+        Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), party_id__in=party_ids))
     )
-    return Agreement.objects.filter(Exists(own_party))
 
 
 def due_items_visible_to(user):
@@ -101,12 +109,7 @@ def agreements_with_role(user, *roles):
         return Agreement.objects.none()
     if user.is_superuser:
         return Agreement.objects.all()
-    own_party = AgreementParty.objects.filter(
-        agreement=OuterRef("pk"),
-        party__memberships__user=user,
-        party__memberships__role__in=roles,
-    )
-    return Agreement.objects.filter(Exists(own_party))
+    return _agreements_of(party_ids_of(user, *roles))
 
 
 def parties_visible_to(user):
@@ -115,10 +118,13 @@ def parties_visible_to(user):
         return Party.objects.none()
     if user.is_superuser:
         return Party.objects.all()
-    visible = agreements_visible_to(user)
+    own = party_ids_of(user)
+    if not own:
+        return Party.objects.none()
+    visible = _agreements_of(own)
     return Party.objects.filter(
         Exists(AgreementParty.objects.filter(party=OuterRef("pk"), agreement__in=visible))
-        | Exists(Membership.objects.filter(party=OuterRef("pk"), user=user))
+        | Q(pk__in=own)
     )
 
 
@@ -128,10 +134,16 @@ def parties_editable_by(user):
         return Party.objects.none()
     if user.is_superuser:
         return Party.objects.all()
-    administered = agreements_with_role(user, ADMINISTRATOR)
+    administered = party_ids_of(user, ADMINISTRATOR)
+    if not administered:
+        return Party.objects.none()
     return Party.objects.filter(
-        Exists(AgreementParty.objects.filter(party=OuterRef("pk"), agreement__in=administered))
-        | Exists(Membership.objects.filter(party=OuterRef("pk"), user=user, role=ADMINISTRATOR))
+        Exists(
+            AgreementParty.objects.filter(
+                party=OuterRef("pk"), agreement__in=_agreements_of(administered)
+            )
+        )
+        | Q(pk__in=administered)
     )
 
 
@@ -140,11 +152,13 @@ def decisions_visible_to(user):
         return Decision.objects.none()
     if user.is_superuser:
         return Decision.objects.all()
-    visible = agreements_visible_to(user)
+    own = party_ids_of(user)
+    if not own:
+        return Decision.objects.none()
     through = Decision.agreements.through
     return Decision.objects.filter(
-        Exists(through.objects.filter(decision=OuterRef("pk"), agreement__in=visible))
-        | Exists(Membership.objects.filter(party=OuterRef("organisation"), user=user))
+        Exists(through.objects.filter(decision=OuterRef("pk"), agreement__in=_agreements_of(own)))
+        | Q(organisation_id__in=own)
     )
 
 
@@ -190,7 +204,7 @@ def get_own_party_for(user, pk):
     """An organisation the user belongs to (any role); 404 for any other."""
     if user.is_superuser:
         return get_object_or_404(Party, pk=pk)
-    return get_object_or_404(Party.objects.filter(memberships__user=user).distinct(), pk=pk)
+    return get_object_or_404(Party.objects.filter(pk__in=party_ids_of(user)), pk=pk)
 
 
 def _held_in(user, party_id):
