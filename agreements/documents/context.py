@@ -10,8 +10,15 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementParty, Decision, DocumentKind
-from funding.models import FundingLine, ShareKind, ValueStatus
+from agreements.models import (
+    AgreementParty,
+    AgreementSection,
+    Decision,
+    DocumentKind,
+    ResourceContribution,
+    Signatory,
+)
+from funding.models import FundingLine, Share, ShareKind, ValueStatus
 
 from .gaps import Gaps, split_paragraphs, typeset_all
 from .history import condition_subject, history_paragraphs
@@ -28,19 +35,27 @@ from .text import (
     year_span,
 )
 
+# Each prefetch orders only within its parent row: the models' own orderings start with the
+# parent (and so with the agreement's period and title), which would join the agreement table
+# into every query for an order that one agreement's rows do not need.
 AGREEMENT_PREFETCH = [
-    "sections",
+    Prefetch("sections", queryset=AgreementSection.objects.order_by("position", "id")),
     Prefetch(
         "parties",
-        queryset=AgreementParty.objects.select_related("party").prefetch_related(
-            "signatories", "contributions"
+        queryset=AgreementParty.objects.select_related("party")
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("signatories", queryset=Signatory.objects.order_by("position", "id")),
+            Prefetch(
+                "contributions", queryset=ResourceContribution.objects.order_by("position", "id")
+            ),
         ),
     ),
     Prefetch(
         "funding_lines",
-        queryset=FundingLine.objects.select_related(
-            "party", "uplift_series", "payment_plan__payee"
-        ).prefetch_related("shares"),
+        queryset=FundingLine.objects.select_related("party", "uplift_series", "payment_plan__payee")
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("shares", queryset=Share.objects.order_by("year"))),
     ),
 ]
 

@@ -16,6 +16,8 @@ from agreements.models import (
 from funding.models import PaymentPlan
 from tests.factories import make_agreement, make_line, make_party
 
+from .helpers import in_order
+
 pytestmark = pytest.mark.django_db
 
 
@@ -64,3 +66,49 @@ def test_proposal_document_queries_do_not_grow_with_rows():
     few = count(lambda: proposal_document(Decision.objects.get(pk=small.pk)))
     many = count(lambda: proposal_document(Decision.objects.get(pk=large.pk)))
     assert few == many
+
+
+def test_agreement_rows_are_read_without_joining_the_agreement():
+    agreement, _ = build_case(3)
+    with CaptureQueriesContext(connection) as queries:
+        agreement_document(type(agreement).objects.get(pk=agreement.pk))
+    # Only the agreement's own query reads its table; the rows under it order by position.
+    assert [q["sql"] for q in queries if '"agreements_agreement"' in q["sql"]] == [
+        queries[0]["sql"]
+    ]
+
+
+def test_agreement_rows_keep_their_positions():
+    region, first, second = make_party("Region Öst", kind="region"), make_party(), make_party()
+    agreement = make_agreement(region, first, second)
+    # Positions run against the ids, so an order by id or by creation would show.
+    for position, heading in [(2, "Tredje"), (1, "Andra"), (0, "Bakgrund")]:
+        agreement.sections.create(position=position, heading=heading, body="Text.")
+    parties = list(agreement.parties.order_by("position"))
+    for agreement_party in parties:
+        agreement_party.position = 2 - agreement_party.position
+        agreement_party.save()
+        for position in (1, 0):
+            name = f"{agreement_party.party.name} {position}"
+            agreement_party.signatories.create(name=name, title="T", position=position)
+            agreement_party.contributions.create(position=position, description=f"{name}.")
+    make_line(agreement, region, {2028: 3, 2026: 1, 2027: 2}, purpose="B", position=1)
+    make_line(agreement, region, {2026: 5}, purpose="A", position=0)
+
+    document = agreement_document(type(agreement).objects.get(pk=agreement.pk))
+
+    names = [p.party.name for p in reversed(parties)]
+    assert [p["name"] for p in document["parties"]] == names
+    assert [c["heading"].removesuffix("s resursbidrag") for c in document["contributions"]] == names
+    sections = document["lead_sections"] + document["sections"]
+    assert [heading for heading, _ in sections] == ["Bakgrund", "Andra", "Tredje"]
+    assert [s["name"] for s in document["signatories"]] == [
+        f"{name} {position}" for name in names for position in (0, 1)
+    ]
+    region_items = document["contributions"][-1]["items"]
+    assert [item.split(" med ")[0] for item in region_items[:2]] == ["A", "B"]
+    assert in_order(region_items[1], ["1\xa0kr 2026", "2\xa0kr 2027", "3\xa0kr 2028"])
+    assert region_items[2:] == ["Region Öst 0.", "Region Öst 1."]
+    assert [s["name"] for s in document["signatories"]] == [
+        f"{name} {position}" for name in names for position in (0, 1)
+    ]
