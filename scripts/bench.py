@@ -353,46 +353,23 @@ def _resolves(path):
         return False
 
 
-def floor_runner(key, params, agreement, names, client):
+def floor_runner(key, params, agreement):
     """A callable doing the page's floor work, or None with a note."""
     from django.db import connection
 
     if key == "pdf":
-        try:
-            from agreements.documents.context import agreement_document
-            from agreements.documents.rendering import (
-                PDF_VARIANT,
-                print_stylesheet,
-                render_document_html,
-            )
-            from agreements.models import Agreement
-        except ImportError:
-            pass
-        else:
-            from weasyprint import HTML
+        from agreements.documents.context import agreement_document
+        from agreements.documents.rendering import render_document_html, render_pdf
+        from agreements.models import Agreement
 
-            html = render_document_html(agreement_document(Agreement.objects.get(pk=agreement)))
-            stylesheets = [print_stylesheet()]
-            base = str(ROOT)
+        html = render_document_html(agreement_document(Agreement.objects.get(pk=agreement)))
 
-            def weasyprint_alone():
-                HTML(string=html, base_url=base).write_pdf(
-                    stylesheets=stylesheets, pdf_variant=PDF_VARIANT
-                )
+        def weasyprint_alone():
+            # As the page renders it: the print stylesheet, PDF/A, no URL fetching and the
+            # process's kept font configuration (render_pdf), nothing else.
+            render_pdf(html)
 
-            return weasyprint_alone, None
-        html_url = None
-        for name in ("documents:agreement_html", "documents:agreement_preview"):
-            if name in names:
-                html_url = try_reverse(name, [[agreement]])
-                break
-        if not html_url:
-            return None, "no HTML preview URL to feed WeasyPrint alone"
-        html = client.get(html_url).content.decode()
-        from weasyprint import HTML
-
-        base = str(ROOT)
-        return (lambda: HTML(string=html, base_url=base).write_pdf()), None
+        return weasyprint_alone, None
     statements = FLOORS[key]
 
     def run():
@@ -459,7 +436,7 @@ def measure(runs=20, progress=False, only=None):
             "floor_median_ms": None,
             "ratio": None,
         }
-        runner, note = floor_runner(floor_key, params, agr, names, client)
+        runner, note = floor_runner(floor_key, params, agr)
         if runner is not None:
             floor_median, _ = summary(timed(runner, runs))
             row["floor_median_ms"] = floor_median
