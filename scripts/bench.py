@@ -135,18 +135,24 @@ FLOORS = {
         """SELECT * FROM agreements_agreementsection WHERE agreement_id = %(agreement)s
            ORDER BY position""",
     ],
-    # What the organisation pays (its lines) and receives (lines paid to it), per year.
+    # What the organisation pays (its lines) per budget and year, and receives (lines paid to
+    # it: by their plan, or a cash line without one of an agreement where it is the
+    # non-profit) per paying organisation and year: the overview's group totals.
     "organisation": [
-        """SELECT s.year, SUM(s.amount) FROM funding_share s
+        """SELECT l.budget, s.year, SUM(s.amount) FROM funding_share s
            JOIN funding_fundingline l ON l.id = s.line_id
+           WHERE l.party_id = %(party)s
+           GROUP BY l.budget, s.year""",
+        """SELECT p.name, s.year, SUM(s.amount) FROM funding_share s
+           JOIN funding_fundingline l ON l.id = s.line_id
+           JOIN agreements_party p ON p.id = l.party_id
            LEFT JOIN funding_paymentplan pp ON pp.line_id = l.id
-           WHERE l.party_id = %(party)s OR pp.payee_id = %(party)s
-           GROUP BY s.year ORDER BY s.year""",
-        """SELECT p.year, SUM(p.amount) FROM funding_payment p
-           JOIN funding_fundingline l ON l.id = p.line_id
-           LEFT JOIN funding_paymentplan pp ON pp.line_id = l.id
-           WHERE l.party_id = %(party)s OR pp.payee_id = %(party)s
-           GROUP BY p.year ORDER BY p.year""",
+           WHERE pp.payee_id = %(party)s
+              OR (pp.id IS NULL AND l.kind = 'cash' AND l.party_id <> %(party)s
+                  AND EXISTS (SELECT 1 FROM agreements_agreementparty ap
+                              WHERE ap.agreement_id = l.agreement_id
+                              AND ap.party_id = %(party)s AND ap.role = 'nonprofit'))
+           GROUP BY p.name, s.year""",
     ],
     # Each export's rows: the agreements with their parties and the period's total; the
     # shares per line and year; the payment plans with each year's amount and what was paid

@@ -1,6 +1,7 @@
 """The display filters and tags: Swedish amounts and ISO dates, rendered through templates."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.template import engines
 
@@ -16,13 +17,13 @@ def test_amounts_are_grouped_with_narrow_spaces_and_a_true_minus():
 
 
 def test_kr_cells_renders_one_numeric_cell_per_amount_as_the_filter_does():
-    amounts = [1726000, 0, -25]
+    amounts = [1726000, 0, -25, Decimal("1234"), None]
     cells = render("{% kr_cells amounts %}", amounts=amounts)
     by_filter = render(
         '{% for a in amounts %}<td class="num">{{ a|kr }}</td>{% endfor %}', amounts=amounts
     )
     assert cells == by_filter
-    assert cells.count("<td") == 3 and "1\u202f726\u202f000\u00a0kr" in cells
+    assert cells.count("<td") == 5 and "1\u202f726\u202f000\u00a0kr" in cells
     assert render("{% kr_cells amounts %}", amounts=[]) == ""
 
 
