@@ -397,7 +397,7 @@ def _groups(items, years):
     return result
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AgreementRow:
     """What the organisation overview shows of an agreement."""
 
@@ -407,7 +407,7 @@ class AgreementRow:
     period_end: object
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LineRow:
     """What the organisation overview reads of a funding line (plain values, no instance)."""
 
@@ -473,30 +473,26 @@ def organisation_funding(party, agreements_qs):
         | Q(payment_plan__payee=party)
         | Q(payment_plan__isnull=True, kind=ShareKind.CASH)
     )
-    # One row per share (a line without shares once, with year None), line values repeated:
-    # one query for the lines and their amounts.
-    rows = candidates.order_by(
-        "-agreement__period_start",
-        "agreement__title",
-        "agreement_id",
-        "position",
-        "id",
-        "shares__year",
-    ).values_list(
-        "agreement__title",
-        "agreement__period_start",
-        "agreement__period_end",
-        "shares__year",
-        "shares__amount",
-        *LINE_ROW_FIELDS,
-    )
-    found = []  # (title, start, end, LineRow) in the list's order
-    shares = defaultdict(list)  # line id -> [(year, amount)]
-    for title, start, end, year, amount, *values in rows:
-        if not found or found[-1][3].pk != values[0]:
-            found.append((title, start, end, LineRow(*values)))
-        if year is not None:
-            shares[values[0]].append((year, amount))
+    # The lines in the list's order, then their amounts: two narrow reads rather than one
+    # row per share repeating the line's values, sorted as a whole.
+    found = [  # (title, start, end, LineRow) in the list's order
+        (title, start, end, LineRow(*values))
+        for title, start, end, *values in candidates.order_by(
+            "-agreement__period_start", "agreement__title", "agreement_id", "position", "id"
+        ).values_list(
+            "agreement__title",
+            "agreement__period_start",
+            "agreement__period_end",
+            *LINE_ROW_FIELDS,
+        )
+    ]
+    shares = defaultdict(list)  # line id -> [(year, amount)] in year order
+    for line_id, year, amount in (
+        Share.objects.filter(line__in=candidates.values("pk"))
+        .order_by("line_id", "year")
+        .values_list("line_id", "year", "amount")
+    ):
+        shares[line_id].append((year, amount))
     roles = defaultdict(list)
     if any(line.plan_id is None for *_agreement, line in found):
         for agreement_id, party_id, role in (
@@ -507,19 +503,16 @@ def organisation_funding(party, agreements_qs):
             .values_list("agreement_id", "party_id", "role")
         ):
             roles[agreement_id].append(_PartyRole(party_id, role))
-    shown = {}  # agreement id -> AgreementRow
-    lines_by_agreement = {}  # AgreementRow -> [(line, mine, gets)] the party pays or receives
+    shown = {}  # agreement id -> AgreementRow, in the list's order
+    lines_by_agreement = {}  # agreement id -> [(line, mine, gets)] the party pays or receives
     for title, start, end, line in found:
         mine = line.party_id == party.pk
         gets = line.receiver_id(roles[line.agreement_id]) == party.pk
         if mine or gets:
-            agreement = shown.get(line.agreement_id)
-            if agreement is None:
-                agreement = shown[line.agreement_id] = AgreementRow(
-                    line.agreement_id, title, start, end
-                )
-            lines_by_agreement.setdefault(agreement, []).append((line, mine, gets))
-    agreements = list(lines_by_agreement)
+            if line.agreement_id not in shown:
+                shown[line.agreement_id] = AgreementRow(line.agreement_id, title, start, end)
+            lines_by_agreement.setdefault(line.agreement_id, []).append((line, mine, gets))
+    agreements = list(shown.values())
     lines = [line for group in lines_by_agreement.values() for line, _mine, _gets in group]
     payers = dict(
         Party.objects.filter(pk__in={line.party_id for line in lines}).values_list("pk", "name")
@@ -529,7 +522,7 @@ def organisation_funding(party, agreements_qs):
     forecast_years, sources = set(), []
     no_budget = _("Ingen budget angiven")
     for agreement in agreements:
-        for line, mine, gets in lines_by_agreement[agreement]:
+        for line, mine, gets in lines_by_agreement[agreement.pk]:
             rule = line_rule(line)
             if rule is None:  # no index uplift: the agreed amounts, nothing to explain
                 amounts = dict(shares[line.pk])
