@@ -4,7 +4,8 @@ For a region administrator of the largest region and a coordinator of the busies
 each main page that exists is fetched with Django's test client N times: median and p95 in
 milliseconds, the number of SQL queries, and beside it the page's floor, the raw SQL that
 fetches the page's rows (for the PDF: WeasyPrint alone on the same HTML), timed in the same
-run, and the ratio page / floor. The Django admin's changelist of agreements is timed too.
+run, and the ratio page / floor. The Django admin's changelist of agreements is timed too, and
+an empty logged-in page: what every page costs before its own work.
 Results go to build/bench/results.json and a table on stdout.
 
 Run: python scripts/bench.py [--runs 20] [--out build/bench/results.json]
@@ -332,6 +333,9 @@ def pages_for(user, party, names):
     if not exports:
         notes.append("exports: no URL named *export* yet")
     add("pdf", "agreement PDF", ["documents:agreement_pdf"], [[agreement]], "pdf")
+    # What every logged-in page costs before its own work: session, user, middleware and the
+    # base template (the "password changed" page shows nothing else). No floor.
+    add("fixed", "fixed cost (empty page)", ["password_change_done"], [[]], None)
     return pages, notes, agreement
 
 
@@ -442,7 +446,7 @@ def measure(runs=20, progress=False, only=None):
             "floor_median_ms": None,
             "ratio": None,
         }
-        runner, note = floor_runner(floor_key, params, agr)
+        runner, note = floor_runner(floor_key, params, agr) if floor_key else (None, None)
         if runner is not None:
             floor_median, _ = summary(timed(runner, runs))
             row["floor_median_ms"] = floor_median
