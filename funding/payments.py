@@ -77,13 +77,6 @@ def _due_dates(installments_per_year, first_month, due_day, year):
     )
 
 
-def _schedule(plan, year, amount):
-    """(instalment number, due date, amount) of one year's instalments, in due-date order."""
-    dates = _due_dates(plan.installments_per_year, plan.first_month, plan.due_day, year)
-    parts = split_evenly(amount, len(dates))
-    return [(i, due, part) for i, (due, part) in enumerate(zip(dates, parts, strict=True), 1)]
-
-
 def _status(paid, amount, due, today):
     if paid >= amount:
         return PAID
@@ -92,31 +85,43 @@ def _status(paid, amount, due, today):
     return PARTLY_PAID if paid else UNPAID
 
 
+def instalments(installments_per_year, first_month, due_day, year, amount, paid_total, today):
+    """[(number, due date, amount, paid, status)] of one year's instalments in due-date order:
+    their amounts sum exactly to the yearly amount, and the year's paid total is booked
+    against them in that order. Plain tuples: the payments export makes tens of thousands."""
+    dates = _due_dates(installments_per_year, first_month, due_day, year)
+    parts = split_evenly(amount, len(dates))
+    result = []
+    left = paid_total
+    for number, due, part in zip(range(1, len(dates) + 1), dates, parts, strict=True):
+        paid = min(left, part)
+        left -= paid
+        result.append((number, due, part, paid, _status(paid, part, due, today)))
+    return result
+
+
 def reconciled_for_year(plan, year, amount, paid_total, today, status_basis=""):
     """The instalments of one year (their amounts sum exactly to the yearly amount), with the
     year's paid total booked against them in due-date order: paid and status set."""
-    schedule = _schedule(plan, year, amount)
+    schedule = instalments(
+        plan.installments_per_year, plan.first_month, plan.due_day, year, amount, paid_total, today
+    )
     count = len(schedule)
-    result = []
-    left = paid_total
-    for number, due, part in schedule:
-        paid = min(left, part)
-        left -= paid
-        result.append(
-            ExpectedPayment(
-                year,
-                number,
-                count,
-                due,
-                part,
-                plan.bankgiro,
-                plan.reference,
-                status_basis,
-                paid,
-                _status(paid, part, due, today),
-            )
+    return [
+        ExpectedPayment(
+            year,
+            number,
+            count,
+            due,
+            part,
+            plan.bankgiro,
+            plan.reference,
+            status_basis,
+            paid,
+            status,
         )
-    return result
+        for number, due, part, paid, status in schedule
+    ]
 
 
 def overpayment(expected_amount, already_paid, amount):

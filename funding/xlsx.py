@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from decimal import Decimal
+from itertools import chain, repeat
 from xml.sax.saxutils import escape
 
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included).
@@ -23,6 +24,7 @@ _MAX_CELL = 32_767  # Excel's limit on the characters in one cell
 # Excel reads _xHHHH_ in a text as an escaped character; a literal one is escaped in turn.
 _EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _MAX_SHEET_NAME = 31
+_CHUNK_ROWS = 2000  # rows of the sheet built and compressed at a time
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -105,65 +107,162 @@ def clean_text(value):
     return _EXCEL_ESCAPE.sub(r"_x005F\1", _NOT_XML.sub("", value)[:_MAX_CELL])
 
 
+class _SharedStrings(dict):
+    """text -> its index in the shared strings, in order of first use."""
+
+    def __missing__(self, text):
+        index = self[text] = len(self)
+        return index
+
+
+class _Ends(dict):
+    """The end of a cell, from just after its row number, per distinct value (the exports'
+    texts, numbers and dates repeat, so each is formatted once), followed by the tail: the
+    XML up to the next row number, when the next cell or row starts with one."""
+
+    def __init__(self, end):
+        super().__init__()
+        self.end = end
+        self.tail = ""
+
+    def __missing__(self, value):
+        end = self[value] = self.end(value) + self.tail
+        return end
+
+
+def _cell(letter, number, value, strings):
+    """One cell's XML, or "" for an empty one (None or "")."""
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return ""  # a blank cell, as Excel's ISBLANK and Go To Blanks see it
+        return f'<c r="{letter}{number}" t="s"><v>{strings[value]}</v></c>'
+    if kind is int or kind is Decimal:
+        return f'<c r="{letter}{number}"><v>{value}</v></c>'
+    if kind is datetime.date:
+        return f'<c r="{letter}{number}" s="1"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>'
+    if value is None:
+        return ""
+    if kind is bool:
+        return f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>'
+    return f'<c r="{letter}{number}" t="s"><v>{strings[str(value)]}</v></c>'
+
+
+def _column(values, strings):
+    """_Ends for a column of one type without blanks (as the exports' columns are), None for
+    a column of blanks, else _EACH: each cell written on its own."""
+    kinds = set(map(type, values))
+    if kinds <= {str, type(None)} and not any(values):
+        return None
+    if kinds == {str} and "" not in values:
+        return _Ends(lambda text: f'" t="s"><v>{strings[text]}</v></c>')
+    if kinds <= {int, Decimal}:
+        return _Ends(lambda number: f'"><v>{number}</v></c>')
+    if kinds == {datetime.date}:
+        return _Ends(lambda day: f'" s="1"><v>{day.toordinal() - _EXCEL_EPOCH}</v></c>')
+    return _EACH
+
+
+_EACH = object()
+
+
+def _sheet_rows(rows, letters, strings, first):
+    """The XML of the rows, numbered from first.
+
+    Built from pieces, each a constant or a sequence with one item per row, zipped row by
+    row and joined: the row numbers, and each cell's end looked up per distinct value, so
+    that no string is built per cell. The values are read row by row, so the shared
+    strings keep their order of first use.
+    """
+    numbers = list(map(str, range(first, first + len(rows))))
+    pieces = ['<row r="', numbers]
+    constant = '">'  # XML waiting to be added to the pieces
+    ends = None  # the cell ends of the last piece, if that is a column's
+    for letter, values in zip(letters, zip(*rows, strict=True), strict=True):
+        cells = _column(values, strings)
+        if cells is None:
+            continue
+        if cells is _EACH:
+            _add(pieces, ends, constant)
+            pieces.append(map(_cell, repeat(letter), numbers, values, repeat(strings)))
+            constant, ends = "", None
+        else:
+            _add(pieces, ends, constant + f'<c r="{letter}')
+            pieces += [numbers, map(cells.__getitem__, values)]
+            constant, ends = "", cells
+    _add(pieces, ends, constant + "</row>")
+    return "".join(
+        chain.from_iterable(
+            zip(*(repeat(p) if isinstance(p, str) else p for p in pieces), strict=False)
+        )
+    )
+
+
+def _add(pieces, ends, constant):
+    """Add XML to the pieces: to the cell ends of the last piece if it is a column's (before
+    they are looked up, when the pieces are joined), else as a constant."""
+    if ends is not None:
+        ends.tail += constant
+    elif constant:
+        pieces.append(constant)
+
+
+def _string_items(texts):
+    """The <si> items of the shared strings table, each text cleaned and escaped."""
+    start, end = '<si><t xml:space="preserve">', "</t></si>"
+    if not texts:
+        return ""
+    # Texts with nothing to clean (as good as all) are escaped together, joined by a NUL,
+    # a character none of them has then; escaping each on its own is a Python call per text.
+    # (A match across two texts only sends them all the slow way.)
+    together = "".join(texts)
+    if (
+        _NOT_XML.search(together) is None
+        and _EXCEL_ESCAPE.search(together) is None
+        and max(map(len, texts)) <= _MAX_CELL
+    ):
+        return start + escape("\x00".join(texts)).replace("\x00", end + start) + end
+    # Each distinct text is cleaned once, here (two texts may clean to the same; a shared
+    # string table may repeat an entry).
+    return "".join(f"{start}{escape(clean_text(text))}{end}" for text in texts)
+
+
+def _write_parts(package, name, parts):
+    """Write the text parts, as they are built, as one member of the package."""
+    with package.open(name, "w") as member:
+        for part in parts:
+            member.write(part.encode("utf-8"))
+
+
 def workbook(header, rows, *, title):
     """The bytes of an .xlsx file with one sheet: a bold, frozen header row, then rows of
     int, Decimal, date, str or None (None and "" leave the cell empty); anything else is
     written as its str()."""
-    strings = {}  # text -> its index in the shared strings, in order of first use
+    strings = _SharedStrings()
+    rows = list(rows)
+    width = max(len(header), *map(len, rows)) if rows else len(header)
+    if any(len(row) != width for row in rows):
+        # A row may be shorter than the others: its missing cells are empty.
+        rows = [(*row, *(None,) * (width - len(row))) for row in rows]
+    letters = [column_letter(i) for i in range(width)]
 
-    def shared(value):
-        index = strings.get(value)
-        if index is None:
-            index = strings[value] = len(strings)
-        return index
-
-    # Every cell carries its reference (A2, B2, …): optional in the standard, but some
-    # readers count on it. An empty cell is left out.
-    letters = [column_letter(i) for i in range(len(header))]
-    lines = [_SHEET_START, '<row r="1">']
-    lines += [
-        f'<c r="{letter}1" s="2" t="s"><v>{shared(str(h))}</v></c>'
-        for letter, h in zip(letters, header, strict=True)
-    ]
-    lines.append("</row>")
-    for number, row in enumerate(rows, start=2):
-        if len(row) > len(letters):
-            letters += [column_letter(i) for i in range(len(letters), len(row))]
-        cells = []
-        for letter, value in zip(letters, row, strict=False):  # a row may be shorter
-            kind = type(value)
-            if kind is str:
-                if not value:
-                    continue  # a blank cell, as Excel's ISBLANK and Go To Blanks see it
-                # shared(), inlined: this runs for most of a large export's cells.
-                index = strings.get(value)
-                if index is None:
-                    index = strings[value] = len(strings)
-                cells.append(f'<c r="{letter}{number}" t="s"><v>{index}</v></c>')
-            elif kind is int or kind is Decimal:
-                cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
-            elif kind is datetime.date:
-                days = value.toordinal() - _EXCEL_EPOCH
-                cells.append(f'<c r="{letter}{number}" s="1"><v>{days}</v></c>')
-            elif value is None:
-                continue
-            elif kind is bool:
-                cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
-            else:
-                cells.append(f'<c r="{letter}{number}" t="s"><v>{shared(str(value))}</v></c>')
-        lines.append(f'<row r="{number}">{"".join(cells)}</row>')
-    lines.append("</sheetData></worksheet>")
-
-    # Each distinct text is cleaned once, here (two texts may clean to the same; a shared
-    # string table may repeat an entry).
-    shared_strings = [
-        _HEAD,
-        f'<sst xmlns="{_MAIN}" uniqueCount="{len(strings)}">',
-    ]
-    shared_strings += [
-        f'<si><t xml:space="preserve">{escape(clean_text(s))}</t></si>' for s in strings
-    ]
-    shared_strings.append("</sst>")
+    def sheet():
+        # Every cell carries its reference (A2, B2, …): optional in the standard, but some
+        # readers count on it. An empty cell is left out.
+        yield "".join(
+            [
+                _SHEET_START,
+                '<row r="1">',
+                *(
+                    f'<c r="{letter}1" s="2" t="s"><v>{strings[str(h)]}</v></c>'
+                    for letter, h in zip(letters, header, strict=False)
+                ),
+                "</row>",
+            ]
+        )
+        for start in range(0, len(rows), _CHUNK_ROWS):
+            yield _sheet_rows(rows[start : start + _CHUNK_ROWS], letters, strings, start + 2)
+        yield "</sheetData></worksheet>"
 
     book = (
         _HEAD + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
@@ -178,6 +277,13 @@ def workbook(header, rows, *, title):
         package.writestr("xl/workbook.xml", book)
         package.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         package.writestr("xl/styles.xml", _STYLES)
-        package.writestr("xl/worksheets/sheet1.xml", "".join(lines))
-        package.writestr("xl/sharedStrings.xml", "".join(shared_strings))
+        _write_parts(package, "xl/worksheets/sheet1.xml", sheet())
+        # The shared strings are known once the sheet is written.
+        package.writestr(
+            "xl/sharedStrings.xml",
+            _HEAD
+            + f'<sst xmlns="{_MAIN}" uniqueCount="{len(strings)}">'
+            + _string_items(list(strings))
+            + "</sst>",
+        )
     return buffer.getvalue()

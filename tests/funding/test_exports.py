@@ -4,6 +4,7 @@ import csv
 import io
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -12,8 +13,10 @@ from openpyxl import load_workbook
 from agreements.models import Agreement, AgreementStatus
 from funding import exports
 from funding.models import PaymentPlan
+from funding.payments import STATUS_LABELS as PAYMENT_LABELS
 from funding.services import register_payment
-from funding.summary import agreement_funding
+from funding.summary import agreement_funding, line_expected_payments, lines_queryset
+from funding.uplift import STATUS_LABELS as UPLIFT_LABELS
 from tests.factories import make_agreement, make_line, make_party
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +130,90 @@ def test_export_query_count_is_constant(db, django_assert_max_num_queries, count
     assert load_workbook(io.BytesIO(body)).active.max_row == 1 + count * (
         1 if dataset == "agreements" else 2
     )
+
+
+def test_export_rows_are_the_agreement_pages_figures(users, vb):
+    """Shares with their uplift and explanation, and payments with their instalments, as the
+    agreement and payment pages compute them line by line."""
+    register_payment(
+        line=vb.funding_lines.get(), year=2027, paid_on=date(2027, 1, 20), amount=500_000
+    )
+    today = date(2027, 6, 1)
+    selected = Agreement.objects.filter(pk=vb.pk)
+    _header, shares = exports.dataset_rows("shares", selected, today=today)
+    funding = agreement_funding(vb)
+    expected = [
+        (vb.pk, vb.title, lf.line.party.name, lf.line.purpose, year.year, year.base)
+        + (year.amount, UPLIFT_LABELS[year.status], year.explanation if year.steps else "")
+        for group in funding.parties
+        for lf in group.lines
+        for year in lf.figures
+    ]
+    assert [tuple(r[:4]) + tuple(r[6:]) for r in shares] == expected
+    assert any(r[-1] for r in shares) and any(r[-2] == "prognos" for r in shares)
+
+    _header, payments = exports.dataset_rows("payments", selected, today=today)
+    expected = [
+        (e.year, f"{e.installment}/{e.installments}", e.due_date, e.amount, e.paid)
+        + (e.outstanding, PAYMENT_LABELS[e.status], e.bankgiro, e.reference)
+        for line in lines_queryset().filter(agreement=vb)
+        for e in line_expected_payments(line, today=today)
+    ]
+    assert [tuple(r[4:]) for r in payments] == expected
+    assert sum(r[8] for r in payments) == 500_000
+
+
+def test_exports_follow_the_list_order_and_each_agreements_lines(db):
+    region, org, other = make_party(kind="region"), make_party(), make_party()
+    late = make_agreement(region, org, other, start=date(2027, 1, 1), title="B")
+    early = make_agreement(org, region, start=date(2026, 1, 1), title="A")
+    empty = make_agreement(start=date(2027, 1, 1), title="A")  # no parties, no lines
+    second = make_line(late, region, {2028: 30, 2027: 20}, position=1, purpose="andra")
+    first = make_line(late, org, {2027: 10}, position=0, purpose="första")
+    make_line(early, region, {2026: 5}, purpose="utan plan")
+    for line in (first, second):
+        PaymentPlan.objects.create(line=line, payee=other, bankgiro="403-4849")
+    today = date(2026, 6, 1)
+
+    _header, rows = exports.dataset_rows("agreements", Agreement.objects.all(), today=today)
+    assert [(r[0], r[7], r[8]) for r in rows] == [
+        (empty.pk, "", 0),
+        (late.pk, f"{region.name}, {org.name}, {other.name}", 60),
+        (early.pk, f"{org.name}, {region.name}", 5),
+    ]
+    _header, rows = exports.dataset_rows("shares", Agreement.objects.all(), today=today)
+    assert [(r[0], r[3], r[6], r[8]) for r in rows] == [
+        (late.pk, "första", 2027, 10),
+        (late.pk, "andra", 2027, 20),
+        (late.pk, "andra", 2028, 30),
+        (early.pk, "utan plan", 2026, 5),
+    ]
+    # A line without a payment plan has no payments.
+    _header, rows = exports.dataset_rows("payments", Agreement.objects.all(), today=today)
+    assert [(r[0], r[2], r[3], r[4], r[7]) for r in rows] == [
+        (late.pk, org.name, other.name, 2027, 10),
+        (late.pk, region.name, other.name, 2027, 20),
+        (late.pk, region.name, other.name, 2028, 30),
+    ]
+
+
+@pytest.mark.parametrize("excel", [True, False])
+def test_csv_is_what_the_csv_module_writes(excel):
+    header = ["Id", "Text", "Datum", "Belopp", "Tom"]
+    plain = [[n, f"rad {n}", date(2026, 1, n), Decimal("12.50"), ""] for n in range(1, 4)]
+    tricky = [
+        [1, 'citat "så"', date(2026, 1, 1), 3, None],
+        [2, "semi;kolon, komma", date(2026, 1, 2), -4, True],
+        [3, "rad\nbrytning\r", date(2026, 1, 3), Decimal("1.5"), "x"],
+    ]
+    for rows in (plain, tricky, plain + tricky, [[1, None]], [["", "a"], [None, ""]]):
+        buffer = io.StringIO()
+        if excel:
+            buffer.write("\ufeff")
+        writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        assert exports.to_csv(header, rows, excel=excel) == buffer.getvalue().encode("utf-8")
 
 
 def test_public_json_lists_active_agreements_without_personal_data(client, vb):

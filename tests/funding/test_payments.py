@@ -121,3 +121,16 @@ def test_pure_reconcile_and_overpayment():
     ]
     assert pay.overpayment(100, 60, 40) == 0
     assert pay.overpayment(100, 60, 41) == 1
+
+
+def test_instalments_book_the_paid_total_in_due_date_order():
+    # Four instalments from March, due on the 31st: June and December end earlier.
+    assert pay.instalments(4, 3, 31, 2026, 1_001, 300, date(2026, 7, 1)) == [
+        (1, date(2026, 3, 31), 250, 250, "paid"),
+        (2, date(2026, 6, 30), 250, 50, "overdue"),
+        (3, date(2026, 9, 30), 250, 0, "unpaid"),
+        (4, date(2026, 12, 31), 251, 0, "unpaid"),
+    ]
+    assert pay.instalments(1, 5, 15, 2026, 100, 40, date(2026, 1, 1)) == [
+        (1, date(2026, 5, 15), 100, 40, "partly_paid"),
+    ]

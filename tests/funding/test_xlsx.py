@@ -85,3 +85,37 @@ def test_empty_text_is_a_blank_cell_and_excel_escapes_stay_literal():
     assert '<c r="A2"' not in sheet and '<c r="B2"' in sheet
     # Excel would show _x0041_ as "A"; escaping its underscore keeps the text as written.
     assert "ref _x005F_x0041_ end" in strings
+
+
+def test_a_sheet_of_several_parts_reads_back_row_by_row():
+    count = 2 * xlsx._CHUNK_ROWS + 3
+    rows = [
+        [n, f"text {n % 7}", date(2026, 1, 1 + n % 28), "" if n % 1000 == 5 else "x", None]
+        for n in range(count)
+    ]
+    rows[-1] = [1, 2]  # a shorter row: the rest of its cells are empty
+    body = xlsx.workbook(["Nr", "Text", "Datum", "Ibland tom", "Tom"], rows, title="t")
+    values = [list(r) for r in open_sheet(body).iter_rows(min_row=2, values_only=True)]
+    assert len(values) == count
+    for got, row in zip(values, rows[:-1], strict=False):
+        assert got == [row[0], row[1], datetime.combine(row[2], datetime.min.time())] + [
+            row[3] or None,
+            None,
+        ]
+    assert values[-1] == [1, 2, None, None, None]
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        strings = package.read("xl/sharedStrings.xml").decode()
+    assert strings.count("<si>") == 5 + 7 + 1  # the header, "text 0".."text 6" and "x"
+
+
+def test_shared_strings_are_escaped_together_or_cleaned_one_by_one():
+    clean = ["Röda Korset & <Region>", "a > b", "x"]
+    expected = "".join(
+        f'<si><t xml:space="preserve">{text}</t></si>'
+        for text in ["Röda Korset &amp; &lt;Region&gt;", "a &gt; b", "x"]
+    )
+    assert xlsx._string_items(clean) == expected
+    assert xlsx._string_items([*clean, "b\x01"]) == expected + (
+        '<si><t xml:space="preserve">b</t></si>'
+    )
+    assert xlsx._string_items([]) == ""
