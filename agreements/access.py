@@ -77,7 +77,8 @@ def agreements_visible_to(user):
 
 def _agreements_of(party_ids):
     """Agreements to which one of these organisations is party. The user's organisations are
-    read once per request (memberships_of), so the check is one index probe per agreement
+    read once per user object, so once per request (memberships_of): the check is one index
+    probe per agreement
     instead of a join through the organisations and their memberships."""
     if not party_ids:
         return Agreement.objects.none()

@@ -16,7 +16,7 @@ from agreements.models import Agreement, AgreementParty, AgreementStatus
 from . import xlsx
 from .models import FundingLine, Payment, Share, ShareKind
 from .payments import STATUS_LABELS as PAYMENT_LABELS
-from .payments import instalments
+from .payments import instalments, outstanding
 from .summary import agreement_funding, index_points, lines_queryset
 from .uplift import FIXED, UpliftRule, uplifted
 from .uplift import STATUS_LABELS as UPLIFT_LABELS
@@ -308,7 +308,7 @@ def payment_rows(agreements_qs, today):
                         due,
                         part,
                         paid_part,
-                        max(0, part - paid_part),
+                        outstanding(part, paid_part),
                         labels[status],
                         bankgiro,
                         reference,

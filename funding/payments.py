@@ -35,7 +35,7 @@ class Plan:
     reference: str = ""
 
 
-# Not frozen: a region's payments export builds tens of thousands of these, and a frozen
+# Not frozen: the deadlines of a region's agreements build thousands of these, and a frozen
 # dataclass takes five times as long to build. Nothing changes one after it is made.
 @dataclass(slots=True)
 class ExpectedPayment:
@@ -52,7 +52,7 @@ class ExpectedPayment:
 
     @property
     def outstanding(self):
-        return max(0, self.amount - self.paid)
+        return outstanding(self.amount, self.paid)
 
     @property
     def status_label(self):
@@ -75,6 +75,11 @@ def _due_dates(installments_per_year, first_month, due_day, year):
     return tuple(
         date(year, month, min(due_day, _cal.monthrange(year, month)[1])) for month in months
     )
+
+
+def outstanding(amount, paid):
+    """What is left to pay of an instalment (nothing when it is paid, or paid over)."""
+    return max(0, amount - paid)
 
 
 def _status(paid, amount, due, today):

@@ -79,7 +79,7 @@ def index_points(series_ids):
 @dataclass
 class FlatLine:
     """A funding line read as plain values, with its yearly amounts after uplift, its payment
-    plan and what was paid per year: what exports and deadlines need of thousands of lines."""
+    plan and what was paid per year: what the deadlines need of thousands of lines."""
 
     pk: int
     agreement_id: int
@@ -116,7 +116,7 @@ FLAT_LINE_FIELDS = (
 )
 
 
-def flat_lines(lines_qs, *, until_year=None, with_payments=True):
+def flat_lines(lines_qs, *, until_year=None):
     """[FlatLine] of a queryset of lines, in their order, in four flat queries.
 
     Shares and payments are selected by the lines' subquery, read as plain values and grouped
@@ -136,9 +136,8 @@ def flat_lines(lines_qs, *, until_year=None, with_payments=True):
     ):
         shares[line_id].append((year, amount))
     paid = defaultdict(lambda: defaultdict(int))
-    if with_payments:
-        for line_id, year, amount in payment_rows.values_list("line_id", "year", "amount"):
-            paid[line_id][year] += amount
+    for line_id, year, amount in payment_rows.values_list("line_id", "year", "amount"):
+        paid[line_id][year] += amount
     points = index_points({row[7] for row in rows if row[7] is not None})
     kinds = {value: str(label) for value, label in ShareKind.choices}
     result = []

@@ -13,7 +13,6 @@ import io
 import re
 import zipfile
 from decimal import Decimal
-from itertools import chain, repeat
 from xml.sax.saxutils import escape
 
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included).
@@ -115,19 +114,17 @@ class _SharedStrings(dict):
         return index
 
 
-class _Ends(dict):
-    """The end of a cell, from just after its row number, per distinct value (the exports'
-    texts, numbers and dates repeat, so each is formatted once), followed by the tail: the
-    XML up to the next row number, when the next cell or row starts with one."""
+class _Endings(dict):
+    """A column's cell endings (the XML after the cell's reference) per distinct value, each
+    made once: an export's texts, numbers and dates repeat down its columns."""
 
-    def __init__(self, end):
+    def __init__(self, make):
         super().__init__()
-        self.end = end
-        self.tail = ""
+        self.make = make
 
     def __missing__(self, value):
-        end = self[value] = self.end(value) + self.tail
-        return end
+        ending = self[value] = self.make(value)
+        return ending
 
 
 def _cell(letter, number, value, strings):
@@ -148,63 +145,36 @@ def _cell(letter, number, value, strings):
     return f'<c r="{letter}{number}" t="s"><v>{strings[str(value)]}</v></c>'
 
 
-def _column(values, strings):
-    """_Ends for a column of one type without blanks (as the exports' columns are), None for
-    a column of blanks, else _EACH: each cell written on its own."""
+def _endings(values, strings):
+    """_Endings for a column of non-empty texts, of ints or of dates (as the exports' columns
+    are), else None: each cell is then written on its own by _cell. Decimals are left to _cell:
+    2.5 and 2.50 are equal as keys but written differently."""
     kinds = set(map(type, values))
-    if kinds <= {str, type(None)} and not any(values):
-        return None
     if kinds == {str} and "" not in values:
-        return _Ends(lambda text: f'" t="s"><v>{strings[text]}</v></c>')
-    if kinds <= {int, Decimal}:
-        return _Ends(lambda number: f'"><v>{number}</v></c>')
+        return _Endings(lambda text: f'" t="s"><v>{strings[text]}</v></c>')
+    if kinds == {int}:
+        return _Endings(lambda number: f'"><v>{number}</v></c>')
     if kinds == {datetime.date}:
-        return _Ends(lambda day: f'" s="1"><v>{day.toordinal() - _EXCEL_EPOCH}</v></c>')
-    return _EACH
-
-
-_EACH = object()
+        return _Endings(lambda day: f'" s="1"><v>{day.toordinal() - _EXCEL_EPOCH}</v></c>')
+    return None
 
 
 def _sheet_rows(rows, letters, strings, first):
-    """The XML of the rows, numbered from first.
-
-    Built from pieces, each a constant or a sequence with one item per row, zipped row by
-    row and joined: the row numbers, and each cell's end looked up per distinct value, so
-    that no string is built per cell. The values are read row by row, so the shared
-    strings keep their order of first use.
-    """
-    numbers = list(map(str, range(first, first + len(rows))))
-    pieces = ['<row r="', numbers]
-    constant = '">'  # XML waiting to be added to the pieces
-    ends = None  # the cell ends of the last piece, if that is a column's
-    for letter, values in zip(letters, zip(*rows, strict=True), strict=True):
-        cells = _column(values, strings)
-        if cells is None:
-            continue
-        if cells is _EACH:
-            _add(pieces, ends, constant)
-            pieces.append(map(_cell, repeat(letter), numbers, values, repeat(strings)))
-            constant, ends = "", None
-        else:
-            _add(pieces, ends, constant + f'<c r="{letter}')
-            pieces += [numbers, map(cells.__getitem__, values)]
-            constant, ends = "", cells
-    _add(pieces, ends, constant + "</row>")
-    return "".join(
-        chain.from_iterable(
-            zip(*(repeat(p) if isinstance(p, str) else p for p in pieces), strict=False)
-        )
-    )
-
-
-def _add(pieces, ends, constant):
-    """Add XML to the pieces: to the cell ends of the last piece if it is a column's (before
-    they are looked up, when the pieces are joined), else as a constant."""
-    if ends is not None:
-        ends.tail += constant
-    elif constant:
-        pieces.append(constant)
+    """The XML of the rows (all as long as letters), numbered from first. The values are read
+    row by row, so the shared strings keep their order of first use."""
+    columns = [_endings(values, strings) for values in zip(*rows, strict=True)]
+    out = []
+    append = out.append
+    for number, row in enumerate(rows, first):
+        n = str(number)
+        append(f'<row r="{n}">')
+        for letter, endings, value in zip(letters, columns, row, strict=True):
+            if endings is None:
+                append(_cell(letter, n, value, strings))
+            else:
+                append(f'<c r="{letter}{n}{endings[value]}')
+        append("</row>")
+    return "".join(out)
 
 
 def _string_items(texts):

@@ -125,7 +125,10 @@ class Agreement(models.Model):
     @property
     def status_label(self):
         """get_status_display() without rebuilding the choices per call (lists show many)."""
-        return AgreementStatus(self.status).label
+        try:
+            return AgreementStatus(self.status).label
+        except ValueError:  # a value outside the choices, shown as it is (as Django does)
+            return self.status
 
     def clean(self):
         super().clean()

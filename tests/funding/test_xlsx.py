@@ -119,3 +119,14 @@ def test_shared_strings_are_escaped_together_or_cleaned_one_by_one():
         '<si><t xml:space="preserve">b</t></si>'
     )
     assert xlsx._string_items([]) == ""
+
+
+def test_equal_numbers_are_written_as_given():
+    # Decimal("2.5") == Decimal("2.50") == 2.5 and 1 == Decimal("1.00"): no value may take
+    # another's written form.
+    body = xlsx.workbook(
+        ["n"], [[Decimal("2.50")], [Decimal("2.5")], [1], [Decimal("1.00")]], title="t"
+    )
+    sheet = zipfile.ZipFile(io.BytesIO(body)).read("xl/worksheets/sheet1.xml").decode()
+    values = [v.text for v in ElementTree.fromstring(sheet).iter() if v.tag.endswith("}v")]
+    assert values[1:] == ["2.50", "2.5", "1", "1.00"]
