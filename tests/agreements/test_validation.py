@@ -167,7 +167,8 @@ def test_status_label_is_the_choice_label_or_the_value_itself():
 
     with translation.override("sv"):
         assert Agreement(status="active").status_label == "Aktiv"
-        assert Agreement(status="active").status_label == Agreement(
-            status="active"
-        ).get_status_display()
+        assert (
+            Agreement(status="active").status_label
+            == Agreement(status="active").get_status_display()
+        )
         assert Agreement(status="okänd").status_label == "okänd"
