@@ -177,23 +177,12 @@ def share_rows(agreements_qs):
     for pk, title, party, purpose, kind, budget, year, amount, series, first_year, *rule in shares:
         if series is None:
             # What uplifted() gives a line without uplift, without building it: the base, fixed.
-            rows.append(
-                (
-                    pk,
-                    title,
-                    party,
-                    purpose,
-                    kinds.get(kind, kind),
-                    budget,
-                    year,
-                    amount,
-                    amount,
-                    fixed,
-                    "",
-                )
-            )
-            continue
-        uplifted_year = figure(amount, year, series, first_year, *rule)
+            base, after, status, explanation = amount, amount, fixed, ""
+        else:
+            uplifted_year = figure(amount, year, series, first_year, *rule)
+            base, after = uplifted_year.base, uplifted_year.amount
+            status = UPLIFT_LABELS[uplifted_year.status]
+            explanation = uplifted_year.explanation if uplifted_year.steps else ""
         rows.append(
             (
                 pk,
@@ -203,10 +192,10 @@ def share_rows(agreements_qs):
                 kinds.get(kind, kind),
                 budget,
                 year,
-                uplifted_year.base,
-                uplifted_year.amount,
-                UPLIFT_LABELS[uplifted_year.status],
-                uplifted_year.explanation if uplifted_year.steps else "",
+                base,
+                after,
+                status,
+                explanation,
             )
         )
     return header, rows
