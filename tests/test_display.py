@@ -29,3 +29,69 @@ def test_kr_cells_renders_one_numeric_cell_per_amount_as_the_filter_does():
 
 def test_dates_are_iso():
     assert render("{{ d|iso }}", d=date(2026, 1, 1)) == "2026-01-01"
+
+
+# The deadline rows as the template loop wrote them before deadline_rows replaced it.
+DEADLINE_ROWS_AS_TEMPLATE = """{% load i18n %}{% translate "Försenad" as overdue %}\
+{% translate "Snart" as due_soon %}{% translate "Klar" as done %}\
+{% translate "Kommande" as upcoming %}{% for d in rows %}<tr class="status-{{ d.status }}">\
+<td class="date" data-label="{{ due_label }}">{{ d.due_date|iso }}</td>\
+<td data-label="{{ what_label }}">{% if d.url %}<a href="{{ d.url }}">{{ d.title }}</a>\
+{% else %}{{ d.title }}{% endif %}{% if d.detail %}<br><span class="muted">{{ d.detail }}</span>\
+{% endif %}</td><td data-label="{{ agreement_label }}"><a href="{{ d.agreement_url }}">\
+{{ d.agreement.title }}</a></td><td data-label="{{ status_label }}">\
+<span class="badge badge--{{ d.status }}">{% if d.status == "overdue" %}{{ overdue }}\
+{% elif d.status == "due_soon" %}{{ due_soon }}{% elif d.status == "done" %}{{ done }}\
+{% else %}{{ upcoming }}{% endif %}</span></td></tr>{% endfor %}"""
+
+
+def _deadlines():
+    from agreements.deadlines import Deadline
+    from agreements.services.due import AgreementRef
+
+    hostile = '<script>alert("x")</script> & "Röda" \'Korset\''
+    return [
+        Deadline(
+            "tertial_report",
+            AgreementRef(1, hostile),
+            date(2026, 3, 1),
+            hostile,
+            status,
+            None,
+            url,
+            detail=detail,
+            agreement_url="/overenskommelser/1/?a=1&b=2",
+        )
+        for status, url, detail in [
+            ("overdue", "/rapporter/1/?x=<y>", ""),
+            ("due_soon", "", hostile),
+            ("done", "/r/", "Tertial 1"),
+            ("upcoming", "", ""),
+            ("something else", "", ""),
+        ]
+    ]
+
+
+def test_deadline_rows_are_escaped_and_equal_to_the_template_loop():
+    from django.utils import translation
+
+    labels = {
+        "due_label": "Senast <",
+        "what_label": "Vad",
+        "agreement_label": "Överenskommelse",
+        "status_label": 'Läge "x"',
+    }
+    for language in ("sv", "en"):
+        with translation.override(language):
+            rows = render(
+                "{% deadline_rows rows due_label=due_label what_label=what_label "
+                "agreement_label=agreement_label status_label=status_label %}",
+                rows=_deadlines(),
+                **labels,
+            )
+            expected = render(DEADLINE_ROWS_AS_TEMPLATE, rows=_deadlines(), **labels)
+        assert rows.replace("\n", "") == expected
+        assert (
+            "<script>" not in rows and rows.count("&lt;script&gt;") == 11
+        )  # 5 titles, 5 agreements, 1 detail
+    assert "Försenad" not in rows and "Overdue" in rows  # the last one rendered in English
