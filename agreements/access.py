@@ -87,6 +87,17 @@ def _agreements_of(party_ids):
     )
 
 
+def agreements_of_own_organisation(user, party):
+    """The agreements of an organisation the user belongs to (as get_own_party_for finds it),
+    every one of which the user sees; none for any other organisation. Asked for directly, not
+    as the visible agreements narrowed to the organisation: the two conditions overlap, and
+    PostgreSQL, taking them as independent, expects a fifth of the rows and picks nested
+    loops (a region's funding overview read its lines in 13 ms instead of 9)."""
+    if not (user.is_superuser or party.pk in party_ids_of(user)):
+        return Agreement.objects.none()
+    return _agreements_of([party.pk])
+
+
 def due_items_visible_to(user):
     """Stored due items (agreements.models.DueItem) of the agreements the user sees, each once.
 

@@ -468,16 +468,17 @@ LINE_ROW_FIELDS = (
 )
 
 
-def organisation_funding(party, agreements_qs):
-    """What an organisation pays and receives per year across its agreements, by budget."""
-    visible = agreements_qs.filter(parties__party=party)
+def organisation_funding(party, agreements):
+    """What an organisation pays and receives per year across its agreements, by budget.
+    agreements: the organisation's agreements the reader sees
+    (access.agreements_of_own_organisation)."""
 
     # Only lines the party pays, or may receive: by its plan, or as a cash line without a plan
     # (received by the agreement's only non-profit); receiver_id decides below. Ordered as the
     # agreement list is, each agreement's lines in their order. Read as plain values: a
     # region pays thousands of lines.
     def candidate(prefix=""):
-        return Q(**{f"{prefix}agreement__in": visible.values("pk")}) & (
+        return Q(**{f"{prefix}agreement__in": agreements.values("pk")}) & (
             Q(**{f"{prefix}party": party})
             | Q(**{f"{prefix}payment_plan__payee": party})
             | Q(**{f"{prefix}payment_plan__isnull": True, f"{prefix}kind": ShareKind.CASH})

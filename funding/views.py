@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.access import (
     ADMINISTRATOR,
+    agreements_of_own_organisation,
     agreements_visible_to,
     get_agreement_for,
     get_own_party_for,
@@ -43,7 +44,7 @@ GROUP_PARAMS = {"budget": "pays", "betalare": "receives"}
 @require_GET
 def organisation(request, pk):
     party = get_own_party_for(request.user, pk)
-    overview = organisation_funding(party, agreements_visible_to(request.user))
+    overview = organisation_funding(party, agreements_of_own_organisation(request.user, party))
     for param, side in GROUP_PARAMS.items():
         if param in request.GET:
             label = request.GET[param]

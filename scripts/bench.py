@@ -2,7 +2,8 @@
 
 For a region administrator of the largest region and a coordinator of the busiest non-profit,
 each main page that exists is fetched with Django's test client N times: median and p95 in
-milliseconds, the number of SQL queries, and beside it the page's floor, the raw SQL that
+milliseconds, the number of SQL queries and the time the page spends in them (sql: where a
+page's time goes, the rest is Python), and beside it the page's floor, the raw SQL that
 fetches the page's rows (for the PDF: WeasyPrint alone on the same HTML), timed in the same
 run, and the ratio page / floor. The Django admin's changelist of agreements is timed too, and
 an empty logged-in page: what every page costs before its own work.
@@ -224,6 +225,29 @@ def timed(fn, runs, *, warm_up=True):
     return samples
 
 
+def sql_times(fn, runs):
+    """Call fn `runs` times; milliseconds per call spent in the database (its queries, from
+    sending each to reading its rows), timed apart from the page's own runs."""
+    from django.db import connection
+
+    spent = []
+
+    def clock(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    samples = []
+    with connection.execute_wrapper(clock):
+        for _ in range(runs):
+            spent.clear()
+            fn()
+            samples.append(sum(spent) * 1000)
+    return samples
+
+
 def summary(samples):
     if not samples:
         return None, None
@@ -434,6 +458,7 @@ def measure(runs=20, progress=False, only=None):
         queries = len(ctx.captured_queries)
         samples = timed(fetch, runs, warm_up=False)
         median, p95 = summary(samples)
+        sql_median, _ = summary(sql_times(fetch, runs))
         row = {
             "user": user_label,
             "user_agreements": n_agreements,
@@ -443,6 +468,7 @@ def measure(runs=20, progress=False, only=None):
             "median_ms": median,
             "p95_ms": p95,
             "queries": queries,
+            "sql_median_ms": sql_median,
             "floor_median_ms": None,
             "ratio": None,
         }
@@ -509,7 +535,7 @@ def measure(runs=20, progress=False, only=None):
 def table(results):
     head = (
         f"{'user':<13} {'page':<34} {'status':>6} {'median':>8} {'p95':>8} "
-        f"{'queries':>7} {'floor':>8} {'ratio':>6}"
+        f"{'queries':>7} {'sql':>6} {'floor':>8} {'ratio':>6}"
     )
     lines = [head, "-" * len(head)]
     for r in results["pages"]:
@@ -519,7 +545,8 @@ def table(results):
 
         lines.append(
             f"{r['user']:<13} {r['page'][:34]:<34} {r['status']:>6} {ms(r['median_ms']):>8} "
-            f"{ms(r['p95_ms']):>8} {r['queries']:>7} {ms(r['floor_median_ms']):>8} "
+            f"{ms(r['p95_ms']):>8} {r['queries']:>7} {ms(r.get('sql_median_ms')):>6} "
+            f"{ms(r['floor_median_ms']):>8} "
             f"{(str(r['ratio']) if r['ratio'] is not None else '–'):>6}"
         )
     data = results["data"]

@@ -259,3 +259,23 @@ def test_memberships_are_read_once_per_user_object(world, django_assert_num_quer
     assert party_ids_of(fresh) == [world.a.pk, world.b.pk]
     assert party_ids_of(fresh, "coordinator") == [world.b.pk]
     assert user_roles(fresh) == {"administrator", "coordinator"}
+
+
+def test_agreements_of_own_organisation_are_the_visible_ones_of_that_organisation(world):
+    from django.contrib.auth import get_user_model
+
+    from agreements.access import agreements_of_own_organisation
+    from tests.factories import make_agreement
+
+    make_agreement(world.a, world.d)  # a second agreement of A, without B
+    admin, coordinator, outsider = (world.users[r] for r in ("admin", "coordinator", "outsider"))
+    for user, party in [(admin, world.a), (coordinator, world.b), (outsider, world.c)]:
+        own = set(agreements_of_own_organisation(user, party))
+        assert own == set(agreements_visible_to(user).filter(parties__party=party))
+        assert own and all(party in [p.party for p in a.parties.all()] for a in own)
+    assert len(agreements_of_own_organisation(admin, world.a)) == 2
+    # Another organisation's agreements: none, even those the user sees through its own.
+    assert list(agreements_of_own_organisation(admin, world.b)) == []
+    assert list(agreements_of_own_organisation(outsider, world.a)) == []
+    root = get_user_model().objects.create_superuser("root", "root@example.se", "x")
+    assert set(agreements_of_own_organisation(root, world.b)) == {world.own["agreement"]}

@@ -82,12 +82,12 @@ def test_organisation_pays_by_budget_and_receives(skane, vb):
     srk = Party.objects.get(name="Svenska Röda Korset")
     from agreements.models import Agreement
 
-    pays = organisation_funding(region_skane, Agreement.objects.all())
+    pays = organisation_funding(region_skane, Agreement.objects.filter(parties__party=region_skane))
     assert [g.label for g in pays.pays] == [
         "hälso- och sjukvårdsnämndens budget för övrig hälso- och sjukvård"
     ]
     assert pays.pays_totals == [400_000] * 4
-    gets = organisation_funding(srk, Agreement.objects.all())
+    gets = organisation_funding(srk, Agreement.objects.filter(parties__party=srk))
     # SRK pays its own 270 000 a year in Skåne and receives Skåne's, Malmö's and Västerbotten's.
     assert gets.pays_total == 4 * 270_000
     by_year = dict(zip(gets.years, gets.receives_totals, strict=True))
@@ -105,7 +105,7 @@ def test_organisation_receives_a_cash_line_only_as_the_only_nonprofit(db):
     make_line(alone, region, {2026: 100_000})
     make_line(shared, region, {2026: 50_000})
     make_line(alone, region, {2026: 7_000}, kind=ShareKind.IN_KIND)
-    gets = organisation_funding(org, Agreement.objects.all())
+    gets = organisation_funding(org, Agreement.objects.filter(parties__party=org))
     assert gets.receives_totals == [100_000]
     assert [a.pk for _g in gets.receives for a, *_ in _g.rows] == [alone.pk]
     assert gets.pays == [] and gets.pays_total == 0
@@ -118,7 +118,7 @@ def test_organisation_funding_query_count_is_constant(db, django_assert_max_num_
         agreement = make_agreement(region, org)
         make_line(agreement, region, {2026: 1000 + n, 2027: 1000}, budget="Budget")
     with django_assert_max_num_queries(6):
-        pays = organisation_funding(region, Agreement.objects.all())
+        pays = organisation_funding(region, Agreement.objects.filter(parties__party=region))
     assert pays.pays_totals == [sum(1000 + n for n in range(count)), 1000 * count]
 
 
