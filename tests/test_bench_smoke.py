@@ -90,6 +90,7 @@ def test_bench_measures_every_existing_page_at_small_scale(tmp_path):
         assert row["status"] < 500, row
         assert row["queries"] > 0, row
         assert row["median_ms"] is not None
+        assert row["sql_median_ms"] > 0, row  # every page reads at least its session
     assert "admin changelist" in printed.getvalue()
 
 
