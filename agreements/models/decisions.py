@@ -130,7 +130,7 @@ class DecisionItem(models.Model):
     class Meta:
         verbose_name = _("beslutspunkt")
         verbose_name_plural = _("beslutspunkter")
-        ordering = ["decision", "number"]
+        ordering = ["decision_id", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "number"],
@@ -156,7 +156,7 @@ class CaseDocument(models.Model):
     class Meta:
         verbose_name = _("dokument i ärendet")
         verbose_name_plural = _("dokument i ärendet")
-        ordering = ["decision", "number"]
+        ordering = ["decision_id", "number"]
 
     def __str__(self):
         return f"{self.number}. {self.title}"

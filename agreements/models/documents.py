@@ -53,7 +53,7 @@ class IssuedDocument(models.Model):
     class Meta:
         verbose_name = _("utfärdat dokument")
         verbose_name_plural = _("utfärdade dokument")
-        ordering = ["agreement", "kind", "-version"]
+        ordering = ["agreement_id", "kind", "-version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "kind", "version"],

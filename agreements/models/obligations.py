@@ -74,7 +74,7 @@ class Obligation(models.Model):
     class Meta:
         verbose_name = _("åtagande")
         verbose_name_plural = _("åtaganden")
-        ordering = ["agreement", "kind", "id"]
+        ordering = ["agreement_id", "kind", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_before_month__isnull=True)
@@ -129,7 +129,7 @@ class CapacityTarget(models.Model):
     class Meta:
         verbose_name = _("kapacitetsmål")
         verbose_name_plural = _("kapacitetsmål")
-        ordering = ["agreement", "id"]
+        ordering = ["agreement_id", "id"]
 
     def __str__(self):
         prefix = "ca " if self.approximate else ""

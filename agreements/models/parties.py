@@ -95,7 +95,7 @@ class ContactPerson(models.Model):
     class Meta:
         verbose_name = _("kontaktperson")
         verbose_name_plural = _("kontaktpersoner")
-        ordering = ["party", "name"]
+        ordering = ["party_id", "name"]
 
     def __str__(self):
         return f"{self.name} ({self.party})"

@@ -46,7 +46,7 @@ class IndexValue(models.Model):
     class Meta:
         verbose_name = _("indexvärde")
         verbose_name_plural = _("indexvärden")
-        ordering = ["series", "year", "status"]
+        ordering = ["series_id", "year", "status"]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year", "status"],
