@@ -251,6 +251,8 @@ class ResourceContributionInline(admin.TabularInline):
 
 @admin.register(AgreementParty)
 class AgreementPartyAdmin(SimpleHistoryAdmin):
+    # In the agreements' order; the model's own goes by the agreement's id (no join).
+    ordering = ("-agreement__period_start", "agreement__title", "agreement_id", "position")
     list_display = ["party", "agreement", "role", "unit"]
     list_filter = ["role", "party__kind"]
     search_fields = ["party__name", "agreement__title"]
@@ -346,6 +348,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Obligation)
 class ObligationAdmin(SimpleHistoryAdmin):
+    ordering = ("-agreement__period_start", "agreement__title", "agreement_id", "kind", "id")
     form = ObligationForm
     list_display = ["kind", "agreement", "responsible", "min_per_year", "due_before_month"]
     list_filter = ["kind"]
@@ -391,6 +394,7 @@ class ReportAdmin(SimpleHistoryAdmin):
 
 @admin.register(IssuedDocument)
 class IssuedDocumentAdmin(admin.ModelAdmin):
+    ordering = ("-agreement__period_start", "agreement__title", "agreement_id", "kind", "-version")
     list_display = ["identifier", "kind", "version", "agreement", "issued_by", "issued_at"]
     list_filter = ["kind"]
     search_fields = ["identifier", "agreement__title", "sha256"]

@@ -19,6 +19,8 @@ class IndexSeriesAdmin(SimpleHistoryAdmin):
 
 @admin.register(IndexValue)
 class IndexValueAdmin(SimpleHistoryAdmin):
+    # By the parents' names and order; the models' own go by the parent's id (no join).
+    ordering = ("series__name", "year", "status")
     list_display = ["series", "year", "percent", "status", "published_on", "source"]
     list_filter = ["series", "status", "year"]
     search_fields = ["source", "series__name"]
@@ -43,6 +45,7 @@ class PaymentInline(admin.TabularInline):
 
 @admin.register(FundingLine)
 class FundingLineAdmin(SimpleHistoryAdmin):
+    ordering = ("-agreement__period_start", "agreement__title", "agreement_id", "position", "id")
     list_display = ["party", "agreement", "kind", "purpose", "budget", "uplift_series"]
     list_filter = ["kind", "party__kind", "uplift_series"]
     search_fields = ["party__name", "agreement__title", "purpose", "budget"]
@@ -68,6 +71,7 @@ class FundingLineAdmin(SimpleHistoryAdmin):
 
 @admin.register(Share)
 class ShareAdmin(SimpleHistoryAdmin):
+    ordering = ("-line__agreement__period_start", "line__agreement__title", "line_id", "year")
     list_display = ["line", "year", "amount"]
     list_filter = ["year", "line__kind"]
     search_fields = ["line__party__name", "line__agreement__title"]

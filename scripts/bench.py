@@ -2,8 +2,9 @@
 
 For a region administrator of the largest region and a coordinator of the busiest non-profit,
 each main page that exists is fetched with Django's test client N times: median and p95 in
-milliseconds, the number of SQL queries and the time the page spends in them (sql: where a
-page's time goes, the rest is Python), and beside it the page's floor, the raw SQL that
+milliseconds, the number of SQL queries and the time spent executing them (sql: on PostgreSQL
+the round trips until the driver holds each result; the rest is Python, reading the rows
+included), and beside it the page's floor, the raw SQL that
 fetches the page's rows (for the PDF: WeasyPrint alone on the same HTML), timed in the same
 run, and the ratio page / floor. The Django admin's changelist of agreements is timed too, and
 an empty logged-in page: what every page costs before its own work.
@@ -226,8 +227,10 @@ def timed(fn, runs, *, warm_up=True):
 
 
 def sql_times(fn, runs):
-    """Call fn `runs` times; milliseconds per call spent in the database (its queries, from
-    sending each to reading its rows), timed apart from the page's own runs."""
+    """Call fn `runs` times; milliseconds per call spent executing its queries, timed apart
+    from the page's own runs. On PostgreSQL that is the round trip until the driver holds the
+    whole result; turning the rows into Python values comes later and counts as Python (on
+    SQLite rows are computed as they are read, so most of the work falls outside)."""
     from django.db import connection
 
     spent = []

@@ -46,6 +46,8 @@ DEADLINE_ROWS_AS_TEMPLATE = """{% load i18n %}{% translate "Försenad" as overdu
 
 
 def _deadlines():
+    from django.utils.safestring import mark_safe
+
     from agreements.deadlines import Deadline
     from agreements.services.due import AgreementRef
 
@@ -67,6 +69,7 @@ def _deadlines():
             ("due_soon", "", hostile),
             ("done", "/r/", "Tertial 1"),
             ("upcoming", "", ""),
+            ("upcoming", "", mark_safe("<em>marked safe</em>")),
             ("something else", "", ""),
         ]
     ]
@@ -74,12 +77,14 @@ def _deadlines():
 
 def test_deadline_rows_are_escaped_and_equal_to_the_template_loop():
     from django.utils import translation
+    from django.utils.safestring import mark_safe
 
     labels = {
         "due_label": "Senast <",
         "what_label": "Vad",
-        "agreement_label": "Överenskommelse",
         "status_label": 'Läge "x"',
+        # As {% translate ... as label %} gives it: escaped once and marked safe.
+        "agreement_label": mark_safe("Avtal &amp; överenskommelse"),
     }
     for language in ("sv", "en"):
         with translation.override(language):
@@ -91,7 +96,7 @@ def test_deadline_rows_are_escaped_and_equal_to_the_template_loop():
             )
             expected = render(DEADLINE_ROWS_AS_TEMPLATE, rows=_deadlines(), **labels)
         assert rows.replace("\n", "") == expected
-        assert (
-            "<script>" not in rows and rows.count("&lt;script&gt;") == 11
-        )  # 5 titles, 5 agreements, 1 detail
+        # 6 titles, 6 agreements, 1 detail; text marked safe is kept as it is.
+        assert "<script>" not in rows and rows.count("&lt;script&gt;") == 13
+        assert "<em>marked safe</em>" in rows and "Avtal &amp; överenskommelse" in rows
     assert "Försenad" not in rows and "Overdue" in rows  # the last one rendered in English

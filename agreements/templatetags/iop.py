@@ -3,7 +3,7 @@
 import datetime
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -72,27 +72,29 @@ _DEADLINE_ROW = (
 @register.simple_tag
 def deadline_rows(rows, *, due_label, what_label, agreement_label, status_label):
     """The rows of a deadline table, built here rather than by a loop of template tags, as the
-    admin builds its result list: the dashboard shows up to a hundred of them."""
-    statuses = {status: str(label) for status, label in DEADLINE_STATUS_LABELS.items()}
+    admin builds its result list: the dashboard shows up to a hundred of them. Each value is
+    escaped as the template escaped it (conditional_escape: text marked safe is kept)."""
+    esc = conditional_escape
+    statuses = {status: esc(label) for status, label in DEADLINE_STATUS_LABELS.items()}
     labels = {
-        "due_label": escape(due_label),
-        "what_label": escape(what_label),
-        "agreement_label": escape(agreement_label),
-        "status_label": escape(status_label),
+        "due_label": esc(due_label),
+        "what_label": esc(what_label),
+        "agreement_label": esc(agreement_label),
+        "status_label": esc(status_label),
     }
     html = []
     for d in rows:
-        what = format_html('<a href="{}">{}</a>', d.url, d.title) if d.url else escape(d.title)
+        what = format_html('<a href="{}">{}</a>', d.url, d.title) if d.url else esc(d.title)
         if d.detail:
             what += format_html('<br><span class="muted">{}</span>', d.detail)
         html.append(
             _DEADLINE_ROW.format(
-                status=escape(d.status),
-                due=iso(d.due_date),
+                status=esc(d.status),
+                due=esc(iso(d.due_date)),
                 what=what,
-                agreement_url=escape(d.agreement_url),
-                agreement=escape(d.agreement.title),
-                status_text=escape(statuses.get(d.status, statuses["upcoming"])),
+                agreement_url=esc(d.agreement_url),
+                agreement=esc(d.agreement.title),
+                status_text=statuses.get(d.status, statuses["upcoming"]),
                 **labels,
             )
         )

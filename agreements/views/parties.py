@@ -40,9 +40,13 @@ def party_list(request):
 @require_GET
 def party_detail(request, pk):
     party = get_party_for(request.user, pk)
-    roles = AgreementParty.objects.filter(
-        party=party, agreement__in=agreements_visible_to(request.user)
-    ).select_related("agreement")
+    roles = (
+        AgreementParty.objects.filter(
+            party=party, agreement__in=agreements_visible_to(request.user)
+        )
+        .select_related("agreement")
+        .order_by("-agreement__period_start", "agreement__title", "agreement_id")
+    )
     return render(
         request,
         "agreements/party_detail.html",

@@ -769,3 +769,13 @@ def test_detail_names_public_parties_without_an_approved_decision(client, world)
     assert response.context["missing_decisions"] == []
     decided = [d for d in response.context["decisions"] if d.decided_on]
     assert decided == [approved, rejected]
+
+
+def test_organisation_page_lists_its_agreements_newest_first(client, world):
+    # Created after the world's agreement, so with a higher id, yet older.
+    older = make_agreement(world.a, world.b, start=date(2020, 1, 1), end=date(2021, 12, 31))
+    newer = make_agreement(world.a, world.b, start=date(2030, 1, 1), end=date(2031, 12, 31))
+    login(client, world, "admin")
+    response = client.get(reverse("agreements:party", args=[world.b.pk]))
+    shown = [ap.agreement for ap in response.context["agreement_roles"]]
+    assert shown == [newer, world.own["agreement"], older]
