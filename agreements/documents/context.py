@@ -10,15 +10,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.models import (
-    AgreementParty,
-    AgreementSection,
-    Decision,
-    DocumentKind,
-    ResourceContribution,
-    Signatory,
-)
-from funding.models import FundingLine, Share, ShareKind, ValueStatus
+from agreements.models import AgreementParty, Decision, DocumentKind
+from funding.models import FundingLine, ShareKind, ValueStatus
 
 from .gaps import Gaps, split_paragraphs, typeset_all
 from .history import condition_subject, history_paragraphs
@@ -35,27 +28,20 @@ from .text import (
     year_span,
 )
 
-# Each prefetch orders only within its parent row: the models' own orderings start with the
-# parent (and so with the agreement's period and title), which would join the agreement table
-# into every query for an order that one agreement's rows do not need.
+# The models order by their parent's id, so these prefetches read no agreement table.
 AGREEMENT_PREFETCH = [
-    Prefetch("sections", queryset=AgreementSection.objects.order_by("position", "id")),
+    "sections",
     Prefetch(
         "parties",
-        queryset=AgreementParty.objects.select_related("party")
-        .order_by("position", "id")
-        .prefetch_related(
-            Prefetch("signatories", queryset=Signatory.objects.order_by("position", "id")),
-            Prefetch(
-                "contributions", queryset=ResourceContribution.objects.order_by("position", "id")
-            ),
+        queryset=AgreementParty.objects.select_related("party").prefetch_related(
+            "signatories", "contributions"
         ),
     ),
     Prefetch(
         "funding_lines",
-        queryset=FundingLine.objects.select_related("party", "uplift_series", "payment_plan__payee")
-        .order_by("position", "id")
-        .prefetch_related(Prefetch("shares", queryset=Share.objects.order_by("year"))),
+        queryset=FundingLine.objects.select_related(
+            "party", "uplift_series", "payment_plan__payee"
+        ).prefetch_related("shares"),
     ),
 ]
 
