@@ -77,17 +77,18 @@ class DueState(models.Model):
     agreement = models.OneToOneField(
         Agreement, on_delete=models.CASCADE, primary_key=True, related_name="due_state"
     )
-    refreshed_at = models.DateTimeField(null=True, blank=True)
-    changed_at = models.DateTimeField(null=True, blank=True)
+    # The day the items were computed for (the caller's today, not the wall clock): the rules
+    # compare it with the same today when deciding whether the items are out of date.
+    refreshed_on = models.DateField(null=True, blank=True)
     dirty = models.BooleanField(default=True)
 
     class Meta:
         indexes = [
-            models.Index(fields=["refreshed_at"], name="due_state_refreshed"),
+            models.Index(fields=["refreshed_on"], name="due_state_refreshed_on"),
             models.Index(
                 fields=["agreement"], condition=models.Q(dirty=True), name="due_state_dirty"
             ),
         ]
 
     def __str__(self):
-        return f"{self.agreement_id}: {self.refreshed_at}"
+        return f"{self.agreement_id}: {self.refreshed_on}"

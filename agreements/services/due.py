@@ -1,13 +1,13 @@
 """Keep the stored due items (agreements.models.due) in step with the deadline rules."""
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 
 from .. import calendar as cal
 from ..access import agreements_visible_to, due_items_visible_to
@@ -31,9 +31,8 @@ def _marked(today):
     """State rows whose items may be out of date: changed since, never computed, or computed
     before the cutoff (last year's, or more than REFRESH_AFTER_DAYS ago)."""
     cutoff = max(today - timedelta(days=REFRESH_AFTER_DAYS), today.replace(month=1, day=1))
-    cutoff = timezone.make_aware(datetime.combine(cutoff, time.min))
     return DueState.objects.filter(
-        Q(dirty=True) | Q(refreshed_at__isnull=True) | Q(refreshed_at__lt=cutoff)
+        Q(dirty=True) | Q(refreshed_on__isnull=True) | Q(refreshed_on__lt=cutoff)
     )
 
 
@@ -133,9 +132,7 @@ def _refresh(ids, *, today):
             ],
             batch_size=2000,
         )
-        DueState.objects.filter(agreement_id__in=ids).update(
-            dirty=False, refreshed_at=timezone.now()
-        )
+        DueState.objects.filter(agreement_id__in=ids).update(dirty=False, refreshed_on=today)
     return len(ids)
 
 
@@ -149,9 +146,7 @@ def mark_changed(agreement_ids, *, create=False):
         DueState.objects.bulk_create(
             [DueState(agreement_id=pk) for pk in agreement_ids], ignore_conflicts=True
         )
-    DueState.objects.filter(agreement_id__in=agreement_ids).update(
-        dirty=True, changed_at=timezone.now()
-    )
+    DueState.objects.filter(agreement_id__in=agreement_ids).update(dirty=True)
 
 
 def due_items_for(user, *, today, horizon_days):

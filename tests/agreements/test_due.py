@@ -1,7 +1,7 @@
 """Stored due items: the dashboard's rows are agreements.deadlines' output, kept in step with
 every change and with the date, once per party so each user reads only their own."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -138,10 +138,10 @@ def test_items_are_recomputed_when_the_date_moves_on(world):
     assert not stale(Agreement.objects.all(), today=TODAY + timedelta(days=29)).exists()
     assert stale(Agreement.objects.all(), today=TODAY + timedelta(days=31)).count() == 2
     # A new year: this year's meetings are another item, so last year's refresh is redone.
-    DueState.objects.update(refreshed_at=timezone.make_aware(datetime(2027, 1, 1, 12)))
+    DueState.objects.update(refreshed_on=date(2027, 1, 1))
     assert stale(Agreement.objects.all(), today=date(2027, 1, 2)).count() == 0
     assert stale(Agreement.objects.all(), today=date(2027, 1, 31)).count() == 0
-    DueState.objects.update(refreshed_at=timezone.make_aware(datetime(2026, 12, 31, 12)))
+    DueState.objects.update(refreshed_on=date(2026, 12, 31))
     assert stale(Agreement.objects.all(), today=date(2027, 1, 2)).count() == 2
 
 
