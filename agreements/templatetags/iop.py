@@ -30,14 +30,6 @@ def kr(amount):
     return f"{group_thousands(amount)}{NBSP}kr"
 
 
-@register.simple_tag
-def kr_cells(amounts):
-    """A table row's amounts as numeric cells: one tag instead of a loop of filters (the
-    funding tables of a large region have thousands of cells). kr() gives only digits, a
-    sign, spaces and "kr" (it formats int(amount)), so the cells need no escaping."""
-    return mark_safe("".join(f'<td class="num">{kr(a)}</td>' for a in amounts))
-
-
 @register.filter
 def kronor(amount):
     """1 070 000 kronor (as printed in agreements and proposals)."""
