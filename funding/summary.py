@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from agreements.models import AgreementParty, Party, PartyRole
 
@@ -364,13 +363,6 @@ class BudgetGroup:
     rows: list  # (agreement, line, [amount per year], total)
     totals: list
     total: int
-
-    @property
-    def rows_label(self):
-        """ "(3 rader)": translated here, not in the template, where it cost a tenth of a
-        millisecond per group and a coordinator's overview lists hundreds of payers."""
-        n = len(self.rows)
-        return ngettext("(%(n)s rad)", "(%(n)s rader)", n) % {"n": n}
 
 
 @dataclass

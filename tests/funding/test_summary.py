@@ -132,15 +132,3 @@ def test_line_rows_are_read_from_one_field_per_attribute():
     # One query field per attribute, in order; pk, plan_id and payee_id by another name.
     renamed = {"pk": "id", "plan_id": "payment_plan__id", "payee_id": "payment_plan__payee_id"}
     assert list(LINE_ROW_FIELDS) == [renamed.get(n, n) for n in names]
-
-
-def test_budget_group_counts_its_rows_in_the_users_language():
-    from django.utils import translation
-
-    from funding.summary import BudgetGroup
-
-    one, three = BudgetGroup("A", [()], [], 0), BudgetGroup("B", [(), (), ()], [], 0)
-    with translation.override("sv"):
-        assert (one.rows_label, three.rows_label) == ("(1 rad)", "(3 rader)")
-    with translation.override("en"):
-        assert (one.rows_label, three.rows_label) == ("(1 row)", "(3 rows)")
