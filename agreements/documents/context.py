@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import AgreementParty, Decision, DocumentKind
 from funding.models import FundingLine, ShareKind, ValueStatus
+from funding.money import format_kr, format_kronor
 
 from .gaps import Gaps, split_paragraphs, typeset_all
 from .history import condition_subject, history_paragraphs
@@ -21,8 +22,6 @@ from .text import (
     frequency_phrase,
     genitive,
     join_words,
-    kr,
-    kronor,
     months_phrase,
     payment_months,
     year_span,
@@ -191,7 +190,7 @@ def _line_sentences(line, gaps):
         text = _("%(label)s med totalt %(total)s för perioden %(years)s, fördelat med %(split)s.")
         text %= {
             "label": label,
-            "total": kr(line.period_total),
+            "total": format_kr(line.period_total),
             "years": year_span(by_year),
             "split": amounts_phrase(by_year, unit="kr"),
         }
@@ -427,7 +426,7 @@ def _proposal_economy(decision, agreement, gaps):
     }
     if len(total) > 1:
         first += _(", totalt %(sum)s för %(years)s") % {
-            "sum": kronor(sum(total.values())),
+            "sum": format_kronor(sum(total.values())),
             "years": year_span(total),
         }
     paragraphs = [first + "."]
@@ -438,7 +437,9 @@ def _proposal_economy(decision, agreement, gaps):
     per_party = {name: shares_by_year(party_lines) for name, party_lines in by_party.items()}
     per_party = {name: years for name, years in per_party.items() if years}
     if all(len(set(years.values())) == 1 for years in per_party.values()):
-        parts = [f"{name} med {kronor(next(iter(y.values())))}" for name, y in per_party.items()]
+        parts = [
+            f"{name} med {format_kronor(next(iter(y.values())))}" for name, y in per_party.items()
+        ]
         paragraphs[0] += " " + _("Verksamheten finansieras av %(parts)s per år.") % {
             "parts": join_words(parts)
         }

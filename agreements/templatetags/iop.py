@@ -1,4 +1,4 @@
-"""Display helpers: Swedish amounts (1 726 000 kr) and ISO dates, one place for each."""
+"""Display helpers: Swedish amounts (1 726 000 kr, formatted by funding.money) and ISO dates."""
 
 import datetime
 
@@ -7,35 +7,12 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from funding.money import format_kr, format_kronor
+
 register = template.Library()
 
-NARROW_NBSP = "\u202f"  # thousands separator, as Swedish typography and Skatteverket use
-NBSP = "\u00a0"
-
-
-def group_thousands(amount, sep=NARROW_NBSP):
-    """1726000 -> '1 726 000' (integer kronor; Decimal is rounded by the caller)."""
-    if amount is None or amount == "":
-        return ""
-    value = int(amount)
-    sign = "−" if value < 0 else ""
-    return sign + f"{abs(value):,}".replace(",", sep)
-
-
-@register.filter
-def kr(amount):
-    """1 726 000 kr"""
-    if amount is None or amount == "":
-        return ""
-    return f"{group_thousands(amount)}{NBSP}kr"
-
-
-@register.filter
-def kronor(amount):
-    """1 070 000 kronor (as printed in agreements and proposals)."""
-    if amount is None or amount == "":
-        return ""
-    return f"{group_thousands(amount)}{NBSP}kronor"
+register.filter("kr", format_kr)
+register.filter("kronor", format_kronor)
 
 
 @register.filter
