@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, AgreementParty, AgreementStatus
 
 from . import xlsx
+from .figures import index_points
 from .models import FundingLine, Payment, Share, ShareKind
 from .payments import STATUS_LABELS as PAYMENT_LABELS
 from .payments import instalments, outstanding
-from .summary import agreement_funding, index_points, lines_queryset
+from .summary import agreement_funding, lines_queryset
 from .uplift import FIXED, UpliftRule, uplifted
 from .uplift import STATUS_LABELS as UPLIFT_LABELS
 
