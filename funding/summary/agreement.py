@@ -138,7 +138,8 @@ class AgreementFunding:
         return dict(zip(self.years, self.totals, strict=True))
 
 
-def _sum_columns(rows, width):
+def sum_columns(rows, width):
+    """Column sums of rows of equal width (zeros without rows)."""
     return [sum(column) for column in zip(*rows, strict=True)] if rows else [0] * width
 
 
@@ -180,10 +181,10 @@ def agreement_funding(agreement, *, lines=None):
     width = len(years)
     for group in by_party.values():
         rows = [[c.amount if c else 0 for c in lf.cells] for lf in group.lines]
-        group.totals = _sum_columns(rows, width)
+        group.totals = sum_columns(rows, width)
         group.total = sum(group.totals)
-    cash_totals = _sum_columns(cash_rows, width)
-    in_kind_totals = _sum_columns(in_kind_rows, width)
+    cash_totals = sum_columns(cash_rows, width)
+    in_kind_totals = sum_columns(in_kind_rows, width)
     totals = [a + b for a, b in zip(cash_totals, in_kind_totals, strict=True)]
     groups = [g for g in by_party.values() if g.lines]
     chart = stacked_bars(

@@ -11,6 +11,7 @@ from agreements.models import AgreementParty, PartyRole
 from ..charts import stacked_bars
 from ..figures import read_lines
 from ..models import FundingLine, ShareKind
+from .agreement import sum_columns
 
 
 @dataclass
@@ -46,10 +47,6 @@ class AgreementRow:
     period_end: object
 
 
-def _sum_columns(rows, width):
-    return [sum(column) for column in zip(*rows, strict=True)] if rows else [0] * width
-
-
 def _groups(items, years):
     """[BudgetGroup] by label, in label order, of [(label, AgreementRow, Line)]."""
     column = {year: i for i, year in enumerate(years)}
@@ -62,7 +59,7 @@ def _groups(items, years):
     result = []
     for label in sorted(grouped):
         rows = grouped[label]
-        totals = _sum_columns([r[2] for r in rows], len(years))
+        totals = sum_columns([r[2] for r in rows], len(years))
         result.append(BudgetGroup(label, rows, totals, sum(totals)))
     return result
 
@@ -142,8 +139,8 @@ def organisation_funding(party, agreements):
         [(line.budget or no_budget, row, line) for row, line, pays, _gets in found if pays], years
     )
     receives = _groups([(line.party, row, line) for row, line, _pays, gets in found if gets], years)
-    pays_totals = _sum_columns([g.totals for g in pays], len(years))
-    receives_totals = _sum_columns([g.totals for g in receives], len(years))
+    pays_totals = sum_columns([g.totals for g in pays], len(years))
+    receives_totals = sum_columns([g.totals for g in receives], len(years))
     chart = stacked_bars(
         years,
         [
