@@ -4,35 +4,18 @@ explanations and a chart, read from model instances (an agreement has a few line
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from agreements.models import AgreementParty
 
 from .. import payments as pay
 from ..charts import stacked_bars
-from ..figures import expected_payments, uplift_rule, year_amounts
-from ..models import FundingLine, Payment, Share, ShareKind
+from ..figures import expected_payments, line_instances, uplift_rule, year_amounts
+from ..models import FundingLine, ShareKind
 from ..uplift import IndexPoint
 
-LINE_PREFETCH = ("shares", "uplift_series__values", "payments")
 
-
-def lines_queryset(*, until_year=None):
-    """Funding lines with everything the figures need, in a constant number of queries.
-
-    With until_year, only the shares and payments of the years up to it are fetched (a year's
-    figures and payments never depend on a later year's).
-    """
-    lines = FundingLine.objects.select_related(
-        "party", "uplift_series", "payment_plan", "payment_plan__payee"
-    )
-    if until_year is None:
-        return lines.prefetch_related(*LINE_PREFETCH)
-    return lines.prefetch_related(
-        Prefetch("shares", queryset=Share.objects.filter(year__lte=until_year)),
-        "uplift_series__values",
-        Prefetch("payments", queryset=Payment.objects.filter(year__lte=until_year)),
-    )
+def lines_queryset():
+    """Funding line instances with everything the figures and payments need, prefetched."""
+    return line_instances().prefetch_related("uplift_series__values", "payments")
 
 
 def line_points(line):
