@@ -27,15 +27,16 @@ from agreements.forms import (
     AgreementForm,
     AgreementPartyFormSet,
     CapacityTargetFormSet,
-    FundingLineFormSet,
     MoveForm,
     ObligationFormSet,
     SuccessorForm,
     VersionForm,
+    posted_name,
 )
 from agreements.models import Agreement, AgreementParty, AgreementStatus, Decision, PartyRole
 from agreements.services import DomainError
-from agreements.services.editing import EditConflict, save_agreement, save_funding
+from agreements.services.conflicts import EditConflict
+from agreements.services.editing import save_agreement
 from agreements.services.lifecycle import (
     create_successor,
     move_agreement,
@@ -174,12 +175,14 @@ def agreement_create(request):
     )
     if data is not None and form.is_valid() and parties.is_valid():
         try:
-            agreement = save_agreement(form=form, parties=parties, version=None, by=request.user)
+            agreement = save_agreement(
+                details=form.cleaned_data, parties=parties.rows(), by=request.user
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Överenskommelsen är skapad. Fyll i finansieringen."))
-            return redirect("agreements:funding", agreement.pk)
+            return redirect("funding:lines", agreement.pk)
     return render(
         request,
         "agreements/agreement_form.html",
@@ -203,11 +206,18 @@ def agreement_edit(request, pk):
     conflict = None
     if data is not None and all([form.is_valid(), parties.is_valid(), version.is_valid()]):
         try:
-            save_agreement(form=form, parties=parties, version=version.loaded, by=request.user)
+            save_agreement(
+                agreement=agreement,
+                details=form.cleaned_data,
+                parties=parties.rows(),
+                version=version.loaded,
+                by=request.user,
+            )
         except EditConflict as exc:
             conflict = exc
             agreement.refresh_from_db()
-            form, parties, version = _agreement_forms(agreement, exc.data(request.POST), own)
+            data = exc.data(request.POST, posted_name(form, parties))
+            form, parties, version = _agreement_forms(agreement, data, own)
         except DomainError as exc:
             form.add_error(None, str(exc))
             agreement.refresh_from_db()
@@ -221,49 +231,6 @@ def agreement_edit(request, pk):
             "form": form,
             "parties": parties,
             "agreement": agreement,
-            "version_form": version,
-            "conflict": conflict,
-        },
-    )
-
-
-def _funding_forms(agreement, data):
-    formset = FundingLineFormSet(
-        data,
-        instance=agreement,
-        prefix="rader",
-        queryset=agreement.funding_lines.prefetch_related("shares"),
-    )
-    return formset, VersionForm(data, version=agreement.funding_version)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def agreement_funding(request, pk):
-    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    data = request.POST if request.method == "POST" else None
-    formset, version = _funding_forms(agreement, data)
-    conflict = None
-    if data is not None and all([formset.is_valid(), version.is_valid()]):
-        try:
-            save_funding(
-                agreement=agreement, formset=formset, version=version.loaded, by=request.user
-            )
-        except EditConflict as exc:
-            conflict = exc
-            agreement.refresh_from_db()
-            formset, version = _funding_forms(agreement, exc.data(request.POST))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Finansieringen är sparad."))
-            return redirect(agreement)
-    return render(
-        request,
-        "agreements/agreement_funding_form.html",
-        {
-            "agreement": agreement,
-            "formset": formset,
             "version_form": version,
             "conflict": conflict,
         },

@@ -1,4 +1,4 @@
-"""Follow-up: reports with figures and attachments, meetings and their minutes, payments."""
+"""Follow-up: reports with figures and attachments, meetings and their minutes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,6 @@ from agreements.access import (
     get_agreement_for,
     get_attachment_for,
     get_meeting_for,
-    get_payment_for,
     get_report_for,
     party_ids_of,
     reports_visible_to,
@@ -26,14 +25,13 @@ from agreements.forms import (
     AttachmentForm,
     MeetingForm,
     MinutesForm,
-    PaymentForm,
     ReportForm,
     ReportPickForm,
     VersionForm,
 )
 from agreements.models import ReportStatus
 from agreements.services import DomainError
-from agreements.services.editing import EditConflict
+from agreements.services.conflicts import EditConflict
 from agreements.services.followup import (
     add_attachment,
     delete_attachment,
@@ -41,7 +39,6 @@ from agreements.services.followup import (
     save_report,
     submit_report,
 )
-from funding.services import change_payment, register_payment
 
 from ._common import paginate
 
@@ -237,47 +234,4 @@ def meeting_edit(request, pk):
         request,
         "agreements/meeting_form.html",
         {"form": form, "agreement": agreement, "meeting": meeting},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def payment_create(request, pk):
-    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    form = PaymentForm(request.POST if request.method == "POST" else None, agreement=agreement)
-    if form.is_bound and form.is_valid():
-        try:
-            register_payment(**form.cleaned_data, by=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Betalningen är registrerad."))
-            return redirect(agreement.get_absolute_url() + "#betalningar")
-    return render(
-        request,
-        "agreements/payment_form.html",
-        {"form": form, "agreement": agreement, "payment": None},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def payment_edit(request, pk):
-    payment = get_payment_for(request.user, pk, roles=[ADMINISTRATOR])
-    agreement = payment.line.agreement
-    form = PaymentForm(
-        request.POST if request.method == "POST" else None, instance=payment, agreement=agreement
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            change_payment(payment=payment, **form.cleaned_data, by=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Betalningen är sparad."))
-            return redirect(agreement.get_absolute_url() + "#betalningar")
-    return render(
-        request,
-        "agreements/payment_form.html",
-        {"form": form, "agreement": agreement, "payment": payment},
     )
