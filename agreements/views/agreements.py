@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError, prefetch_related_objects
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -45,7 +46,7 @@ from agreements.services.lifecycle import (
     refresh_reports,
 )
 
-from ._common import paginate, query_without_page, url_or_none
+from ._common import paginate, query_without_page
 
 
 @login_required
@@ -144,16 +145,14 @@ def _funding(agreement):
 
 
 def _document_links(agreement):
-    links = []
-    for name, label in [
-        ("documents:agreement_preview", _("Överenskommelsen (förhandsvisning)")),
-        ("documents:agreement_pdf", _("Överenskommelsen (PDF)")),
-        ("documents:versions", _("Utfärdade versioner")),
-    ]:
-        url = url_or_none(name, agreement.pk)
-        if url:
-            links.append((label, url))
-    return links
+    return [
+        (label, reverse(name, args=[agreement.pk]))
+        for name, label in [
+            ("documents:agreement_preview", _("Överenskommelsen (förhandsvisning)")),
+            ("documents:agreement_pdf", _("Överenskommelsen (PDF)")),
+            ("documents:versions", _("Utfärdade versioner")),
+        ]
+    ]
 
 
 def _own_admin_parties(user):

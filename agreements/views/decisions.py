@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,7 +29,7 @@ from agreements.models import Agreement, DecisionOutcome, Party, PartyRole
 from agreements.services import DomainError
 from agreements.services.lifecycle import prepare_proposal, record_decision
 
-from ._common import paginate, url_or_none
+from ._common import paginate
 
 
 @login_required
@@ -51,14 +52,10 @@ def _is_secretary_of(user, decision):
 @require_GET
 def decision_detail(request, pk):
     decision = get_decision_for(request.user, pk)
-    documents = []
-    for name, label in [
-        ("documents:proposal_preview", _("Beslutsförslaget (förhandsvisning)")),
-        ("documents:proposal_pdf", _("Beslutsförslaget (PDF)")),
-    ]:
-        url = url_or_none(name, decision.pk)
-        if url:
-            documents.append((label, url))
+    documents = [
+        (_("Beslutsförslaget (förhandsvisning)"), reverse("documents:proposal_preview", args=[pk])),
+        (_("Beslutsförslaget (PDF)"), reverse("documents:proposal_pdf", args=[pk])),
+    ]
     return render(
         request,
         "agreements/decision_detail.html",
