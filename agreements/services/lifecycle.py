@@ -19,12 +19,14 @@ from agreements.models import (
     AgreementStatus,
     CapacityTarget,
     Decision,
+    DecisionCondition,
     DecisionOutcome,
     PartyRole,
     PredecessorRelation,
     ResourceContribution,
     Signatory,
 )
+from funding.models import Share
 
 from . import DomainError
 from .due import mark_changed
@@ -63,6 +65,11 @@ def moves_for(agreement, roles):
     return [
         m for m in MOVES.values() if agreement.status in m.sources and set(m.roles) & set(roles)
     ]
+
+
+def may_create_successor(agreement, roles):
+    """Whether a successor may be created: by an administrator, once the agreement is decided."""
+    return ADMINISTRATOR in roles and agreement.status not in (S.DRAFT, S.PROPOSED)
 
 
 def public_parties_without_approval(agreement):
@@ -170,8 +177,6 @@ def record_decision(*, decision, body, decided_on, paragraph, outcome, summary="
     decision.save()
     if outcome == DecisionOutcome.APPROVED:
         # A condition on this organisation's decision elsewhere is now met.
-        from agreements.models import DecisionCondition
-
         met = DecisionCondition.objects.filter(
             party=decision.organisation,
             satisfied_by__isnull=True,
@@ -201,8 +206,6 @@ def _shift_years(d, years):
 @transaction.atomic
 def create_successor(*, agreement, relation, by):
     """Create the next agreement, pre-filled from this one and linked to it."""
-    from funding.models import Share
-
     if relation not in PredecessorRelation.values:
         raise DomainError(_("Ange om överenskommelsen fortsätts eller förlängs."))
     if agreement.status in (S.DRAFT, S.PROPOSED):

@@ -15,11 +15,13 @@ from agreements.access import (
     ADMINISTRATOR,
     COORDINATOR,
     SECRETARY,
+    administered_party_ids,
     agreements_visible_to,
     get_agreement_for,
     is_any,
+    may_create_agreement,
+    may_propose,
     parties_visible_to,
-    party_ids_of,
     roles_on,
 )
 from agreements.filters import filter_agreements
@@ -34,17 +36,19 @@ from agreements.forms import (
     VersionForm,
     posted_name,
 )
-from agreements.models import Agreement, AgreementParty, AgreementStatus, Decision, PartyRole
+from agreements.models import Agreement, AgreementParty, Decision, PartyRole
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.editing import save_agreement
 from agreements.services.lifecycle import (
     create_successor,
+    may_create_successor,
     move_agreement,
     moves_for,
     public_parties_without_approval,
     refresh_reports,
 )
+from funding.summary import agreement_funding, lines_queryset
 
 from ._common import paginate, query_without_page
 
@@ -97,15 +101,13 @@ def agreement_detail(request, pk):
         if not request.user.is_superuser
         else {ADMINISTRATOR, COORDINATOR, SECRETARY}
     )
-    parties = agreement.parties.all()
-    own = set(party_ids_of(request.user))
     context = {
         "agreement": agreement,
         "roles": roles,
         "is_admin": ADMINISTRATOR in roles,
         "is_coordinator": COORDINATOR in roles,
         "is_secretary": SECRETARY in roles,
-        "parties": parties,
+        "parties": agreement.parties.all(),
         "sections": agreement.sections.all(),
         "obligations": agreement.obligations.select_related("responsible", "recipient"),
         "targets": agreement.capacity_targets.all(),
@@ -116,11 +118,8 @@ def agreement_detail(request, pk):
         "successors": agreement.successors.all(),
         "moves": moves_for(agreement, roles),
         "move_form": MoveForm(initial={"on": timezone.localdate()}),
-        "can_continue": ADMINISTRATOR in roles
-        and agreement.status not in (AgreementStatus.DRAFT, AgreementStatus.PROPOSED),
-        "can_propose": request.user.is_superuser
-        or SECRETARY in roles
-        and any(ap.role == PartyRole.PUBLIC and ap.party_id in own for ap in parties),
+        "can_continue": may_create_successor(agreement, roles),
+        "can_propose": may_propose(request.user, agreement, roles),
         "documents": _document_links(agreement),
     }
     context.update(_funding(agreement))
@@ -129,8 +128,6 @@ def agreement_detail(request, pk):
 
 def _funding(agreement):
     """The funding summary, and the payments of its lines (latest first) for the list."""
-    from funding.summary import agreement_funding, lines_queryset
-
     lines = list(lines_queryset().filter(agreement=agreement))
     # The prefetch has set each payment's line (with its party): no query per row.
     payments = sorted(
@@ -155,16 +152,12 @@ def _document_links(agreement):
     ]
 
 
-def _own_admin_parties(user):
-    return party_ids_of(user, ADMINISTRATOR)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
-    own = _own_admin_parties(request.user)
-    if not own and not request.user.is_superuser:
+    if not may_create_agreement(request.user):
         raise PermissionDenied
+    own = administered_party_ids(request.user)
     agreement = Agreement()
     data = request.POST if request.method == "POST" else None
     form = AgreementForm(data, instance=agreement)
@@ -199,7 +192,7 @@ def _agreement_forms(agreement, data, own):
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    own = _own_admin_parties(request.user)
+    own = administered_party_ids(request.user)
     data = request.POST if request.method == "POST" else None
     form, parties, version = _agreement_forms(agreement, data, own)
     conflict = None
@@ -228,7 +221,7 @@ def agreement_edit(request, pk):
         "agreements/agreement_form.html",
         {
             "form": form,
-            "parties": parties,
+            "parties": agreement.parties.all(),
             "agreement": agreement,
             "version_form": version,
             "conflict": conflict,

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -15,7 +15,8 @@ from agreements.access import (
     decisions_visible_to,
     get_agreement_for,
     get_decision_for,
-    party_ids_of,
+    is_secretary_of,
+    proposal_organisations_for,
 )
 from agreements.forms import (
     CaseDocumentFormSet,
@@ -25,7 +26,7 @@ from agreements.forms import (
     ProposalForm,
     RecordDecisionForm,
 )
-from agreements.models import Agreement, DecisionOutcome, Party, PartyRole
+from agreements.models import Agreement, DecisionOutcome, Party
 from agreements.services import DomainError
 from agreements.services.lifecycle import prepare_proposal, record_decision
 
@@ -42,10 +43,6 @@ def decision_list(request):
         .order_by("-decided_on", "-proposal_date", "-id")
     )
     return render(request, "agreements/decision_list.html", {"page": paginate(request, decisions)})
-
-
-def _is_secretary_of(user, decision):
-    return user.is_superuser or decision.organisation_id in party_ids_of(user, SECRETARY)
 
 
 @login_required
@@ -66,7 +63,7 @@ def decision_detail(request, pk):
             "case_documents": decision.case_documents.all(),
             "conditions": decision.conditions.select_related("party", "satisfied_by"),
             "cites": decision.cites.all(),
-            "is_secretary": _is_secretary_of(request.user, decision),
+            "is_secretary": is_secretary_of(request.user, decision),
             "is_proposal": decision.outcome == DecisionOutcome.PROPOSED,
             "documents": documents,
         },
@@ -104,13 +101,8 @@ def _save_proposal(request, save, formsets):
 @require_http_methods(["GET", "POST"])
 def proposal_create(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[SECRETARY])
+    organisations = proposal_organisations_for(request.user, agreement)
     parties = Party.objects.filter(agreement_roles__agreement=agreement)
-    organisations = parties.filter(agreement_roles__role=PartyRole.PUBLIC)
-    if not request.user.is_superuser:
-        organisations = organisations.filter(pk__in=party_ids_of(request.user, SECRETARY))
-    organisations = list(organisations)
-    if not organisations:
-        raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = NewProposalForm(
         data,

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +15,12 @@ from agreements.access import (
     get_attachment_for,
     get_meeting_for,
     get_report_for,
+    has_role,
+    may_edit_report,
     party_ids_of,
+    reporting_party_for,
     reports_visible_to,
     require_any,
-    roles_on,
 )
 from agreements.forms import (
     AttachmentForm,
@@ -29,7 +30,6 @@ from agreements.forms import (
     ReportPickForm,
     VersionForm,
 )
-from agreements.models import ReportStatus
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.followup import (
@@ -77,17 +77,10 @@ def report_create(request):
     )
     if form.is_bound and form.is_valid():
         agreement = form.cleaned_data["agreement"]
-        own = set(party_ids_of(request.user, COORDINATOR))
-        party = next(
-            (ap.party for ap in agreement.parties.select_related("party") if ap.party_id in own),
-            None,
-        )
-        if party is None:
-            raise PermissionDenied
         try:
             report = open_report(
                 agreement=agreement,
-                party=party,
+                party=reporting_party_for(request.user, agreement),
                 year=form.cleaned_data["year"],
                 period=form.cleaned_data["period"],
                 by=request.user,
@@ -103,9 +96,6 @@ def report_create(request):
 @require_http_methods(["GET", "POST"])
 def report_detail(request, pk):
     report = get_report_for(request.user, pk, edit=request.method == "POST")
-    can_edit = report.status == ReportStatus.DRAFT and (
-        request.user.is_superuser or report.party_id in party_ids_of(request.user, COORDINATOR)
-    )
     data = request.POST if request.method == "POST" else None
     form, version = ReportForm(data, report=report), VersionForm(data, version=report.version)
     conflict = None
@@ -140,7 +130,7 @@ def report_detail(request, pk):
         {
             "report": report,
             "form": form,
-            "can_edit": can_edit,
+            "can_edit": may_edit_report(request.user, report),
             "figures": report.figures.select_related("target"),
             "attachments": report.attachments.all(),
             "attachment_form": AttachmentForm(),
@@ -222,8 +212,7 @@ def meeting_create(request, pk):
 def meeting_edit(request, pk):
     meeting = get_meeting_for(request.user, pk, roles=[ADMINISTRATOR, COORDINATOR])
     agreement = meeting.agreement
-    is_admin = request.user.is_superuser or ADMINISTRATOR in roles_on(request.user, agreement)
-    form_class = MeetingForm if is_admin else MinutesForm
+    form_class = MeetingForm if has_role(request.user, agreement, ADMINISTRATOR) else MinutesForm
     data = request.POST if request.method == "POST" else None
     form = form_class(data, instance=meeting, agreement=agreement)
     if form.is_bound and form.is_valid():

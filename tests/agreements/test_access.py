@@ -276,3 +276,36 @@ def test_agreements_of_own_organisation_are_the_visible_ones_of_that_organisatio
     assert list(agreements_of_own_organisation(outsider, world.a)) == []
     root = get_user_model().objects.create_superuser("root", "root@example.se", "x")
     assert set(agreements_of_own_organisation(root, world.b)) == {world.own["agreement"]}
+
+
+def test_a_coordinator_reports_for_their_own_party_only(world):
+    from django.core.exceptions import PermissionDenied
+
+    from agreements.access import reporting_party_for
+
+    agreement = world.own["agreement"]
+    assert reporting_party_for(world.users["coordinator"], agreement) == world.b
+    with pytest.raises(PermissionDenied):
+        reporting_party_for(world.users["admin"], agreement)
+
+
+def test_a_draft_report_is_edited_by_a_coordinator_of_the_reporting_party(world):
+    from agreements.access import may_edit_report
+    from agreements.models import ReportStatus
+
+    report = world.own["report"]
+    assert may_edit_report(world.users["coordinator"], report)
+    assert not may_edit_report(world.users["admin"], report)
+    report.status = ReportStatus.SUBMITTED
+    assert not may_edit_report(world.users["coordinator"], report)
+
+
+def test_the_deciding_organisation_prepares_and_issues_its_proposal(world):
+    from agreements.access import is_secretary_of, may_issue_proposal
+
+    decision = world.own["decision"]
+    assert decision.organisation == world.a
+    assert is_secretary_of(world.users["secretary"], decision)
+    assert not is_secretary_of(world.users["admin"], decision)
+    assert may_issue_proposal(world.users["admin"], decision)
+    assert not may_issue_proposal(world.users["coordinator"], decision)
