@@ -111,8 +111,6 @@ class VersionForm(forms.Form):
 class RowsMixin:
     """A formset whose filled-in rows a service takes as plain data."""
 
-    row_fields: list = []
-
     def rows(self):
         """{"id": pk or None, field: cleaned value, ..., "delete": bool} per filled-in row."""
         return [self.row(form) for form in self.forms if form.cleaned_data]
@@ -120,7 +118,7 @@ class RowsMixin:
     def row(self, form):
         return (
             {"id": form.instance.pk}
-            | {name: form.cleaned_data.get(name) for name in self.row_fields}
+            | {name: form.cleaned_data.get(name) for name in self.form._meta.fields}
             | {"delete": bool(form.cleaned_data.get("DELETE"))}
         )
 
@@ -185,8 +183,6 @@ class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
 
 
 class BaseAgreementPartyFormSet(RowsMixin, forms.BaseInlineFormSet):
-    row_fields = AgreementPartyForm._meta.fields
-
     def __init__(self, *args, own_party_ids=(), **kwargs):
         self.own_party_ids = set(own_party_ids)
         super().__init__(*args, **kwargs)
@@ -258,7 +254,11 @@ class ObligationForm(forms.ModelForm):
         return [line.strip() for line in self.cleaned_data["parts"].splitlines() if line.strip()]
 
 
-class BaseAgreementChildFormSet(forms.BaseInlineFormSet):
+class RowsFormSet(RowsMixin, forms.BaseInlineFormSet):
+    pass
+
+
+class BaseAgreementChildFormSet(RowsMixin, forms.BaseInlineFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["agreement"] = self.instance
@@ -446,13 +446,19 @@ class NewProposalForm(ProposalForm):
 DecisionItemFormSet = inlineformset_factory(
     Decision,
     DecisionItem,
+    formset=RowsFormSet,
     fields=["number", "text"],
     widgets={"text": forms.Textarea(attrs={"rows": 3})},
     extra=1,
     can_delete=True,
 )
 CaseDocumentFormSet = inlineformset_factory(
-    Decision, CaseDocument, fields=["number", "title"], extra=1, can_delete=True
+    Decision,
+    CaseDocument,
+    formset=RowsFormSet,
+    fields=["number", "title"],
+    extra=1,
+    can_delete=True,
 )
 
 
@@ -467,7 +473,7 @@ class ConditionForm(forms.ModelForm):
             self.fields["party"].queryset = parties
 
 
-class BaseConditionFormSet(forms.BaseInlineFormSet):
+class BaseConditionFormSet(RowsMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, parties=None, **kwargs):
         self.parties = parties
         super().__init__(*args, **kwargs)

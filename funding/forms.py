@@ -65,8 +65,6 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
 
 
 class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
-    row_fields = FundingLineForm._meta.fields
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Room for one line per party on a new agreement, one more row later.

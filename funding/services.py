@@ -14,7 +14,7 @@ from agreements.models import Agreement, AgreementStatus
 from agreements.services import DomainError
 from agreements.services import conflicts as c
 from agreements.services.due import mark_changed
-from agreements.services.editing import assign
+from agreements.services.rows import save_rows
 
 from . import payments as pay
 from .models import FundingLine, IndexValue, Payment, Share, ValueStatus
@@ -51,41 +51,25 @@ def save_funding(*, agreement, lines, version, by):
 
 
 def _save_lines(agreement, rows, by):
-    """Write the lines and shares that differ from what is stored: changes and deletions
-    first, then new lines."""
-    ids = [row["id"] for row in rows if row.get("id")]
-    stored = agreement.funding_lines.filter(pk__in=ids).prefetch_related("shares")
-    existing = {line.pk: line for line in stored} if ids else {}
     years = set(agreement.years)
     for row in rows:
-        if set(row.get("shares", {})) - years:
+        outside = set(row.get("shares", {})) - years
+        if outside:
             raise DomainError(
-                _("Finansieringsraden har inget belopp för %(year)s.")
-                % {"year": min(set(row["shares"]) - years)}
+                _("Finansieringsraden har inget belopp för %(year)s.") % {"year": min(outside)}
             )
-    for row in rows:
-        if not row.get("id"):
-            continue
-        line = existing.get(row["id"])
-        if line is None:
-            raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen."))
-        line._history_user = by
-        if row.get("delete"):
-            line.delete()
-            continue
-        if assign(line, row, LINE_FIELDS):
-            line.save()
-        _save_shares(line, row.get("shares", {}), {s.year: s for s in line.shares.all()})
-    for row in rows:
-        if not row.get("id") and not row.get("delete"):
-            line = FundingLine(agreement=agreement)
-            assign(line, row, LINE_FIELDS)
-            line._history_user = by
-            line.save()
-            _save_shares(line, row.get("shares", {}), {})
+    save_rows(
+        rows,
+        children=agreement.funding_lines.prefetch_related("shares"),
+        fields=LINE_FIELDS,
+        new=lambda: FundingLine(agreement=agreement),
+        by=by,
+        then=lambda line, row: _save_shares(line, row.get("shares", {})),
+    )
 
 
-def _save_shares(line, amounts, existing):
+def _save_shares(line, amounts):
+    existing = {share.year: share for share in line.shares.all()} if amounts else {}
     for year, amount in amounts.items():
         share = existing.get(year)
         if amount is None:

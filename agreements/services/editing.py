@@ -1,6 +1,7 @@
-"""Saving an agreement's details and parties: one transaction, with optimistic locking.
+"""Saving what administrators edit of an agreement: details and parties (with optimistic
+locking), obligations and capacity targets. One transaction each.
 
-The form posts back the Agreement.version it was loaded at; a save finding another version
+The edit page posts back the Agreement.version it was loaded at; a save finding another version
 refuses with EditConflict (agreements.services.conflicts), and nothing of the save is written.
 """
 
@@ -8,10 +9,27 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, AgreementParty
+from agreements.models import Agreement, AgreementParty, CapacityTarget, Obligation
 
 from . import DomainError
 from .conflicts import PARTY_FIELDS, agreement_conflict, loaded
+from .lifecycle import refresh_reports
+from .rows import save_rows
+
+OBLIGATION_FIELDS = [
+    "kind",
+    "responsible",
+    "recipient",
+    "recipient_description",
+    "parts",
+    "days_after_period",
+    "due_before_month",
+    "due_before_day",
+    "due_date",
+    "min_per_year",
+    "description",
+]
+TARGET_FIELDS = ["description", "quantity", "approximate"]
 
 
 def save_agreement(*, agreement=None, details, parties, version=None, by):
@@ -35,7 +53,13 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
                 agreement.version += 1
             agreement._history_user = by
             agreement.save()
-            _save_parties(agreement, parties, by)
+            save_rows(
+                parties,
+                children=agreement.parties,
+                fields=PARTY_FIELDS,
+                new=lambda: AgreementParty(agreement=agreement),
+                by=by,
+            )
     except ProtectedError:
         raise DomainError(
             _("Parten kan inte tas bort: den har finansiering, rapporter eller beslut.")
@@ -45,42 +69,25 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
     return agreement
 
 
-def _save_parties(agreement, rows, by):
-    """Write the party rows that differ from what is stored: changes and deletions first,
-    then new rows (as a formset saves them), each with its history user."""
-    ids = [row["id"] for row in rows if row.get("id")]
-    existing = {ap.pk: ap for ap in agreement.parties.filter(pk__in=ids)} if ids else {}
-    for row in rows:
-        if not row.get("id"):
-            continue
-        party = existing.get(row["id"])
-        if party is None:
-            raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen."))
-        party._history_user = by
-        if row.get("delete"):
-            party.delete()
-        elif assign(party, row, PARTY_FIELDS):
-            party.save()
-    for row in rows:
-        if not row.get("id") and not row.get("delete"):
-            party = AgreementParty(agreement=agreement)
-            assign(party, row, PARTY_FIELDS)
-            party._history_user = by
-            party.save()
-
-
-def assign(instance, row, fields):
-    """Set the row's values of fields on instance (a related object given as itself or its
-    pk); whether any differed from what the instance held."""
-    changed = False
-    for name in fields:
-        if name not in row:
-            continue
-        field = instance._meta.get_field(name)
-        value = row[name]
-        if field.is_relation:
-            value = getattr(value, "pk", value)
-        if getattr(instance, field.attname) != value:
-            setattr(instance, field.attname, value)
-            changed = True
-    return changed
+def save_obligations(*, agreement, obligations, targets, by):
+    """Save an agreement's obligations and capacity targets (rows as agreements.services.rows
+    takes them), and create the report rows they now ask for; all or nothing."""
+    try:
+        with transaction.atomic():
+            save_rows(
+                obligations,
+                children=agreement.obligations,
+                fields=OBLIGATION_FIELDS,
+                new=lambda: Obligation(agreement=agreement),
+                by=by,
+            )
+            save_rows(
+                targets,
+                children=agreement.capacity_targets,
+                fields=TARGET_FIELDS,
+                new=lambda: CapacityTarget(agreement=agreement),
+                by=by,
+            )
+            refresh_reports(agreement)
+    except (IntegrityError, ProtectedError):
+        raise DomainError(_("Det som har rapporter kopplade kan inte tas bort.")) from None

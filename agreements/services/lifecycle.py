@@ -7,7 +7,7 @@ agreement ("fortsätt / förläng") pre-filled from its predecessor.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,8 +18,10 @@ from agreements.models import (
     AgreementSection,
     AgreementStatus,
     CapacityTarget,
+    CaseDocument,
     Decision,
     DecisionCondition,
+    DecisionItem,
     DecisionOutcome,
     PartyRole,
     PredecessorRelation,
@@ -31,6 +33,7 @@ from funding.models import Share
 from . import DomainError
 from .due import mark_changed
 from .reports import ensure_reports
+from .rows import save_rows
 
 S = AgreementStatus
 
@@ -142,21 +145,69 @@ def refresh_reports(agreement):
         ensure_reports(agreement=agreement)
 
 
-@transaction.atomic
-def prepare_proposal(*, agreement, organisation, by, **fields):
-    """Create the decision proposal of one public party for an agreement."""
-    if not agreement.parties.filter(party=organisation).exists():
-        raise DomainError(_("Organisationen är inte part i överenskommelsen."))
-    decision = Decision(
-        organisation=organisation,
-        outcome=DecisionOutcome.PROPOSED,
-        title=fields.pop("title", "") or agreement.title,
-        **fields,
-    )
-    decision.full_clean()
-    decision.save()
-    decision.agreements.add(agreement)
+def prepare_proposal(
+    *, agreement, organisation, by, items=(), case_documents=(), conditions=(), **fields
+):
+    """Create the decision proposal of one public party for an agreement, with its items,
+    case documents and conditions (rows as agreements.services.rows takes them)."""
+    try:
+        with transaction.atomic():
+            if not agreement.parties.filter(party=organisation).exists():
+                raise DomainError(_("Organisationen är inte part i överenskommelsen."))
+            decision = Decision(
+                organisation=organisation,
+                outcome=DecisionOutcome.PROPOSED,
+                title=fields.pop("title", "") or agreement.title,
+                **fields,
+            )
+            decision.full_clean()
+            decision.save()
+            decision.agreements.add(agreement)
+            _save_proposal_rows(decision, items, case_documents, conditions, by)
+    except IntegrityError:
+        raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
+
+
+def change_proposal(*, decision, by, items=(), case_documents=(), conditions=(), **fields):
+    """Change a proposal that is not decided yet, with its items, case documents and
+    conditions; fields are the proposal's own, validated."""
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.select_for_update().get(pk=decision.pk)
+            if decision.outcome != DecisionOutcome.PROPOSED:
+                raise DomainError(_("Beslutet är fattat; förslaget kan inte längre ändras."))
+            for name, value in fields.items():
+                setattr(decision, name, value)
+            decision.save()
+            _save_proposal_rows(decision, items, case_documents, conditions, by)
+    except IntegrityError:
+        raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
+    return decision
+
+
+def _save_proposal_rows(decision, items, case_documents, conditions, by):
+    save_rows(
+        items,
+        children=decision.items,
+        fields=["number", "text"],
+        new=lambda: DecisionItem(decision=decision),
+        by=by,
+    )
+    save_rows(
+        case_documents,
+        children=decision.case_documents,
+        fields=["number", "title"],
+        new=lambda: CaseDocument(decision=decision),
+        by=by,
+    )
+    save_rows(
+        conditions,
+        children=decision.conditions,
+        fields=["party", "body"],
+        new=lambda: DecisionCondition(decision=decision),
+        by=by,
+    )
 
 
 @transaction.atomic

@@ -3,8 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, ProtectedError, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,14 +38,13 @@ from agreements.forms import (
 from agreements.models import Agreement, AgreementParty, Decision, PartyRole
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
-from agreements.services.editing import save_agreement
+from agreements.services.editing import save_agreement, save_obligations
 from agreements.services.lifecycle import (
     create_successor,
     may_create_successor,
     move_agreement,
     moves_for,
     public_parties_without_approval,
-    refresh_reports,
 )
 from funding.summary import agreement_funding, lines_queryset
 
@@ -238,12 +236,14 @@ def agreement_obligations(request, pk):
     targets = CapacityTargetFormSet(data, instance=agreement, prefix="mal")
     if data is not None and obligations.is_valid() and targets.is_valid():
         try:
-            with transaction.atomic():
-                obligations.save()
-                targets.save()
-                refresh_reports(agreement)
-        except (IntegrityError, ProtectedError):
-            messages.error(request, _("Det som har rapporter kopplade kan inte tas bort."))
+            save_obligations(
+                agreement=agreement,
+                obligations=obligations.rows(),
+                targets=targets.rows(),
+                by=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Åtagandena är sparade."))
             return redirect(agreement)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, DecisionOutcome, Party
 from agreements.services import DomainError
-from agreements.services.lifecycle import prepare_proposal, record_decision
+from agreements.services.lifecycle import change_proposal, prepare_proposal, record_decision
 
 from ._common import paginate
 
@@ -78,20 +77,21 @@ def _formsets(data, decision, parties):
     )
 
 
-def _save_proposal(request, save, formsets):
-    """Save the proposal (save() returns it) with its items, documents and conditions, all
-    or nothing; None, with a message, when refused."""
+def _rows(formsets):
+    items, case_documents, conditions = formsets
+    return {
+        "items": items.rows(),
+        "case_documents": case_documents.rows(),
+        "conditions": conditions.rows(),
+    }
+
+
+def _saved(request, service, **data):
+    """The proposal the service saves, with a message; None, with a message, when refused."""
     try:
-        with transaction.atomic():
-            decision = save()
-            for formset in formsets:
-                formset.instance = decision
-                formset.save()
+        decision = service(**data)
     except DomainError as exc:
         messages.error(request, str(exc))
-        return None
-    except IntegrityError:
-        messages.error(request, _("Någon annan ändrade samtidigt. Kontrollera och spara igen."))
         return None
     messages.success(request, _("Beslutsförslaget är sparat."))
     return decision
@@ -112,15 +112,14 @@ def proposal_create(request, pk):
     formsets = _formsets(data, form.instance, parties)
     if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-        decision = _save_proposal(
+        decision = _saved(
             request,
-            lambda: prepare_proposal(
-                agreement=agreement,
-                organisation=form.cleaned_data["organisation"],
-                by=request.user,
-                **fields,
-            ),
-            formsets,
+            prepare_proposal,
+            agreement=agreement,
+            organisation=form.cleaned_data["organisation"],
+            by=request.user,
+            **_rows(formsets),
+            **fields,
         )
         if decision is not None:
             return redirect(decision)
@@ -143,7 +142,8 @@ def proposal_edit(request, pk):
     form = ProposalForm(data, instance=decision)
     formsets = _formsets(data, decision, parties)
     if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
-        if _save_proposal(request, form.save, formsets) is not None:
+        rows, fields = _rows(formsets), form.cleaned_data
+        if _saved(request, change_proposal, decision=decision, by=request.user, **rows, **fields):
             return redirect(decision)
     return render(
         request,

@@ -167,3 +167,87 @@ def test_a_stale_funding_save_names_the_amount_to_keep_by_line_and_year(world):
     assert caught.value.overrides == {(line.pk, "amount_2027"): "250"}
     line.refresh_from_db()
     assert line.budget == ""
+
+
+def test_obligations_and_targets_are_saved_from_plain_data(world):
+    from agreements.models import ObligationKind
+    from agreements.services.editing import save_obligations
+
+    agreement = world.own["agreement"]
+    save_obligations(
+        agreement=agreement,
+        obligations=[
+            {
+                "id": None,
+                "kind": ObligationKind.ANNUAL_REPORT,
+                "responsible": world.b,
+                "recipient": world.a,
+                "parts": ["verksamhetsberättelse"],
+                "due_before_month": 3,
+                "due_before_day": 31,
+            }
+        ],
+        targets=[{"id": None, "description": "barn", "quantity": 70}],
+        by=world.users["admin"],
+    )
+    annual = agreement.obligations.get(kind=ObligationKind.ANNUAL_REPORT)
+    assert (annual.responsible, annual.parts) == (world.b, ["verksamhetsberättelse"])
+    target = agreement.capacity_targets.get()
+    assert (target.description, target.quantity) == ("barn", 70)
+
+    save_obligations(
+        agreement=agreement,
+        obligations=[{"id": annual.pk, "delete": True}],
+        targets=[{"id": target.pk, "quantity": 80}],
+        by=world.users["admin"],
+    )
+    assert not agreement.obligations.filter(pk=annual.pk).exists()
+    target.refresh_from_db()
+    assert (target.description, target.quantity) == ("barn", 80)
+
+
+def test_a_proposal_is_prepared_and_changed_with_its_rows_from_plain_data(world):
+    from agreements.models import DecisionOutcome
+    from agreements.services.lifecycle import change_proposal, prepare_proposal
+
+    secretary = world.users["secretary"]
+    decision = prepare_proposal(
+        agreement=world.own["agreement"],
+        organisation=world.a,
+        by=secretary,
+        title="Förslag",
+        items=[{"id": None, "number": 1, "text": "Godkänna överenskommelsen."}],
+        case_documents=[{"id": None, "number": 1, "title": "Överenskommelse"}],
+        conditions=[{"id": None, "party": world.b, "body": "Styrelsen godkänner."}],
+    )
+    assert decision.outcome == DecisionOutcome.PROPOSED
+    item = decision.items.get()
+    assert (item.number, decision.case_documents.get().title) == (1, "Överenskommelse")
+    assert decision.conditions.get().party == world.b
+
+    change_proposal(
+        decision=decision,
+        by=secretary,
+        title="Ändrat förslag",
+        items=[
+            {"id": item.pk, "text": "Godkänna."},
+            {"id": None, "number": 2, "text": "Uppdra åt direktören."},
+        ],
+    )
+    decision.refresh_from_db()
+    assert decision.title == "Ändrat förslag"
+    assert list(decision.items.order_by("number").values_list("text", flat=True)) == [
+        "Godkänna.",
+        "Uppdra åt direktören.",
+    ]
+
+
+def test_a_decided_proposal_is_not_changed(world):
+    from agreements.models import DecisionOutcome
+    from agreements.services.lifecycle import change_proposal
+
+    decision = world.own["decision"]
+    decision.outcome = DecisionOutcome.APPROVED
+    decision.save()
+    with pytest.raises(DomainError, match="förslaget kan inte längre ändras"):
+        change_proposal(decision=decision, by=world.users["secretary"], title="Sent")
