@@ -21,6 +21,7 @@ from .models import (
     Party,
     PredecessorRelation,
 )
+from .services.editing import OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
 
 
@@ -226,19 +227,7 @@ class ObligationForm(forms.ModelForm):
 
     class Meta:
         model = Obligation
-        fields = [
-            "kind",
-            "responsible",
-            "recipient",
-            "recipient_description",
-            "parts",
-            "days_after_period",
-            "due_before_month",
-            "due_before_day",
-            "due_date",
-            "min_per_year",
-            "description",
-        ]
+        fields = OBLIGATION_FIELDS
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, agreement=None, **kwargs):
@@ -278,7 +267,7 @@ ObligationFormSet = inlineformset_factory(
 class CapacityTargetForm(forms.ModelForm):
     class Meta:
         model = CapacityTarget
-        fields = ["description", "quantity", "approximate"]
+        fields = TARGET_FIELDS
 
     def __init__(self, *args, agreement=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -163,7 +163,11 @@ def prepare_proposal(
             decision.full_clean()
             decision.save()
             decision.agreements.add(agreement)
-            _save_proposal_rows(decision, items, case_documents, conditions, by)
+            _save_proposal_rows(
+                decision,
+                {"items": items, "case_documents": case_documents, "conditions": conditions},
+                by,
+            )
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
@@ -180,34 +184,33 @@ def change_proposal(*, decision, by, items=(), case_documents=(), conditions=(),
             for name, value in fields.items():
                 setattr(decision, name, value)
             decision.save()
-            _save_proposal_rows(decision, items, case_documents, conditions, by)
+            _save_proposal_rows(
+                decision,
+                {"items": items, "case_documents": case_documents, "conditions": conditions},
+                by,
+            )
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
 
 
-def _save_proposal_rows(decision, items, case_documents, conditions, by):
-    save_rows(
-        items,
-        children=decision.items,
-        fields=["number", "text"],
-        new=lambda: DecisionItem(decision=decision),
-        by=by,
-    )
-    save_rows(
-        case_documents,
-        children=decision.case_documents,
-        fields=["number", "title"],
-        new=lambda: CaseDocument(decision=decision),
-        by=by,
-    )
-    save_rows(
-        conditions,
-        children=decision.conditions,
-        fields=["party", "body"],
-        new=lambda: DecisionCondition(decision=decision),
-        by=by,
-    )
+# A proposal's rows: where they hang, their model, the fields a row sets.
+PROPOSAL_ROWS = [
+    ("items", DecisionItem, ["number", "text"]),
+    ("case_documents", CaseDocument, ["number", "title"]),
+    ("conditions", DecisionCondition, ["party", "body"]),
+]
+
+
+def _save_proposal_rows(decision, rows, by):
+    for name, model, fields in PROPOSAL_ROWS:
+        save_rows(
+            rows[name],
+            children=getattr(decision, name),
+            fields=fields,
+            new=lambda model=model: model(decision=decision),
+            by=by,
+        )
 
 
 @transaction.atomic
