@@ -219,7 +219,7 @@ def agreement_edit(request, pk):
         "agreements/agreement_form.html",
         {
             "form": form,
-            "parties": agreement.parties.all(),
+            "parties": parties,
             "agreement": agreement,
             "version_form": version,
             "conflict": conflict,

@@ -779,3 +779,12 @@ def test_organisation_page_lists_its_agreements_newest_first(client, world):
     response = client.get(reverse("agreements:party", args=[world.b.pk]))
     shown = [ap.agreement for ap in response.context["agreement_roles"]]
     assert shown == [newer, world.own["agreement"], older]
+
+
+def test_edit_page_offers_every_party_row_and_one_more(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    page = client.get(reverse("agreements:edit", args=[agreement.pk])).content.decode()
+    assert 'name="parter-TOTAL_FORMS" value="3"' in page
+    for row in range(3):
+        assert f'name="parter-{row}-party"' in page
