@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from agreements import changes
 from agreements.models import Agreement, AgreementStatus
-from agreements.services import DomainError
-from agreements.services import conflicts as c
+from agreements.services import DomainError, conflicts
 from agreements.services.due import mark_changed
 from agreements.services.rows import save_rows
 
@@ -36,7 +35,7 @@ def save_funding(*, agreement, lines, version, by):
     try:
         with transaction.atomic():
             locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-            if locked.funding_version != c.loaded(version):
+            if locked.funding_version != conflicts.loaded(version):
                 raise _funding_conflict(locked, version, lines)
             locked.funding_version += 1
             locked._history_user = by
@@ -80,8 +79,8 @@ def _save_shares(line, amounts):
 
 
 def _funding_conflict(agreement, version, lines):
-    saves = c.later_saves(agreement.history, "funding_version", version)
-    since = c.since(saves)
+    saves = conflicts.later_saves(agreement.history, "funding_version", version)
+    since = conflicts.since(saves)
     years = agreement.years
     line_history = FundingLine.history.filter(agreement_id=agreement.pk)
     line_ids = set(line_history.values_list("id", flat=True))
@@ -90,24 +89,25 @@ def _funding_conflict(agreement, version, lines):
     # Shares written in bulk (imports, the demo) have no history: take them as they are.
     recorded = set(share_history.values_list("id", flat=True))
     base_amounts = {(s.line_id, s.year): s.amount for s in current_shares if s.pk not in recorded}
-    for share in c.as_of(share_history, since).values():
+    for share in conflicts.as_of(share_history, since).values():
         base_amounts[(share.line_id, share.year)] = share.amount
 
     def snapshot(line, amounts):
-        row = {name: c.value_of(line, name) for name in LINE_FIELDS}
+        row = {name: conflicts.value_of(line, name) for name in LINE_FIELDS}
         for year in years:
             row[f"amount_{year}"] = amounts.get((line.id, year))
         return row
 
-    rows_base = {pk: snapshot(r, base_amounts) for pk, r in c.as_of(line_history, since).items()}
+    lines_then = conflicts.as_of(line_history, since)
+    rows_base = {pk: snapshot(line, base_amounts) for pk, line in lines_then.items()}
     amounts = {(s.line_id, s.year): s.amount for s in current_shares}
     rows_theirs = {line.pk: snapshot(line, amounts) for line in agreement.funding_lines.all()}
     posted = [
         row | {f"amount_{year}": row.get("shares", {}).get(year) for year in years} for row in lines
     ]
-    rows_mine = c.mine(posted, LINE_FIELDS + [f"amount_{year}" for year in years])
+    rows_mine = conflicts.mine(posted, LINE_FIELDS + [f"amount_{year}" for year in years])
     merged, clashes = changes.merge(rows_base, rows_theirs, rows_mine)
-    names = c.party_names(rows_base, rows_theirs)
+    names = conflicts.party_names(rows_base, rows_theirs)
 
     def where(key):
         row = rows_theirs.get(key) or rows_base.get(key) or {}
@@ -117,27 +117,27 @@ def _funding_conflict(agreement, version, lines):
     def label(name):
         if name.startswith("amount_"):
             return _("Belopp %(year)s") % {"year": name.removeprefix("amount_")}
-        return c.label(FundingLine, name)
+        return conflicts.label(FundingLine, name)
 
     def show(name, value):
         if name == "party":
             return names.get(value, "–")
         if name.startswith("amount_"):
             return "–" if value is None else format_kr(value)
-        return c.show(value, FundingLine._meta.get_field(name))
+        return conflicts.show(value, FundingLine._meta.get_field(name))
 
-    shown = c.shown_rows(
+    shown = conflicts.shown_rows(
         changes.compare(rows_base, rows_theirs),
         clashes,
         where=lambda key: _("Rad: %(name)s") % {"name": where(key)},
         label=label,
         show=show,
     )
-    return c.conflict(
+    return conflicts.conflict(
         saves=saves,
         current_version=agreement.funding_version,
         shown=shown,
-        overrides=c.overrides(merged, rows_mine),
+        overrides=conflicts.overrides(merged, rows_mine),
     )
 
 
