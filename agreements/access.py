@@ -199,6 +199,14 @@ def roles_on(user, agreement):
     return {role for party, role in memberships_of(user) if party in parties}
 
 
+def acting_roles(user, agreement):
+    """The roles the user acts in on the agreement: those held in its parties, every role for
+    a superuser."""
+    if user.is_superuser:
+        return {ADMINISTRATOR, COORDINATOR, SECRETARY}
+    return roles_on(user, agreement)
+
+
 def has_role(user, agreement, *roles):
     return user.is_superuser or bool(roles_on(user, agreement) & set(roles))
 

@@ -14,6 +14,7 @@ from agreements.access import (
     ADMINISTRATOR,
     COORDINATOR,
     SECRETARY,
+    acting_roles,
     administered_party_ids,
     agreements_visible_to,
     get_agreement_for,
@@ -21,7 +22,6 @@ from agreements.access import (
     may_create_agreement,
     may_propose,
     parties_visible_to,
-    roles_on,
 )
 from agreements.filters import filter_agreements
 from agreements.forms import (
@@ -94,11 +94,7 @@ def agreement_detail(request, pk):
             queryset=Decision.objects.select_related("organisation").order_by("-decided_on", "-id"),
         ),
     )
-    roles = (
-        roles_on(request.user, agreement)
-        if not request.user.is_superuser
-        else {ADMINISTRATOR, COORDINATOR, SECRETARY}
-    )
+    roles = acting_roles(request.user, agreement)
     context = {
         "agreement": agreement,
         "roles": roles,

@@ -16,8 +16,8 @@ from agreements.access import (
     get_meeting_for,
     get_report_for,
     has_role,
+    is_any,
     may_edit_report,
-    party_ids_of,
     reporting_party_for,
     reports_visible_to,
     require_any,
@@ -56,7 +56,7 @@ def report_list(request):
         "agreements/report_list.html",
         {
             "page": paginate(request, reports),
-            "can_file": request.user.is_superuser or bool(party_ids_of(request.user, COORDINATOR)),
+            "can_file": is_any(request.user, COORDINATOR),
         },
     )
 

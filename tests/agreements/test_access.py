@@ -315,3 +315,14 @@ def test_the_deciding_organisation_prepares_and_issues_its_proposal(world):
     assert not is_secretary_of(world.users["admin"], decision)
     assert may_issue_proposal(world.users["admin"], decision)
     assert not may_issue_proposal(world.users["coordinator"], decision)
+
+
+def test_a_superuser_acts_in_every_role_and_others_in_those_they_hold(world):
+    from django.contrib.auth import get_user_model
+
+    from agreements.access import acting_roles
+
+    agreement = world.own["agreement"]
+    root = get_user_model().objects.create_superuser("root", password="pw-test-1234")
+    assert acting_roles(root, agreement) == {"administrator", "coordinator", "secretary"}
+    assert acting_roles(world.users["coordinator"], agreement) == {"coordinator"}
