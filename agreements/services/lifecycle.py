@@ -163,11 +163,7 @@ def prepare_proposal(
             decision.full_clean()
             decision.save()
             decision.agreements.add(agreement)
-            _save_proposal_rows(
-                decision,
-                {"items": items, "case_documents": case_documents, "conditions": conditions},
-                by,
-            )
+            _save_proposal_rows(decision, by, items, case_documents, conditions)
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
@@ -184,11 +180,7 @@ def change_proposal(*, decision, by, items=(), case_documents=(), conditions=(),
             for name, value in fields.items():
                 setattr(decision, name, value)
             decision.save()
-            _save_proposal_rows(
-                decision,
-                {"items": items, "case_documents": case_documents, "conditions": conditions},
-                by,
-            )
+            _save_proposal_rows(decision, by, items, case_documents, conditions)
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
@@ -202,7 +194,8 @@ PROPOSAL_ROWS = [
 ]
 
 
-def _save_proposal_rows(decision, rows, by):
+def _save_proposal_rows(decision, by, items, case_documents, conditions):
+    rows = {"items": items, "case_documents": case_documents, "conditions": conditions}
     for name, model, fields in PROPOSAL_ROWS:
         save_rows(
             rows[name],
