@@ -20,7 +20,7 @@ from agreements.access import (
     require_any,
     require_role,
 )
-from agreements.deadlines import reverse_or_empty
+from agreements.due.rules import reverse_or_empty
 from agreements.filters import filter_agreements
 from agreements.forms import AgreementFilterForm
 from agreements.models import Agreement

@@ -48,8 +48,8 @@ DEADLINE_ROWS_AS_TEMPLATE = """{% load i18n %}{% translate "Försenad" as overdu
 def _deadlines():
     from django.utils.safestring import mark_safe
 
-    from agreements.deadlines import Deadline
-    from agreements.services.due import AgreementRef
+    from agreements.due.rules import Deadline
+    from agreements.due.store import AgreementRef
 
     hostile = '<script>alert("x")</script> & "Röda" \'Korset\''
     return [

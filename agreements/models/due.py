@@ -1,8 +1,8 @@
 """Due items kept as rows, so the dashboard reads a region's to-do list with a few indexed
 queries instead of computing every deadline of thousands of agreements on each visit.
 
-The rules stay in agreements.deadlines; these rows are its output, refreshed per agreement
-when anything a deadline depends on changes (agreements.signals marks the agreement) and when
+The rules live in agreements.due; these rows are their output, refreshed per agreement
+when anything a deadline depends on changes (agreements.due.invalidation marks it) and when
 the stored window is older than a month or from last year (the date moves on).
 """
 
@@ -14,7 +14,7 @@ from .parties import Party
 
 
 class DueItem(models.Model):
-    """One open deadline of an agreement, as agreements.deadlines computed it, once for each
+    """One open deadline of an agreement, as agreements.due computed it, once for each
     party of the agreement: a user sees the rows of their own organisations, read off the
     (party, due date) index however many agreements the instance holds."""
 

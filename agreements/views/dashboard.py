@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from agreements.access import COORDINATOR, decisions_of_own_organisations, party_ids_of
+from agreements.due.store import as_deadlines, due_items_for
 from agreements.models import DecisionOutcome, Report
-from agreements.services.due import as_deadlines, due_items_for
 
 from ._common import paginate
 

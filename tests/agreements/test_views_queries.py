@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from agreements.due.invalidation import mark_changed
 from agreements.models import (
     Agreement,
     AgreementParty,
@@ -18,7 +19,6 @@ from agreements.models import (
     PartyRole,
     Report,
 )
-from agreements.services.due import mark_changed
 from funding.models import FundingLine, Payment, PaymentPlan, Share
 from tests.factories import make_member, make_party
 
@@ -93,7 +93,7 @@ def bulk_agreements(n, region, city, nonprofit, start=0):
     Payment.objects.bulk_create(
         Payment(line=line, year=2026, paid_on=date(2026, 1, 20), amount=50_000) for line in lines
     )
-    # Bulk writes bypass the signals: they mark the agreements themselves (services.due).
+    # Bulk writes bypass the signals: they mark the agreements themselves.
     mark_changed([a.pk for a in agreements], create=True)
     return agreements
 
@@ -170,7 +170,7 @@ def test_dashboard_shows_the_most_urgent_rows_and_links_to_the_whole_group(
 ):
     """Hundreds of due items: the dashboard shows the first of each group with the count and a
     link; the group's own page shows all of them, page by page, in the same order."""
-    from agreements.deadlines import deadlines_for
+    from agreements.due.rules import deadlines_for
     from agreements.views.dashboard import SHOWN_PER_GROUP
 
     bulk_agreements(200, *people["parties"])
@@ -206,8 +206,8 @@ def test_dashboard_shows_the_most_urgent_rows_and_links_to_the_whole_group(
 
 def test_deadlines_are_the_same_with_the_ids_as_a_subquery(people, monkeypatch):
     """Many running agreements are selected by a subquery instead of a list of ids."""
-    from agreements import deadlines
     from agreements.access import agreements_visible_to
+    from agreements.due import rules as deadlines
 
     bulk_agreements(40, *people["parties"])
     visible = agreements_visible_to(people["administrator"])

@@ -1,8 +1,8 @@
-"""agreements.texts.Text: a translated message that can be shown again in another language."""
+"""agreements.due.texts.Text: a translated message that can be shown again in another language."""
 
 from django.utils import translation
 
-from agreements.texts import Text, render
+from agreements.due.texts import Text, render
 
 
 def test_a_text_is_the_message_in_the_active_language_and_renders_in_another():

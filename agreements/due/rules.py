@@ -17,8 +17,8 @@ from funding import summary
 from funding.models import FundingLine
 from funding.payments import PAID
 
-from . import calendar as cal
-from .models import (
+from .. import calendar as cal
+from ..models import (
     AgreementParty,
     AgreementStatus,
     Decision,

@@ -11,9 +11,9 @@ from django.utils import translation
 
 from .. import calendar as cal
 from ..access import agreements_visible_to, due_items_visible_to
-from ..deadlines import Deadline, _url_maker, deadlines_for
 from ..models import Agreement, AgreementParty, DueItem, DueState
-from ..texts import render
+from .rules import Deadline, _url_maker, deadlines_for
+from .texts import render
 
 # Items are stored this far ahead; a refresh older than REFRESH_AFTER_DAYS (or from last
 # year: the year's meetings) is made again before the items are read.
@@ -136,19 +136,6 @@ def _refresh(ids, *, today):
     return len(ids)
 
 
-def mark_changed(agreement_ids, *, create=False):
-    """Something the deadlines of these agreements depend on changed (ids or a subquery).
-
-    create (for a list of saved agreements' ids): give an agreement without one a state row,
-    so that a refresh running at the same time waits for this change to commit.
-    """
-    if create:
-        DueState.objects.bulk_create(
-            [DueState(agreement_id=pk) for pk in agreement_ids], ignore_conflicts=True
-        )
-    DueState.objects.filter(agreement_id__in=agreement_ids).update(dirty=True)
-
-
 def due_items_for(user, *, today, horizon_days):
     """The open items of the agreements the user sees, due by today + horizon_days (and every
     overdue one), refreshed first where stale. A queryset, in deadline order."""
@@ -187,7 +174,7 @@ _ITEM_VALUES = (
 
 
 def as_deadlines(items, *, today):
-    """Deadline objects (as agreements.deadlines makes them) for stored items."""
+    """Deadline objects (as agreements.due.rules makes them) for stored items."""
     soon = settings.REMINDER_DAYS_BEFORE
     detail_url = _url_maker("agreements:detail")
     language = translation.get_language()

@@ -1,4 +1,4 @@
-"""Stored due items: the dashboard's rows are agreements.deadlines' output, kept in step with
+"""Stored due items: the dashboard's rows are the deadline rules' output, kept in step with
 every change and with the date, once per party so each user reads only their own."""
 
 from datetime import date, timedelta
@@ -7,7 +7,16 @@ import pytest
 from django.utils import timezone
 
 from agreements.access import due_items_visible_to
-from agreements.deadlines import deadlines_for
+from agreements.due import store as due_service
+from agreements.due.invalidation import mark_changed
+from agreements.due.rules import deadlines_for
+from agreements.due.store import (
+    STORE_HORIZON_DAYS,
+    due_items_for,
+    refresh_due_items,
+    refresh_marked,
+    stale,
+)
 from agreements.models import (
     Agreement,
     DueItem,
@@ -18,14 +27,6 @@ from agreements.models import (
     PartyKind,
     Report,
     ReportStatus,
-)
-from agreements.services import due as due_service
-from agreements.services.due import (
-    STORE_HORIZON_DAYS,
-    due_items_for,
-    refresh_due_items,
-    refresh_marked,
-    stale,
 )
 from tests.factories import make_agreement, make_member, make_party
 
@@ -184,13 +185,13 @@ def test_a_change_committed_during_a_refresh_keeps_the_agreement_stale(world, mo
 
     from django.db import connection
 
-    from agreements.services import due
+    from agreements.due import store as due
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time and no row locks to race")
     three = world["three"]
     refresh_due_items(Agreement.objects.all(), today=TODAY)
-    due.mark_changed([three.pk])
+    mark_changed([three.pk])
     computing, saved = threading.Event(), threading.Event()
     real = due.deadlines_for
 
