@@ -7,12 +7,14 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 
 from .. import calendar as cal
 from ..access import agreements_visible_to, due_items_visible_to
 from ..models import Agreement, AgreementParty, DueItem, DueState
-from .rules import Deadline, _url_maker, deadlines_for
+from .loading import deadlines_for
+from .rules import Deadline
 from .texts import render
 
 # Items are stored this far ahead; a refresh older than REFRESH_AFTER_DAYS (or from last
@@ -174,22 +176,21 @@ _ITEM_VALUES = (
 
 
 def as_deadlines(items, *, today):
-    """Deadline objects (as agreements.due.rules makes them) for stored items."""
+    """Deadlines (as agreements.due.rules makes them) of stored items."""
     soon = settings.REMINDER_DAYS_BEFORE
-    detail_url = _url_maker("agreements:detail")
     language = translation.get_language()
     return [
         Deadline(
-            kind,
-            AgreementRef(agreement_id, agreement_title),
-            due_date,
-            (translations.get(language) or {}).get("title", title),
-            cal.deadline_status(due_date, today, soon_days=soon),
-            responsible_party_id,
-            url,
-            key,
-            (translations.get(language) or {}).get("detail", detail),
-            detail_url(agreement_id),
+            kind=kind,
+            agreement=AgreementRef(agreement_id, agreement_title),
+            due_date=due_date,
+            title=(translations.get(language) or {}).get("title", title),
+            status=cal.deadline_status(due_date, today, soon_days=soon),
+            responsible_party_id=responsible_party_id,
+            url=url,
+            key=key,
+            detail=(translations.get(language) or {}).get("detail", detail),
+            agreement_url=reverse("agreements:detail", args=[agreement_id]),
         )
         for (
             kind,

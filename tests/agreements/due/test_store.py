@@ -9,7 +9,7 @@ from django.utils import timezone
 from agreements.access import due_items_visible_to
 from agreements.due import store as due_service
 from agreements.due.invalidation import mark_changed
-from agreements.due.rules import deadlines_for
+from agreements.due.loading import deadlines_for
 from agreements.due.store import (
     STORE_HORIZON_DAYS,
     due_items_for,
