@@ -14,7 +14,7 @@ from .. import calendar as cal
 from ..access import agreements_visible_to, due_items_visible_to
 from ..models import Agreement, AgreementParty, DueItem, DueState
 from .loading import deadlines_for
-from .rules import Deadline
+from .rules import LAPSE_WHEN_PASSED, Deadline
 from .texts import render
 
 # Items are stored this far ahead; a refresh older than REFRESH_AFTER_DAYS (or from last
@@ -22,11 +22,6 @@ from .texts import render
 STORE_HORIZON_DAYS = 400
 REFRESH_AFTER_DAYS = 30
 CHUNK = 1000
-
-
-# Above this many marked agreements the dashboard's check reads them by a subquery rather than
-# a list of ids (SQLite limits a statement's parameters).
-MARKED_AS_LIST = 1000
 
 
 def _marked(today):
@@ -55,17 +50,14 @@ def refresh_due_items(agreements_qs, *, today):
 def refresh_marked(agreements_qs, *, today):
     """Recompute the marked agreements among agreements_qs, before their items are read.
 
-    Marked rows are few (what changed since the nightly run), so they are read first and
-    matched against agreements_qs by id: no pass over every agreement a region sees. Every
-    agreement saved through the ORM has a state row (signals, migration 0006); one without,
-    bulk-loaded, is computed by the nightly run (refresh_due_items).
+    Marked rows are few (what changed since the nightly run): agreements_qs is matched
+    against them. Every agreement saved through the ORM has a state row (invalidation,
+    migration 0006); one without, bulk-loaded, is computed by the nightly run
+    (refresh_due_items).
     """
-    marked = _marked(today).values_list("agreement_id", flat=True)
-    ids = list(marked[: MARKED_AS_LIST + 1])
-    if not ids:
-        return 0
-    mine = agreements_qs.filter(pk__in=ids if len(ids) <= MARKED_AS_LIST else marked)
-    return _refresh_all(list(mine.order_by().values_list("pk", flat=True)), today=today)
+    marked = _marked(today).values("agreement_id")
+    ids = list(agreements_qs.filter(pk__in=marked).order_by().values_list("pk", flat=True))
+    return _refresh_all(ids, today=today)
 
 
 def _refresh_all(ids, *, today):
@@ -146,8 +138,8 @@ def due_items_for(user, *, today, horizon_days):
     return (
         due_items_visible_to(user)
         .filter(due_date__lte=until)
-        # A notice date that has passed is no longer something to do.
-        .exclude(kind="notice", due_date__lt=today)
+        # Stored before their date passed (rules.is_lapsed).
+        .exclude(kind__in=LAPSE_WHEN_PASSED, due_date__lt=today)
         .order_by("due_date", "agreement_id", "key")
     )
 

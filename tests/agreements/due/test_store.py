@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from agreements.access import due_items_visible_to
-from agreements.due import store as due_service
 from agreements.due.invalidation import mark_changed
 from agreements.due.loading import deadlines_for
 from agreements.due.store import (
@@ -146,7 +145,7 @@ def test_items_are_recomputed_when_the_date_moves_on(world):
     assert stale(Agreement.objects.all(), today=date(2027, 1, 2)).count() == 2
 
 
-def test_the_dashboard_refreshes_only_the_marked_agreements_it_shows(world, monkeypatch):
+def test_the_dashboard_refreshes_only_the_marked_agreements_it_shows(world):
     three, theirs = world["three"], world["theirs"]
     refresh_due_items(Agreement.objects.all(), today=TODAY)
     assert refresh_marked(Agreement.objects.all(), today=TODAY) == 0
@@ -154,8 +153,6 @@ def test_the_dashboard_refreshes_only_the_marked_agreements_it_shows(world, monk
     # The coordinator does not see the marked agreement: nothing of theirs is refreshed.
     assert refresh_marked(Agreement.objects.filter(pk=three.pk), today=TODAY) == 0
     assert DueState.objects.get(agreement=theirs).dirty
-    # Many marked rows are matched by a subquery instead of a list of ids: same outcome.
-    monkeypatch.setattr(due_service, "MARKED_AS_LIST", 0)
     assert refresh_marked(Agreement.objects.all(), today=TODAY) == 1
     assert not DueState.objects.get(agreement=theirs).dirty
     # A month on, every agreement is marked by its age.
