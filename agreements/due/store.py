@@ -1,4 +1,5 @@
-"""Keep the stored due items (agreements.models.due) in step with the deadline rules."""
+"""Keep the stored due items (agreements.models.DueItem) in step with the deadline rules,
+and read them for the dashboard."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -8,14 +9,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 
 from .. import calendar as cal
 from ..access import agreements_visible_to, due_items_visible_to
 from ..models import Agreement, AgreementParty, DueItem, DueState
 from .loading import deadlines_for
 from .rules import LAPSE_WHEN_PASSED, Deadline
-from .texts import render
+from .texts import translated, untranslated
 
 # Items are stored this far ahead; a refresh older than REFRESH_AFTER_DAYS (or from last
 # year: the year's meetings) is made again before the items are read.
@@ -69,8 +69,7 @@ def _refresh_all(ids, *, today):
 def _refresh(ids, *, today):
     # Every agreement has a state row from here on, so any change marks it dirty.
     DueState.objects.bulk_create([DueState(agreement_id=pk) for pk in ids], ignore_conflicts=True)
-    # Stored titles are in the site's language, whoever's visit triggered the refresh.
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+    with transaction.atomic():
         # The state rows are locked for the refresh: a change committed meanwhile waits for it
         # and then marks the agreement dirty again; a row locked by a change not yet committed,
         # or by another refresh, is skipped and stays as it is.
@@ -82,7 +81,7 @@ def _refresh(ids, *, today):
         )
         if not ids:
             return 0
-        items = deadlines_for(
+        deadlines = deadlines_for(
             Agreement.objects.filter(pk__in=ids),
             today=today,
             horizon_days=STORE_HORIZON_DAYS,
@@ -96,38 +95,43 @@ def _refresh(ids, *, today):
         ):
             if party_id not in parties[agreement_id]:
                 parties[agreement_id].append(party_id)
-        others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-        translations = [{} for _item in items]
-        for language in others:
-            for item, texts in zip(items, translations, strict=True):
-                texts[language] = {
-                    "title": render(item.title, language)[:400],
-                    "detail": render(item.detail, language)[:400],
-                }
         DueItem.objects.filter(agreement_id__in=ids).delete()
         DueItem.objects.bulk_create(
             [
-                DueItem(
-                    agreement_id=d.agreement.pk,
-                    # An agreement without parties (a draft) has one row, for superusers.
-                    party_id=party_id,
-                    first=position == 0,
-                    kind=d.kind,
-                    key=d.key,
-                    due_date=d.due_date,
-                    title=str(d.title)[:400],
-                    detail=str(d.detail)[:400],
-                    responsible_party_id=d.responsible_party_id,
-                    url=d.url,
-                    translations=texts,
-                )
-                for d, texts in zip(items, translations, strict=True)
-                for position, party_id in enumerate(parties[d.agreement.pk] or [None])
+                item
+                for deadline in deadlines
+                for item in _items(deadline, parties[deadline.agreement.pk])
             ],
             batch_size=2000,
         )
         DueState.objects.filter(agreement_id__in=ids).update(dirty=False, refreshed_on=today)
     return len(ids)
+
+
+def _items(deadline, party_ids):
+    """The deadline's stored rows, one per party of its agreement (an agreement without
+    parties, a draft, has one row, for superusers)."""
+    title, title_values = untranslated(deadline.title)
+    detail, detail_values = untranslated(deadline.detail)
+    return [
+        DueItem(
+            agreement_id=deadline.agreement.pk,
+            party_id=party_id,
+            first=position == 0,
+            kind=deadline.kind,
+            key=deadline.key,
+            year=deadline.year,
+            period=deadline.period,
+            due_date=deadline.due_date,
+            title_message=title[:400],
+            title_values=title_values,
+            detail_message=detail[:400],
+            detail_values=detail_values,
+            responsible_party_id=deadline.responsible_party_id,
+            url=deadline.url,
+        )
+        for position, party_id in enumerate(party_ids or [None])
+    ]
 
 
 def due_items_for(user, *, today, horizon_days):
@@ -151,49 +155,38 @@ class AgreementRef(NamedTuple):
     title: str
 
 
-# What as_deadlines reads of an item, as plain values (no model instances: a dashboard shows
-# up to a hundred rows).
-_ITEM_VALUES = (
-    "kind",
-    "agreement_id",
-    "agreement__title",
-    "due_date",
-    "title",
-    "detail",
-    "translations",
-    "responsible_party_id",
-    "url",
-    "key",
-)
-
-
 def as_deadlines(items, *, today):
-    """Deadlines (as agreements.due.rules makes them) of stored items."""
+    """Deadlines (as agreements.due.rules makes them) of stored items, their texts in the
+    active language."""
     soon = settings.REMINDER_DAYS_BEFORE
-    language = translation.get_language()
     return [
         Deadline(
-            kind=kind,
-            agreement=AgreementRef(agreement_id, agreement_title),
-            due_date=due_date,
-            title=(translations.get(language) or {}).get("title", title),
-            status=cal.deadline_status(due_date, today, soon_days=soon),
-            responsible_party_id=responsible_party_id,
-            url=url,
-            key=key,
-            detail=(translations.get(language) or {}).get("detail", detail),
-            agreement_url=reverse("agreements:detail", args=[agreement_id]),
+            kind=item["kind"],
+            agreement=AgreementRef(item["agreement_id"], item["agreement__title"]),
+            due_date=item["due_date"],
+            title=translated(item["title_message"], item["title_values"]),
+            detail=translated(item["detail_message"], item["detail_values"]),
+            status=cal.deadline_status(item["due_date"], today, soon_days=soon),
+            responsible_party_id=item["responsible_party_id"],
+            url=item["url"],
+            key=item["key"],
+            agreement_url=reverse("agreements:detail", args=[item["agreement_id"]]),
+            year=item["year"],
+            period=item["period"],
         )
-        for (
-            kind,
-            agreement_id,
-            agreement_title,
-            due_date,
-            title,
-            detail,
-            translations,
-            responsible_party_id,
-            url,
-            key,
-        ) in items.values_list(*_ITEM_VALUES)
+        for item in items.values(
+            "kind",
+            "agreement_id",
+            "agreement__title",
+            "due_date",
+            "title_message",
+            "title_values",
+            "detail_message",
+            "detail_values",
+            "responsible_party_id",
+            "url",
+            "key",
+            "year",
+            "period",
+        )
     ]

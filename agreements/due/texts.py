@@ -1,37 +1,36 @@
-"""Texts that remember how they were made, so they can be shown again in another language.
+"""Texts kept as a message and its values, and shown in the reader's language.
 
-Deadline titles are stored for the dashboard (agreements.models.DueItem); a title made while
-one user's language was active must still read right for a user of the other language.
+A deadline's title is stored (agreements.models.DueItem) as its untranslated message and the
+values filled into it, and translated when it is shown: a Swedish and an English reader see
+the same stored item each in their own language. Words a person wrote (a report's title) are
+stored without values and shown as they were written.
 """
 
-from django.utils import translation
 from django.utils.translation import gettext
 
 
 class Text(str):
-    """A translatable message with its values: the text in the active language, which can
-    render itself again in another one (values that are Texts too are rendered along)."""
+    """A translatable message with its values: the text in the active language, which keeps
+    its message and values so that it can be stored untranslated."""
 
     def __new__(cls, message, values=None):
-        text = super().__new__(cls, _format(message, values))
+        values = values or {}
+        text = super().__new__(cls, translated(message, values))
         text.message, text.values = message, values
         return text
 
-    def render(self, language):
-        with translation.override(language):
-            return _format(self.message, self.values)
 
-
-def _format(message, values):
-    text = gettext(message)
+def translated(message, values):
+    """A stored message in the active language with its values filled in; with values None,
+    a person's own words, as they were written."""
     if values is None:
-        return text
-    return text % {
-        key: _format(value.message, value.values) if isinstance(value, Text) else value
-        for key, value in values.items()
-    }
+        return message
+    text = gettext(message)
+    return text % values if values else text
 
 
-def render(text, language):
-    """Any text in a language: a Text is rendered again, anything else stays as it is."""
-    return text.render(language) if isinstance(text, Text) else str(text)
+def untranslated(text):
+    """(message, values) to store for a text: values None for a person's own words."""
+    if isinstance(text, Text):
+        return text.message, text.values
+    return str(text), None

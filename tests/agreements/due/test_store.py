@@ -323,16 +323,21 @@ def test_deleting_an_agreement_takes_its_items_along(world):
     assert stored(world["city"]) == fresh(world["city"])
 
 
-def test_titles_are_stored_in_every_language(world, client):
+def test_a_stored_item_shows_in_the_readers_language(world, client, monkeypatch):
     from django.urls import reverse
 
-    refresh_due_items(Agreement.objects.all(), today=TODAY)  # in Swedish, whoever asks
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    DueItem.objects.filter(kind="tertial_report").update(
+        detail_message="Flyttad: %(reason)s", detail_values={"reason": "sjukdom"}
+    )
     client.force_login(world["coordinator"])
     page = client.get(reverse("agreements:dashboard")).content.decode()
-    assert "Tertialrapport T" in page
+    assert "Tertialrapport T" in page and "Flyttad: sjukdom" in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("agreements:dashboard")).content.decode()
-    assert "Four-month report T" in page and "Tertialrapport" not in page
+    assert "Four-month report T" in page and "Moved: sjukdom" in page
+    assert "Tertialrapport" not in page and "Flyttad" not in page
 
 
 def test_a_removed_party_stops_seeing_the_items_at_once(world):

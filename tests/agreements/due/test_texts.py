@@ -1,23 +1,27 @@
-"""agreements.due.texts.Text: a translated message that can be shown again in another language."""
+"""agreements.due.texts: a message stored untranslated and shown in the reader's language."""
 
 from django.utils import translation
 
-from agreements.due.texts import Text, render
+from agreements.due.texts import Text, translated, untranslated
 
 
-def test_a_text_is_the_message_in_the_active_language_and_renders_in_another():
+def test_a_text_is_the_message_in_the_active_language_and_keeps_it_untranslated():
     with translation.override("sv"):
         text = Text("Årsrapport %(year)s", {"year": 2026})
     assert text == "Årsrapport 2026" and isinstance(text, str)
-    assert text.render("en") == "Annual report 2026"
-    assert text.render("sv") == "Årsrapport 2026"
+    assert untranslated(text) == ("Årsrapport %(year)s", {"year": 2026})
 
 
-def test_nested_texts_and_plain_strings():
+def test_a_stored_message_is_shown_in_each_readers_language():
+    message, values = untranslated(Text("Flyttad: %(reason)s", {"reason": "sjukdom"}))
+    with translation.override("en"):
+        assert translated(message, values) == "Moved: sjukdom"
+        assert translated(*untranslated(Text("Rapport"))) == "Report"
     with translation.override("sv"):
-        moved = Text("Flyttad: %(reason)s", {"reason": "sjukdom"})
-        label = Text("%(year)s årsrapport", {"year": 2025})
-    assert render(moved, "en") == "Moved: sjukdom"
-    assert render(label, "en") == "2025 annual report"
-    assert render("Skrivet av en människa", "en") == "Skrivet av en människa"
-    assert render(Text("Rapport"), "en") == "Report"
+        assert translated(message, values) == "Flyttad: sjukdom"
+
+
+def test_words_a_person_wrote_are_shown_as_written():
+    assert untranslated("Rapport") == ("Rapport", None)
+    with translation.override("en"):
+        assert translated(*untranslated("Rapport")) == "Rapport"
