@@ -113,12 +113,11 @@ def test_a_change_is_on_the_dashboard_at_the_next_visit(world):
     items = due_items_for(world["coordinator"], today=TODAY, horizon_days=60)
     first = items.first()
     assert first.kind == "tertial_report"
-    year, period = int(first.key.split(":")[2]), first.key.split(":")[3]
     report = Report.objects.create(
         agreement=world["three"],
         party=world["parties"][2],
-        year=year,
-        period=period,
+        year=first.year,
+        period=first.period,
         due_date=first.due_date,
         status=ReportStatus.SUBMITTED,
         submitted_at=timezone.now(),
