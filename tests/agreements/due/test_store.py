@@ -364,3 +364,28 @@ def test_an_agreement_loaded_from_a_fixture_gets_a_state_row(world, tmp_path):
     DueState.objects.filter(agreement=theirs).delete()
     call_command("loaddata", str(fixture), verbosity=0)
     assert DueState.objects.get(agreement=theirs).dirty
+
+
+def test_a_stored_notice_date_drops_off_the_list_once_it_has_passed(world):
+    theirs = world["theirs"]
+    Agreement.objects.filter(pk=theirs.pk).update(notice_months=1)  # notice by 2026-11-30
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    notice = ("notice", date(2026, 11, 30))
+
+    def notices(today):
+        items = due_items_for(world["city"], today=today, horizon_days=60)
+        return [(i.kind, i.due_date) for i in items if i.kind == "notice"]
+
+    assert notices(TODAY) == [notice]
+    # Two days after it, with the items not yet recomputed: no longer something to do.
+    assert notices(date(2026, 12, 2)) == []
+    assert DueItem.objects.filter(agreement=theirs, kind="notice").exists()
+
+
+def test_report_items_keep_the_period_they_are_for(world):
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    three = world["three"]
+    item = DueItem.objects.filter(agreement=three, key=f"report:{three.pk}:2026:T3").first()
+    assert (item.kind, item.year, item.period) == ("tertial_report", 2026, "T3")
+    annual = DueItem.objects.filter(agreement=world["theirs"], kind="annual_report").first()
+    assert (annual.year, annual.period) == (2026, "annual")
