@@ -389,3 +389,16 @@ def test_report_items_keep_the_period_they_are_for(world):
     assert (item.kind, item.year, item.period) == ("tertial_report", 2026, "T3")
     annual = DueItem.objects.filter(agreement=world["theirs"], kind="annual_report").first()
     assert (annual.year, annual.period) == (2026, "annual")
+
+
+def test_the_dashboard_escapes_what_people_wrote(world, awaiting, client, monkeypatch):
+    from django.urls import reverse
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    region, city, *_ = world["parties"]
+    city.name = '<script>alert("x")</script> & Co'
+    city.save()
+    client.force_login(world["admin"])
+    page = client.get(reverse("agreements:dashboard")).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page
