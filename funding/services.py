@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from agreements.due.invalidation import mark_changed
 from agreements.models import AgreementStatus
 from agreements.services import DomainError
-from agreements.services.due import mark_changed
 
 from . import payments as pay
 from .models import FundingLine, IndexValue, Payment, ValueStatus

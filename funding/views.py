@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,7 +21,6 @@ from agreements.access import (
     require_any,
     require_role,
 )
-from agreements.deadlines import reverse_or_empty
 from agreements.filters import filter_agreements
 from agreements.forms import AgreementFilterForm
 from agreements.models import Agreement
@@ -102,7 +102,7 @@ def payments(request, pk):
     plans = [(line, line_expected_payments(line, today=today)) for line in lines]
     context = {
         "agreement": agreement,
-        "agreement_url": reverse_or_empty("agreements:detail", agreement.pk),
+        "agreement_url": reverse("agreements:detail", args=[agreement.pk]),
         "plans": plans,
         "registered": Payment.objects.filter(line__agreement=agreement).select_related(
             "line__party"

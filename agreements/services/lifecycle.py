@@ -26,8 +26,8 @@ from agreements.models import (
     Signatory,
 )
 
+from ..due.invalidation import mark_changed
 from . import DomainError
-from .due import mark_changed
 from .reports import ensure_reports
 
 S = AgreementStatus
