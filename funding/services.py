@@ -10,9 +10,9 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from agreements import changes
+from agreements.due.invalidation import mark_changed
 from agreements.models import Agreement, AgreementStatus
 from agreements.services import DomainError, conflicts
-from agreements.services.due import mark_changed
 from agreements.services.rows import save_rows
 
 from . import payments as pay

@@ -30,8 +30,8 @@ from agreements.models import (
 )
 from funding.models import Share
 
+from ..due.invalidation import mark_changed
 from . import DomainError
-from .due import mark_changed
 from .reports import ensure_reports
 from .rows import save_rows
 
