@@ -8,16 +8,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
+from funding.models import Payment
+
 from .models import (
     Agreement,
     AgreementParty,
     Decision,
     DueItem,
+    IssuedDocument,
     Meeting,
     Membership,
     Party,
+    PartyRole,
     Report,
     ReportAttachment,
+    ReportStatus,
     Role,
 )
 
@@ -194,6 +199,14 @@ def roles_on(user, agreement):
     return {role for party, role in memberships_of(user) if party in parties}
 
 
+def acting_roles(user, agreement):
+    """The roles the user acts in on the agreement: those held in its parties, every role for
+    a superuser."""
+    if user.is_superuser:
+        return {ADMINISTRATOR, COORDINATOR, SECRETARY}
+    return roles_on(user, agreement)
+
+
 def has_role(user, agreement, *roles):
     return user.is_superuser or bool(roles_on(user, agreement) & set(roles))
 
@@ -272,8 +285,6 @@ def get_meeting_for(user, pk, *, roles=None):
 
 def get_payment_for(user, pk, *, roles=None):
     """A payment on a visible agreement (else 404); with roles, 403 unless one is held."""
-    from funding.models import Payment
-
     payment = get_object_or_404(
         Payment.objects.filter(line__agreement__in=agreements_visible_to(user)).select_related(
             "line__agreement", "line__party"
@@ -291,3 +302,75 @@ def get_party_for(user, pk, *, edit=False):
     if edit and not parties_editable_by(user).filter(pk=party.pk).exists():
         raise PermissionDenied
     return party
+
+
+def get_issued_document_for(user, pk):
+    """An issued document of a visible agreement (else 404)."""
+    return get_object_or_404(
+        IssuedDocument.objects.filter(agreement__in=agreements_visible_to(user)), pk=pk
+    )
+
+
+def administered_party_ids(user):
+    """Ids of the organisations where the user is an administrator."""
+    return party_ids_of(user, ADMINISTRATOR)
+
+
+def may_create_agreement(user):
+    """Administrators create agreements for their organisation (superusers for any)."""
+    return user.is_superuser or bool(administered_party_ids(user))
+
+
+def reporting_party_for(user, agreement):
+    """The party the user reports for as a coordinator on the agreement; 403 if none."""
+    own = set(party_ids_of(user, COORDINATOR))
+    for agreement_party in agreement.parties.select_related("party"):
+        if agreement_party.party_id in own:
+            return agreement_party.party
+    raise PermissionDenied
+
+
+def may_edit_report(user, report):
+    """A draft report is edited by a coordinator of the reporting organisation."""
+    return report.status == ReportStatus.DRAFT and (
+        user.is_superuser or report.party_id in party_ids_of(user, COORDINATOR)
+    )
+
+
+def is_secretary_of(user, decision):
+    """Whether the user is a secretary of the organisation deciding."""
+    return user.is_superuser or decision.organisation_id in party_ids_of(user, SECRETARY)
+
+
+def may_issue_proposal(user, decision):
+    """Whether the user may issue the decision's proposal (an administrator or secretary of
+    the deciding organisation)."""
+    return user.is_superuser or bool(
+        _held_in(user, decision.organisation_id) & {ADMINISTRATOR, SECRETARY}
+    )
+
+
+def may_propose(user, agreement, roles):
+    """Whether the user may prepare a proposal for the agreement: a secretary of one of its
+    public parties. roles: the user's roles on the agreement (roles_on)."""
+    own = set(party_ids_of(user))
+    return user.is_superuser or (
+        SECRETARY in roles
+        and any(
+            ap.role == PartyRole.PUBLIC and ap.party_id in own for ap in agreement.parties.all()
+        )
+    )
+
+
+def proposal_organisations_for(user, agreement):
+    """The public parties of the agreement for which the user may prepare a proposal (those
+    where the user is a secretary; all for a superuser); 403 if none."""
+    organisations = Party.objects.filter(
+        agreement_roles__agreement=agreement, agreement_roles__role=PartyRole.PUBLIC
+    )
+    if not user.is_superuser:
+        organisations = organisations.filter(pk__in=party_ids_of(user, SECRETARY))
+    organisations = list(organisations)
+    if not organisations:
+        raise PermissionDenied
+    return organisations

@@ -7,6 +7,6 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Överenskommelser")
 
     def ready(self):
-        from . import signals
+        from .due import invalidation
 
-        signals.connect()
+        invalidation.connect()

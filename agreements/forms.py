@@ -6,8 +6,6 @@ from django.db import connection
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import FundingLine, Payment, Share
-
 from .models import (
     Agreement,
     AgreementParty,
@@ -23,6 +21,7 @@ from .models import (
     Party,
     PredecessorRelation,
 )
+from .services.editing import OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
 
 
@@ -110,6 +109,32 @@ class VersionForm(forms.Form):
         return self.cleaned_data["version"]
 
 
+class RowsMixin:
+    """A formset whose filled-in rows a service takes as plain data."""
+
+    def rows(self):
+        """{"id": pk or None, field: cleaned value, ..., "delete": bool} per filled-in row."""
+        return [self.row(form) for form in self.forms if form.cleaned_data]
+
+    def row(self, form):
+        return (
+            {"id": form.instance.pk}
+            | {name: form.cleaned_data.get(name) for name in self.form._meta.fields}
+            | {"delete": bool(form.cleaned_data.get("DELETE"))}
+        )
+
+
+def posted_name(form=None, formset=None):
+    """key_of for EditConflict.data: the posted name of a field of the object (row None, in
+    form) or of one of formset's rows (by the row's pk)."""
+    rows = {f.instance.pk: f for f in formset.forms if f.instance.pk} if formset else {}
+
+    def key_of(row, name):
+        return form.add_prefix(name) if row is None else rows[row].add_prefix(name)
+
+    return key_of
+
+
 class AgreementForm(ConstraintFieldsMixin, forms.ModelForm):
     constraint_fields = {
         "agreement_end_after_start": "period_end",
@@ -158,7 +183,7 @@ class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
         return bool(prefilled) or super().has_changed()
 
 
-class BaseAgreementPartyFormSet(forms.BaseInlineFormSet):
+class BaseAgreementPartyFormSet(RowsMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, own_party_ids=(), **kwargs):
         self.own_party_ids = set(own_party_ids)
         super().__init__(*args, **kwargs)
@@ -192,115 +217,6 @@ AgreementPartyFormSet = inlineformset_factory(
 )
 
 
-class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
-    """A funding line with one amount field per year of the agreement's period."""
-
-    constraint_fields = {"funding_line_once": "purpose"}
-
-    class Meta:
-        model = FundingLine
-        fields = ["party", "kind", "purpose", "budget"]
-
-    def __init__(self, *args, agreement=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.agreement = agreement
-        self.years = agreement.years if agreement else []
-        existing = {s.year: s for s in self.instance.shares.all()} if self.instance.pk else {}
-        self.existing_shares = existing
-        for year in self.years:
-            self.fields[f"amount_{year}"] = forms.IntegerField(
-                label=_("%(year)s (kr)") % {"year": year},
-                required=False,
-                initial=existing[year].amount if year in existing else None,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-            )
-        party_field = self.fields["party"]
-        # Any organisation validates (the model says whether it is a party); only parties
-        # are offered.
-        party_field.queryset = Party.objects.all()
-        if agreement is not None:
-            offered = [("", "---------")] + [
-                (ap.party_id, ap.party.name) for ap in agreement.parties.select_related("party")
-            ]
-            party_field.widget.choices = offered
-
-    def year_fields(self):
-        return [self[f"amount_{y}"] for y in self.years]
-
-    def _post_clean(self):
-        super()._post_clean()
-        self.share_amounts = {}
-        for year in self.years:
-            name = f"amount_{year}"
-            amount = self.cleaned_data.get(name)
-            if amount is None:
-                continue
-            share = Share(line=self.instance, year=year, amount=amount)
-            try:
-                share.full_clean(exclude=["line"], validate_unique=False)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    self.add_error(name, message)
-                continue
-            self.share_amounts[year] = amount
-
-    def has_changed(self):
-        return super().has_changed()
-
-    def save(self, commit=True):
-        line = super().save(commit=commit)
-        if commit:
-            self.save_shares()
-        return line
-
-    def save_shares(self):
-        line = self.instance
-        for year in self.years:
-            amount = self.share_amounts.get(year)
-            existing = self.existing_shares.get(year)
-            if amount is None:
-                line.shares.filter(year=year).delete()
-            elif existing is None or existing.amount != amount:
-                Share.objects.update_or_create(line=line, year=year, defaults={"amount": amount})
-
-
-class BaseFundingLineFormSet(forms.BaseInlineFormSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Room for one line per party on a new agreement, one more row later.
-        if self.instance.pk:
-            parties = self.instance.parties.count()
-            self.extra = max(1, parties - self.get_queryset().count())
-
-    def get_form_kwargs(self, index):
-        kwargs = super().get_form_kwargs(index)
-        kwargs["agreement"] = self.instance
-        return kwargs
-
-    @property
-    def empty_form(self):
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            agreement=self.instance,
-            renderer=self.renderer,
-        )
-        self.add_fields(form, None)
-        return form
-
-
-FundingLineFormSet = inlineformset_factory(
-    Agreement,
-    FundingLine,
-    form=FundingLineForm,
-    formset=BaseFundingLineFormSet,
-    extra=3,
-    can_delete=True,
-)
-
-
 class ObligationForm(forms.ModelForm):
     parts = forms.CharField(
         label=_("delar"),
@@ -311,19 +227,7 @@ class ObligationForm(forms.ModelForm):
 
     class Meta:
         model = Obligation
-        fields = [
-            "kind",
-            "responsible",
-            "recipient",
-            "recipient_description",
-            "parts",
-            "days_after_period",
-            "due_before_month",
-            "due_before_day",
-            "due_date",
-            "min_per_year",
-            "description",
-        ]
+        fields = OBLIGATION_FIELDS
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, agreement=None, **kwargs):
@@ -339,7 +243,11 @@ class ObligationForm(forms.ModelForm):
         return [line.strip() for line in self.cleaned_data["parts"].splitlines() if line.strip()]
 
 
-class BaseAgreementChildFormSet(forms.BaseInlineFormSet):
+class RowsFormSet(RowsMixin, forms.BaseInlineFormSet):
+    pass
+
+
+class BaseAgreementChildFormSet(RowsMixin, forms.BaseInlineFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["agreement"] = self.instance
@@ -359,7 +267,7 @@ ObligationFormSet = inlineformset_factory(
 class CapacityTargetForm(forms.ModelForm):
     class Meta:
         model = CapacityTarget
-        fields = ["description", "quantity", "approximate"]
+        fields = TARGET_FIELDS
 
     def __init__(self, *args, agreement=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -403,21 +311,6 @@ class MinutesForm(forms.ModelForm):
 
     def __init__(self, *args, agreement=None, **kwargs):
         super().__init__(*args, **kwargs)
-
-
-class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):
-    constraint_fields = {"payment_amount_positive": "amount"}
-
-    class Meta:
-        model = Payment
-        fields = ["line", "year", "paid_on", "amount", "reference", "note"]
-        widgets = {"paid_on": DateInput()}
-
-    def __init__(self, *args, agreement=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = FundingLine.objects.filter(
-            agreement=agreement
-        ).select_related("party")
 
 
 class PartyForm(forms.ModelForm):
@@ -542,13 +435,19 @@ class NewProposalForm(ProposalForm):
 DecisionItemFormSet = inlineformset_factory(
     Decision,
     DecisionItem,
+    formset=RowsFormSet,
     fields=["number", "text"],
     widgets={"text": forms.Textarea(attrs={"rows": 3})},
     extra=1,
     can_delete=True,
 )
 CaseDocumentFormSet = inlineformset_factory(
-    Decision, CaseDocument, fields=["number", "title"], extra=1, can_delete=True
+    Decision,
+    CaseDocument,
+    formset=RowsFormSet,
+    fields=["number", "title"],
+    extra=1,
+    can_delete=True,
 )
 
 
@@ -563,7 +462,7 @@ class ConditionForm(forms.ModelForm):
             self.fields["party"].queryset = parties
 
 
-class BaseConditionFormSet(forms.BaseInlineFormSet):
+class BaseConditionFormSet(RowsMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, parties=None, **kwargs):
         self.parties = parties
         super().__init__(*args, **kwargs)

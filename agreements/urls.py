@@ -13,11 +13,6 @@ urlpatterns = [
     path("overenskommelser/<int:pk>/", agreements.agreement_detail, name="detail"),
     path("overenskommelser/<int:pk>/andra/", agreements.agreement_edit, name="edit"),
     path(
-        "overenskommelser/<int:pk>/finansiering/",
-        agreements.agreement_funding,
-        name="funding",
-    ),
-    path(
         "overenskommelser/<int:pk>/ataganden/",
         agreements.agreement_obligations,
         name="obligations",
@@ -38,11 +33,6 @@ urlpatterns = [
         name="proposal_create",
     ),
     path("overenskommelser/<int:pk>/moten/nytt/", followup.meeting_create, name="meeting_create"),
-    path(
-        "overenskommelser/<int:pk>/betalningar/ny/",
-        followup.payment_create,
-        name="payment_create",
-    ),
     # Decisions
     path("beslut/", decisions.decision_list, name="decisions"),
     path("beslut/<int:pk>/", decisions.decision_detail, name="decision"),
@@ -55,9 +45,8 @@ urlpatterns = [
     path("rapporter/<int:pk>/bilagor/", followup.attachment_upload, name="attachment_upload"),
     path("bilagor/<int:pk>/", followup.attachment_download, name="attachment"),
     path("bilagor/<int:pk>/ta-bort/", followup.attachment_delete, name="attachment_delete"),
-    # Meetings and payments
+    # Meetings
     path("moten/<int:pk>/", followup.meeting_edit, name="meeting"),
-    path("betalningar/<int:pk>/", followup.payment_edit, name="payment"),
     # Organisations
     path("organisationer/", parties.party_list, name="parties"),
     path("organisationer/ny/", parties.party_create, name="party_create"),

@@ -1,19 +1,124 @@
+"""Forms of the money pages: funding lines with their yearly shares, payments, index values."""
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .models import IndexSeries, IndexValue
+from agreements.forms import ConstraintFieldsMixin, DateInput, RowsMixin
+from agreements.models import Agreement, Party
+
+from .models import FundingLine, IndexSeries, IndexValue, Payment, Share
 
 
-class PaymentForm(forms.Form):
-    line = forms.ModelChoiceField(queryset=None, label=_("Finansieringsrad"))
-    year = forms.IntegerField(label=_("Avser år"), min_value=1900, max_value=2200)
-    paid_on = forms.DateField(label=_("Betalningsdag"), help_text=_("ÅÅÅÅ-MM-DD"))
-    amount = forms.IntegerField(label=_("Belopp (kr)"), min_value=1)
-    reference = forms.CharField(label=_("Referens"), max_length=60, required=False)
+class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
+    """A funding line with one amount field per year of the agreement's period."""
 
-    def __init__(self, *args, lines, **kwargs):
+    constraint_fields = {"funding_line_once": "purpose"}
+
+    class Meta:
+        model = FundingLine
+        fields = ["party", "kind", "purpose", "budget"]
+
+    def __init__(self, *args, agreement=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = lines
+        self.years = agreement.years if agreement else []
+        existing = {}
+        if self.instance.pk:
+            existing = {share.year: share.amount for share in self.instance.shares.all()}
+        for year in self.years:
+            self.fields[f"amount_{year}"] = forms.IntegerField(
+                label=_("%(year)s (kr)") % {"year": year},
+                required=False,
+                initial=existing.get(year),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+        party_field = self.fields["party"]
+        # Any organisation validates (the model says whether it is a party); only parties
+        # are offered.
+        party_field.queryset = Party.objects.all()
+        if agreement is not None:
+            offered = [("", "---------")] + [
+                (ap.party_id, ap.party.name) for ap in agreement.parties.select_related("party")
+            ]
+            party_field.widget.choices = offered
+
+    def year_fields(self):
+        return [self[f"amount_{y}"] for y in self.years]
+
+    def shares(self):
+        """{year: amount or None} as entered, one per year of the agreement."""
+        return {year: self.cleaned_data.get(f"amount_{year}") for year in self.years}
+
+    def _post_clean(self):
+        super()._post_clean()
+        for year, amount in self.shares().items():
+            if amount is None:
+                continue
+            try:
+                Share(line=self.instance, year=year, amount=amount).full_clean(
+                    exclude=["line"], validate_unique=False
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.add_error(f"amount_{year}", message)
+
+
+class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Room for one line per party on a new agreement, one more row later.
+        if self.instance.pk:
+            parties = self.instance.parties.count()
+            self.extra = max(1, parties - self.get_queryset().count())
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        kwargs["agreement"] = self.instance
+        return kwargs
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            agreement=self.instance,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def row(self, form):
+        return super().row(form) | {"shares": form.shares()}
+
+
+FundingLineFormSet = inlineformset_factory(
+    Agreement,
+    FundingLine,
+    form=FundingLineForm,
+    formset=BaseFundingLineFormSet,
+    extra=3,
+    can_delete=True,
+)
+
+
+class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):
+    """A payment against one of the agreement's funding lines."""
+
+    constraint_fields = {"payment_amount_positive": "amount"}
+
+    class Meta:
+        model = Payment
+        fields = ["line", "year", "paid_on", "amount", "reference", "note"]
+        widgets = {"paid_on": DateInput()}
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = FundingLine.objects.filter(
+            agreement=agreement
+        ).select_related("party")
 
 
 class IndexValueForm(forms.ModelForm):

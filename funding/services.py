@@ -1,19 +1,140 @@
-"""Writes in funding: registering payments and index values."""
+"""Writes in funding: funding lines with their shares, payments and index values."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementStatus
-from agreements.services import DomainError
-from agreements.services.due import mark_changed
+from agreements import changes
+from agreements.due.invalidation import mark_changed
+from agreements.models import Agreement, AgreementStatus
+from agreements.services import DomainError, conflicts
+from agreements.services.rows import save_rows
 
 from . import payments as pay
 from .index_csv import parse_index_csv
-from .models import FundingLine, IndexValue, Payment, ValueStatus
+from .models import FundingLine, IndexValue, Payment, Share, ValueStatus
 from .money import format_kr
 from .summary import line_year_amounts
 
 CLOSED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
+LINE_FIELDS = ["party", "kind", "purpose", "budget"]
+
+
+def save_funding(*, agreement, lines, version, by):
+    """Save an agreement's funding lines with their yearly shares, all or nothing.
+
+    lines: one dict per line, {"id": FundingLine pk or None for a new line, "party": Party,
+    "kind", "purpose", "budget", "shares": {year: amount or None to remove}, "delete": bool};
+    lines not named are left as they are. version: the Agreement.funding_version the values
+    were loaded at; EditConflict (nothing saved) if it has moved on.
+    """
+    try:
+        with transaction.atomic():
+            locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            if locked.funding_version != conflicts.loaded(version):
+                raise _funding_conflict(locked, version, lines)
+            locked.funding_version += 1
+            locked._history_user = by
+            locked.save(update_fields=["funding_version", "updated_at"])
+            _save_lines(locked, lines, by)
+    except ProtectedError:
+        raise DomainError(_("En rad med registrerade betalningar kan inte tas bort.")) from None
+    except IntegrityError:
+        raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
+    agreement.funding_version = locked.funding_version
+    return locked
+
+
+def _save_lines(agreement, rows, by):
+    years = set(agreement.years)
+    for row in rows:
+        outside = set(row.get("shares", {})) - years
+        if outside:
+            raise DomainError(
+                _("Finansieringsraden har inget belopp för %(year)s.") % {"year": min(outside)}
+            )
+    save_rows(
+        rows,
+        children=agreement.funding_lines.prefetch_related("shares"),
+        fields=LINE_FIELDS,
+        new=lambda: FundingLine(agreement=agreement),
+        by=by,
+        then=lambda line, row: _save_shares(line, row.get("shares", {})),
+    )
+
+
+def _save_shares(line, amounts):
+    existing = {share.year: share for share in line.shares.all()} if amounts else {}
+    for year, amount in amounts.items():
+        share = existing.get(year)
+        if amount is None:
+            if share is not None:
+                share.delete()
+        elif share is None or share.amount != amount:
+            Share.objects.update_or_create(line=line, year=year, defaults={"amount": amount})
+
+
+def _funding_conflict(agreement, version, lines):
+    saves = conflicts.later_saves(agreement.history, "funding_version", version)
+    since = conflicts.since(saves)
+    years = agreement.years
+    line_history = FundingLine.history.filter(agreement_id=agreement.pk)
+    line_ids = set(line_history.values_list("id", flat=True))
+    share_history = Share.history.filter(line_id__in=line_ids)
+    current_shares = list(Share.objects.filter(line__agreement=agreement))
+    # Shares written in bulk (imports, the demo) have no history: take them as they are.
+    recorded = set(share_history.values_list("id", flat=True))
+    base_amounts = {(s.line_id, s.year): s.amount for s in current_shares if s.pk not in recorded}
+    for share in conflicts.as_of(share_history, since).values():
+        base_amounts[(share.line_id, share.year)] = share.amount
+
+    def snapshot(line, amounts):
+        row = {name: conflicts.value_of(line, name) for name in LINE_FIELDS}
+        for year in years:
+            row[f"amount_{year}"] = amounts.get((line.id, year))
+        return row
+
+    lines_then = conflicts.as_of(line_history, since)
+    rows_base = {pk: snapshot(line, base_amounts) for pk, line in lines_then.items()}
+    amounts = {(s.line_id, s.year): s.amount for s in current_shares}
+    rows_theirs = {line.pk: snapshot(line, amounts) for line in agreement.funding_lines.all()}
+    posted = [
+        row | {f"amount_{year}": row.get("shares", {}).get(year) for year in years} for row in lines
+    ]
+    rows_mine = conflicts.mine(posted, LINE_FIELDS + [f"amount_{year}" for year in years])
+    merged, clashes = changes.merge(rows_base, rows_theirs, rows_mine)
+    names = conflicts.party_names(rows_base, rows_theirs)
+
+    def where(key):
+        row = rows_theirs.get(key) or rows_base.get(key) or {}
+        name = names.get(row.get("party"), "–")
+        return f"{name} – {row['purpose']}" if row.get("purpose") else name
+
+    def label(name):
+        if name.startswith("amount_"):
+            return _("Belopp %(year)s") % {"year": name.removeprefix("amount_")}
+        return conflicts.label(FundingLine, name)
+
+    def show(name, value):
+        if name == "party":
+            return names.get(value, "–")
+        if name.startswith("amount_"):
+            return "–" if value is None else format_kr(value)
+        return conflicts.show(value, FundingLine._meta.get_field(name))
+
+    shown = conflicts.shown_rows(
+        changes.compare(rows_base, rows_theirs),
+        clashes,
+        where=lambda key: _("Rad: %(name)s") % {"name": where(key)},
+        label=label,
+        show=show,
+    )
+    return conflicts.conflict(
+        saves=saves,
+        current_version=agreement.funding_version,
+        shown=shown,
+        overrides=conflicts.overrides(merged, rows_mine),
+    )
 
 
 def register_payment(*, line, year, paid_on, amount, reference="", by=None, note=""):

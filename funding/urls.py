@@ -6,7 +6,9 @@ app_name = "funding"
 
 urlpatterns = [
     path("organisation/<int:pk>/", views.organisation, name="organisation"),
+    path("overenskommelse/<int:pk>/rader/", views.lines, name="lines"),
     path("overenskommelse/<int:pk>/betalningar/", views.payments, name="payments"),
+    path("betalningar/<int:pk>/", views.payment, name="payment"),
     path("index/", views.index_values, name="index_values"),
     path("export/<slug:dataset>.<slug:fmt>", views.export, name="export"),
     path("oppna-data/aktiva-overenskommelser.json", views.public_json, name="public_json"),

@@ -16,22 +16,29 @@ from agreements.access import (
     agreements_visible_to,
     get_agreement_for,
     get_own_party_for,
+    get_payment_for,
     has_role,
     parties_visible_to,
     require_any,
     require_role,
 )
-from agreements.deadlines import reverse_or_empty
 from agreements.filters import filter_agreements
-from agreements.forms import AgreementFilterForm
+from agreements.forms import AgreementFilterForm, VersionForm, posted_name
 from agreements.models import Agreement
 from agreements.services import DomainError
+from agreements.services.conflicts import EditConflict
 from agreements.views._common import paginate, query_without_page
 
 from . import exports
-from .forms import IndexImportForm, IndexValueForm, PaymentForm
-from .models import FundingLine, IndexSeries, Payment
-from .services import add_index_value, import_index_csv, register_payment
+from .forms import FundingLineFormSet, IndexImportForm, IndexValueForm, PaymentForm
+from .models import IndexSeries, Payment
+from .services import (
+    add_index_value,
+    change_payment,
+    import_index_csv,
+    register_payment,
+    save_funding,
+)
 from .summary import agreement_funding, line_expected_payments, lines_queryset, organisation_funding
 
 # Agreement rows shown per budget or payer on the overview when there are few groups; with
@@ -78,42 +85,6 @@ def organisation(request, pk):
 
 def _rows_per_group(groups):
     return ROWS_PER_GROUP if len(groups) <= GROUPS_WITH_ROWS else 0
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def payments(request, pk):
-    agreement = get_agreement_for(request.user, pk)
-    lines = lines_queryset().filter(agreement=agreement, payment_plan__isnull=False)
-    form = PaymentForm(lines=FundingLine.objects.filter(agreement=agreement))
-    status = 200
-    if request.method == "POST":
-        require_role(request.user, agreement, ADMINISTRATOR)
-        form = PaymentForm(request.POST, lines=FundingLine.objects.filter(agreement=agreement))
-        if form.is_valid():
-            try:
-                register_payment(**form.cleaned_data, by=request.user)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Betalningen är registrerad."))
-                return redirect("funding:payments", pk=agreement.pk)
-        status = 400
-    today = timezone.localdate()
-    plans = [(line, line_expected_payments(line, today=today)) for line in lines]
-    context = {
-        "agreement": agreement,
-        "agreement_url": reverse_or_empty("agreements:detail", agreement.pk),
-        "plans": plans,
-        "registered": Payment.objects.filter(line__agreement=agreement).select_related(
-            "line__party"
-        ),
-        "form": form,
-        "can_register": has_role(request.user, agreement, ADMINISTRATOR),
-        "funding": agreement_funding(agreement),
-        "today": today,
-    }
-    return render(request, "funding/payments.html", context, status=status)
 
 
 @login_required
@@ -198,3 +169,103 @@ def public_csv(request):
     response["Content-Disposition"] = 'attachment; filename="iop-aktiva-overenskommelser.csv"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# --- Funding lines and payments of one agreement ----------------------------------------------
+
+
+def _lines_forms(agreement, data):
+    formset = FundingLineFormSet(
+        data,
+        instance=agreement,
+        prefix="rader",
+        queryset=agreement.funding_lines.prefetch_related("shares"),
+    )
+    return formset, VersionForm(data, version=agreement.funding_version)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lines(request, pk):
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    data = request.POST if request.method == "POST" else None
+    formset, version = _lines_forms(agreement, data)
+    conflict = None
+    if data is not None and all([formset.is_valid(), version.is_valid()]):
+        try:
+            save_funding(
+                agreement=agreement,
+                lines=formset.rows(),
+                version=version.loaded,
+                by=request.user,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            agreement.refresh_from_db()
+            data = exc.data(request.POST, posted_name(formset=formset))
+            formset, version = _lines_forms(agreement, data)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Finansieringen är sparad."))
+            return redirect(agreement)
+    context = {"agreement": agreement, "formset": formset, "version_form": version}
+    return render(request, "funding/lines_form.html", context | {"conflict": conflict})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payments(request, pk):
+    agreement = get_agreement_for(request.user, pk)
+    form = PaymentForm(agreement=agreement)
+    if request.method == "POST":
+        require_role(request.user, agreement, ADMINISTRATOR)
+        form = PaymentForm(request.POST, agreement=agreement)
+        if form.is_valid():
+            try:
+                register_payment(**form.cleaned_data, by=request.user)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Betalningen är registrerad."))
+                return redirect("funding:payments", pk=agreement.pk)
+    return _payments_page(request, agreement, form, payment=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment(request, pk):
+    payment = get_payment_for(request.user, pk, roles=[ADMINISTRATOR])
+    agreement = payment.line.agreement
+    data = request.POST if request.method == "POST" else None
+    form = PaymentForm(data, instance=payment, agreement=agreement)
+    if form.is_bound and form.is_valid():
+        try:
+            change_payment(payment=payment, **form.cleaned_data, by=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Betalningen är sparad."))
+            return redirect("funding:payments", pk=agreement.pk)
+    return _payments_page(request, agreement, form, payment=payment)
+
+
+def _payments_page(request, agreement, form, *, payment):
+    """The agreement's payment plans and payments, with the form to register or correct one
+    (400 when a posted form was refused)."""
+    today = timezone.localdate()
+    lines = lines_queryset().filter(agreement=agreement, payment_plan__isnull=False)
+    context = {
+        "agreement": agreement,
+        "plans": [(line, line_expected_payments(line, today=today)) for line in lines],
+        "registered": Payment.objects.filter(line__agreement=agreement).select_related(
+            "line__party"
+        ),
+        "form": form,
+        "payment": payment,
+        "can_register": has_role(request.user, agreement, ADMINISTRATOR),
+        "funding": agreement_funding(agreement),
+        "today": today,
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "funding/payments.html", context, status=status)

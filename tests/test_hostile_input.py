@@ -329,11 +329,11 @@ def discover_app_target(client, url):
 APP_FORMS = [
     ("agreements:create", lambda r: []),
     ("agreements:edit", lambda r: [r["agreement"].pk]),
-    ("agreements:funding", lambda r: [r["agreement"].pk]),
+    ("funding:lines", lambda r: [r["agreement"].pk]),
     ("agreements:obligations", lambda r: [r["agreement"].pk]),
     ("agreements:proposal_create", lambda r: [r["agreement"].pk]),
     ("agreements:meeting_create", lambda r: [r["agreement"].pk]),
-    ("agreements:payment_create", lambda r: [r["agreement"].pk]),
+    ("funding:payments", lambda r: [r["agreement"].pk]),
     ("agreements:proposal_edit", lambda r: [r["decision"].pk]),
     ("agreements:decision_record", lambda r: [r["decision"].pk]),
     ("agreements:report_create", lambda r: []),
@@ -344,7 +344,7 @@ APP_FORMS = [
     ("agreements:successor", lambda r: [r["agreement"].pk]),
     ("agreements:report", lambda r: [r["report"].pk]),
     ("agreements:meeting", lambda r: [r["meeting"].pk]),
-    ("agreements:payment", lambda r: [r["payment"].pk]),
+    ("funding:payment", lambda r: [r["payment"].pk]),
 ]
 
 

@@ -122,14 +122,6 @@ class Agreement(models.Model):
     def get_absolute_url(self):
         return reverse("agreements:detail", args=[self.pk])
 
-    @property
-    def status_label(self):
-        """get_status_display() without rebuilding the choices per call (lists show many)."""
-        try:
-            return AgreementStatus(self.status).label
-        except ValueError:  # a value outside the choices, shown as it is (as Django does)
-            return self.status
-
     def clean(self):
         super().clean()
         if self.predecessor_id and not self.predecessor_relation:

@@ -1,20 +1,21 @@
 """Due items kept as rows, so the dashboard reads a region's to-do list with a few indexed
 queries instead of computing every deadline of thousands of agreements on each visit.
 
-The rules stay in agreements.deadlines; these rows are its output, refreshed per agreement
-when anything a deadline depends on changes (agreements.signals marks the agreement) and when
-the stored window is older than a month or from last year (the date moves on).
+The rules live in agreements.due, whose docstring draws the flow; these rows are their output,
+refreshed per agreement when anything a deadline depends on changes (agreements.due.invalidation
+marks it) and when the stored window is older than a month or from last year.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..due.texts import translated
 from .agreements import Agreement
 from .parties import Party
 
 
 class DueItem(models.Model):
-    """One open deadline of an agreement, as agreements.deadlines computed it, once for each
+    """One open deadline of an agreement, as agreements.due computed it, once for each
     party of the agreement: a user sees the rows of their own organisations, read off the
     (party, due date) index however many agreements the instance holds."""
 
@@ -39,14 +40,19 @@ class DueItem(models.Model):
     kind = models.CharField(_("slag"), max_length=20)
     key = models.CharField(_("nyckel"), max_length=120)
     due_date = models.DateField(_("senast"))
-    title = models.CharField(_("vad"), max_length=400)
-    detail = models.CharField(_("detalj"), max_length=400, blank=True)
+    # Title and detail untranslated, as a message and its values (values null: words a
+    # person wrote), translated for each reader when shown (agreements.due.texts).
+    title_message = models.CharField(max_length=400)
+    title_values = models.JSONField(null=True, blank=True)
+    detail_message = models.CharField(max_length=400, blank=True)
+    detail_values = models.JSONField(null=True, blank=True)
+    # The report period of a report item.
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    period = models.CharField(max_length=10, blank=True)
     responsible_party = models.ForeignKey(
         Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     url = models.CharField(_("länk"), max_length=300, blank=True)
-    # Title and detail in the site's other languages: {"en": {"title": …, "detail": …}}.
-    translations = models.JSONField(_("översättningar"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("förfallande uppgift")
@@ -66,6 +72,15 @@ class DueItem(models.Model):
 
     def __str__(self):
         return f"{self.due_date} {self.title}"
+
+    @property
+    def title(self):
+        """The title in the active language."""
+        return translated(self.title_message, self.title_values)
+
+    @property
+    def detail(self):
+        return translated(self.detail_message, self.detail_values)
 
 
 class DueState(models.Model):

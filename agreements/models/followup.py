@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
-from ..texts import Text
+from ..due.texts import Text
 from .agreements import Agreement
 from .obligations import CapacityTarget, Obligation
 from .parties import Party

@@ -21,7 +21,7 @@ from agreements.models import (
 )
 
 from . import DomainError
-from .editing import check_report_version
+from .conflicts import check_report_version
 
 # Report periods a coordinator can pick; one-off reports come from obligations.
 PICKABLE_PERIODS = [ReportPeriod.T1, ReportPeriod.T2, ReportPeriod.T3, ReportPeriod.ANNUAL]

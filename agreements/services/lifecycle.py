@@ -7,7 +7,7 @@ agreement ("fortsätt / förläng") pre-filled from its predecessor.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,17 +18,22 @@ from agreements.models import (
     AgreementSection,
     AgreementStatus,
     CapacityTarget,
+    CaseDocument,
     Decision,
+    DecisionCondition,
+    DecisionItem,
     DecisionOutcome,
     PartyRole,
     PredecessorRelation,
     ResourceContribution,
     Signatory,
 )
+from funding.models import Share
 
+from ..due.invalidation import mark_changed
 from . import DomainError
-from .due import mark_changed
 from .reports import ensure_reports
+from .rows import save_rows
 
 S = AgreementStatus
 
@@ -63,6 +68,11 @@ def moves_for(agreement, roles):
     return [
         m for m in MOVES.values() if agreement.status in m.sources and set(m.roles) & set(roles)
     ]
+
+
+def may_create_successor(agreement, roles):
+    """Whether a successor may be created: by an administrator, once the agreement is decided."""
+    return ADMINISTRATOR in roles and agreement.status not in (S.DRAFT, S.PROPOSED)
 
 
 def public_parties_without_approval(agreement):
@@ -135,21 +145,65 @@ def refresh_reports(agreement):
         ensure_reports(agreement=agreement)
 
 
-@transaction.atomic
-def prepare_proposal(*, agreement, organisation, by, **fields):
-    """Create the decision proposal of one public party for an agreement."""
-    if not agreement.parties.filter(party=organisation).exists():
-        raise DomainError(_("Organisationen är inte part i överenskommelsen."))
-    decision = Decision(
-        organisation=organisation,
-        outcome=DecisionOutcome.PROPOSED,
-        title=fields.pop("title", "") or agreement.title,
-        **fields,
-    )
-    decision.full_clean()
-    decision.save()
-    decision.agreements.add(agreement)
+def prepare_proposal(
+    *, agreement, organisation, by, items=(), case_documents=(), conditions=(), **fields
+):
+    """Create the decision proposal of one public party for an agreement, with its items,
+    case documents and conditions (rows as agreements.services.rows takes them)."""
+    try:
+        with transaction.atomic():
+            if not agreement.parties.filter(party=organisation).exists():
+                raise DomainError(_("Organisationen är inte part i överenskommelsen."))
+            decision = Decision(
+                organisation=organisation,
+                outcome=DecisionOutcome.PROPOSED,
+                title=fields.pop("title", "") or agreement.title,
+                **fields,
+            )
+            decision.full_clean()
+            decision.save()
+            decision.agreements.add(agreement)
+            _save_proposal_rows(decision, by, items, case_documents, conditions)
+    except IntegrityError:
+        raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
+
+
+def change_proposal(*, decision, by, items=(), case_documents=(), conditions=(), **fields):
+    """Change a proposal that is not decided yet, with its items, case documents and
+    conditions; fields are the proposal's own, validated."""
+    try:
+        with transaction.atomic():
+            decision = Decision.objects.select_for_update().get(pk=decision.pk)
+            if decision.outcome != DecisionOutcome.PROPOSED:
+                raise DomainError(_("Beslutet är fattat; förslaget kan inte längre ändras."))
+            for name, value in fields.items():
+                setattr(decision, name, value)
+            decision.save()
+            _save_proposal_rows(decision, by, items, case_documents, conditions)
+    except IntegrityError:
+        raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
+    return decision
+
+
+# A proposal's rows: where they hang, their model, the fields a row sets.
+PROPOSAL_ROWS = [
+    ("items", DecisionItem, ["number", "text"]),
+    ("case_documents", CaseDocument, ["number", "title"]),
+    ("conditions", DecisionCondition, ["party", "body"]),
+]
+
+
+def _save_proposal_rows(decision, by, items, case_documents, conditions):
+    rows = {"items": items, "case_documents": case_documents, "conditions": conditions}
+    for name, model, fields in PROPOSAL_ROWS:
+        save_rows(
+            rows[name],
+            children=getattr(decision, name),
+            fields=fields,
+            new=lambda model=model: model(decision=decision),
+            by=by,
+        )
 
 
 @transaction.atomic
@@ -170,8 +224,6 @@ def record_decision(*, decision, body, decided_on, paragraph, outcome, summary="
     decision.save()
     if outcome == DecisionOutcome.APPROVED:
         # A condition on this organisation's decision elsewhere is now met.
-        from agreements.models import DecisionCondition
-
         met = DecisionCondition.objects.filter(
             party=decision.organisation,
             satisfied_by__isnull=True,
@@ -201,8 +253,6 @@ def _shift_years(d, years):
 @transaction.atomic
 def create_successor(*, agreement, relation, by):
     """Create the next agreement, pre-filled from this one and linked to it."""
-    from funding.models import Share
-
     if relation not in PredecessorRelation.values:
         raise DomainError(_("Ange om överenskommelsen fortsätts eller förlängs."))
     if agreement.status in (S.DRAFT, S.PROPOSED):

@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ..deadlines import PENDING, RUNNING, deadlines_for
+from ..due.loading import deadlines_for
+from ..due.rules import PENDING, RUNNING
 from ..models import Agreement, AgreementStatus, Membership, ReminderLog
 
 log = logging.getLogger(__name__)

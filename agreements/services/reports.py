@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
-from ..deadlines import expected_reports
+from ..due.invalidation import mark_changed
+from ..due.rules import expected_reports
 from ..models import Report, ReportStatus
 from . import DomainError  # noqa: F401 – the one error services raise
-from .due import mark_changed
 
 
 def ensure_reports(agreement):

@@ -1,21 +1,12 @@
 """Small helpers the views share."""
 
 from django.core.paginator import Paginator
-from django.urls import NoReverseMatch, reverse
 
 PAGE_SIZE = 25
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("sida"))
-
-
-def url_or_none(name, *args):
-    """The URL if another part of the app provides the name already, else None."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def query_without_page(request, *also):

@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, ProtectedError, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,12 +14,14 @@ from agreements.access import (
     ADMINISTRATOR,
     COORDINATOR,
     SECRETARY,
+    acting_roles,
+    administered_party_ids,
     agreements_visible_to,
     get_agreement_for,
     is_any,
+    may_create_agreement,
+    may_propose,
     parties_visible_to,
-    party_ids_of,
-    roles_on,
 )
 from agreements.filters import filter_agreements
 from agreements.forms import (
@@ -27,24 +29,26 @@ from agreements.forms import (
     AgreementForm,
     AgreementPartyFormSet,
     CapacityTargetFormSet,
-    FundingLineFormSet,
     MoveForm,
     ObligationFormSet,
     SuccessorForm,
     VersionForm,
+    posted_name,
 )
-from agreements.models import Agreement, AgreementParty, AgreementStatus, Decision, PartyRole
+from agreements.models import Agreement, AgreementParty, Decision, PartyRole
 from agreements.services import DomainError
-from agreements.services.editing import EditConflict, save_agreement, save_funding
+from agreements.services.conflicts import EditConflict
+from agreements.services.editing import save_agreement, save_obligations
 from agreements.services.lifecycle import (
     create_successor,
+    may_create_successor,
     move_agreement,
     moves_for,
     public_parties_without_approval,
-    refresh_reports,
 )
+from funding.summary import agreement_funding, lines_queryset
 
-from ._common import paginate, query_without_page, url_or_none
+from ._common import paginate, query_without_page
 
 
 @login_required
@@ -90,20 +94,14 @@ def agreement_detail(request, pk):
             queryset=Decision.objects.select_related("organisation").order_by("-decided_on", "-id"),
         ),
     )
-    roles = (
-        roles_on(request.user, agreement)
-        if not request.user.is_superuser
-        else {ADMINISTRATOR, COORDINATOR, SECRETARY}
-    )
-    parties = agreement.parties.all()
-    own = set(party_ids_of(request.user))
+    roles = acting_roles(request.user, agreement)
     context = {
         "agreement": agreement,
         "roles": roles,
         "is_admin": ADMINISTRATOR in roles,
         "is_coordinator": COORDINATOR in roles,
         "is_secretary": SECRETARY in roles,
-        "parties": parties,
+        "parties": agreement.parties.all(),
         "sections": agreement.sections.all(),
         "obligations": agreement.obligations.select_related("responsible", "recipient"),
         "targets": agreement.capacity_targets.all(),
@@ -114,11 +112,8 @@ def agreement_detail(request, pk):
         "successors": agreement.successors.all(),
         "moves": moves_for(agreement, roles),
         "move_form": MoveForm(initial={"on": timezone.localdate()}),
-        "can_continue": ADMINISTRATOR in roles
-        and agreement.status not in (AgreementStatus.DRAFT, AgreementStatus.PROPOSED),
-        "can_propose": request.user.is_superuser
-        or SECRETARY in roles
-        and any(ap.role == PartyRole.PUBLIC and ap.party_id in own for ap in parties),
+        "can_continue": may_create_successor(agreement, roles),
+        "can_propose": may_propose(request.user, agreement, roles),
         "documents": _document_links(agreement),
     }
     context.update(_funding(agreement))
@@ -127,8 +122,6 @@ def agreement_detail(request, pk):
 
 def _funding(agreement):
     """The funding summary, and the payments of its lines (latest first) for the list."""
-    from funding.summary import agreement_funding, lines_queryset
-
     lines = list(lines_queryset().filter(agreement=agreement))
     # The prefetch has set each payment's line (with its party): no query per row.
     payments = sorted(
@@ -143,28 +136,22 @@ def _funding(agreement):
 
 
 def _document_links(agreement):
-    links = []
-    for name, label in [
-        ("documents:agreement_preview", _("Överenskommelsen (förhandsvisning)")),
-        ("documents:agreement_pdf", _("Överenskommelsen (PDF)")),
-        ("documents:versions", _("Utfärdade versioner")),
-    ]:
-        url = url_or_none(name, agreement.pk)
-        if url:
-            links.append((label, url))
-    return links
-
-
-def _own_admin_parties(user):
-    return party_ids_of(user, ADMINISTRATOR)
+    return [
+        (label, reverse(name, args=[agreement.pk]))
+        for name, label in [
+            ("documents:agreement_preview", _("Överenskommelsen (förhandsvisning)")),
+            ("documents:agreement_pdf", _("Överenskommelsen (PDF)")),
+            ("documents:versions", _("Utfärdade versioner")),
+        ]
+    ]
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
-    own = _own_admin_parties(request.user)
-    if not own and not request.user.is_superuser:
+    if not may_create_agreement(request.user):
         raise PermissionDenied
+    own = administered_party_ids(request.user)
     agreement = Agreement()
     data = request.POST if request.method == "POST" else None
     form = AgreementForm(data, instance=agreement)
@@ -174,12 +161,14 @@ def agreement_create(request):
     )
     if data is not None and form.is_valid() and parties.is_valid():
         try:
-            agreement = save_agreement(form=form, parties=parties, version=None, by=request.user)
+            agreement = save_agreement(
+                details=form.cleaned_data, parties=parties.rows(), by=request.user
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Överenskommelsen är skapad. Fyll i finansieringen."))
-            return redirect("agreements:funding", agreement.pk)
+            return redirect("funding:lines", agreement.pk)
     return render(
         request,
         "agreements/agreement_form.html",
@@ -197,17 +186,24 @@ def _agreement_forms(agreement, data, own):
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    own = _own_admin_parties(request.user)
+    own = administered_party_ids(request.user)
     data = request.POST if request.method == "POST" else None
     form, parties, version = _agreement_forms(agreement, data, own)
     conflict = None
     if data is not None and all([form.is_valid(), parties.is_valid(), version.is_valid()]):
         try:
-            save_agreement(form=form, parties=parties, version=version.loaded, by=request.user)
+            save_agreement(
+                agreement=agreement,
+                details=form.cleaned_data,
+                parties=parties.rows(),
+                version=version.loaded,
+                by=request.user,
+            )
         except EditConflict as exc:
             conflict = exc
             agreement.refresh_from_db()
-            form, parties, version = _agreement_forms(agreement, exc.data(request.POST), own)
+            data = exc.data(request.POST, posted_name(form, parties))
+            form, parties, version = _agreement_forms(agreement, data, own)
         except DomainError as exc:
             form.add_error(None, str(exc))
             agreement.refresh_from_db()
@@ -227,49 +223,6 @@ def agreement_edit(request, pk):
     )
 
 
-def _funding_forms(agreement, data):
-    formset = FundingLineFormSet(
-        data,
-        instance=agreement,
-        prefix="rader",
-        queryset=agreement.funding_lines.prefetch_related("shares"),
-    )
-    return formset, VersionForm(data, version=agreement.funding_version)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def agreement_funding(request, pk):
-    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    data = request.POST if request.method == "POST" else None
-    formset, version = _funding_forms(agreement, data)
-    conflict = None
-    if data is not None and all([formset.is_valid(), version.is_valid()]):
-        try:
-            save_funding(
-                agreement=agreement, formset=formset, version=version.loaded, by=request.user
-            )
-        except EditConflict as exc:
-            conflict = exc
-            agreement.refresh_from_db()
-            formset, version = _funding_forms(agreement, exc.data(request.POST))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Finansieringen är sparad."))
-            return redirect(agreement)
-    return render(
-        request,
-        "agreements/agreement_funding_form.html",
-        {
-            "agreement": agreement,
-            "formset": formset,
-            "version_form": version,
-            "conflict": conflict,
-        },
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_obligations(request, pk):
@@ -279,12 +232,14 @@ def agreement_obligations(request, pk):
     targets = CapacityTargetFormSet(data, instance=agreement, prefix="mal")
     if data is not None and obligations.is_valid() and targets.is_valid():
         try:
-            with transaction.atomic():
-                obligations.save()
-                targets.save()
-                refresh_reports(agreement)
-        except (IntegrityError, ProtectedError):
-            messages.error(request, _("Det som har rapporter kopplade kan inte tas bort."))
+            save_obligations(
+                agreement=agreement,
+                obligations=obligations.rows(),
+                targets=targets.rows(),
+                by=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Åtagandena är sparade."))
             return redirect(agreement)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from agreements.access import COORDINATOR, decisions_of_own_organisations, party_ids_of
+from agreements.due.store import as_deadlines, due_items_for
 from agreements.models import DecisionOutcome, Report
-from agreements.services.due import as_deadlines, due_items_for
 
 from ._common import paginate
 
@@ -122,34 +122,41 @@ def todo_group(request, group):
     )
 
 
-REPORT_KINDS = ("tertial_report", "annual_report", "one_off_report")
+# Reports expected per period: the page of the period's report, or the form that opens it.
+PERIOD_REPORT_KINDS = ("tertial_report", "annual_report")
 
 
 def _link_reports(deadlines, user):
     """Point report rows at the report itself, or at the form that opens it (one query)."""
-    wanted = [d for d in deadlines if d.kind in REPORT_KINDS]
+    wanted = [d for d in deadlines if d.kind in PERIOD_REPORT_KINDS]
     if not wanted:
         return deadlines
-    agreement_ids = {d.agreement.pk for d in wanted}
     existing = {
         (agreement_id, year, period): pk
         for pk, agreement_id, year, period in Report.objects.filter(
-            agreement_id__in=agreement_ids
-        ).values_list("pk", "agreement_id", "year", "period")
-        if period
+            agreement_id__in={d.agreement.pk for d in wanted}
+        )
+        .exclude(period="")
+        .values_list("pk", "agreement_id", "year", "period")
     }
     coordinator_of = set(party_ids_of(user, COORDINATOR))
-    result = []
-    for d in deadlines:
-        if d.kind in ("tertial_report", "annual_report"):
-            _, agreement_id, year, period = d.key.split(":", 3)
-            pk = existing.get((int(agreement_id), int(year), period))
-            if pk is not None:
-                d = replace(d, url=reverse("agreements:report", args=[pk]))
-            elif d.responsible_party_id in coordinator_of:
-                query = urlencode({"overenskommelse": agreement_id, "ar": year, "period": period})
-                d = replace(d, url=f"{reverse('agreements:report_create')}?{query}")
-            else:
-                d = replace(d, url=d.url + "#rapporter")
-        result.append(d)
-    return result
+    return [
+        _report_link(d, existing, coordinator_of) if d.kind in PERIOD_REPORT_KINDS else d
+        for d in deadlines
+    ]
+
+
+def _report_link(deadline, existing, coordinator_of):
+    pk = existing.get((deadline.agreement.pk, deadline.year, deadline.period))
+    if pk is not None:
+        return replace(deadline, url=reverse("agreements:report", args=[pk]))
+    if deadline.responsible_party_id in coordinator_of:
+        query = urlencode(
+            {
+                "overenskommelse": deadline.agreement.pk,
+                "ar": deadline.year,
+                "period": deadline.period,
+            }
+        )
+        return replace(deadline, url=f"{reverse('agreements:report_create')}?{query}")
+    return replace(deadline, url=deadline.url + "#rapporter")

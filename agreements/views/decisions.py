@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,7 +14,8 @@ from agreements.access import (
     decisions_visible_to,
     get_agreement_for,
     get_decision_for,
-    party_ids_of,
+    is_secretary_of,
+    proposal_organisations_for,
 )
 from agreements.forms import (
     CaseDocumentFormSet,
@@ -24,11 +25,11 @@ from agreements.forms import (
     ProposalForm,
     RecordDecisionForm,
 )
-from agreements.models import Agreement, DecisionOutcome, Party, PartyRole
+from agreements.models import Agreement, DecisionOutcome, Party
 from agreements.services import DomainError
-from agreements.services.lifecycle import prepare_proposal, record_decision
+from agreements.services.lifecycle import change_proposal, prepare_proposal, record_decision
 
-from ._common import paginate, url_or_none
+from ._common import paginate
 
 
 @login_required
@@ -43,22 +44,14 @@ def decision_list(request):
     return render(request, "agreements/decision_list.html", {"page": paginate(request, decisions)})
 
 
-def _is_secretary_of(user, decision):
-    return user.is_superuser or decision.organisation_id in party_ids_of(user, SECRETARY)
-
-
 @login_required
 @require_GET
 def decision_detail(request, pk):
     decision = get_decision_for(request.user, pk)
-    documents = []
-    for name, label in [
-        ("documents:proposal_preview", _("Beslutsförslaget (förhandsvisning)")),
-        ("documents:proposal_pdf", _("Beslutsförslaget (PDF)")),
-    ]:
-        url = url_or_none(name, decision.pk)
-        if url:
-            documents.append((label, url))
+    documents = [
+        (_("Beslutsförslaget (förhandsvisning)"), reverse("documents:proposal_preview", args=[pk])),
+        (_("Beslutsförslaget (PDF)"), reverse("documents:proposal_pdf", args=[pk])),
+    ]
     return render(
         request,
         "agreements/decision_detail.html",
@@ -69,7 +62,7 @@ def decision_detail(request, pk):
             "case_documents": decision.case_documents.all(),
             "conditions": decision.conditions.select_related("party", "satisfied_by"),
             "cites": decision.cites.all(),
-            "is_secretary": _is_secretary_of(request.user, decision),
+            "is_secretary": is_secretary_of(request.user, decision),
             "is_proposal": decision.outcome == DecisionOutcome.PROPOSED,
             "documents": documents,
         },
@@ -84,20 +77,21 @@ def _formsets(data, decision, parties):
     )
 
 
-def _save_proposal(request, save, formsets):
-    """Save the proposal (save() returns it) with its items, documents and conditions, all
-    or nothing; None, with a message, when refused."""
+def _rows(formsets):
+    items, case_documents, conditions = formsets
+    return {
+        "items": items.rows(),
+        "case_documents": case_documents.rows(),
+        "conditions": conditions.rows(),
+    }
+
+
+def _saved(request, service, **data):
+    """The proposal the service saves, with a message; None, with a message, when refused."""
     try:
-        with transaction.atomic():
-            decision = save()
-            for formset in formsets:
-                formset.instance = decision
-                formset.save()
+        decision = service(**data)
     except DomainError as exc:
         messages.error(request, str(exc))
-        return None
-    except IntegrityError:
-        messages.error(request, _("Någon annan ändrade samtidigt. Kontrollera och spara igen."))
         return None
     messages.success(request, _("Beslutsförslaget är sparat."))
     return decision
@@ -107,13 +101,8 @@ def _save_proposal(request, save, formsets):
 @require_http_methods(["GET", "POST"])
 def proposal_create(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[SECRETARY])
+    organisations = proposal_organisations_for(request.user, agreement)
     parties = Party.objects.filter(agreement_roles__agreement=agreement)
-    organisations = parties.filter(agreement_roles__role=PartyRole.PUBLIC)
-    if not request.user.is_superuser:
-        organisations = organisations.filter(pk__in=party_ids_of(request.user, SECRETARY))
-    organisations = list(organisations)
-    if not organisations:
-        raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = NewProposalForm(
         data,
@@ -123,15 +112,14 @@ def proposal_create(request, pk):
     formsets = _formsets(data, form.instance, parties)
     if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-        decision = _save_proposal(
+        decision = _saved(
             request,
-            lambda: prepare_proposal(
-                agreement=agreement,
-                organisation=form.cleaned_data["organisation"],
-                by=request.user,
-                **fields,
-            ),
-            formsets,
+            prepare_proposal,
+            agreement=agreement,
+            organisation=form.cleaned_data["organisation"],
+            by=request.user,
+            **_rows(formsets),
+            **fields,
         )
         if decision is not None:
             return redirect(decision)
@@ -154,7 +142,8 @@ def proposal_edit(request, pk):
     form = ProposalForm(data, instance=decision)
     formsets = _formsets(data, decision, parties)
     if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
-        if _save_proposal(request, form.save, formsets) is not None:
+        rows, fields = _rows(formsets), form.cleaned_data
+        if _saved(request, change_proposal, decision=decision, by=request.user, **rows, **fields):
             return redirect(decision)
     return render(
         request,

@@ -6,19 +6,19 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements.access import (
     ADMINISTRATOR,
     SECRETARY,
-    agreements_visible_to,
     get_agreement_for,
     get_decision_for,
+    get_issued_document_for,
     has_role,
+    may_issue_proposal,
 )
 from agreements.documents import (
     agreement_document,
@@ -27,7 +27,7 @@ from agreements.documents import (
     render_document_html,
     render_pdf,
 )
-from agreements.models import DocumentKind, IssuedDocument
+from agreements.models import DocumentKind
 from agreements.services import DomainError
 from agreements.services.documents import issue_document
 
@@ -69,7 +69,7 @@ def proposal_preview(request, pk):
         "doc": proposal_document(decision),
         "decision": decision,
         "agreement": proposal_agreement(decision),
-        "can_issue": _may_issue_proposal(request.user, decision),
+        "can_issue": may_issue_proposal(request.user, decision),
         "issue_kind": "beslut",
     }
     return render(request, "documents/proposal_preview.html", context)
@@ -125,8 +125,7 @@ def versions(request, pk):
 @login_required
 @require_GET
 def download(request, pk):
-    visible = IssuedDocument.objects.filter(agreement__in=agreements_visible_to(request.user))
-    document = get_object_or_404(visible, pk=pk)
+    document = get_issued_document_for(request.user, pk)
     data = bytes(document.pdf)
     if len(data) != document.size or hashlib.sha256(data).hexdigest() != document.sha256:
         # Stored bytes that no longer match their recorded hash are never handed out.
@@ -134,14 +133,6 @@ def download(request, pk):
         return render(request, "documents/tampered.html", {"document": document}, status=409)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", document.identifier)
     return _pdf_response(data, f"{document.kind}-{name}-v{document.version}.pdf", attachment=True)
-
-
-def _may_issue_proposal(user, decision):
-    try:
-        get_decision_for(user, decision.pk, roles=ISSUERS)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _pdf_response(data, filename, *, attachment=False):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event
 
 from ..access import agreements_visible_to
-from ..deadlines import deadlines_for
+from ..due.loading import deadlines_for
 from ..models import CalendarFeed, Meeting
 
 FEED_HORIZON_DAYS = 400

@@ -1,8 +1,7 @@
-"""Follow-up: reports with figures and attachments, meetings and their minutes, payments."""
+"""Follow-up: reports with figures and attachments, meetings and their minutes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,25 +14,24 @@ from agreements.access import (
     get_agreement_for,
     get_attachment_for,
     get_meeting_for,
-    get_payment_for,
     get_report_for,
-    party_ids_of,
+    has_role,
+    is_any,
+    may_edit_report,
+    reporting_party_for,
     reports_visible_to,
     require_any,
-    roles_on,
 )
 from agreements.forms import (
     AttachmentForm,
     MeetingForm,
     MinutesForm,
-    PaymentForm,
     ReportForm,
     ReportPickForm,
     VersionForm,
 )
-from agreements.models import ReportStatus
 from agreements.services import DomainError
-from agreements.services.editing import EditConflict
+from agreements.services.conflicts import EditConflict
 from agreements.services.followup import (
     add_attachment,
     delete_attachment,
@@ -41,7 +39,6 @@ from agreements.services.followup import (
     save_report,
     submit_report,
 )
-from funding.services import change_payment, register_payment
 
 from ._common import paginate
 
@@ -59,7 +56,7 @@ def report_list(request):
         "agreements/report_list.html",
         {
             "page": paginate(request, reports),
-            "can_file": request.user.is_superuser or bool(party_ids_of(request.user, COORDINATOR)),
+            "can_file": is_any(request.user, COORDINATOR),
         },
     )
 
@@ -80,17 +77,10 @@ def report_create(request):
     )
     if form.is_bound and form.is_valid():
         agreement = form.cleaned_data["agreement"]
-        own = set(party_ids_of(request.user, COORDINATOR))
-        party = next(
-            (ap.party for ap in agreement.parties.select_related("party") if ap.party_id in own),
-            None,
-        )
-        if party is None:
-            raise PermissionDenied
         try:
             report = open_report(
                 agreement=agreement,
-                party=party,
+                party=reporting_party_for(request.user, agreement),
                 year=form.cleaned_data["year"],
                 period=form.cleaned_data["period"],
                 by=request.user,
@@ -106,9 +96,6 @@ def report_create(request):
 @require_http_methods(["GET", "POST"])
 def report_detail(request, pk):
     report = get_report_for(request.user, pk, edit=request.method == "POST")
-    can_edit = report.status == ReportStatus.DRAFT and (
-        request.user.is_superuser or report.party_id in party_ids_of(request.user, COORDINATOR)
-    )
     data = request.POST if request.method == "POST" else None
     form, version = ReportForm(data, report=report), VersionForm(data, version=report.version)
     conflict = None
@@ -143,7 +130,7 @@ def report_detail(request, pk):
         {
             "report": report,
             "form": form,
-            "can_edit": can_edit,
+            "can_edit": may_edit_report(request.user, report),
             "figures": report.figures.select_related("target"),
             "attachments": report.attachments.all(),
             "attachment_form": AttachmentForm(),
@@ -225,8 +212,7 @@ def meeting_create(request, pk):
 def meeting_edit(request, pk):
     meeting = get_meeting_for(request.user, pk, roles=[ADMINISTRATOR, COORDINATOR])
     agreement = meeting.agreement
-    is_admin = request.user.is_superuser or ADMINISTRATOR in roles_on(request.user, agreement)
-    form_class = MeetingForm if is_admin else MinutesForm
+    form_class = MeetingForm if has_role(request.user, agreement, ADMINISTRATOR) else MinutesForm
     data = request.POST if request.method == "POST" else None
     form = form_class(data, instance=meeting, agreement=agreement)
     if form.is_bound and form.is_valid():
@@ -237,47 +223,4 @@ def meeting_edit(request, pk):
         request,
         "agreements/meeting_form.html",
         {"form": form, "agreement": agreement, "meeting": meeting},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def payment_create(request, pk):
-    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    form = PaymentForm(request.POST if request.method == "POST" else None, agreement=agreement)
-    if form.is_bound and form.is_valid():
-        try:
-            register_payment(**form.cleaned_data, by=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Betalningen är registrerad."))
-            return redirect(agreement.get_absolute_url() + "#betalningar")
-    return render(
-        request,
-        "agreements/payment_form.html",
-        {"form": form, "agreement": agreement, "payment": None},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def payment_edit(request, pk):
-    payment = get_payment_for(request.user, pk, roles=[ADMINISTRATOR])
-    agreement = payment.line.agreement
-    form = PaymentForm(
-        request.POST if request.method == "POST" else None, instance=payment, agreement=agreement
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            change_payment(payment=payment, **form.cleaned_data, by=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Betalningen är sparad."))
-            return redirect(agreement.get_absolute_url() + "#betalningar")
-    return render(
-        request,
-        "agreements/payment_form.html",
-        {"form": form, "agreement": agreement, "payment": payment},
     )

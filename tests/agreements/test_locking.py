@@ -4,12 +4,16 @@ other. The second is refused with the first's change shown, and nothing is lost.
 import pytest
 from django.urls import reverse
 
-from agreements.forms import AgreementForm, AgreementPartyFormSet, FundingLineFormSet
+from agreements.forms import AgreementForm, AgreementPartyFormSet, posted_name
 from agreements.models import Agreement, AgreementParty, CapacityTarget, ReportStatus
-from agreements.services.editing import EditConflict, save_agreement, save_funding
+from agreements.services import DomainError
+from agreements.services.conflicts import EditConflict
+from agreements.services.editing import save_agreement
 from agreements.services.followup import save_report, submit_report
+from funding.forms import FundingLineFormSet
 from funding.models import Share
 from funding.money import format_kr
+from funding.services import save_funding
 from tests.factories import make_line, make_member, make_world
 
 pytestmark = pytest.mark.django_db
@@ -93,17 +97,42 @@ def agreement_forms(pk, data):
 
 
 def save_agreement_as(user, pk, data):
+    """Save what the edit page posts, as its view does: the forms validate, the service saves
+    their cleaned data."""
     form, parties = agreement_forms(pk, data)
-    return save_agreement(form=form, parties=parties, version=int(data["version"]), by=user)
+    return save_agreement(
+        agreement=form.instance,
+        details=form.cleaned_data,
+        parties=parties.rows(),
+        version=int(data["version"]),
+        by=user,
+    )
 
 
-def save_funding_as(user, pk, data):
+def funding_formset(pk, data):
     agreement = Agreement.objects.get(pk=pk)
     formset = FundingLineFormSet(
         data, instance=agreement, prefix="rader", queryset=agreement.funding_lines.all()
     )
     assert formset.is_valid(), formset.errors
-    return save_funding(agreement=agreement, formset=formset, version=int(data["version"]), by=user)
+    return formset
+
+
+def save_funding_as(user, pk, data):
+    formset = funding_formset(pk, data)
+    return save_funding(
+        agreement=formset.instance, lines=formset.rows(), version=int(data["version"]), by=user
+    )
+
+
+def agreement_again(conflict, pk, data):
+    """What the page shows after the conflict: the posted data with the other's changes."""
+    form, parties = agreement_forms(pk, data)
+    return conflict.data(data, posted_name(form, parties))
+
+
+def funding_again(conflict, pk, data):
+    return conflict.data(data, posted_name(formset=funding_formset(pk, data)))
 
 
 def shown(conflict):
@@ -130,7 +159,7 @@ def test_the_second_save_from_the_same_version_is_refused_with_the_first_change(
     assert (agreement.title, agreement.notice_months, agreement.version) == ("Annas titel", None, 2)
 
     # Saving again on purpose keeps Anna's title (Bertil never touched it) and adds his change.
-    again = conflict.data(loaded_by_bertil)
+    again = agreement_again(conflict, agreement.pk, loaded_by_bertil)
     assert again["title"] == "Annas titel" and again["version"] == "2"
     save_agreement_as(bertil, agreement.pk, again)
     agreement.refresh_from_db()
@@ -147,7 +176,7 @@ def test_a_field_both_changed_is_marked_and_keeps_the_second_persons_value(world
     with pytest.raises(EditConflict) as caught:
         save_agreement_as(world.users["admin2"], agreement.pk, second)
     assert ("Uppgifter", "Titel", "Vår överenskommelse", "Först", True) in shown(caught.value)
-    assert caught.value.data(second)["title"] == "Sen"
+    assert agreement_again(caught.value, agreement.pk, second)["title"] == "Sen"
     assert Agreement.objects.get(pk=agreement.pk).title == "Först"
 
 
@@ -167,7 +196,9 @@ def test_a_changed_party_is_shown_and_kept(world):
         "Mottagningen i Umeå",
         False,
     ) in shown(conflict)
-    save_agreement_as(world.users["admin2"], agreement.pk, conflict.data(second))
+    save_agreement_as(
+        world.users["admin2"], agreement.pk, agreement_again(conflict, agreement.pk, second)
+    )
     agreement.refresh_from_db()
     assert agreement.subject == "Stöd till barn"
     assert AgreementParty.objects.get(agreement=agreement, party=world.b).unit == (
@@ -175,12 +206,13 @@ def test_a_changed_party_is_shown_and_kept(world):
     )
 
 
-def test_a_missing_version_is_refused():
-    from agreements.services import DomainError
-    from agreements.services.editing import _loaded
-
+def test_a_missing_version_is_refused(world):
+    agreement = world.own["agreement"]
     with pytest.raises(DomainError, match="versionsuppgift"):
-        _loaded(None)
+        save_agreement(
+            agreement=agreement, details={"title": "Utan"}, parties=[], by=world.users["admin"]
+        )
+    assert Agreement.objects.get(pk=agreement.pk).title == "Vår överenskommelse"
 
 
 # --- Funding: service ---------------------------------------------------------------------
@@ -206,7 +238,9 @@ def test_a_second_funding_save_sees_the_first_share_change(world):
     line.refresh_from_db()
     assert line.budget == ""
 
-    save_funding_as(world.users["admin2"], agreement.pk, conflict.data(second))
+    save_funding_as(
+        world.users["admin2"], agreement.pk, funding_again(conflict, agreement.pk, second)
+    )
     line.refresh_from_db()
     assert line.budget == "HSN"
     assert Share.objects.get(line=line, year=2027).amount == 250
@@ -288,7 +322,9 @@ def test_two_administrators_edit_the_same_agreement(client_class, world):
     assert (agreement.title, agreement.notice_months) == ("Annas titel", None)
 
     # A deliberate second save goes through.
-    again = response.context["conflict"].data(bertil_posts)
+    # The form on the page holds the posted data with the other's changes where he changed none.
+    again = response.context["version_form"].data
+    assert again["title"] == "Bertils titel" and again["version"] == "2"
     assert bertil.post(url, again).status_code == 302
     agreement.refresh_from_db()
     assert (agreement.title, agreement.notice_months, agreement.version) == ("Bertils titel", 12, 3)
@@ -308,7 +344,7 @@ def test_a_page_without_a_version_saves_nothing(client, world):
 def test_two_administrators_edit_the_same_funding(client_class, world):
     agreement = world.own["agreement"]
     line = world.own["line"]
-    url = reverse("agreements:funding", args=[agreement.pk])
+    url = reverse("funding:lines", args=[agreement.pk])
     anna, bertil = two_clients(client_class, world)
     loaded = funding_data(agreement)
     assert bertil.get(url).context["version_form"]["version"].value() == 1
@@ -325,7 +361,7 @@ def test_two_administrators_edit_the_same_funding(client_class, world):
     assert Share.objects.get(line=line, year=2026).amount == 90_000
     # Anna's amount is now in Bertil's form, so saving again keeps it.
     assert f'name="rader-{i}-amount_2026" value="90000"' in page
-    assert bertil.post(url, response.context["conflict"].data(bertil_posts)).status_code == 302
+    assert bertil.post(url, response.context["version_form"].data).status_code == 302
     line.refresh_from_db()
     assert line.purpose == "Drift"
     assert Share.objects.get(line=line, year=2026).amount == 90_000
@@ -346,7 +382,8 @@ def test_two_coordinators_edit_the_same_report(client_class, world):
     assert CONFLICT in page and "Första texten" in page and "Andra texten" in page
     report.refresh_from_db()
     assert (report.text, report.status) == ("Första texten", ReportStatus.DRAFT)
-    again = response.context["conflict"].data({"text": "Andra texten", "lamna_in": "1"})
+    again = response.context["version_form"].data
+    assert again["text"] == "Andra texten" and "lamna_in" in again
     assert second.post(url, again).status_code == 302
     report.refresh_from_db()
     assert (report.text, report.status) == ("Andra texten", ReportStatus.SUBMITTED)
@@ -372,7 +409,13 @@ def test_simultaneous_saves_from_the_same_version_let_exactly_one_through(world)
         try:
             form, parties = agreement_forms(agreement.pk, data)
             barrier.wait()
-            save_agreement(form=form, parties=parties, version=1, by=user)
+            save_agreement(
+                agreement=form.instance,
+                details=form.cleaned_data,
+                parties=parties.rows(),
+                version=1,
+                by=user,
+            )
             results.append("saved")
         except EditConflict:
             results.append("conflict")

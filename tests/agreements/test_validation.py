@@ -158,17 +158,3 @@ def test_annual_report_obligation_needs_its_date():
     with pytest.raises(ValidationError) as exc:
         obligation.full_clean()
     assert "due_before_month" in exc.value.message_dict
-
-
-def test_status_label_is_the_choice_label_or_the_value_itself():
-    from django.utils import translation
-
-    from agreements.models import Agreement
-
-    with translation.override("sv"):
-        assert Agreement(status="active").status_label == "Aktiv"
-        assert (
-            Agreement(status="active").status_label
-            == Agreement(status="active").get_status_display()
-        )
-        assert Agreement(status="okänd").status_label == "okänd"

@@ -75,7 +75,7 @@ def test_administrator_creates_a_three_party_agreement(client, world):
     response = client.post(reverse("agreements:create"), agreement_post(world))
     agreement = Agreement.objects.get(title="Tre parter")
     assert response.status_code == 302
-    assert response["Location"] == reverse("agreements:funding", args=[agreement.pk])
+    assert response["Location"] == reverse("funding:lines", args=[agreement.pk])
     assert [ap.party for ap in agreement.parties.all()] == [world.a, world.c, world.b]
     assert agreement.status == AgreementStatus.DRAFT
 
@@ -177,7 +177,7 @@ def test_shares_are_saved_per_year(client, world):
         {"party": world.b.pk, "kind": "cash", "amount_2026": "270000"},
     ]
     response = client.post(
-        reverse("agreements:funding", args=[agreement.pk]), funding_post(agreement, rows)
+        reverse("funding:lines", args=[agreement.pk]), funding_post(agreement, rows)
     )
     assert response.status_code == 302
     shares = Share.objects.filter(line__agreement=agreement).order_by("line__party__name", "year")
@@ -193,7 +193,7 @@ def test_a_negative_share_is_shown_beside_its_year(client, world):
     login(client, world, "admin")
     rows = [{"party": world.a.pk, "kind": "cash", "purpose": "Nytt", "amount_2026": "-5"}]
     response = client.post(
-        reverse("agreements:funding", args=[agreement.pk]), funding_post(agreement, rows)
+        reverse("funding:lines", args=[agreement.pk]), funding_post(agreement, rows)
     )
     assert response.status_code == 200
     errors = response.context["formset"].forms[0].errors
@@ -205,7 +205,7 @@ def test_a_share_for_a_non_party_is_refused(client, world):
     login(client, world, "admin")
     rows = [{"party": world.d.pk, "kind": "cash", "amount_2026": "5"}]
     response = client.post(
-        reverse("agreements:funding", args=[agreement.pk]),
+        reverse("funding:lines", args=[agreement.pk]),
         funding_post(agreement, [{}] * 0 + rows),
     )
     assert response.status_code == 200
@@ -225,7 +225,7 @@ def test_a_duplicate_funding_line_is_refused_and_existing_shares_stay(client, wo
         {"party": world.a.pk, "kind": "cash", "amount_2027": "5"},
     ]  # fmt: skip
     response = client.post(
-        reverse("agreements:funding", args=[agreement.pk]), funding_post(agreement, rows, 1)
+        reverse("funding:lines", args=[agreement.pk]), funding_post(agreement, rows, 1)
     )
     assert response.status_code == 200
     assert response.context["formset"].total_error_count()
@@ -235,7 +235,7 @@ def test_a_duplicate_funding_line_is_refused_and_existing_shares_stay(client, wo
 def test_a_share_outside_the_period_cannot_be_entered(client, world):
     agreement = world.own["agreement"]
     login(client, world, "admin")
-    response = client.get(reverse("agreements:funding", args=[agreement.pk]))
+    response = client.get(reverse("funding:lines", args=[agreement.pk]))
     fields = response.context["formset"].forms[0].fields
     assert "amount_2028" in fields and "amount_2029" not in fields
 
@@ -481,10 +481,10 @@ def test_administrator_registers_a_meeting_and_a_payment(client, world):
     )
     assert Meeting.objects.filter(agreement=agreement, date=date(2026, 9, 15)).exists()
     response = client.post(
-        reverse("agreements:payment_create", args=[agreement.pk]),
+        reverse("funding:payments", args=[agreement.pk]),
         {"line": world.own["line"].pk, "year": 2026, "paid_on": "2026-02-01", "amount": "0"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_errors(response)["amount"] == ["Beloppet måste vara större än noll."]
 
 
@@ -602,7 +602,7 @@ def test_existing_lines_are_shown_with_their_shares(client, world):
     agreement = world.own["agreement"]
     make_line(agreement, world.b, {2026: 5, 2027: 6}, purpose="Egen insats")
     login(client, world, "admin")
-    response = client.get(reverse("agreements:funding", args=[agreement.pk]))
+    response = client.get(reverse("funding:lines", args=[agreement.pk]))
     forms = response.context["formset"].forms
     assert [f.initial.get("amount_2027", f["amount_2027"].initial) for f in forms[:2]] == [None, 6]
 
@@ -635,8 +635,8 @@ def test_dashboard_report_rows_lead_to_where_the_report_is_dealt_with(client, wo
 def test_simple_forms_offer_a_way_back(client, world):
     agreement = world.own["agreement"]
     login(client, world, "admin")
-    page = client.get(reverse("agreements:payment_create", args=[agreement.pk])).content.decode()
-    assert f'href="{agreement.get_absolute_url()}#betalningar">Avbryt' in page
+    page = client.get(reverse("funding:payment", args=[world.own["payment"].pk])).content.decode()
+    assert f'href="{reverse("funding:payments", args=[agreement.pk])}">Avbryt' in page
     page = client.get(reverse("agreements:party_edit", args=[world.b.pk])).content.decode()
     assert f'href="{reverse("agreements:party", args=[world.b.pk])}">Avbryt' in page
     login(client, world, "secretary")
@@ -676,7 +676,7 @@ def test_app_payment_form_refuses_overpayment_and_saves_nothing(client, demo):
 
     line = _vasterbotten_line()
     client.force_login(get_user_model().objects.get(username="region.vasterbotten"))
-    url = reverse("agreements:payment_create", args=[line.agreement_id])
+    url = reverse("funding:payments", args=[line.agreement_id])
     data = {
         "line": line.pk,
         "year": 2026,
@@ -686,7 +686,7 @@ def test_app_payment_form_refuses_overpayment_and_saves_nothing(client, demo):
         "note": "",
     }
     response = client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Betalningen överstiger beloppet för 2026" in response.content.decode()
     assert not Payment.objects.exists()
     data["amount"] = 1_726_000
@@ -713,13 +713,13 @@ def test_app_payment_edit_refuses_overpayment_and_keeps_the_saved_amount(client,
         "reference": "825-V10050",
         "note": "",
     }
-    response = client.post(reverse("agreements:payment", args=[payment.pk]), data)
-    assert response.status_code == 200
+    response = client.post(reverse("funding:payment", args=[payment.pk]), data)
+    assert response.status_code == 400
     assert "överstiger" in response.content.decode()
     payment.refresh_from_db()
     assert payment.amount == 1_000_000
     data["amount"] = 1_026_000
-    assert client.post(reverse("agreements:payment", args=[payment.pk]), data).status_code == 302
+    assert client.post(reverse("funding:payment", args=[payment.pk]), data).status_code == 302
     payment.refresh_from_db()
     assert payment.amount == 1_026_000
 
@@ -741,8 +741,8 @@ def test_app_payment_to_closed_agreement_is_refused(client, demo):
         "reference": "",
         "note": "",
     }
-    response = client.post(reverse("agreements:payment_create", args=[line.agreement_id]), data)
-    assert response.status_code == 200
+    response = client.post(reverse("funding:payments", args=[line.agreement_id]), data)
+    assert response.status_code == 400
     assert "inga fler betalningar" in response.content.decode()
     assert not Payment.objects.exists()
 
@@ -779,3 +779,12 @@ def test_organisation_page_lists_its_agreements_newest_first(client, world):
     response = client.get(reverse("agreements:party", args=[world.b.pk]))
     shown = [ap.agreement for ap in response.context["agreement_roles"]]
     assert shown == [newer, world.own["agreement"], older]
+
+
+def test_edit_page_offers_every_party_row_and_one_more(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "admin")
+    page = client.get(reverse("agreements:edit", args=[agreement.pk])).content.decode()
+    assert 'name="parter-TOTAL_FORMS" value="3"' in page
+    for row in range(3):
+        assert f'name="parter-{row}-party"' in page

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from agreements.due.invalidation import mark_changed
 from agreements.models import (
     Agreement,
     AgreementParty,
@@ -18,7 +19,6 @@ from agreements.models import (
     PartyRole,
     Report,
 )
-from agreements.services.due import mark_changed
 from funding.models import FundingLine, Payment, PaymentPlan, Share
 from tests.factories import make_member, make_party
 
@@ -93,7 +93,7 @@ def bulk_agreements(n, region, city, nonprofit, start=0):
     Payment.objects.bulk_create(
         Payment(line=line, year=2026, paid_on=date(2026, 1, 20), amount=50_000) for line in lines
     )
-    # Bulk writes bypass the signals: they mark the agreements themselves (services.due).
+    # Bulk writes bypass the signals: they mark the agreements themselves.
     mark_changed([a.pk for a in agreements], create=True)
     return agreements
 
@@ -170,7 +170,7 @@ def test_dashboard_shows_the_most_urgent_rows_and_links_to_the_whole_group(
 ):
     """Hundreds of due items: the dashboard shows the first of each group with the count and a
     link; the group's own page shows all of them, page by page, in the same order."""
-    from agreements.deadlines import deadlines_for
+    from agreements.due.loading import deadlines_for
     from agreements.views.dashboard import SHOWN_PER_GROUP
 
     bulk_agreements(200, *people["parties"])
@@ -202,20 +202,3 @@ def test_dashboard_shows_the_most_urgent_rows_and_links_to_the_whole_group(
             break
     assert shown == [d.key for d in reports]
     assert client.get(reverse("agreements:todo", args=["okand"])).status_code == 404
-
-
-def test_deadlines_are_the_same_with_the_ids_as_a_subquery(people, monkeypatch):
-    """Many running agreements are selected by a subquery instead of a list of ids."""
-    from agreements import deadlines
-    from agreements.access import agreements_visible_to
-
-    bulk_agreements(40, *people["parties"])
-    visible = agreements_visible_to(people["administrator"])
-    today = date(2026, 11, 25)
-    as_list = deadlines.deadlines_for(visible, today=today, horizon_days=365)
-    monkeypatch.setattr(deadlines, "SUBQUERY_ABOVE", 0)
-    as_subquery = deadlines.deadlines_for(visible, today=today, horizon_days=365)
-    assert len(as_list) > 40
-    assert [(d.key, d.due_date, d.status) for d in as_subquery] == [
-        (d.key, d.due_date, d.status) for d in as_list
-    ]

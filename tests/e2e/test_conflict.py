@@ -73,7 +73,7 @@ def test_two_administrators_edit_the_same_shares(new_page, setting):
     log_in(bertil, "bertil.admin")
     first = agreement.period_start.year
     for page in (anna, bertil):
-        page.goto(f"/overenskommelser/{agreement.pk}/finansiering/")
+        page.goto(f"/finansiering/overenskommelse/{agreement.pk}/rader/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Finansiering")
 
     bertil.locator("#id_rader-0-party").select_option(str(setting["region"].pk))

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum import luhn
 
+from agreements.due.store import refresh_due_items
 from agreements.models import (
     Agreement,
     AgreementParty,
@@ -35,7 +36,6 @@ from agreements.models import (
     ReportStatus,
     Role,
 )
-from agreements.services.due import refresh_due_items
 from funding.models import FundingLine, Payment, PaymentPlan, Share
 
 BATCH = 2000

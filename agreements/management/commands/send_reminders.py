@@ -3,8 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from agreements.due.store import refresh_due_items
 from agreements.models import Agreement
-from agreements.services.due import refresh_due_items
 from agreements.services.reminders import send_reminders
 
 

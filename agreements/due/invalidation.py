@@ -1,25 +1,38 @@
 """Mark an agreement's stored due items stale when anything its deadlines depend on changes.
 
 One UPDATE per save or delete; the items themselves are recomputed when next read
-(agreements.services.due). Bulk writes that bypass signals call mark_changed themselves.
+(agreements.due.store). Bulk writes that bypass signals call mark_changed themselves.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from funding.models import FundingLine, IndexValue, Payment, PaymentPlan, Share
 
-from .models import (
+from ..models import (
     Agreement,
     AgreementParty,
     Decision,
     DecisionCondition,
     DueItem,
+    DueState,
     Meeting,
     Obligation,
     Party,
     Report,
 )
-from .services.due import mark_changed
+
+
+def mark_changed(agreement_ids, *, create=False):
+    """Something the deadlines of these agreements depend on changed (ids or a subquery).
+
+    create (for a list of saved agreements' ids): give an agreement without one a state row,
+    so that a refresh running at the same time waits for this change to commit.
+    """
+    if create:
+        DueState.objects.bulk_create(
+            [DueState(agreement_id=pk) for pk in agreement_ids], ignore_conflicts=True
+        )
+    DueState.objects.filter(agreement_id__in=agreement_ids).update(dirty=True)
 
 
 def _by_agreement(instance):
@@ -63,7 +76,7 @@ def _changed(sender, instance, **kwargs):
 
 def _agreement_saved(sender, instance, raw=False, **kwargs):
     # Loaded from a fixture too: every agreement has a state row, which the dashboard's check
-    # reads (services.due.refresh_marked).
+    # reads (agreements.due.store.refresh_marked).
     mark_changed([instance.pk], create=True)
 
 

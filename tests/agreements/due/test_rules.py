@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from agreements.deadlines import deadlines_for
+from agreements.due.loading import deadlines_for
 from agreements.models import (
     Agreement,
     AgreementStatus,

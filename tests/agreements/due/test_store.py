@@ -1,4 +1,4 @@
-"""Stored due items: the dashboard's rows are agreements.deadlines' output, kept in step with
+"""Stored due items: the dashboard's rows are the deadline rules' output, kept in step with
 every change and with the date, once per party so each user reads only their own."""
 
 from datetime import date, timedelta
@@ -7,7 +7,15 @@ import pytest
 from django.utils import timezone
 
 from agreements.access import due_items_visible_to
-from agreements.deadlines import deadlines_for
+from agreements.due.invalidation import mark_changed
+from agreements.due.loading import deadlines_for
+from agreements.due.store import (
+    STORE_HORIZON_DAYS,
+    due_items_for,
+    refresh_due_items,
+    refresh_marked,
+    stale,
+)
 from agreements.models import (
     Agreement,
     DueItem,
@@ -18,14 +26,6 @@ from agreements.models import (
     PartyKind,
     Report,
     ReportStatus,
-)
-from agreements.services import due as due_service
-from agreements.services.due import (
-    STORE_HORIZON_DAYS,
-    due_items_for,
-    refresh_due_items,
-    refresh_marked,
-    stale,
 )
 from tests.factories import make_agreement, make_member, make_party
 
@@ -113,12 +113,11 @@ def test_a_change_is_on_the_dashboard_at_the_next_visit(world):
     items = due_items_for(world["coordinator"], today=TODAY, horizon_days=60)
     first = items.first()
     assert first.kind == "tertial_report"
-    year, period = int(first.key.split(":")[2]), first.key.split(":")[3]
     report = Report.objects.create(
         agreement=world["three"],
         party=world["parties"][2],
-        year=year,
-        period=period,
+        year=first.year,
+        period=first.period,
         due_date=first.due_date,
         status=ReportStatus.SUBMITTED,
         submitted_at=timezone.now(),
@@ -145,7 +144,7 @@ def test_items_are_recomputed_when_the_date_moves_on(world):
     assert stale(Agreement.objects.all(), today=date(2027, 1, 2)).count() == 2
 
 
-def test_the_dashboard_refreshes_only_the_marked_agreements_it_shows(world, monkeypatch):
+def test_the_dashboard_refreshes_only_the_marked_agreements_it_shows(world):
     three, theirs = world["three"], world["theirs"]
     refresh_due_items(Agreement.objects.all(), today=TODAY)
     assert refresh_marked(Agreement.objects.all(), today=TODAY) == 0
@@ -153,8 +152,6 @@ def test_the_dashboard_refreshes_only_the_marked_agreements_it_shows(world, monk
     # The coordinator does not see the marked agreement: nothing of theirs is refreshed.
     assert refresh_marked(Agreement.objects.filter(pk=three.pk), today=TODAY) == 0
     assert DueState.objects.get(agreement=theirs).dirty
-    # Many marked rows are matched by a subquery instead of a list of ids: same outcome.
-    monkeypatch.setattr(due_service, "MARKED_AS_LIST", 0)
     assert refresh_marked(Agreement.objects.all(), today=TODAY) == 1
     assert not DueState.objects.get(agreement=theirs).dirty
     # A month on, every agreement is marked by its age.
@@ -184,13 +181,13 @@ def test_a_change_committed_during_a_refresh_keeps_the_agreement_stale(world, mo
 
     from django.db import connection
 
-    from agreements.services import due
+    from agreements.due import store as due
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time and no row locks to race")
     three = world["three"]
     refresh_due_items(Agreement.objects.all(), today=TODAY)
-    due.mark_changed([three.pk])
+    mark_changed([three.pk])
     computing, saved = threading.Event(), threading.Event()
     real = due.deadlines_for
 
@@ -325,16 +322,21 @@ def test_deleting_an_agreement_takes_its_items_along(world):
     assert stored(world["city"]) == fresh(world["city"])
 
 
-def test_titles_are_stored_in_every_language(world, client):
+def test_a_stored_item_shows_in_the_readers_language(world, client, monkeypatch):
     from django.urls import reverse
 
-    refresh_due_items(Agreement.objects.all(), today=TODAY)  # in Swedish, whoever asks
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    DueItem.objects.filter(kind="tertial_report").update(
+        detail_message="Flyttad: %(reason)s", detail_values={"reason": "sjukdom"}
+    )
     client.force_login(world["coordinator"])
     page = client.get(reverse("agreements:dashboard")).content.decode()
-    assert "Tertialrapport T" in page
+    assert "Tertialrapport T" in page and "Flyttad: sjukdom" in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("agreements:dashboard")).content.decode()
-    assert "Four-month report T" in page and "Tertialrapport" not in page
+    assert "Four-month report T" in page and "Moved: sjukdom" in page
+    assert "Tertialrapport" not in page and "Flyttad" not in page
 
 
 def test_a_removed_party_stops_seeing_the_items_at_once(world):
@@ -362,3 +364,41 @@ def test_an_agreement_loaded_from_a_fixture_gets_a_state_row(world, tmp_path):
     DueState.objects.filter(agreement=theirs).delete()
     call_command("loaddata", str(fixture), verbosity=0)
     assert DueState.objects.get(agreement=theirs).dirty
+
+
+def test_a_stored_notice_date_drops_off_the_list_once_it_has_passed(world):
+    theirs = world["theirs"]
+    Agreement.objects.filter(pk=theirs.pk).update(notice_months=1)  # notice by 2026-11-30
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    notice = ("notice", date(2026, 11, 30))
+
+    def notices(today):
+        items = due_items_for(world["city"], today=today, horizon_days=60)
+        return [(i.kind, i.due_date) for i in items if i.kind == "notice"]
+
+    assert notices(TODAY) == [notice]
+    # Two days after it, with the items not yet recomputed: no longer something to do.
+    assert notices(date(2026, 12, 2)) == []
+    assert DueItem.objects.filter(agreement=theirs, kind="notice").exists()
+
+
+def test_report_items_keep_the_period_they_are_for(world):
+    refresh_due_items(Agreement.objects.all(), today=TODAY)
+    three = world["three"]
+    item = DueItem.objects.filter(agreement=three, key=f"report:{three.pk}:2026:T3").first()
+    assert (item.kind, item.year, item.period) == ("tertial_report", 2026, "T3")
+    annual = DueItem.objects.filter(agreement=world["theirs"], kind="annual_report").first()
+    assert (annual.year, annual.period) == (2026, "annual")
+
+
+def test_the_dashboard_escapes_what_people_wrote(world, awaiting, client, monkeypatch):
+    from django.urls import reverse
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    region, city, *_ = world["parties"]
+    city.name = '<script>alert("x")</script> & Co'
+    city.save()
+    client.force_login(world["admin"])
+    page = client.get(reverse("agreements:dashboard")).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page

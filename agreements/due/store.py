@@ -1,4 +1,5 @@
-"""Keep the stored due items (agreements.models.due) in step with the deadline rules."""
+"""Keep the stored due items (agreements.models.DueItem) in step with the deadline rules,
+and read them for the dashboard."""
 
 from collections import defaultdict
 from datetime import timedelta
@@ -7,24 +8,20 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
+from django.urls import reverse
 
 from .. import calendar as cal
 from ..access import agreements_visible_to, due_items_visible_to
-from ..deadlines import Deadline, _url_maker, deadlines_for
 from ..models import Agreement, AgreementParty, DueItem, DueState
-from ..texts import render
+from .loading import deadlines_for
+from .rules import LAPSE_WHEN_PASSED, Deadline
+from .texts import translated, untranslated
 
 # Items are stored this far ahead; a refresh older than REFRESH_AFTER_DAYS (or from last
 # year: the year's meetings) is made again before the items are read.
 STORE_HORIZON_DAYS = 400
 REFRESH_AFTER_DAYS = 30
 CHUNK = 1000
-
-
-# Above this many marked agreements the dashboard's check reads them by a subquery rather than
-# a list of ids (SQLite limits a statement's parameters).
-MARKED_AS_LIST = 1000
 
 
 def _marked(today):
@@ -53,17 +50,14 @@ def refresh_due_items(agreements_qs, *, today):
 def refresh_marked(agreements_qs, *, today):
     """Recompute the marked agreements among agreements_qs, before their items are read.
 
-    Marked rows are few (what changed since the nightly run), so they are read first and
-    matched against agreements_qs by id: no pass over every agreement a region sees. Every
-    agreement saved through the ORM has a state row (signals, migration 0006); one without,
-    bulk-loaded, is computed by the nightly run (refresh_due_items).
+    Marked rows are few (what changed since the nightly run): agreements_qs is matched
+    against them. Every agreement saved through the ORM has a state row (invalidation,
+    migration 0006); one without, bulk-loaded, is computed by the nightly run
+    (refresh_due_items).
     """
-    marked = _marked(today).values_list("agreement_id", flat=True)
-    ids = list(marked[: MARKED_AS_LIST + 1])
-    if not ids:
-        return 0
-    mine = agreements_qs.filter(pk__in=ids if len(ids) <= MARKED_AS_LIST else marked)
-    return _refresh_all(list(mine.order_by().values_list("pk", flat=True)), today=today)
+    marked = _marked(today).values("agreement_id")
+    ids = list(agreements_qs.filter(pk__in=marked).order_by().values_list("pk", flat=True))
+    return _refresh_all(ids, today=today)
 
 
 def _refresh_all(ids, *, today):
@@ -75,8 +69,7 @@ def _refresh_all(ids, *, today):
 def _refresh(ids, *, today):
     # Every agreement has a state row from here on, so any change marks it dirty.
     DueState.objects.bulk_create([DueState(agreement_id=pk) for pk in ids], ignore_conflicts=True)
-    # Stored titles are in the site's language, whoever's visit triggered the refresh.
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+    with transaction.atomic():
         # The state rows are locked for the refresh: a change committed meanwhile waits for it
         # and then marks the agreement dirty again; a row locked by a change not yet committed,
         # or by another refresh, is skipped and stays as it is.
@@ -88,7 +81,7 @@ def _refresh(ids, *, today):
         )
         if not ids:
             return 0
-        items = deadlines_for(
+        deadlines = deadlines_for(
             Agreement.objects.filter(pk__in=ids),
             today=today,
             horizon_days=STORE_HORIZON_DAYS,
@@ -102,33 +95,12 @@ def _refresh(ids, *, today):
         ):
             if party_id not in parties[agreement_id]:
                 parties[agreement_id].append(party_id)
-        others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-        translations = [{} for _item in items]
-        for language in others:
-            for item, texts in zip(items, translations, strict=True):
-                texts[language] = {
-                    "title": render(item.title, language)[:400],
-                    "detail": render(item.detail, language)[:400],
-                }
         DueItem.objects.filter(agreement_id__in=ids).delete()
         DueItem.objects.bulk_create(
             [
-                DueItem(
-                    agreement_id=d.agreement.pk,
-                    # An agreement without parties (a draft) has one row, for superusers.
-                    party_id=party_id,
-                    first=position == 0,
-                    kind=d.kind,
-                    key=d.key,
-                    due_date=d.due_date,
-                    title=str(d.title)[:400],
-                    detail=str(d.detail)[:400],
-                    responsible_party_id=d.responsible_party_id,
-                    url=d.url,
-                    translations=texts,
-                )
-                for d, texts in zip(items, translations, strict=True)
-                for position, party_id in enumerate(parties[d.agreement.pk] or [None])
+                item
+                for deadline in deadlines
+                for item in _items(deadline, parties[deadline.agreement.pk])
             ],
             batch_size=2000,
         )
@@ -136,17 +108,30 @@ def _refresh(ids, *, today):
     return len(ids)
 
 
-def mark_changed(agreement_ids, *, create=False):
-    """Something the deadlines of these agreements depend on changed (ids or a subquery).
-
-    create (for a list of saved agreements' ids): give an agreement without one a state row,
-    so that a refresh running at the same time waits for this change to commit.
-    """
-    if create:
-        DueState.objects.bulk_create(
-            [DueState(agreement_id=pk) for pk in agreement_ids], ignore_conflicts=True
+def _items(deadline, party_ids):
+    """The deadline's stored rows, one per party of its agreement (an agreement without
+    parties, a draft, has one row, for superusers)."""
+    title, title_values = untranslated(deadline.title)
+    detail, detail_values = untranslated(deadline.detail)
+    return [
+        DueItem(
+            agreement_id=deadline.agreement.pk,
+            party_id=party_id,
+            first=position == 0,
+            kind=deadline.kind,
+            key=deadline.key,
+            year=deadline.year,
+            period=deadline.period,
+            due_date=deadline.due_date,
+            title_message=title[:400],
+            title_values=title_values,
+            detail_message=detail[:400],
+            detail_values=detail_values,
+            responsible_party_id=deadline.responsible_party_id,
+            url=deadline.url,
         )
-    DueState.objects.filter(agreement_id__in=agreement_ids).update(dirty=True)
+        for position, party_id in enumerate(party_ids or [None])
+    ]
 
 
 def due_items_for(user, *, today, horizon_days):
@@ -157,8 +142,8 @@ def due_items_for(user, *, today, horizon_days):
     return (
         due_items_visible_to(user)
         .filter(due_date__lte=until)
-        # A notice date that has passed is no longer something to do.
-        .exclude(kind="notice", due_date__lt=today)
+        # Stored before their date passed (rules.is_lapsed).
+        .exclude(kind__in=LAPSE_WHEN_PASSED, due_date__lt=today)
         .order_by("due_date", "agreement_id", "key")
     )
 
@@ -170,50 +155,38 @@ class AgreementRef(NamedTuple):
     title: str
 
 
-# What as_deadlines reads of an item, as plain values (no model instances: a dashboard shows
-# up to a hundred rows).
-_ITEM_VALUES = (
-    "kind",
-    "agreement_id",
-    "agreement__title",
-    "due_date",
-    "title",
-    "detail",
-    "translations",
-    "responsible_party_id",
-    "url",
-    "key",
-)
-
-
 def as_deadlines(items, *, today):
-    """Deadline objects (as agreements.deadlines makes them) for stored items."""
+    """Deadlines (as agreements.due.rules makes them) of stored items, their texts in the
+    active language."""
     soon = settings.REMINDER_DAYS_BEFORE
-    detail_url = _url_maker("agreements:detail")
-    language = translation.get_language()
     return [
         Deadline(
-            kind,
-            AgreementRef(agreement_id, agreement_title),
-            due_date,
-            (translations.get(language) or {}).get("title", title),
-            cal.deadline_status(due_date, today, soon_days=soon),
-            responsible_party_id,
-            url,
-            key,
-            (translations.get(language) or {}).get("detail", detail),
-            detail_url(agreement_id),
+            kind=item["kind"],
+            agreement=AgreementRef(item["agreement_id"], item["agreement__title"]),
+            due_date=item["due_date"],
+            title=translated(item["title_message"], item["title_values"]),
+            detail=translated(item["detail_message"], item["detail_values"]),
+            status=cal.deadline_status(item["due_date"], today, soon_days=soon),
+            responsible_party_id=item["responsible_party_id"],
+            url=item["url"],
+            key=item["key"],
+            agreement_url=reverse("agreements:detail", args=[item["agreement_id"]]),
+            year=item["year"],
+            period=item["period"],
         )
-        for (
-            kind,
-            agreement_id,
-            agreement_title,
-            due_date,
-            title,
-            detail,
-            translations,
-            responsible_party_id,
-            url,
-            key,
-        ) in items.values_list(*_ITEM_VALUES)
+        for item in items.values(
+            "kind",
+            "agreement_id",
+            "agreement__title",
+            "due_date",
+            "title_message",
+            "title_values",
+            "detail_message",
+            "detail_values",
+            "responsible_party_id",
+            "url",
+            "key",
+            "year",
+            "period",
+        )
     ]

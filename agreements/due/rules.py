@@ -1,0 +1,322 @@
+"""The deadline rules: what an agreement asks to be done by when, one function per kind.
+
+Each rule takes a Scope (one agreement on one day) and the rows it reads (agreements.due.loading
+fetches them for many agreements at once), and gives Deadlines. Report rows win over computed
+dates: a person can move a report's due date (with a reason) and the moved date is the
+deadline. The date arithmetic itself lives in agreements.calendar.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from funding import summary
+from funding.payments import PAID
+
+from .. import calendar as cal
+from ..models import AgreementStatus, ObligationKind, ReportPeriod, ReportStatus
+from .texts import Text
+
+# Agreements whose duties run: reports, meetings, payments and notice dates.
+RUNNING = (AgreementStatus.DECIDED, AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
+# Agreements still waiting for decisions.
+PENDING = (AgreementStatus.DRAFT, AgreementStatus.PROPOSED, AgreementStatus.DECIDED)
+# Kinds that stop being something to do once their date has passed: a notice date missed is
+# an agreement that runs on, not a task that is late.
+LAPSE_WHEN_PASSED = ("notice",)
+
+KIND_LABELS = {
+    "tertial_report": gettext_lazy("Tertialrapport"),
+    "annual_report": gettext_lazy("Årsrapport"),
+    "one_off_report": gettext_lazy("Rapport"),
+    "meetings": gettext_lazy("Samverkansmöten"),
+    "notice": gettext_lazy("Uppsägning/förlängning"),
+    "decision": gettext_lazy("Beslut hos motpart"),
+    "payment": gettext_lazy("Utbetalning"),
+}
+REPORT_KINDS = {
+    ObligationKind.TERTIAL_REPORT: "tertial_report",
+    ObligationKind.ANNUAL_REPORT: "annual_report",
+    ObligationKind.ONE_OFF_REPORT: "one_off_report",
+}
+
+MOVED = gettext_noop("Flyttad: %(reason)s")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    agreement: object
+    due_date: date
+    title: str
+    status: str  # 'upcoming' | 'due_soon' | 'overdue' | 'done'
+    responsible_party_id: int | None
+    url: str
+    key: str  # stable identity of the item (for reminders and calendar UIDs)
+    agreement_url: str
+    detail: str = ""
+    # The report period a report deadline is for (the report page is found by them).
+    year: int | None = None
+    period: str = ""
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def is_open(self):
+        return self.status != "done"
+
+
+def is_lapsed(kind, due_date, today):
+    """Whether an item is no longer something to do because its date has passed."""
+    return kind in LAPSE_WHEN_PASSED and due_date < today
+
+
+def agreement_deadlines(agreement, related, *, today, soon):
+    """Every deadline of one agreement, done ones included (related: its rows, as loaded)."""
+    scope = Scope(agreement, agreement.get_absolute_url(), today, soon)
+    items = []
+    if agreement.status in PENDING:
+        items += decision_deadlines(scope, related.decisions)
+    if agreement.status in RUNNING:
+        items += report_deadlines(scope, related.obligations, related.reports)
+        items += meeting_deadlines(scope, related.obligations, related.meetings_held)
+        items += notice_deadlines(scope)
+        items += payment_deadlines(scope, related.funding_lines)
+    return items
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One agreement on one day: what the rules' deadlines for it share."""
+
+    agreement: object
+    agreement_url: str
+    today: date
+    soon: int  # days before the due date an item is due soon
+
+    def deadline(self, *, done, url="", **fields):
+        """A Deadline of the agreement, its status from its date; it links to the agreement's
+        page unless given a url."""
+        return Deadline(
+            agreement=self.agreement,
+            status=cal.deadline_status(
+                fields["due_date"], self.today, done=done, soon_days=self.soon
+            ),
+            url=url or self.agreement_url,
+            agreement_url=self.agreement_url,
+            **fields,
+        )
+
+
+def _moved(report):
+    return Text(MOVED, {"reason": report.due_date_reason}) if report.due_date_reason else ""
+
+
+def decision_deadlines(scope, decisions):
+    """A counterpart's decision still awaited: due when the agreement is meant to start.
+
+    decisions: [(decision, [its conditions no decision has met yet])].
+    """
+    agreement = scope.agreement
+    return [
+        scope.deadline(
+            done=False,
+            kind="decision",
+            key=f"decision:{agreement.pk}:{condition.pk}",
+            due_date=agreement.period_start,
+            title=Text(
+                gettext_noop("Väntar på beslut av %(party)s%(body)s"),
+                {
+                    "party": condition.party.name,
+                    "body": f" ({condition.body})" if condition.body else "",
+                },
+            ),
+            responsible_party_id=condition.party_id,
+            url=decision.get_absolute_url(),
+        )
+        for decision, conditions in decisions
+        for condition in conditions
+    ]
+
+
+def report_deadlines(scope, obligations, reports):
+    """The reports the obligations ask for, each with its report row if there is one, and the
+    report rows no obligation accounts for (a milestone report added by hand)."""
+    by_period = {(r.year, r.period): r for r in reports if r.period}
+    one_off = {r.obligation_id: r for r in reports if not r.period}
+    items, matched = [], set()
+    for obligation in obligations:
+        for expected in expected_reports(scope.agreement, obligation):
+            year, period, _due, _title = expected
+            report = by_period.get((year, period)) if period else one_off.get(obligation.pk)
+            if report is not None:
+                matched.add(report.pk)
+            items.append(_expected_report_deadline(scope, obligation, expected, report))
+    items += [_report_row_deadline(scope, r) for r in reports if r.pk not in matched]
+    return items
+
+
+def _expected_report_deadline(scope, obligation, expected, report):
+    year, period, due, title = expected
+    if report is None:
+        done, detail, responsible = False, "", obligation.responsible_id
+    else:
+        due = report.due_date
+        done = report.status == ReportStatus.SUBMITTED
+        detail, responsible = _moved(report), report.party_id
+    return scope.deadline(
+        done=done,
+        kind=REPORT_KINDS[obligation.kind],
+        key=f"report:{scope.agreement.pk}:{year}:{period or obligation.pk}",
+        due_date=due,
+        title=title,
+        detail=detail,
+        responsible_party_id=responsible,
+        year=year,
+        period=period,
+    )
+
+
+def _report_row_deadline(scope, report):
+    if report.period == ReportPeriod.ANNUAL:
+        kind = "annual_report"
+    elif report.period:
+        kind = "tertial_report"
+    else:
+        kind = "one_off_report"
+    return scope.deadline(
+        done=report.status == ReportStatus.SUBMITTED,
+        kind=kind,
+        key=f"report:{scope.agreement.pk}:{report.year}:{report.period or f'r{report.pk}'}",
+        due_date=report.due_date,
+        title=report.title or report.period_label,
+        detail=_moved(report),
+        responsible_party_id=report.party_id,
+        year=report.year,
+        period=report.period,
+    )
+
+
+def meeting_deadlines(scope, obligations, held):
+    """This year's collaboration meetings still to hold (held: those held this year so far),
+    due at the year's or the agreement's end."""
+    agreement, year = scope.agreement, scope.today.year
+    if not agreement.period_start.year <= year <= agreement.period_end.year:
+        return []
+    title = gettext_noop("%(needed)s av minst %(min)s samverkansmöten kvar att hålla %(year)s")
+    items = []
+    for obligation in obligations:
+        if obligation.kind != ObligationKind.MEETINGS or not obligation.min_per_year:
+            continue
+        needed = cal.meetings_needed(obligation.min_per_year, held)
+        items.append(
+            scope.deadline(
+                done=needed == 0,
+                kind="meetings",
+                key=f"meetings:{agreement.pk}:{year}",
+                due_date=min(cal.year_end(year), agreement.period_end),
+                title=Text(title, {"needed": needed, "min": obligation.min_per_year, "year": year}),
+                responsible_party_id=obligation.responsible_id,
+            )
+        )
+    return items
+
+
+def notice_deadlines(scope):
+    """The last day to give notice or decide on an extension, while it lies ahead."""
+    agreement = scope.agreement
+    notice = cal.notice_deadline(agreement.period_end, agreement.notice_months)
+    if notice is None or is_lapsed("notice", notice, scope.today):
+        return []
+    title = gettext_noop(
+        "Sista dag att säga upp eller besluta om förlängning (uppsägningstid %(n)s mån.)"
+    )
+    return [
+        scope.deadline(
+            done=False,
+            kind="notice",
+            key=f"notice:{agreement.pk}",
+            due_date=notice,
+            title=Text(title, {"n": agreement.notice_months}),
+            responsible_party_id=None,
+        )
+    ]
+
+
+def payment_deadlines(scope, funding_lines):
+    """Every payment the funding lines' payment plans expect, reconciled with what was paid."""
+    if not funding_lines:
+        return []
+    url = reverse("funding:payments", args=[scope.agreement.pk])
+    title = gettext_noop("Utbetalning %(year)s%(n)s från %(payer)s: %(amount)s kr kvar")
+    items = []
+    for line in funding_lines:
+        for expected in summary.expected_payments(
+            line.plan, line.amounts, line.paid, today=scope.today
+        ):
+            several = expected.installments > 1
+            values = {
+                "year": expected.year,
+                "n": f" ({expected.installment}/{expected.installments})" if several else "",
+                "payer": line.party,
+                "amount": f"{expected.outstanding:,}".replace(",", "\u202f"),
+            }
+            items.append(
+                scope.deadline(
+                    done=expected.status == PAID,
+                    kind="payment",
+                    key=f"payment:{line.pk}:{expected.year}:{expected.installment}",
+                    due_date=expected.due_date,
+                    title=Text(title, values),
+                    responsible_party_id=line.party_id,
+                    url=url,
+                )
+            )
+    return items
+
+
+def expected_reports(agreement, obligation):
+    """(year, period, computed due date, title) of every report an obligation asks for."""
+    if obligation.kind == ObligationKind.TERTIAL_REPORT:
+        days = obligation.days_after_period
+        if days is None:
+            days = settings.TERTIAL_REPORT_DAYS_AFTER
+        title = gettext_noop("Tertialrapport %(t)s %(year)s")
+        return [
+            (
+                year,
+                tertial,
+                cal.tertial_report_due(year, tertial, days),
+                Text(title, {"t": tertial, "year": year}),
+            )
+            for year, tertial in cal.tertials_in(agreement.period_start, agreement.period_end)
+        ]
+    if obligation.kind == ObligationKind.ANNUAL_REPORT:
+        month = obligation.due_before_month or 3
+        day = obligation.due_before_day or 1
+        title = gettext_noop("Årsrapport %(year)s")
+        return [
+            (
+                year,
+                ReportPeriod.ANNUAL,
+                cal.annual_report_due(year, month, day),
+                Text(title, {"year": year}),
+            )
+            for year in agreement.years
+        ]
+    if obligation.kind == ObligationKind.ONE_OFF_REPORT and obligation.due_date:
+        title = obligation.description.splitlines()[0][:80] if obligation.description else ""
+        return [
+            (
+                obligation.due_date.year,
+                ReportPeriod.ONE_OFF,
+                obligation.due_date,
+                title or Text(gettext_noop("Rapport")),
+            )
+        ]
+    return []

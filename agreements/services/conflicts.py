@@ -1,0 +1,298 @@
+"""Edit conflicts: what someone else saved since a form was loaded, and how to keep it.
+
+Each editable thing carries a version (Agreement.version for its details and parties,
+Agreement.funding_version for its funding lines and shares, Report.version for a report). A save
+finding another version than the one loaded refuses with EditConflict, which tells who saved in
+between, what they changed (read from the history), and which values to replace so that a
+deliberate second save keeps their change (a three-way merge, agreements.changes).
+
+States are {row key: {field: value}}: the object itself under the key None, its rows under their
+primary keys. Overrides are {(row key, field): value as a browser would post it}; the form that
+shows the conflict knows which posted name each one has.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements import changes
+from agreements.models import Agreement, AgreementParty, Party, Report, ReportFigure
+
+from . import DomainError
+
+PARTY_FIELDS = ["party", "role", "unit", "short_name"]
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    """One changed value as the conflict message shows it."""
+
+    where: str
+    field: str
+    before: str
+    after: str
+    clash: bool = False
+
+
+class EditConflict(DomainError):
+    """Someone else saved after the user loaded the form; nothing of the user's was saved."""
+
+    def __init__(self, *, who, when, shown, current_version, overrides):
+        self.who, self.when, self.changes = who, when, shown
+        self.current_version = current_version
+        self.overrides = overrides
+        super().__init__(
+            _(
+                "%(who)s sparade ändringar %(when)s, efter att du öppnade sidan. "
+                "Det du just skickade är inte sparat."
+            )
+            % {"who": who, "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")}
+        )
+
+    def data(self, posted, key_of=lambda row, name: name):
+        """The posted data with the other's changes where the user changed nothing, and the
+        current version, so that saving again keeps both. key_of(row key, field) names the
+        posted key of a value (the field's name when there is one row and no prefix)."""
+        data = posted.copy()
+        for (row, name), value in self.overrides.items():
+            key = key_of(row, name)
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        data["version"] = str(self.current_version)
+        return data
+
+
+def loaded(version):
+    """The version a form was loaded at; refused when the page did not send one."""
+    if version is None:
+        raise DomainError(_("Sidan saknar versionsuppgift. Ladda om sidan och försök igen."))
+    return version
+
+
+def later_saves(history, field, version):
+    """Historical records saved at a version after the loaded one, oldest first."""
+    return list(
+        history.filter(**{f"{field}__gt": version})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+
+
+def _who(saves):
+    names = []
+    for record in saves:
+        user = record.history_user
+        name = (user.get_full_name() or user.get_username()) if user else _("Någon annan")
+        if name not in names:
+            names.append(name)
+    return ", ".join(names) or _("Någon annan")
+
+
+def as_of(history, since):
+    """{id: historical record} of the rows as they were just before `since`."""
+    rows = {}
+    for record in history.filter(history_date__lt=since).order_by("history_date", "history_id"):
+        rows[record.id] = None if record.history_type == "-" else record
+    return {pk: record for pk, record in rows.items() if record is not None}
+
+
+def since(saves):
+    """When the first save after the loaded version happened (now, if history has none)."""
+    return saves[0].history_date if saves else timezone.now()
+
+
+def conflict(*, saves, current_version, shown, overrides):
+    when = saves[-1].history_date if saves else timezone.now()
+    return EditConflict(
+        who=_who(saves),
+        when=when,
+        shown=shown,
+        current_version=current_version,
+        overrides=overrides,
+    )
+
+
+def show(value, field=None):
+    """A value as the conflict message shows it."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
+    if isinstance(value, date):
+        return value.isoformat()
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _raw(value):
+    """A value as a browser would post it (None: leave the key out, as an unticked box)."""
+    if value is False:
+        return None
+    if value is True:
+        return "on"
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def label(model, name):
+    return str(model._meta.get_field(name).verbose_name).capitalize()
+
+
+def shown_rows(row_changes, clashes, *, where, label, show):
+    """ShownChange for each changed value of row_changes (agreements.changes.compare)."""
+    shown = []
+    for change in row_changes:
+        place = where(change.key)
+        if change.kind == changes.REMOVED:
+            shown.append(ShownChange(place, _("Hela raden"), _("fanns"), _("borttagen")))
+            continue
+        for field in change.fields:
+            before = "–" if change.kind == changes.ADDED else show(field.field, field.before)
+            shown.append(
+                ShownChange(
+                    place,
+                    label(field.field),
+                    before,
+                    show(field.field, field.after),
+                    clash=(change.key, field.field) in clashes,
+                )
+            )
+    return shown
+
+
+def mine(rows, fields):
+    """{pk: posted values, or None when deleted} of the rows a save was given that exist."""
+    return {
+        row["id"]: None
+        if row.get("delete")
+        else {name: getattr(row.get(name), "pk", row.get(name)) for name in fields}
+        for row in rows
+        if row.get("id")
+    }
+
+
+def overrides(merged, mine):
+    """{(row key, field): value to post} where the merge replaced what the user posted."""
+    result = {}
+    for key, row in merged.items():
+        if row is None:
+            continue
+        for name, value in row.items():
+            if value != mine[key].get(name):
+                result[(key, name)] = _raw(value)
+    return result
+
+
+def value_of(row, name):
+    """A field's value on a row or historical record, a party as its id."""
+    return getattr(row, "party_id" if name == "party" else name)
+
+
+def party_names(*states):
+    ids = {row.get("party") for state in states for row in state.values() if row}
+    return dict(Party.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def agreement_conflict(agreement, version, details, parties):
+    """EditConflict for a save of details ({field: value}) and party rows from version."""
+    saves = later_saves(agreement.history, "version", version)
+    start = since(saves)
+    fields = list(details)
+    before = as_of(Agreement.history.filter(id=agreement.pk), start).get(agreement.pk)
+    theirs = {None: {name: getattr(agreement, name) for name in fields}}
+    base = {None: {name: getattr(before, name) for name in fields}} if before else theirs
+    posted = {None: {name: details.get(name) for name in fields}}
+    merged, clashes = changes.merge(base, theirs, posted)
+    replace = overrides(merged, posted)
+
+    def snapshot(row):
+        return {name: value_of(row, name) for name in PARTY_FIELDS}
+
+    rows_base = {
+        pk: snapshot(r)
+        for pk, r in as_of(AgreementParty.history.filter(agreement_id=agreement.pk), start).items()
+    }
+    rows_theirs = {ap.pk: snapshot(ap) for ap in agreement.parties.all()}
+    rows_mine = mine(parties, PARTY_FIELDS)
+    rows_merged, row_clashes = changes.merge(rows_base, rows_theirs, rows_mine)
+    replace |= overrides(rows_merged, rows_mine)
+    names = party_names(rows_base, rows_theirs)
+
+    def where(key):
+        row = rows_theirs.get(key) or rows_base.get(key) or {}
+        return names.get(row.get("party"), "–")
+
+    def show_party_field(name, value):
+        if name == "party":
+            return names.get(value, "–")
+        return show(value, AgreementParty._meta.get_field(name))
+
+    shown = shown_rows(
+        changes.compare(base, theirs),
+        clashes,
+        where=lambda key: _("Uppgifter"),
+        label=lambda name: label(Agreement, name),
+        show=lambda name, value: show(value, Agreement._meta.get_field(name)),
+    ) + shown_rows(
+        changes.compare(rows_base, rows_theirs),
+        row_clashes,
+        where=lambda key: _("Part: %(name)s") % {"name": where(key)},
+        label=lambda name: label(AgreementParty, name),
+        show=show_party_field,
+    )
+    return conflict(saves=saves, current_version=agreement.version, shown=shown, overrides=replace)
+
+
+def check_report_version(*, report, version, text, figures):
+    """Refuse with EditConflict unless the locked report is still at the loaded version."""
+    if report.version != loaded(version):
+        raise _report_conflict(report, version, text, figures)
+
+
+def _report_conflict(report, version, text, figures):
+    saves = later_saves(report.history, "version", version)
+    start = since(saves)
+    before = as_of(Report.history.filter(id=report.pk), start).get(report.pk)
+    base_figures = {
+        r.target_id: r.value
+        for r in as_of(ReportFigure.history.filter(report_id=report.pk), start).values()
+    }
+    now_figures = dict(report.figures.values_list("target_id", "value"))
+    targets = {target.pk: target for target in figures}
+
+    def state(text_value, values):
+        row = {"text": text_value}
+        row |= {f"target_{pk}": values.get(pk) for pk in targets}
+        return {None: row}
+
+    theirs = state(report.text, now_figures)
+    base = state(before.text, base_figures) if before else theirs
+    posted = state(text, {target.pk: value for target, value in figures.items()})
+    merged, clashes = changes.merge(base, theirs, posted)
+
+    def field_label(name):
+        if name == "text":
+            return label(Report, "text")
+        return targets[int(name.removeprefix("target_"))].description
+
+    shown = shown_rows(
+        changes.compare(base, theirs),
+        clashes,
+        where=lambda key: _("Rapporten"),
+        label=field_label,
+        show=lambda name, value: show(value),
+    )
+    return conflict(
+        saves=saves,
+        current_version=report.version,
+        shown=shown,
+        overrides=overrides(merged, posted),
+    )
