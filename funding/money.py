@@ -34,17 +34,37 @@ def split_evenly(amount, parts):
     return [each] * (parts - 1) + [amount - each * (parts - 1)]
 
 
-def format_kr(amount):
-    """'1 726 000 kr' for plain-text use (mail, explanations); templates use the kr filter."""
+NARROW_NBSP = "\u202f"  # thousands separator, as Swedish typography and Skatteverket use
+NBSP = "\u00a0"
+
+
+def group_thousands(amount):
+    """1726000 -> '1 726 000' with a true minus; None or "" -> ""."""
+    if amount is None or amount == "":
+        return ""
     value = int(amount)
     sign = "−" if value < 0 else ""
-    return f"{sign}{abs(value):,}".replace(",", "\u202f") + "\u00a0kr"
+    return sign + f"{abs(value):,}".replace(",", NARROW_NBSP)
+
+
+def format_kr(amount):
+    """'1 726 000 kr': the one amount format, in templates as the kr filter; None -> ""."""
+    if amount is None or amount == "":
+        return ""
+    return f"{group_thousands(amount)}{NBSP}kr"
+
+
+def format_kronor(amount):
+    """'1 070 000 kronor', as printed in agreements and proposals; None -> ""."""
+    if amount is None or amount == "":
+        return ""
+    return f"{group_thousands(amount)}{NBSP}kronor"
 
 
 def format_exact(value):
     """'1 831 113,40' – an unrounded product with öre, for the explanation table."""
     text = f"{to_decimal(value):,.2f}"
-    return text.replace(",", "\u202f").replace(".", ",").replace("-", "−")
+    return text.replace(",", NARROW_NBSP).replace(".", ",").replace("-", "−")
 
 
 def format_percent(percent):

@@ -35,9 +35,7 @@ class Plan:
     reference: str = ""
 
 
-# Not frozen: the deadlines of a region's agreements build thousands of these, and a frozen
-# dataclass takes five times as long to build. Nothing changes one after it is made.
-@dataclass(slots=True)
+@dataclass(frozen=True)
 class ExpectedPayment:
     year: int
     installment: int  # 1-based within the year
@@ -93,7 +91,7 @@ def _status(paid, amount, due, today):
 def instalments(installments_per_year, first_month, due_day, year, amount, paid_total, today):
     """[(number, due date, amount, paid, status)] of one year's instalments in due-date order:
     their amounts sum exactly to the yearly amount, and the year's paid total is booked
-    against them in that order. Plain tuples: the payments export makes tens of thousands."""
+    against them in that order."""
     dates = _due_dates(installments_per_year, first_month, due_day, year)
     parts = split_evenly(amount, len(dates))
     result = []

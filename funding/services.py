@@ -1,10 +1,5 @@
 """Writes in funding: funding lines with their shares, payments and index values."""
 
-import csv
-import io
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -16,6 +11,7 @@ from agreements.services import DomainError, conflicts
 from agreements.services.rows import save_rows
 
 from . import payments as pay
+from .index_csv import parse_index_csv
 from .models import FundingLine, IndexValue, Payment, Share, ValueStatus
 from .money import format_kr
 from .summary import line_year_amounts
@@ -215,17 +211,6 @@ def _reconcile(*, line, year, payment):
         )
 
 
-STATUS_WORDS = {
-    "preliminary": ValueStatus.PRELIMINARY,
-    "preliminärt": ValueStatus.PRELIMINARY,
-    "preliminar": ValueStatus.PRELIMINARY,
-    "prognos": ValueStatus.PRELIMINARY,
-    "final": ValueStatus.FINAL,
-    "slutligt": ValueStatus.FINAL,
-    "utfall": ValueStatus.FINAL,
-}
-
-
 def add_index_value(*, series, year, percent, status, published_on, source, by=None):
     """Add one index value; a second value for the same year and status is refused."""
     value = IndexValue(
@@ -243,69 +228,6 @@ def add_index_value(*, series, year, percent, status, published_on, source, by=N
     except IntegrityError:
         raise DomainError(_("Det finns redan ett sådant värde för året.")) from None
     return value
-
-
-def parse_index_csv(text):
-    """Rows of year,percent,status,published_on,source -> (values, errors with line numbers)."""
-    sample = text.lstrip("\ufeff")
-    delimiter = (
-        ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ","
-    )
-    reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
-    values, errors, seen = [], [], set()
-    for number, row in enumerate(reader, start=1):
-        if not any(cell.strip() for cell in row):
-            continue
-        if number == 1 and row and row[0].strip().lower() in ("year", "år"):
-            continue
-        problems = []
-        if len(row) != 5:
-            errors.append(
-                _(
-                    "Rad %(n)s: %(count)s kolumner, väntade 5 (year, percent, status, "
-                    "published_on, source)."
-                )
-                % {"n": number, "count": len(row)}
-            )
-            continue
-        year_text, percent_text, status_text, date_text, source = (c.strip() for c in row)
-        try:
-            year = int(year_text)
-            if not 1900 <= year <= 2200:
-                raise ValueError
-        except ValueError:
-            problems.append(_("året %(v)r är inte ett årtal") % {"v": year_text})
-            year = None
-        try:
-            percent = Decimal(percent_text.replace(",", ".").replace("−", "-"))
-            if not percent.is_finite() or percent <= -100 or abs(percent) >= 1000:
-                raise InvalidOperation
-            if percent.as_tuple().exponent < -3:
-                problems.append(_("procentsatsen har fler än tre decimaler"))
-        except InvalidOperation:
-            problems.append(_("procentsatsen %(v)r är inte ett tal") % {"v": percent_text})
-            percent = None
-        status = STATUS_WORDS.get(status_text.lower())
-        if status is None:
-            problems.append(_("status %(v)r ska vara preliminary eller final") % {"v": status_text})
-        try:
-            published_on = date.fromisoformat(date_text)
-        except ValueError:
-            problems.append(_("datumet %(v)r ska skrivas ÅÅÅÅ-MM-DD") % {"v": date_text})
-            published_on = None
-        if not source:
-            problems.append(_("källa saknas"))
-        elif len(source) > 300:
-            problems.append(_("källan är längre än 300 tecken"))
-        if year is not None and status is not None:
-            if (year, status) in seen:
-                problems.append(_("året och statusen förekommer redan i filen"))
-            seen.add((year, status))
-        if problems:
-            errors.append(_("Rad %(n)s: ") % {"n": number} + "; ".join(problems) + ".")
-            continue
-        values.append((number, year, percent, status, published_on, source))
-    return values, errors
 
 
 def import_index_csv(*, series, text, by=None):

@@ -3,9 +3,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -146,8 +147,9 @@ def export(request, dataset, fmt):
         return render(request, "funding/export_refused.html", context, status=400)
     qs = filter_agreements(visible, form.cleaned_data, today)
     body, content_type, filename = exports.render(dataset, fmt, qs, today=today)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Streamed: a temporary file (XLSX) or the CSV's lines as they are written.
+    response = FileResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

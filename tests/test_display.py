@@ -1,7 +1,6 @@
 """The display filters and tags: Swedish amounts and ISO dates, rendered through templates."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.template import engines
 
@@ -14,17 +13,6 @@ def test_amounts_are_grouped_with_narrow_spaces_and_a_true_minus():
     assert render("{{ a|kr }}", a=1726000) == "1\u202f726\u202f000\u00a0kr"
     assert render("{{ a|kronor }}", a=-1500) == "\u22121\u202f500\u00a0kronor"
     assert render("{{ a|kr }}", a=None) == ""
-
-
-def test_kr_cells_renders_one_numeric_cell_per_amount_as_the_filter_does():
-    amounts = [1726000, 0, -25, Decimal("1234"), None]
-    cells = render("{% kr_cells amounts %}", amounts=amounts)
-    by_filter = render(
-        '{% for a in amounts %}<td class="num">{{ a|kr }}</td>{% endfor %}', amounts=amounts
-    )
-    assert cells == by_filter
-    assert cells.count("<td") == 5 and "1\u202f726\u202f000\u00a0kr" in cells
-    assert render("{% kr_cells amounts %}", amounts=[]) == ""
 
 
 def test_dates_are_iso():

@@ -4,14 +4,14 @@ The templates only lay out what is built here; every generated sentence and ever
 placeholder for missing data comes from this module, so the preview and the PDF agree.
 """
 
-from collections import defaultdict
-
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementParty, Decision, DocumentKind
-from funding.models import FundingLine, ShareKind, ValueStatus
+from funding.figures import base_by_year, line_instances
+from funding.models import ShareKind, ValueStatus
+from funding.money import format_kr, format_kronor
 
 from .gaps import Gaps, split_paragraphs, typeset_all
 from .history import condition_subject, history_paragraphs
@@ -21,8 +21,6 @@ from .text import (
     frequency_phrase,
     genitive,
     join_words,
-    kr,
-    kronor,
     months_phrase,
     payment_months,
     year_span,
@@ -37,12 +35,7 @@ AGREEMENT_PREFETCH = [
             "signatories", "contributions"
         ),
     ),
-    Prefetch(
-        "funding_lines",
-        queryset=FundingLine.objects.select_related(
-            "party", "uplift_series", "payment_plan__payee"
-        ).prefetch_related("shares"),
-    ),
+    Prefetch("funding_lines", queryset=line_instances()),
 ]
 
 
@@ -170,18 +163,9 @@ def _signatories(parties, gaps):
     return signatories
 
 
-def shares_by_year(lines):
-    """{year: amount} summed over the shares of the given funding lines."""
-    totals = defaultdict(int)
-    for line in lines:
-        for share in line.shares.all():
-            totals[share.year] += share.amount
-    return dict(totals)
-
-
 def _line_sentences(line, gaps):
     """'Resursbidrag med 1 726 000 kr per år. Uppräkning … fr.o.m. 2027-01-01'."""
-    by_year = shares_by_year([line])
+    by_year = base_by_year([line])
     label = line.purpose or (
         _("Resursbidrag") if line.kind == ShareKind.CASH else _("Insats i annan form")
     )
@@ -191,7 +175,7 @@ def _line_sentences(line, gaps):
         text = _("%(label)s med totalt %(total)s för perioden %(years)s, fördelat med %(split)s.")
         text %= {
             "label": label,
-            "total": kr(line.period_total),
+            "total": format_kr(line.period_total),
             "years": year_span(by_year),
             "split": amounts_phrase(by_year, unit="kr"),
         }
@@ -419,7 +403,7 @@ def _proposal_document(decision, agreement, version, issued_at):
 def _proposal_economy(decision, agreement, gaps):
     """'Ekonomiska konsekvenser och finansiering' from the agreement's funding shares."""
     lines = list(agreement.funding_lines.all()) if agreement else []
-    total = shares_by_year(lines)
+    total = base_by_year(lines)
     if not total:
         return [gaps.missing(_("Finansiering saknas"))]
     first = _("Överenskommelsens ekonomiska omfattning är %(amounts)s") % {
@@ -427,7 +411,7 @@ def _proposal_economy(decision, agreement, gaps):
     }
     if len(total) > 1:
         first += _(", totalt %(sum)s för %(years)s") % {
-            "sum": kronor(sum(total.values())),
+            "sum": format_kronor(sum(total.values())),
             "years": year_span(total),
         }
     paragraphs = [first + "."]
@@ -435,10 +419,12 @@ def _proposal_economy(decision, agreement, gaps):
     by_party = {}
     for line in lines:
         by_party.setdefault(line.party.name, []).append(line)
-    per_party = {name: shares_by_year(party_lines) for name, party_lines in by_party.items()}
+    per_party = {name: base_by_year(party_lines) for name, party_lines in by_party.items()}
     per_party = {name: years for name, years in per_party.items() if years}
     if all(len(set(years.values())) == 1 for years in per_party.values()):
-        parts = [f"{name} med {kronor(next(iter(y.values())))}" for name, y in per_party.items()]
+        parts = [
+            f"{name} med {format_kronor(next(iter(y.values())))}" for name, y in per_party.items()
+        ]
         paragraphs[0] += " " + _("Verksamheten finansieras av %(parts)s per år.") % {
             "parts": join_words(parts)
         }
@@ -457,7 +443,7 @@ def _proposal_economy(decision, agreement, gaps):
             )
         )
     for line in own:
-        years = shares_by_year([line])
+        years = base_by_year([line])
         if not years:
             continue
         purpose = f" ({line.purpose})" if line.purpose and len(own) > 1 else ""

@@ -4,7 +4,7 @@ Pure functions on plain values, no database: each rule can be read and tested on
 """
 
 from agreements.calendar import MONTH_NAMES
-from agreements.templatetags.iop import kr, kronor
+from funding.money import format_kr, format_kronor
 
 # Common gender ("en månad") and neuter ("ett år"); the rest are the same for both.
 _WORDS = ["", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"]
@@ -54,7 +54,7 @@ def date_span(start, end):
 
 def amounts_phrase(by_year, *, unit="kronor"):
     """{2021: 400000, …} -> '400 000 kronor per år'; differing years are listed one by one."""
-    fmt = kronor if unit == "kronor" else kr
+    fmt = format_kronor if unit == "kronor" else format_kr
     amounts = set(by_year.values())
     if len(amounts) == 1:
         return f"{fmt(amounts.pop())} per år"

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Count, Prefetch, prefetch_related_objects
 
-from funding import summary
+from funding.figures import read_lines
 from funding.models import FundingLine
 
 from .. import calendar as cal
@@ -145,9 +145,10 @@ def _load_follow_up(running, related, *, today):
 def _load_funding_lines(running, related, *, until):
     """The funding lines with a payment plan (only they give payments), with their shares and
     payments of the years up to until."""
-    lines = summary.flat_lines(
+    lines = read_lines(
         FundingLine.objects.filter(agreement_id__in=running, payment_plan__isnull=False),
         until_year=until.year,
+        paid=True,
     )
     for line in lines:
         related[line.agreement_id].funding_lines.append(line)

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from funding import summary
+from funding.figures import expected_payments
+from funding.money import group_thousands
 from funding.payments import PAID
 
 from .. import calendar as cal
@@ -256,15 +257,13 @@ def payment_deadlines(scope, funding_lines):
     title = gettext_noop("Utbetalning %(year)s%(n)s från %(payer)s: %(amount)s kr kvar")
     items = []
     for line in funding_lines:
-        for expected in summary.expected_payments(
-            line.plan, line.amounts, line.paid, today=scope.today
-        ):
+        for expected in expected_payments(line.plan, line.amounts, line.paid, today=scope.today):
             several = expected.installments > 1
             values = {
                 "year": expected.year,
                 "n": f" ({expected.installment}/{expected.installments})" if several else "",
                 "payer": line.party,
-                "amount": f"{expected.outstanding:,}".replace(",", "\u202f"),
+                "amount": group_thousands(expected.outstanding),
             }
             items.append(
                 scope.deadline(

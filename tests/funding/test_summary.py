@@ -122,25 +122,29 @@ def test_organisation_funding_query_count_is_constant(db, django_assert_max_num_
     assert pays.pays_totals == [sum(1000 + n for n in range(count)), 1000 * count]
 
 
-def test_line_rows_are_read_from_one_field_per_attribute():
-    from dataclasses import fields
+def test_read_lines_gives_each_value_of_a_line_its_amounts_and_what_was_paid(
+    vb, django_assert_max_num_queries
+):
+    from datetime import date
 
-    from funding.summary import LINE_ROW_FIELDS, LineRow
+    from funding.figures import read_lines
+    from funding.models import FundingLine, Payment, PaymentPlan
+    from funding.payments import Plan
 
-    names = [f.name for f in fields(LineRow)]
-    assert len(LINE_ROW_FIELDS) == len(names)
-    # One query field per attribute, in order; pk, plan_id and payee_id by another name.
-    renamed = {"pk": "id", "plan_id": "payment_plan__id", "payee_id": "payment_plan__payee_id"}
-    assert list(LINE_ROW_FIELDS) == [renamed.get(n, n) for n in names]
-
-
-def test_budget_group_counts_its_rows_in_the_users_language():
-    from django.utils import translation
-
-    from funding.summary import BudgetGroup
-
-    one, three = BudgetGroup("A", [()], [], 0), BudgetGroup("B", [(), (), ()], [], 0)
-    with translation.override("sv"):
-        assert (one.rows_label, three.rows_label) == ("(1 rad)", "(3 rader)")
-    with translation.override("en"):
-        assert (one.rows_label, three.rows_label) == ("(1 row)", "(3 rows)")
+    line = vb.funding_lines.get()
+    plan = PaymentPlan.objects.get(line=line)
+    Payment.objects.create(line=line, year=2026, paid_on=date(2026, 1, 10), amount=100)
+    Payment.objects.create(line=line, year=2026, paid_on=date(2026, 7, 10), amount=50)
+    with django_assert_max_num_queries(4):
+        (read,) = read_lines(FundingLine.objects.filter(pk=line.pk), paid=True)
+    assert (read.pk, read.agreement_id, read.agreement_title) == (line.pk, vb.pk, vb.title)
+    assert (read.party_id, read.party, read.kind) == (line.party_id, line.party.name, line.kind)
+    assert (read.purpose, read.budget) == (line.purpose, line.budget)
+    assert read.plan == Plan(
+        plan.installments_per_year, plan.first_month, plan.due_day, plan.bankgiro, plan.reference
+    )
+    assert (read.payee_id, read.payee) == (plan.payee_id, plan.payee.name)
+    assert {y: a.amount for y, a in read.amounts.items()} == agreement_funding(vb).totals_by_year()
+    assert read.paid == {2026: 150}
+    (until_2026,) = read_lines(FundingLine.objects.filter(pk=line.pk), until_year=2026)
+    assert list(until_2026.amounts) == [2026] and until_2026.paid == {}

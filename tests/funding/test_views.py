@@ -214,6 +214,8 @@ def test_organisation_overview_keeps_totals_and_pages_the_rows(
     if count == 30:
         assert page.count("Överenskommelse ") == 0
         assert 'href="?betalare=Kommun%200">Kommun 0</a>' in page
+        assert '<span class="muted">(4 rader)</span>' in page  # Kommun 0 pays 4 of the 30
+        assert '<span class="muted">(30 rader)</span>' in page  # the region itself
     group = client.get(url, {"betalare": "Kommun 0"})
     titles = [agreement.title for agreement, *_ in group.context["page"].object_list]
     assert titles == sorted(f"Överenskommelse {n:02}" for n in range(0, count, 8))

@@ -1,0 +1,28 @@
+"""Exports of agreements, shares per year and payments (CSV, Excel-CSV, XLSX), and the open
+data of active agreements: datasets.py reads, writers.py writes, opendata.py is public."""
+
+from .datasets import DATASETS, dataset_rows
+from .opendata import public_csv, public_summary
+from .writers import csv_chunks, xlsx_file
+
+FORMATS = {
+    # name: (content type, extension)
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "csv-comma": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def render(dataset, fmt, agreements_qs, *, today):
+    """(body, content type, filename) of one dataset in one format, its data read: body is
+    an open temporary file (XLSX) or an iterator of encoded lines (CSV), to stream."""
+    header, rows = dataset_rows(dataset, agreements_qs, today=today)
+    content_type, extension = FORMATS[fmt]
+    if fmt == "xlsx":
+        body = xlsx_file(header, rows, title=dataset)
+    else:
+        body = csv_chunks(header, rows, excel=fmt == "csv")
+    return body, content_type, f"iop-{dataset}-{today.isoformat()}.{extension}"
+
+
+__all__ = ["DATASETS", "FORMATS", "dataset_rows", "public_csv", "public_summary", "render"]

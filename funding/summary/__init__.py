@@ -1,0 +1,18 @@
+"""Funding figures for pages: an agreement's (agreement.py) and an organisation's
+(organisation.py). Both read funding lines through funding.figures."""
+
+from .agreement import (
+    agreement_funding,
+    line_expected_payments,
+    line_year_amounts,
+    lines_queryset,
+)
+from .organisation import organisation_funding
+
+__all__ = [
+    "agreement_funding",
+    "line_expected_payments",
+    "line_year_amounts",
+    "lines_queryset",
+    "organisation_funding",
+]

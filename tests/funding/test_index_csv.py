@@ -1,0 +1,42 @@
+"""Reading index values from CSV text: each problem of a row named, in the row's order."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import translation
+
+from funding.index_csv import parse_index_csv
+
+
+def parse(text):
+    with translation.override("sv"):
+        return parse_index_csv(text)
+
+
+def test_a_good_row_gives_its_typed_values():
+    values, errors = parse(
+        "år;percent;status;published_on;source\n2026;−0,5;utfall;2027-04-01;SKR\n"
+    )
+    assert errors == []
+    assert values == [(2, 2026, Decimal("-0.5"), "final", date(2027, 4, 1), "SKR")]
+
+
+def test_every_problem_of_a_row_is_listed_in_column_order():
+    _values, errors = parse("1899,12.3456,maybe,2026-13-01," + "x" * 301 + "\n")
+    assert errors == [
+        "Rad 1: året '1899' är inte ett årtal; procentsatsen har fler än tre decimaler; "
+        "status 'maybe' ska vara preliminary eller final; datumet '2026-13-01' ska skrivas "
+        "ÅÅÅÅ-MM-DD; källan är längre än 300 tecken."
+    ]
+
+
+def test_a_percent_that_is_not_a_usable_number_is_refused():
+    for text in ("NaN", "Infinity", "-100", "1000", "tre"):
+        _values, errors = parse(f"2026,{text},final,2027-04-01,SKR\n")
+        assert errors == [f"Rad 1: procentsatsen '{text}' är inte ett tal."]
+
+
+def test_empty_rows_are_skipped_and_a_repeated_year_and_status_refused():
+    values, errors = parse("\n2026,3,final,2027-04-01,SKR\n,,,,\n2026,3,utfall,2027-04-01,SKR\n")
+    assert [v[0] for v in values] == [2]
+    assert errors == ["Rad 4: året och statusen förekommer redan i filen."]
