@@ -402,8 +402,8 @@ def floor_runner(key, params, agreement):
         html = render_document_html(agreement_document(Agreement.objects.get(pk=agreement)))
 
         def weasyprint_alone():
-            # As the page renders it: the print stylesheet, PDF/A, no URL fetching and the
-            # process's kept font configuration (render_pdf), nothing else.
+            # As the page renders it: the print stylesheet, PDF/A and no URL fetching
+            # (render_pdf), nothing else.
             render_pdf(html)
 
         return weasyprint_alone, None

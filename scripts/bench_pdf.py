@@ -6,8 +6,8 @@ template and lay it out with WeasyPrint (`agreement_document` -> `render_documen
 full render produced, given to `weasyprint.HTML(string=html).write_pdf(pdf_variant=...)` with
 the same print stylesheet (without it WeasyPrint would lay out a different, unstyled
 document); once with the stylesheet parsed anew in every run, once pre-parsed as
-`render_pdf` keeps it, and once through `render_pdf` itself (pre-parsed stylesheet, no URL
-fetching and the process's kept font configuration), which isolates the app's own cost.
+`render_pdf` keeps it, and once through `render_pdf` itself (pre-parsed stylesheet and no URL
+fetching), which isolates the app's own cost.
 Runs are interleaved after warm-up runs; figures are medians of wall-clock and of CPU time
 (steadier when other work shares the machine), and the part before WeasyPrint (data +
 template) is timed on its own.
