@@ -543,7 +543,7 @@ class Bench:
         self.results = {
             "database": connection.vendor,
             "runs": runs,
-            "data": data_counts(),
+            "data": {},
             "pages": [],
             "budgets": [],
             "notes": [],
@@ -643,6 +643,7 @@ class Bench:
             ADMIN_URL,
             floor_runner("admin_changelist", {}, None),
         )
+        self.results["data"] = data_counts()
         add_ratios(self.results)
         self.results["budgets"] = budgets(self.results)
         return self.results
