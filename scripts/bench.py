@@ -602,6 +602,7 @@ class Bench:
 
     def user(self, user_label, user, party):
         from django.test import Client
+        from django.utils import timezone
 
         from agreements.access import party_ids_of
         from agreements.models import Agreement
@@ -614,7 +615,7 @@ class Bench:
         self.results["notes"] += [f"{user_label}: {n}" for n in notes]
         case_number = Agreement.objects.values_list("case_number", flat=True).get(pk=agreement)
         self.one_agreement = "?" + urlencode({"q": case_number})
-        today = date.today()
+        today = timezone.localdate()  # the pages' today, not the machine's
         params = {
             "user": user.pk,
             "party": party.pk,
