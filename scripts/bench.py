@@ -482,7 +482,8 @@ def floor_runner(key, params, agreement):
 
 def fetcher(client, url):
     """A callable fetching the page and reading its whole body, streamed or not, chunk by
-    chunk without keeping it; it returns the status and the body's size in bytes."""
+    chunk without keeping it; it returns the status and the body's size in bytes. The test
+    client closes the response as a server would (a streamed one once it is read)."""
 
     def fetch():
         response = client.get(url)
@@ -490,7 +491,6 @@ def fetcher(client, url):
             size = sum(len(chunk) for chunk in response.streaming_content)
         else:
             size = len(response.content)
-        response.close()
         return response.status_code, size
 
     return fetch
