@@ -1,14 +1,18 @@
-"""Benchmark the main pages on the synthetic data set (`make bench`).
+"""Benchmark the main pages on the synthetic data set (`make bench`) against budgets.
 
 For a region administrator of the largest region and a coordinator of the busiest non-profit,
 each main page that exists is fetched with Django's test client N times: median and p95 in
 milliseconds, the number of SQL queries and the time spent executing them (sql: on PostgreSQL
 the round trips until the driver holds each result; the rest is Python, reading the rows
-included), and beside it the page's floor, the raw SQL that
-fetches the page's rows (for the PDF: WeasyPrint alone on the same HTML), timed in the same
-run, and the ratio page / floor. The Django admin's changelist of agreements is timed too, and
-an empty logged-in page: what every page costs before its own work.
-Results go to build/bench/results.json and a table on stdout.
+included). The Django admin's changelist of agreements, as a superuser, is timed the same way.
+Each page is then held to its budget, measured against a baseline in the same run: an
+interactive page at most a quarter of the admin changelist; the agreement PDF at most 1.2
+times `render_pdf` alone on the same HTML; an export's peak memory (tracemalloc) for all the
+user's agreements at most a few MiB above its peak for one. For information: the ratio to an
+empty logged-in page (what every page costs before its own work) and to the page's floor, the
+raw SQL that fetches its rows.
+Results go to build/bench/results.json and a table on stdout with pass or FAIL per budget; the
+exit status is 0 whenever the run completes (the budgets are figures to read, not a gate).
 
 Run: python scripts/bench.py [--runs 20] [--out build/bench/results.json]
 (after `manage.py generate_synthetic`; `make bench` does both).
@@ -20,12 +24,26 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_SIZE = 25  # agreements.views._common.PAGE_SIZE (the bench's SQL is built before setup)
 ADMIN_PAGE_SIZE = 100
+ADMIN_URL = "/admin/agreements/agreement/"
+
+# The budgets, each against a baseline timed in the same run, so that they hold on any machine:
+# an interactive page takes at most a quarter of the Django admin's changelist of agreements
+# (the page a team would use without this app); the agreement PDF at most 1.2 times WeasyPrint
+# laying out the same HTML (render_pdf alone); an export streams: the peak memory it needs for
+# all the user's agreements is at most 8 MiB (a few thousand rows in flight) above its peak
+# for one agreement.
+INTERACTIVE = {"dashboard", "list", "detail", "organisation", "report", "decision"}
+PAGE_BUDGET = 0.25
+PDF_BUDGET = 1.2
+EXPORT_GROWTH_MIB = 8
 
 # The rows each page shows, fetched as directly as SQL can; %(user)s, %(party)s, %(agreement)s
 # and %(term)s are filled in per user. Portable between SQLite and PostgreSQL. Each bench user
@@ -226,6 +244,21 @@ def timed(fn, runs, *, warm_up=True):
     return samples
 
 
+def paired(fn, baseline, runs):
+    """Call fn and then baseline, `runs` times (after one call of each to warm up); the
+    milliseconds of each. Taken in turns, both meet the same moments of a busy machine, so
+    their ratio holds when the two alone would each be timed in a different mood."""
+    fn()
+    baseline()
+    samples, baseline_samples = [], []
+    for _ in range(runs):
+        for call, into in ((fn, samples), (baseline, baseline_samples)):
+            start = time.perf_counter()
+            call()
+            into.append((time.perf_counter() - start) * 1000)
+    return samples, baseline_samples
+
+
 def sql_times(fn, runs):
     """Call fn `runs` times; milliseconds per call spent executing its queries, timed apart
     from the page's own runs. On PostgreSQL that is the round trip until the driver holds the
@@ -315,10 +348,10 @@ def pick_users():
 
 
 def pages_for(user, party, names):
-    """(key, label, url, floor key) for the pages that exist; notes for those that do not."""
+    """(kind, label, url, floor key) for the pages that exist; notes for those that do not."""
     from django.db.models import Count
 
-    from agreements.access import agreements_visible_to
+    from agreements.access import agreements_visible_to, reports_visible_to
 
     agreement = (
         agreements_visible_to(user)
@@ -327,22 +360,30 @@ def pages_for(user, party, names):
         .values_list("pk", flat=True)
         .first()
     )
+    report = (
+        reports_visible_to(user)
+        .filter(agreement_id=agreement)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    decision = decision_for(user, party, agreement)
     pages, notes = [], []
 
-    def add(key, label, candidates, arg_options, floor, query=""):
+    def add(kind, label, candidates, arg_options, floor, query=""):
         for name in candidates:
             if name == "/" or name in names:
                 url = "/" if name == "/" else try_reverse(name, arg_options)
                 if url:
-                    pages.append((key, label, url + query, floor))
+                    pages.append((kind, label, url + query, floor))
                     return
         notes.append(f"{label}: no page yet ({' / '.join(candidates)})")
 
     dashboard = ["agreements:dashboard"] + (["/"] if _resolves("/") else [])
     add("dashboard", "dashboard", dashboard, [[]], "dashboard")
     add("list", "list, first page", ["agreements:list"], [[]], "list")
-    add("list_f", "list, filtered", ["agreements:list"], [[]], "list_filtered", "?status=active")
-    add("list_q", "list, search", ["agreements:list"], [[]], "list_search", "?q=anhörig")
+    add("list", "list, filtered", ["agreements:list"], [[]], "list_filtered", "?status=active")
+    add("list", "list, search", ["agreements:list"], [[]], "list_search", "?q=anhörig")
     add("detail", "agreement detail", ["agreements:detail"], [[agreement]], "detail")
     add(
         "organisation",
@@ -351,12 +392,14 @@ def pages_for(user, party, names):
         [[party.pk], []],
         "organisation",
     )
+    add("report", "report", ["agreements:report"], [[report]], None)
+    add("decision", "decision", ["agreements:decision"], [[decision]], None)
     exports = sorted(n for n in names if "export" in n.split(":")[-1])
     for name in exports:
         for args, floor in export_variants():
             label = f"export {'.'.join(map(str, args))}" if args else f"export {name}"
             options = [args] if args else [[], [party.pk], [agreement]]
-            add(f"export:{name}:{args}", label, [name], options, floor)
+            add("export", label, [name], options, floor)
     if not exports:
         notes.append("exports: no URL named *export* yet")
     add("pdf", "agreement PDF", ["documents:agreement_pdf"], [[agreement]], "pdf")
@@ -364,6 +407,25 @@ def pages_for(user, party, names):
     # base template (the "password changed" page shows nothing else). No floor.
     add("fixed", "fixed cost (empty page)", ["password_change_done"], [[]], None)
     return pages, notes, agreement
+
+
+def decision_for(user, party, agreement):
+    """A decision the user may see; the synthetic data has none, so one decided by the
+    user's organisation on the agreement the bench shows is added once (kept with --reuse)."""
+    from agreements.access import decisions_visible_to
+    from agreements.models import Decision, DecisionOutcome
+
+    decision = decisions_visible_to(user).order_by("pk").values_list("pk", flat=True).first()
+    if decision is None and agreement is not None:
+        created = Decision.objects.create(
+            organisation=party,
+            outcome=DecisionOutcome.APPROVED,
+            title="Bench decision",
+            decided_on=date(2025, 1, 1),
+        )
+        created.agreements.add(agreement)
+        decision = created.pk
+    return decision
 
 
 def export_variants():
@@ -391,7 +453,7 @@ def _resolves(path):
 
 
 def floor_runner(key, params, agreement):
-    """A callable doing the page's floor work, or None with a note."""
+    """A callable doing the page's floor work."""
     from django.db import connection
 
     if key == "pdf":
@@ -402,11 +464,11 @@ def floor_runner(key, params, agreement):
         html = render_document_html(agreement_document(Agreement.objects.get(pk=agreement)))
 
         def weasyprint_alone():
-            # As the page renders it: the print stylesheet, PDF/A, no URL fetching and the
-            # process's kept font configuration (render_pdf), nothing else.
+            # As the page renders it: the print stylesheet, PDF/A and no URL fetching
+            # (render_pdf), nothing else.
             render_pdf(html)
 
-        return weasyprint_alone, None
+        return weasyprint_alone
     statements = FLOORS[key]
 
     def run():
@@ -415,88 +477,145 @@ def floor_runner(key, params, agreement):
                 cursor.execute(sql, params)
                 cursor.fetchall()
 
-    return run, None
+    return run
 
 
-def measure(runs=20, progress=False, only=None):
-    """Measure every existing page; return the results dict."""
+def fetcher(client, url):
+    """A callable fetching the page and reading its whole body, streamed or not, chunk by
+    chunk without keeping it; it returns the status and the body's size in bytes. The test
+    client closes the response as a server would (a streamed one once it is read)."""
+
+    def fetch():
+        response = client.get(url)
+        if response.streaming:
+            size = sum(len(chunk) for chunk in response.streaming_content)
+        else:
+            size = len(response.content)
+        return response.status_code, size
+
+    return fetch
+
+
+def peak_memory_mib(fetch):
+    """Peak Python memory allocated while fetching and reading one response (MiB): what the
+    request needs beyond what the process already held."""
+    tracemalloc.start()
+    try:
+        fetch()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return round(peak / 2**20, 2)
+
+
+def data_counts():
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.db.models import Count
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    from agreements.access import party_ids_of
-    from agreements.models import Agreement, AgreementParty, Party, Report
+    from agreements.models import Agreement, AgreementParty, Decision, Party, Report
     from funding.models import Payment, Share
 
-    names = url_names()
-    results = {
-        "database": connection.vendor,
-        "runs": runs,
-        "data": {
-            "parties": Party.objects.count(),
-            "agreements": Agreement.objects.count(),
-            "three_party": AgreementParty.objects.values("agreement")
-            .annotate(n=Count("id"))
-            .filter(n=3)
-            .count(),
-            "shares": Share.objects.count(),
-            "reports": Report.objects.count(),
-            "payments": Payment.objects.count(),
-            "users": get_user_model().objects.count(),
-        },
-        "pages": [],
-        "notes": [],
+    return {
+        "parties": Party.objects.count(),
+        "agreements": Agreement.objects.count(),
+        "three_party": AgreementParty.objects.values("agreement")
+        .annotate(n=Count("id"))
+        .filter(n=3)
+        .count(),
+        "shares": Share.objects.count(),
+        "reports": Report.objects.count(),
+        "payments": Payment.objects.count(),
+        "decisions": Decision.objects.count(),
+        "users": get_user_model().objects.count(),
     }
 
-    def bench_page(client, user_label, n_agreements, key, label, url, floor_key, params, agr):
-        def fetch():
-            return client.get(url)
 
-        # The first fetch warms up and counts the queries.
+class Bench:
+    """One run: every page of every bench user, then the admin changelist, then the budgets."""
+
+    def __init__(self, runs, progress=False, only=None):
+        from django.db import connection
+
+        self.runs = runs
+        self.progress = progress
+        self.only = only
+        self.one_agreement = ""
+        self.results = {
+            "database": connection.vendor,
+            "runs": runs,
+            "data": {},
+            "pages": [],
+            "budgets": [],
+            "notes": [],
+        }
+
+    def wanted(self, label):
+        return not self.only or any(word in label for word in self.only)
+
+    def page(self, client, user_label, kind, label, url, floor=None):
+        """Time one page (beside its budget's baseline, if any), its floor and an export's
+        memory; add its row."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        fetch = fetcher(client, url)
+        # The first fetch warms up and counts the queries (read now: every later request
+        # starts by clearing the query log).
         with CaptureQueriesContext(connection) as ctx:
-            status = fetch().status_code
-        # Read now: every later request starts by clearing the query log.
+            status, size = fetch()
         queries = len(ctx.captured_queries)
-        samples = timed(fetch, runs, warm_up=False)
+        if kind in INTERACTIVE:
+            samples, beside = paired(fetch, self.admin_fetch, self.runs)
+        elif kind == "pdf":
+            samples, beside = paired(fetch, floor, self.runs)
+        else:
+            samples, beside = timed(fetch, self.runs, warm_up=False), []
         median, p95 = summary(samples)
-        sql_median, _ = summary(sql_times(fetch, runs))
+        baseline_median = summary(beside)[0]
+        if kind == "pdf":
+            floor_median = baseline_median
+        else:
+            floor_median = floor and summary(timed(floor, self.runs))[0]
         row = {
             "user": user_label,
-            "user_agreements": n_agreements,
+            "kind": kind,
             "page": label,
             "url": url,
             "status": status,
+            "bytes": size,
             "median_ms": median,
             "p95_ms": p95,
             "queries": queries,
-            "sql_median_ms": sql_median,
-            "floor_median_ms": None,
-            "ratio": None,
+            "sql_median_ms": summary(sql_times(fetch, self.runs))[0],
+            "floor_median_ms": floor_median,
+            "baseline_median_ms": baseline_median,
         }
-        runner, note = floor_runner(floor_key, params, agr) if floor_key else (None, None)
-        if runner is not None:
-            floor_median, _ = summary(timed(runner, runs))
-            row["floor_median_ms"] = floor_median
-            if floor_median:
-                row["ratio"] = round(median / floor_median, 2)
-        if note:
-            row["note"] = note
-        if status != 200:
-            row["note"] = (row.get("note", "") + f" answered {status}").strip()
-        results["pages"].append(row)
-        if progress:
+        if kind == "export":
+            # What streaming in constant memory means: the peak for all the user's rows is
+            # about the peak for one agreement's.
+            row["peak_mib"] = peak_memory_mib(fetch)
+            row["peak_one_mib"] = peak_memory_mib(fetcher(client, url + self.one_agreement))
+            row["growth_mib"] = round(row["peak_mib"] - row["peak_one_mib"], 2)
+        self.results["pages"].append(row)
+        if self.progress:
             print(f"  {user_label}: {label}: {median} ms", file=sys.stderr, flush=True)
 
-    for user_label, user, party, n_agreements in pick_users():
+    def user(self, user_label, user, party):
+        from django.test import Client
+        from django.utils import timezone
+
+        from agreements.access import party_ids_of
+        from agreements.models import Agreement
+
         client = Client()
         client.force_login(user)
-        pages, notes, agreement = pages_for(user, party, names)
+        pages, notes, agreement = pages_for(user, party, url_names())
         if set(party_ids_of(user)) != {party.pk}:
             notes.append("belongs to several organisations: the floors read one, too low")
-        results["notes"] += [f"{user_label}: {n}" for n in notes]
-        today = date.today()
+        self.results["notes"] += [f"{user_label}: {n}" for n in notes]
+        case_number = Agreement.objects.values_list("case_number", flat=True).get(pk=agreement)
+        self.one_agreement = "?" + urlencode({"q": case_number})
+        today = timezone.localdate()  # the pages' today, not the machine's
         params = {
             "user": user.pk,
             "party": party.pk,
@@ -505,52 +624,108 @@ def measure(runs=20, progress=False, only=None):
             "today": today,
             "until": today + timedelta(days=60),
         }
-        for key, label, url, floor_key in pages:
-            if only and not any(word in label for word in only):
-                continue
-            bench_page(
-                client, user_label, n_agreements, key, label, url, floor_key, params, agreement
-            )
+        for kind, label, url, floor_key in pages:
+            if self.wanted(label):
+                floor = floor_runner(floor_key, params, agreement) if floor_key else None
+                self.page(client, user_label, kind, label, url, floor)
 
-    if only and not any(word in "admin changelist" for word in only):
-        return results
-    # The page a team would use without this app: the admin's changelist, as a superuser.
+    def run(self):
+        # The page a team would use without this app, as a superuser: the baseline of every
+        # interactive page, fetched in turns with it, and timed on its own at the end.
+        self.admin_client = superuser_client()
+        self.admin_fetch = fetcher(self.admin_client, ADMIN_URL)
+        for user_label, user, party, _ in pick_users():
+            self.user(user_label, user, party)
+        self.page(
+            self.admin_client,
+            "superuser",
+            "admin",
+            "admin changelist",
+            ADMIN_URL,
+            floor_runner("admin_changelist", {}, None),
+        )
+        self.results["data"] = data_counts()
+        add_ratios(self.results)
+        self.results["budgets"] = budgets(self.results)
+        return self.results
+
+
+def superuser_client():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
     User = get_user_model()
     root = User.objects.filter(is_superuser=True).order_by("pk").first()
     if root is None:
         root = User.objects.create_superuser("bench.admin", "bench@example.se", None)
     client = Client()
     client.force_login(root)
-    bench_page(
-        client,
-        "superuser",
-        results["data"]["agreements"],
-        "admin",
-        "admin changelist",
-        "/admin/agreements/agreement/",
-        "admin_changelist",
-        {},
-        None,
-    )
-    return results
+    return client
+
+
+def add_ratios(results):
+    """Each row's ratios to its floor, to its user's empty page and to the admin changelist
+    (for an interactive page, the changelist fetched in turns with it)."""
+    rows = results["pages"]
+    admin = next((r["median_ms"] for r in rows if r["kind"] == "admin"), None)
+    fixed = {r["user"]: r["median_ms"] for r in rows if r["kind"] == "fixed"}
+
+    def ratio(value, base):
+        return round(value / base, 2) if value is not None and base else None
+
+    for r in rows:
+        beside = r["baseline_median_ms"] if r["kind"] in INTERACTIVE else admin
+        r["floor_ratio"] = ratio(r["median_ms"], r["floor_median_ms"])
+        r["fixed_ratio"] = ratio(r["median_ms"], fixed.get(r["user"]))
+        r["admin_ratio"] = ratio(r["median_ms"], beside)
+
+
+def budgets(results):
+    """Each budget with the measured value, its limit and whether it held."""
+    checks = []
+    for r in results["pages"]:
+        if r["kind"] in INTERACTIVE:
+            value, limit, unit = r["admin_ratio"], PAGE_BUDGET, "× admin changelist"
+        elif r["kind"] == "pdf":
+            value, limit, unit = r["floor_ratio"], PDF_BUDGET, "× render_pdf alone"
+        elif r["kind"] == "export":
+            value, limit, unit = r["growth_mib"], EXPORT_GROWTH_MIB, "MiB more than for one"
+        else:
+            continue
+        held = r["status"] == 200 and value is not None and value <= limit
+        checks.append(
+            {
+                "user": r["user"],
+                "page": r["page"],
+                "value": value,
+                "limit": limit,
+                "unit": unit,
+                "passed": held,
+            }
+        )
+    return checks
 
 
 def table(results):
     head = (
-        f"{'user':<13} {'page':<34} {'status':>6} {'median':>8} {'p95':>8} "
-        f"{'queries':>7} {'sql':>6} {'floor':>8} {'ratio':>6}"
+        f"{'user':<13} {'page':<28} {'status':>6} {'median':>8} {'p95':>8} {'queries':>7} "
+        f"{'sql':>6} {'floor':>7} {'×floor':>6} {'×empty':>6} {'×admin':>6} "
+        f"{'MiB all':>7} {'MiB one':>7}"
     )
     lines = [head, "-" * len(head)]
+
+    def ms(v):
+        return f"{v:.1f}" if v is not None else "–"
+
+    def x(v):
+        return f"{v:.2f}" if v is not None else "–"
+
     for r in results["pages"]:
-
-        def ms(v):
-            return f"{v:.1f}" if v is not None else "–"
-
         lines.append(
-            f"{r['user']:<13} {r['page'][:34]:<34} {r['status']:>6} {ms(r['median_ms']):>8} "
-            f"{ms(r['p95_ms']):>8} {r['queries']:>7} {ms(r.get('sql_median_ms')):>6} "
-            f"{ms(r['floor_median_ms']):>8} "
-            f"{(str(r['ratio']) if r['ratio'] is not None else '–'):>6}"
+            f"{r['user']:<13} {r['page'][:28]:<28} {r['status']:>6} {ms(r['median_ms']):>8} "
+            f"{ms(r['p95_ms']):>8} {r['queries']:>7} {ms(r['sql_median_ms']):>6} "
+            f"{ms(r['floor_median_ms']):>7} {x(r['floor_ratio']):>6} {x(r['fixed_ratio']):>6} "
+            f"{x(r['admin_ratio']):>6} {x(r.get('peak_mib')):>7} {x(r.get('peak_one_mib')):>7}"
         )
     data = results["data"]
     lines.append("")
@@ -559,6 +734,15 @@ def table(results):
         + ", ".join(f"{v} {k}" for k, v in data.items())
     )
     lines += [f"note: {n}" for n in results["notes"]]
+    lines += ["", "Budgets (measured against baselines timed in the same run):"]
+    for b in results["budgets"]:
+        verdict = "pass" if b["passed"] else "FAIL"
+        lines.append(
+            f"  {verdict:<4} {b['user']:<13} {b['page'][:28]:<28} "
+            f"{x(b['value']):>6} {b['unit']} (at most {b['limit']})"
+        )
+    failed = sum(not b["passed"] for b in results["budgets"])
+    lines.append(f"{len(results['budgets']) - failed} of {len(results['budgets'])} budgets held")
     return "\n".join(lines)
 
 
@@ -569,7 +753,7 @@ def run(
     progress=False,
     only=None,
 ):
-    results = measure(runs=runs, progress=progress, only=only)
+    results = Bench(runs, progress=progress, only=only).run()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

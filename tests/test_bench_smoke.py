@@ -75,7 +75,7 @@ def test_generate_synthetic_refuses_to_mix_with_existing_data():
 
 
 @pytest.mark.django_db
-def test_bench_measures_every_existing_page_at_small_scale(tmp_path):
+def test_bench_measures_every_page_and_holds_each_to_its_budget_at_small_scale(tmp_path):
     call_command("generate_synthetic", scale=0.01, force=True, stdout=io.StringIO())
     bench = load_bench()
     out = tmp_path / "results.json"
@@ -84,14 +84,26 @@ def test_bench_measures_every_existing_page_at_small_scale(tmp_path):
 
     saved = json.loads(out.read_text())
     assert saved["data"]["agreements"] == 100
-    pages = {(row["user"], row["page"]) for row in saved["pages"]}
-    assert ("superuser", "admin changelist") in pages
+    kinds = {row["kind"] for row in saved["pages"]}
+    assert kinds == bench.INTERACTIVE | {"export", "pdf", "fixed", "admin"}
+    assert ("superuser", "admin changelist") in {(r["user"], r["page"]) for r in saved["pages"]}
     for row in results["pages"]:
-        assert row["status"] < 500, row
+        assert row["status"] == 200, row
         assert row["queries"] > 0, row
         assert row["median_ms"] is not None
         assert row["sql_median_ms"] > 0, row  # every page reads at least its session
-    assert "admin changelist" in printed.getvalue()
+        assert row["admin_ratio"] is not None, row
+
+    budgeted = [r for r in saved["pages"] if r["kind"] not in ("fixed", "admin")]
+    assert [(b["user"], b["page"]) for b in saved["budgets"]] == [
+        (r["user"], r["page"]) for r in budgeted
+    ]
+    text = printed.getvalue()
+    for budget in saved["budgets"]:
+        verdict = "pass" if budget["passed"] else "FAIL"
+        assert f"{verdict:<4} {budget['user']:<13} {budget['page']}" in text
+    held = sum(b["passed"] for b in saved["budgets"])
+    assert f"{held} of {len(saved['budgets'])} budgets held" in text
 
 
 def test_bench_floor_fetches_a_page_as_long_as_the_lists():

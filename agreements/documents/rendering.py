@@ -1,6 +1,5 @@
 """HTML and PDF of the printed documents: one template for the preview and the PDF."""
 
-import threading
 from functools import lru_cache
 
 from django.conf import settings
@@ -18,13 +17,6 @@ TEMPLATES = {
 PDF_VARIANT = "pdf/a-3b"
 PRINT_CSS = "css/print.css"
 
-# One font configuration per thread, kept between PDFs: building one loads the system's
-# fonts, and its Pango font map caches the fonts and metrics a rendering looks up, so a new
-# one per PDF made each PDF about a fifth slower. A font map must not be used by two threads
-# at once, so each thread keeps its own. The print stylesheet has no @font-face, so nothing
-# is added to it and the PDF's bytes are the same as with a new configuration.
-_fonts = threading.local()
-
 
 def render_document_html(document):
     """The standalone HTML WeasyPrint lays out; always Swedish, whatever the user's language."""
@@ -40,15 +32,6 @@ def print_stylesheet():
     return CSS(filename=finders.find(PRINT_CSS))
 
 
-def font_configuration():
-    """This thread's WeasyPrint font configuration, made on its first PDF."""
-    if not hasattr(_fonts, "config"):
-        from weasyprint.text.fonts import FontConfiguration
-
-        _fonts.config = FontConfiguration()
-    return _fonts.config
-
-
 def render_pdf(html, *, base_url=None):
     """PDF/A bytes of the HTML, laid out with the print stylesheet."""
     from weasyprint import HTML
@@ -57,8 +40,4 @@ def render_pdf(html, *, base_url=None):
     # The documents load nothing: no file or network access from text someone typed.
     fetcher = URLFetcher(allowed_protocols=())
     document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR), url_fetcher=fetcher)
-    return document.write_pdf(
-        stylesheets=[print_stylesheet()],
-        pdf_variant=PDF_VARIANT,
-        font_config=font_configuration(),
-    )
+    return document.write_pdf(stylesheets=[print_stylesheet()], pdf_variant=PDF_VARIANT)

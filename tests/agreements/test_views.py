@@ -2,7 +2,7 @@
 
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -314,6 +314,17 @@ def test_administrator_reads_but_cannot_edit_a_report(client, world):
     url = reverse("agreements:report", args=[world.own["report"].pk])
     assert client.get(url).status_code == 200
     assert client.post(url, {"text": "x"}).status_code == 403
+
+
+def test_a_report_submitted_without_a_recorded_submitter_shows(client, world):
+    report = world.own["report"]
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.SUBMITTED,
+        submitted_at=datetime(2026, 3, 2, 10, tzinfo=UTC),
+        submitted_by=None,
+    )
+    login(client, world, "admin")
+    assert client.get(reverse("agreements:report", args=[report.pk])).status_code == 200
 
 
 def docx_bytes():
