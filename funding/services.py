@@ -8,7 +8,7 @@ from agreements import changes
 from agreements.due.invalidation import mark_changed
 from agreements.models import Agreement, AgreementStatus
 from agreements.services import DomainError, conflicts
-from agreements.services.rows import save_rows
+from agreements.services.rows import save_rows, validate
 
 from . import payments as pay
 from .index_csv import parse_index_csv
@@ -71,6 +71,7 @@ def _save_shares(line, amounts):
             if share is not None:
                 share.delete()
         elif share is None or share.amount != amount:
+            validate(Share(line=line, year=year, amount=amount), ["year", "amount"])
             Share.objects.update_or_create(line=line, year=year, defaults={"amount": amount})
 
 
@@ -157,6 +158,8 @@ def register_payment(*, line, year, paid_on, amount, reference="", by=None, note
 
 def change_payment(*, payment, line, year, paid_on, amount, reference="", by=None, note=""):
     """Correct a registered payment under the same rules as registering it."""
+    if line.agreement_id != payment.line.agreement_id:
+        raise DomainError(_("Betalningen kan bara flyttas till en rad i samma överenskommelse."))
     with transaction.atomic():
         line = _lock_and_check(line=line, year=year, amount=amount)
         payment.line, payment.year, payment.paid_on = line, year, paid_on

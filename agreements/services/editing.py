@@ -14,7 +14,7 @@ from agreements.models import Agreement, AgreementParty, CapacityTarget, Obligat
 from . import DomainError
 from .conflicts import PARTY_FIELDS, agreement_conflict, loaded
 from .lifecycle import refresh_reports
-from .rows import save_rows
+from .rows import save_rows, validate
 
 OBLIGATION_FIELDS = [
     "kind",
@@ -51,6 +51,7 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
                 for name, value in details.items():
                     setattr(agreement, name, value)
                 agreement.version += 1
+            validate(agreement, details)
             agreement._history_user = by
             agreement.save()
             save_rows(

@@ -4,6 +4,7 @@ A row is a dict: "id" (the child's pk, or None for a new one), field values, and
 Rows not named are left as they are.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import DomainError
@@ -28,6 +29,7 @@ def save_rows(rows, *, children, fields, new, by=None, then=None):
             child.delete()
             continue
         if assign(child, row, fields):
+            validate(child, fields)
             child.save()
         if then is not None:
             then(child, row)
@@ -36,6 +38,7 @@ def save_rows(rows, *, children, fields, new, by=None, then=None):
             continue
         child = new()
         assign(child, row, fields)
+        validate(child, fields)
         child._history_user = by
         child.save()
         if then is not None:
@@ -57,3 +60,14 @@ def assign(instance, row, fields):
             setattr(instance, field.attname, value)
             changed = True
     return changed
+
+
+def validate(instance, fields):
+    """Refuse values the model's rules refuse, as a model form of fields would check them
+    (the fields, clean() and the constraints on them): callers without a form, an import or
+    an API, get the same rules. DomainError with the model's messages."""
+    exclude = [f.name for f in instance._meta.concrete_fields if f.name not in fields]
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from None

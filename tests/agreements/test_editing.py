@@ -10,7 +10,7 @@ from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.editing import save_agreement
 from funding.models import FundingLine, Share
-from funding.services import save_funding
+from funding.services import change_payment, save_funding
 from tests.factories import make_line, make_party, make_world
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +251,57 @@ def test_a_decided_proposal_is_not_changed(world):
     decision.save()
     with pytest.raises(DomainError, match="förslaget kan inte längre ändras"):
         change_proposal(decision=decision, by=world.users["secretary"], title="Sent")
+
+
+def test_a_payer_that_is_not_a_party_is_refused_without_a_form(world):
+    agreement = world.own["agreement"]
+    with pytest.raises(DomainError, match="part"):
+        save_funding(
+            agreement=agreement,
+            lines=[{"id": None, "party": world.c, "kind": "cash", "shares": {2026: 100}}],
+            version=1,
+            by=world.users["admin"],
+        )
+    assert not FundingLine.objects.filter(agreement=agreement, party=world.c).exists()
+
+
+def test_a_negative_share_is_refused_with_the_models_message(world):
+    agreement = world.own["agreement"]
+    line = make_line(agreement, world.b, {2026: 100}, purpose="Stöd")
+    with pytest.raises(DomainError, match="Beloppet kan inte vara negativt"):
+        save_funding(
+            agreement=agreement,
+            lines=[{"id": line.pk, "shares": {2026: -5}}],
+            version=1,
+            by=world.users["admin"],
+        )
+    assert Share.objects.get(line=line).amount == 100
+
+
+def test_an_agreement_ending_before_it_starts_is_refused_without_a_form(world):
+    agreement = world.own["agreement"]
+    with pytest.raises(DomainError) as caught:
+        save_agreement(
+            agreement=agreement,
+            details={"period_start": date(2027, 1, 1), "period_end": date(2026, 1, 1)},
+            parties=[],
+            version=1,
+            by=world.users["admin"],
+        )
+    assert "samtidigt" not in str(caught.value)
+    assert Agreement.objects.get(pk=agreement.pk).version == 1
+
+
+def test_a_payment_is_not_moved_to_another_agreements_line(world):
+    payment = world.own["payment"]
+    with pytest.raises(DomainError):
+        change_payment(
+            payment=payment,
+            line=world.other["line"],
+            year=payment.year,
+            paid_on=payment.paid_on,
+            amount=payment.amount,
+            by=world.users["admin"],
+        )
+    payment.refresh_from_db()
+    assert payment.line.agreement_id == world.own["agreement"].pk
