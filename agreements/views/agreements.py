@@ -113,7 +113,7 @@ def agreement_detail(request, pk):
         "moves": moves_for(agreement, roles),
         "move_form": MoveForm(initial={"on": timezone.localdate()}),
         "can_continue": may_create_successor(agreement, roles),
-        "can_propose": may_propose(request.user, agreement, roles),
+        "can_propose": may_propose(request.user, agreement),
         "documents": _document_links(agreement),
     }
     context.update(_funding(agreement))

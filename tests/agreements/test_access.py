@@ -13,8 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from agreements.access import agreements_visible_to, get_agreement_for, roles_on
-from agreements.models import DocumentKind, IssuedDocument
-from tests.factories import OTHER_PK, make_world
+from agreements.models import DocumentKind, IssuedDocument, Membership
+from tests.factories import OTHER_PK, make_member, make_world
 
 ROLES = ["admin", "coordinator", "secretary", "outsider"]
 EVERYONE = set(ROLES)
@@ -326,3 +326,20 @@ def test_a_superuser_acts_in_every_role_and_others_in_those_they_hold(world):
     root = get_user_model().objects.create_superuser("root", password="pw-test-1234")
     assert acting_roles(root, agreement) == {"administrator", "coordinator", "secretary"}
     assert acting_roles(world.users["coordinator"], agreement) == {"coordinator"}
+
+
+@pytest.mark.django_db
+def test_the_proposal_button_shows_only_where_the_proposal_page_opens(client):
+    """A secretary of the non-profit who administers the region is not offered a proposal
+    the proposal page would refuse; a secretary of the region is."""
+    world = make_world()
+    agreement = world.own["agreement"]
+    both = make_member("sekr_b_admin_a", world.b, "secretary")
+    Membership.objects.create(user=both, party=world.a, role="administrator")
+    detail = reverse("agreements:detail", args=[agreement.pk])
+    create = reverse("agreements:proposal_create", args=[agreement.pk])
+    for user, offered in ((both, False), (world.users["secretary"], True)):
+        client.force_login(user)
+        shown = create in client.get(detail).content.decode()
+        assert shown is offered
+        assert client.get(create).status_code == (200 if offered else 403)
