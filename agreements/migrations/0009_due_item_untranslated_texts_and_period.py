@@ -1,11 +1,14 @@
 # Due items keep their title and detail untranslated (a message and its values), translated
 # for each reader when shown, instead of rendered texts in every language; and the report
-# period they are for, instead of a key the dashboard parsed. Stored items are recomputed.
+# period they are for, instead of a key the dashboard parsed. Stored items are deleted (they
+# would show no title) and every agreement is marked, so they are recomputed: run
+# `manage.py refresh_due_items` after migrating rather than on the first visits.
 
 from django.db import migrations, models
 
 
 def mark_every_agreement(apps, schema_editor):
+    apps.get_model("agreements", "DueItem").objects.all().delete()
     apps.get_model("agreements", "DueState").objects.update(dirty=True)
 
 

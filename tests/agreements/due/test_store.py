@@ -1,9 +1,11 @@
 """Stored due items: the dashboard's rows are the deadline rules' output, kept in step with
 every change and with the date, once per party so each user reads only their own."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from agreements.access import due_items_visible_to
@@ -402,3 +404,12 @@ def test_the_dashboard_escapes_what_people_wrote(world, awaiting, client, monkey
     page = client.get(reverse("agreements:dashboard")).content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page
+
+
+def test_the_refresh_command_recomputes_marked_agreements_for_the_day_given(world):
+    DueItem.objects.all().delete()
+    DueState.objects.update(dirty=True)
+    call_command("refresh_due_items", "--today", TODAY.isoformat(), stdout=io.StringIO())
+    assert not DueState.objects.filter(dirty=True).exists()
+    assert set(DueState.objects.values_list("refreshed_on", flat=True)) == {TODAY}
+    assert DueItem.objects.filter(agreement=world["three"]).exists()
