@@ -20,7 +20,7 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         model = FundingLine
         fields = ["party", "kind", "purpose", "budget"]
 
-    def __init__(self, *args, agreement=None, **kwargs):
+    def __init__(self, *args, agreement=None, party_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = agreement.years if agreement else []
         existing = {}
@@ -37,11 +37,8 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         # Any organisation validates (the model says whether it is a party); only parties
         # are offered.
         party_field.queryset = Party.objects.all()
-        if agreement is not None:
-            offered = [("", "---------")] + [
-                (ap.party_id, ap.party.name) for ap in agreement.parties.select_related("party")
-            ]
-            party_field.widget.choices = offered
+        if party_choices is not None:
+            party_field.widget.choices = party_choices
 
     def year_fields(self):
         return [self[f"amount_{y}"] for y in self.years]
@@ -68,13 +65,18 @@ class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Room for one line per party on a new agreement, one more row later.
+        # The agreement's parties, read once for every row's choice of payer.
+        self.party_choices = [("", "---------")] + [
+            (ap.party_id, ap.party.name) for ap in self.instance.parties.select_related("party")
+        ]
         if self.instance.pk:
-            parties = self.instance.parties.count()
+            parties = len(self.party_choices) - 1
             self.extra = max(1, parties - self.get_queryset().count())
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["agreement"] = self.instance
+        kwargs["party_choices"] = self.party_choices
         return kwargs
 
     @property
@@ -85,6 +87,7 @@ class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
             empty_permitted=True,
             use_required_attribute=False,
             agreement=self.instance,
+            party_choices=self.party_choices,
             renderer=self.renderer,
         )
         self.add_fields(form, None)

@@ -179,7 +179,7 @@ def _lines_forms(agreement, data):
         data,
         instance=agreement,
         prefix="rader",
-        queryset=agreement.funding_lines.prefetch_related("shares"),
+        queryset=agreement.funding_lines.select_related("party").prefetch_related("shares"),
     )
     return formset, VersionForm(data, version=agreement.funding_version)
 

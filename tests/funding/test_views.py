@@ -219,3 +219,22 @@ def test_organisation_overview_keeps_totals_and_pages_the_rows(
     group = client.get(url, {"betalare": "Kommun 0"})
     titles = [agreement.title for agreement, *_ in group.context["page"].object_list]
     assert titles == sorted(f"Överenskommelse {n:02}" for n in range(0, count, 8))
+
+
+@pytest.mark.parametrize("lines", [1, 8])
+def test_funding_lines_page_reads_the_parties_once_however_many_lines(
+    client, db, django_assert_max_num_queries, lines
+):
+    from tests.factories import make_agreement, make_line, make_party, make_user
+
+    region = make_party("Region R", kind="region")
+    org = make_party("Förening F")
+    admin = make_user(party=region, role="administrator")
+    agreement = make_agreement(region, org)
+    for n in range(lines):
+        make_line(agreement, region, {2026: 1000 + n}, purpose=f"Syfte {n}")
+    login(client, admin)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("funding:lines", args=[agreement.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count(">Förening F</option>") == lines + 1
