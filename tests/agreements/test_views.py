@@ -22,7 +22,7 @@ from agreements.models import (
     ReportStatus,
 )
 from funding.models import FundingLine, Share
-from tests.factories import make_agreement, make_line, make_world, org_number
+from tests.factories import make_agreement, make_line, make_party, make_world, org_number
 
 pytestmark = pytest.mark.django_db
 
@@ -520,6 +520,26 @@ def test_list_search_and_filters(client, world):
     assert titles(year=2021) == ["Läxhjälp"]
     assert titles(status="draft", party=world.b.pk) == ["Vår överenskommelse", "Läxhjälp"]
     assert titles(q="Deras") == []  # another organisation's agreement is never found
+
+
+def test_list_search_finds_by_any_field_in_any_case(client, world):
+    red_cross = make_party("Svenska Röda Korset")
+    helped = make_agreement(world.a, red_cross, title="Läxhjälp", case_number="ks 2026/5")
+    make_agreement(world.a, world.b, title="Röda rummet")
+    login(client, world, "admin")
+
+    def titles(q):
+        page = client.get(reverse("agreements:list"), {"q": q}).context["page"]
+        return sorted(x.title for x in page)
+
+    assert titles("Röda") == ["Läxhjälp", "Röda rummet"]  # a party's name, a title
+    assert titles("röda korset") == ["Läxhjälp"]
+    assert titles("läxhjälp") == ["Läxhjälp"]
+    assert titles("KS 2026/5") == ["Läxhjälp"]
+    # Found by its title and its party's name alike: listed once.
+    helped.title = "Röda Korsets läxhjälp"
+    helped.save()
+    assert titles("röda korset") == ["Röda Korsets läxhjälp"]
 
 
 def test_list_paginates(client, world):
