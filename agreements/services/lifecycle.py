@@ -33,7 +33,7 @@ from funding.models import Share
 from ..due.invalidation import mark_changed
 from . import DomainError
 from .reports import ensure_reports
-from .rows import save_rows
+from .rows import save_rows, validate
 
 S = AgreementStatus
 
@@ -161,6 +161,7 @@ def prepare_proposal(
                 **fields,
             )
             decision.full_clean()
+            decision._history_user = by
             decision.save()
             decision.agreements.add(agreement)
             _save_proposal_rows(decision, by, items, case_documents, conditions)
@@ -179,6 +180,8 @@ def change_proposal(*, decision, by, items=(), case_documents=(), conditions=(),
                 raise DomainError(_("Beslutet är fattat; förslaget kan inte längre ändras."))
             for name, value in fields.items():
                 setattr(decision, name, value)
+            validate(decision, fields)
+            decision._history_user = by
             decision.save()
             _save_proposal_rows(decision, by, items, case_documents, conditions)
     except IntegrityError:

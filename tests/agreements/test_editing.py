@@ -236,6 +236,7 @@ def test_a_proposal_is_prepared_and_changed_with_its_rows_from_plain_data(world)
     )
     decision.refresh_from_db()
     assert decision.title == "Ändrat förslag"
+    assert {h.history_user for h in decision.history.all()} == {secretary}
     assert list(decision.items.order_by("number").values_list("text", flat=True)) == [
         "Godkänna.",
         "Uppdra åt direktören.",
