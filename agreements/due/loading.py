@@ -21,7 +21,7 @@ from ..models import (
     Obligation,
     Report,
 )
-from .rules import PENDING, RUNNING, agreement_deadlines, is_lapsed
+from .rules import PENDING, RUNNING, agreement_deadlines
 
 DEFAULT_HORIZON_DAYS = 90
 # What the rules read of a report.
@@ -70,9 +70,7 @@ def deadlines_for(
         result += [
             item
             for item in agreement_deadlines(agreement, related, today=today, soon=soon)
-            if item.due_date <= until
-            and (include_done or item.is_open)
-            and not is_lapsed(item.kind, item.due_date, today)
+            if item.due_date <= until and (include_done or item.is_open)
         ]
     if with_parties:
         prefetch_related_objects(
