@@ -16,7 +16,7 @@ from agreements.models import AgreementParty, PartyRole
 
 from ..charts import stacked_bars
 from ..figures import LINE_ORDER, read_lines
-from ..models import FundingLine, Share, ShareKind
+from ..models import FundingLine, PaymentPlan, Share, ShareKind
 from .agreement import sum_columns
 
 # Rows shown per budget or payer on the overview when there are few groups; with many, only
@@ -71,9 +71,8 @@ def side_lines(party, agreements, side):
         agreement=OuterRef("agreement"), role=PartyRole.NONPROFIT
     )
     as_nonprofit = AgreementParty.objects.filter(party=party, role=PartyRole.NONPROFIT)
-    by_plan = lines.filter(payment_plan__payee=party)
     as_only_nonprofit = (
-        lines.filter(
+        FundingLine.objects.filter(
             agreement__in=as_nonprofit.values("agreement_id"),
             payment_plan__isnull=True,
             kind=ShareKind.CASH,
@@ -81,9 +80,10 @@ def side_lines(party, agreements, side):
         .exclude(party=party)
         .filter(~Exists(nonprofits.exclude(party=party)))
     )
-    # Two sets of ids rather than one condition with OR, which PostgreSQL answers by a scan.
-    return FundingLine.objects.filter(
-        pk__in=by_plan.values("pk").order_by().union(as_only_nonprofit.values("pk").order_by())
+    # Two sets of ids: an OR of the two conditions through their joins makes PostgreSQL scan.
+    return lines.filter(
+        Q(pk__in=PaymentPlan.objects.filter(payee=party).values("line_id"))
+        | Q(pk__in=as_only_nonprofit.values("pk"))
     )
 
 
