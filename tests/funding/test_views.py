@@ -219,3 +219,18 @@ def test_organisation_overview_keeps_totals_and_pages_the_rows(
     group = client.get(url, {"betalare": "Kommun 0"})
     titles = [agreement.title for agreement, *_ in group.context["page"].object_list]
     assert titles == sorted(f"Överenskommelse {n:02}" for n in range(0, count, 8))
+
+
+def test_lines_without_a_budget_have_their_own_group_page(client, db):
+    from tests.factories import make_agreement, make_line, make_party, make_user
+
+    region, org = make_party("Region R", kind="region"), make_party("Förening F")
+    admin = make_user(party=region, role="administrator")
+    for n in range(3):
+        agreement = make_agreement(region, org, title=f"Överenskommelse {n}")
+        make_line(agreement, region, {2026: 100 + n}, budget="" if n else "Budget A")
+    url = reverse("funding:organisation", args=[region.pk])
+    page = login(client, admin).get(url, {"budget": "Ingen budget angiven"})
+    assert page.context["group"].count == 2 and page.context["group"].total == 203
+    titles = [agreement.title for agreement, *_ in page.context["page"].object_list]
+    assert sorted(titles) == ["Överenskommelse 1", "Överenskommelse 2"]
