@@ -39,12 +39,15 @@ from .services import (
     register_payment,
     save_funding,
 )
-from .summary import agreement_funding, line_expected_payments, lines_queryset, organisation_funding
+from .summary import (
+    agreement_funding,
+    group_lines,
+    line_expected_payments,
+    line_rows,
+    lines_queryset,
+    organisation_funding,
+)
 
-# Agreement rows shown per budget or payer on the overview when there are few groups; with
-# many, only each group's totals. The rest is one click away, page by page.
-ROWS_PER_GROUP = 10
-GROUPS_WITH_ROWS = 5
 GROUP_PARAMS = {"budget": "pays", "betalare": "receives"}
 
 
@@ -52,39 +55,26 @@ GROUP_PARAMS = {"budget": "pays", "betalare": "receives"}
 @require_GET
 def organisation(request, pk):
     party = get_own_party_for(request.user, pk)
-    overview = organisation_funding(party, agreements_of_own_organisation(request.user, party))
-    for param, side in GROUP_PARAMS.items():
-        if param in request.GET:
-            label = request.GET[param]
-            group = next((g for g in getattr(overview, side) if g.label == label), None)
-            if group is None:
-                raise Http404
-            return render(
-                request,
-                "funding/organisation_group.html",
-                {
-                    "party": party,
-                    "overview": overview,
-                    "side": side,
-                    "group": group,
-                    "page": paginate(request, group.rows),
-                    "query": urlencode({param: label}),
-                },
-            )
-    return render(
-        request,
-        "funding/organisation.html",
-        {
-            "party": party,
-            "overview": overview,
-            "pays_limit": _rows_per_group(overview.pays),
-            "receives_limit": _rows_per_group(overview.receives),
-        },
-    )
-
-
-def _rows_per_group(groups):
-    return ROWS_PER_GROUP if len(groups) <= GROUPS_WITH_ROWS else 0
+    agreements = agreements_of_own_organisation(request.user, party)
+    asked = next((p for p in GROUP_PARAMS if p in request.GET), None)
+    overview = organisation_funding(party, agreements, rows=asked is None)
+    if asked is None:
+        return render(request, "funding/organisation.html", {"party": party, "overview": overview})
+    side, label = GROUP_PARAMS[asked], request.GET[asked]
+    group = next((g for g in getattr(overview, side) if g.label == label), None)
+    if group is None:
+        raise Http404
+    page = paginate(request, group_lines(party, agreements, side, label))
+    page.object_list = line_rows(list(page.object_list), overview.years)
+    context = {
+        "party": party,
+        "overview": overview,
+        "side": side,
+        "group": group,
+        "page": page,
+        "query": urlencode({asked: label}),
+    }
+    return render(request, "funding/organisation_group.html", context)
 
 
 @login_required

@@ -7,11 +7,13 @@ from .agreement import (
     line_year_amounts,
     lines_queryset,
 )
-from .organisation import organisation_funding
+from .organisation import group_lines, line_rows, organisation_funding
 
 __all__ = [
     "agreement_funding",
+    "group_lines",
     "line_expected_payments",
+    "line_rows",
     "line_year_amounts",
     "lines_queryset",
     "organisation_funding",

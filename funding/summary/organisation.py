@@ -1,25 +1,38 @@
-"""An organisation's funding: what it pays and receives per year across its agreements."""
+"""An organisation's funding: what it pays and receives per year across its agreements.
+
+The totals come from the database: it sums the shares of the lines without index uplift per
+budget (or payer) and year; the few lines with uplift are read and uplifted here
+(figures.read_lines) and added. Only the rows shown are read in full.
+"""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value, Window
+from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementParty, PartyRole
 
 from ..charts import stacked_bars
-from ..figures import read_lines
-from ..models import FundingLine, ShareKind
+from ..figures import LINE_ORDER, read_lines
+from ..models import FundingLine, PaymentPlan, Share, ShareKind
 from .agreement import sum_columns
+
+# Rows shown per budget or payer on the overview when there are few groups; with many, only
+# each group's totals. The rest is one click away, page by page.
+ROWS_PER_GROUP = 10
+GROUPS_WITH_ROWS = 5
+SIDES = ("pays", "receives")
 
 
 @dataclass
 class BudgetGroup:
     label: str
-    rows: list  # (AgreementRow, figures.Line, [amount per year], total)
+    count: int  # the group's lines
     totals: list
     total: int
+    rows: list = field(default_factory=list)  # those shown: (AgreementRow, Line, [amount], total)
 
 
 @dataclass
@@ -47,72 +60,114 @@ class AgreementRow:
     period_end: object
 
 
-def _groups(items, years):
-    """[BudgetGroup] by label, in label order, of [(label, AgreementRow, Line)]."""
-    column = {year: i for i, year in enumerate(years)}
-    grouped = defaultdict(list)
-    for label, agreement, line in items:
-        row = [0] * len(years)
-        for year, figure in line.amounts.items():  # a line covers a few of the years
-            row[column[year]] = figure.amount
-        grouped[label].append((agreement, line, row, sum(row)))
-    result = []
-    for label in sorted(grouped):
-        rows = grouped[label]
-        totals = sum_columns([r[2] for r in rows], len(years))
-        result.append(BudgetGroup(label, rows, totals, sum(totals)))
-    return result
-
-
-def _candidates(party, agreements):
-    """The lines the party may pay or receive: its own, those paid to it by a plan, and cash
-    lines without a plan in agreements where it is a non-profit party (received by the
-    agreement's only non-profit; Line.receiver_id decides)."""
+def side_lines(party, agreements, side):
+    """The funding lines of the agreements that the party pays (side "pays") or receives
+    ("receives"): paid to it by a plan, or a cash line without a plan in an agreement where
+    it is the only non-profit party, paid by another (as figures.Line.receiver_id decides)."""
+    lines = FundingLine.objects.filter(agreement__in=agreements.values("pk"))
+    if side == "pays":
+        return lines.filter(party=party)
+    nonprofits = AgreementParty.objects.filter(
+        agreement=OuterRef("agreement"), role=PartyRole.NONPROFIT
+    )
     as_nonprofit = AgreementParty.objects.filter(party=party, role=PartyRole.NONPROFIT)
-    return FundingLine.objects.filter(agreement__in=agreements.values("pk")).filter(
-        Q(party=party)
-        | Q(payment_plan__payee=party)
-        | Q(
+    as_only_nonprofit = (
+        FundingLine.objects.filter(
+            agreement__in=as_nonprofit.values("agreement_id"),
             payment_plan__isnull=True,
             kind=ShareKind.CASH,
-            agreement__in=as_nonprofit.values("agreement_id"),
         )
+        .exclude(party=party)
+        .filter(~Exists(nonprofits.exclude(party=party)))
+    )
+    # Two sets of ids: an OR of the two conditions through their joins makes PostgreSQL scan.
+    return lines.filter(
+        Q(pk__in=PaymentPlan.objects.filter(payee=party).values("line_id"))
+        | Q(pk__in=as_only_nonprofit.values("pk"))
     )
 
 
-def _party_roles(candidates):
-    """{agreement id: [(party id, role)]} of the agreements with a candidate line without plan."""
-    roles = defaultdict(list)
-    for agreement_id, party_id, role in (
-        AgreementParty.objects.filter(
-            agreement_id__in=candidates.filter(payment_plan__isnull=True).values("agreement_id")
-        )
-        .order_by("agreement_id", "position", "id")
-        .values_list("agreement_id", "party_id", "role")
-    ):
-        roles[agreement_id].append((party_id, role))
-    return roles
+def group_label(side, prefix=""):
+    """The expression of a line's group: its budget (pays) or its paying party's name."""
+    if side == "receives":
+        return F(f"{prefix}party__name")
+    return Coalesce(NullIf(F(f"{prefix}budget"), Value("")), Value(_("Ingen budget angiven")))
 
 
-def _lines_of(party, agreements):
-    """[(AgreementRow, Line, pays, receives)] of the lines the party pays or receives, in the
-    agreement list's order, each agreement's lines in their order."""
-    candidates = _candidates(party, agreements)
-    lines = read_lines(candidates)
-    roles = _party_roles(candidates) if any(line.plan_id is None for line in lines) else {}
-    shown = {}  # agreement id -> AgreementRow
-    result = []
-    for line in lines:
-        pays = line.party_id == party.pk
-        receives = line.receiver_id(roles.get(line.agreement_id, ())) == party.pk
-        if not (pays or receives):
-            continue
-        if line.agreement_id not in shown:
-            shown[line.agreement_id] = AgreementRow(
-                line.agreement_id, line.agreement_title, line.agreement_start, line.agreement_end
+def group_lines(party, agreements, side, label):
+    """The ids of one group's lines, in the overview's order (figures.LINE_ORDER)."""
+    return (
+        side_lines(party, agreements, side)
+        .alias(label=group_label(side))
+        .filter(label=label)
+        .order_by(*LINE_ORDER)
+        .values_list("pk", flat=True)
+    )
+
+
+def line_rows(ids, years):
+    """[(AgreementRow, Line, [amount per year], total)] of the lines with these ids, in order."""
+    by_id = {line.pk: line for line in read_lines(FundingLine.objects.filter(pk__in=ids))}
+    return [_row(by_id[pk], years) for pk in ids]
+
+
+def _row(line, years):
+    amounts = [line.amounts[year].amount if year in line.amounts else 0 for year in years]
+    agreement = AgreementRow(
+        line.agreement_id, line.agreement_title, line.agreement_start, line.agreement_end
+    )
+    return (agreement, line, amounts, sum(amounts))
+
+
+class _Side:
+    """What is read of one side: each group's number of lines, the ids of its first lines,
+    the lines with uplift, and the database's totals of the others per group and year."""
+
+    def __init__(self, lines, side, first):
+        label = group_label(side)
+        self.counts, self.first, self.uplifted = {}, defaultdict(list), {}
+        for pk, name, count, rank, series in (
+            lines.annotate(
+                label=label,
+                count=Window(Count("pk"), partition_by=label),
+                rank=Window(RowNumber(), partition_by=label, order_by=LINE_ORDER),
             )
-        result.append((shown[line.agreement_id], line, pays, receives))
-    return result
+            .filter(Q(rank__lte=max(first, 1)) | Q(uplift_series__isnull=False))
+            .values_list("pk", "label", "count", "rank", "uplift_series_id")
+        ):
+            self.counts[name] = count
+            if rank <= first:
+                self.first[name].append((rank, pk))
+            if series is not None:
+                self.uplifted[pk] = name
+        self.sums = list(
+            Share.objects.filter(line__in=lines.filter(uplift_series__isnull=True).values("pk"))
+            .values_list(group_label(side, "line__"), "year")
+            .annotate(total=Coalesce(Sum("amount"), 0))
+            .order_by()
+        )
+
+    def shown_ids(self):
+        """The ids of the rows shown: the first of each group when there are few groups."""
+        if len(self.counts) > GROUPS_WITH_ROWS:
+            return []
+        return [pk for ranked in self.first.values() for _rank, pk in sorted(ranked)]
+
+    def groups(self, lines, years):
+        """[BudgetGroup] in label order, with their shown rows."""
+        totals = defaultdict(lambda: defaultdict(int))  # label -> year -> kronor
+        for name, year, amount in self.sums:
+            totals[name][year] += amount
+        for pk, name in self.uplifted.items():
+            for year, figure in lines[pk].amounts.items():
+                totals[name][year] += figure.amount
+        shown = set(self.shown_ids())
+        result = []
+        for name in sorted(self.counts):
+            row = [totals[name][year] for year in years]
+            rows = [_row(lines[pk], years) for _rank, pk in sorted(self.first[name]) if pk in shown]
+            result.append(BudgetGroup(name, self.counts[name], row, sum(row), rows))
+        return result
 
 
 def _forecasts_and_examples(lines):
@@ -128,17 +183,22 @@ def _forecasts_and_examples(lines):
     return sorted(forecast_years), sources
 
 
-def organisation_funding(party, agreements):
-    """What an organisation pays and receives per year across its agreements, by budget.
+def organisation_funding(party, agreements, *, rows=True):
+    """What an organisation pays and receives per year across its agreements, by budget and
+    by payer, with the first rows of each group when there are few groups (rows=False: none).
     agreements: the organisation's agreements the reader sees
     (access.agreements_of_own_organisation)."""
-    found = _lines_of(party, agreements)
-    years = sorted({year for _row, line, *_sides in found for year in line.amounts})
-    no_budget = _("Ingen budget angiven")
-    pays = _groups(
-        [(line.budget or no_budget, row, line) for row, line, pays, _gets in found if pays], years
+    first = ROWS_PER_GROUP if rows else 0
+    sides = {side: _Side(side_lines(party, agreements, side), side, first) for side in SIDES}
+    ids = {pk for s in sides.values() for pk in [*s.uplifted, *s.shown_ids()]}
+    lines = {line.pk: line for line in read_lines(FundingLine.objects.filter(pk__in=ids))}
+    uplifted = [lines[pk] for s in sides.values() for pk in s.uplifted]
+    years = sorted(
+        {year for s in sides.values() for _name, year, _amount in s.sums}
+        | {year for line in uplifted for year in line.amounts}
     )
-    receives = _groups([(line.party, row, line) for row, line, _pays, gets in found if gets], years)
+    pays = sides["pays"].groups(lines, years)
+    receives = sides["receives"].groups(lines, years)
     pays_totals = sum_columns([g.totals for g in pays], len(years))
     receives_totals = sum_columns([g.totals for g in receives], len(years))
     chart = stacked_bars(
@@ -149,7 +209,7 @@ def organisation_funding(party, agreements):
         ],
         stacked=False,
     )
-    forecast_years, sources = _forecasts_and_examples(line for _row, line, *_sides in found)
+    forecast_years, sources = _forecasts_and_examples(uplifted)
     return OrganisationFunding(
         party=party,
         years=years,

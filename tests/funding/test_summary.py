@@ -148,3 +148,52 @@ def test_read_lines_gives_each_value_of_a_line_its_amounts_and_what_was_paid(
     assert read.paid == {2026: 150}
     (until_2026,) = read_lines(FundingLine.objects.filter(pk=line.pk), until_year=2026)
     assert list(until_2026.amounts) == [2026] and until_2026.paid == {}
+
+
+def _figures_of_each_line(party):
+    """{side: {label: Counter(year: kronor)}} summed line by line from figures.read_lines."""
+    from collections import Counter, defaultdict
+
+    from django.utils.translation import gettext as _
+
+    from agreements.models import AgreementParty
+    from funding.figures import read_lines
+    from funding.models import FundingLine
+
+    roles = defaultdict(list)
+    for agreement_id, party_id, role in AgreementParty.objects.values_list(
+        "agreement_id", "party_id", "role"
+    ):
+        roles[agreement_id].append((party_id, role))
+    sides = {"pays": defaultdict(Counter), "receives": defaultdict(Counter)}
+    agreements = Agreement.objects.filter(parties__party=party)
+    for line in read_lines(FundingLine.objects.filter(agreement__in=agreements)):
+        for year, figure in line.amounts.items():
+            if line.party_id == party.pk:
+                sides["pays"][line.budget or _("Ingen budget angiven")][year] += figure.amount
+            if line.receiver_id(roles[line.agreement_id]) == party.pk:
+                sides["receives"][line.party][year] += figure.amount
+    return sides
+
+
+def test_database_totals_equal_the_figures_of_each_line(vb, skane):
+    from collections import Counter
+
+    from agreements.models import AgreementParty
+    from funding.models import FundingLine
+
+    region = Party.objects.get(name="Region Västerbotten")
+    make_line(vb, region, {2026: 5_000, 2027: 6_000}, purpose="Utan uppräkning")
+    make_line(vb, region, {2027: 700}, kind=ShareKind.IN_KIND, budget="Annan budget")
+    assert FundingLine.objects.filter(uplift_series__isnull=False).exists()
+    assert FundingLine.objects.filter(uplift_series__isnull=True).exists()
+    for party in Party.objects.filter(pk__in=AgreementParty.objects.values("party_id")):
+        overview = organisation_funding(party, Agreement.objects.filter(parties__party=party))
+        found = {
+            side: {
+                g.label: Counter(dict(zip(overview.years, g.totals, strict=True)))
+                for g in getattr(overview, side)
+            }
+            for side in ("pays", "receives")
+        }
+        assert found == _figures_of_each_line(party), party.name

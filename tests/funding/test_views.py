@@ -238,3 +238,18 @@ def test_funding_lines_page_reads_the_parties_once_however_many_lines(
         response = client.get(reverse("funding:lines", args=[agreement.pk]))
     assert response.status_code == 200
     assert response.content.decode().count(">Förening F</option>") == lines + 1
+
+
+def test_lines_without_a_budget_have_their_own_group_page(client, db):
+    from tests.factories import make_agreement, make_line, make_party, make_user
+
+    region, org = make_party("Region R", kind="region"), make_party("Förening F")
+    admin = make_user(party=region, role="administrator")
+    for n in range(3):
+        agreement = make_agreement(region, org, title=f"Överenskommelse {n}")
+        make_line(agreement, region, {2026: 100 + n}, budget="" if n else "Budget A")
+    url = reverse("funding:organisation", args=[region.pk])
+    page = login(client, admin).get(url, {"budget": "Ingen budget angiven"})
+    assert page.context["group"].count == 2 and page.context["group"].total == 203
+    titles = [agreement.title for agreement, *_ in page.context["page"].object_list]
+    assert sorted(titles) == ["Överenskommelse 1", "Överenskommelse 2"]
