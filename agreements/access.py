@@ -342,12 +342,14 @@ def is_secretary_of(user, decision):
     return user.is_superuser or decision.organisation_id in party_ids_of(user, SECRETARY)
 
 
+# Who issues the printed documents of their organisation.
+ISSUERS = (ADMINISTRATOR, SECRETARY)
+
+
 def may_issue_proposal(user, decision):
-    """Whether the user may issue the decision's proposal (an administrator or secretary of
-    the deciding organisation)."""
-    return user.is_superuser or bool(
-        _held_in(user, decision.organisation_id) & {ADMINISTRATOR, SECRETARY}
-    )
+    """Whether the user may issue the decision's proposal (an issuer of the deciding
+    organisation)."""
+    return user.is_superuser or bool(_held_in(user, decision.organisation_id) & set(ISSUERS))
 
 
 def may_propose(user, agreement):

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements.access import (
-    ADMINISTRATOR,
-    SECRETARY,
+    ISSUERS,
     get_agreement_for,
     get_decision_for,
     get_issued_document_for,
@@ -35,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 # Who may issue: the agreement by an administrator or secretary of a party; the proposal by
 # one of the deciding organisation (superusers always, via access.py).
-ISSUERS = (ADMINISTRATOR, SECRETARY)
 # URL slugs for the two kinds (Swedish paths, English names in code).
 KIND_SLUGS = {"overenskommelse": DocumentKind.AGREEMENT, "beslut": DocumentKind.PROPOSAL}
 
