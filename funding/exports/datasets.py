@@ -21,7 +21,7 @@ from ..uplift import STATUS_LABELS as UPLIFT_LABELS
 DATASETS = ("agreements", "shares", "payments")
 AGREEMENT_ORDER = ("-period_start", "title", "pk")
 # Agreements read at a time: enough to keep the queries few, few enough to hold at once.
-CHUNK_SIZE = 500
+CHUNK_SIZE = 1000
 AGREEMENT_FIELDS = (
     "id",
     "title",
@@ -54,7 +54,7 @@ def _agreement_totals(agreement_ids):
         .annotate(total=Sum("amount"))
     )
     uplifted = FundingLine.objects.filter(agreement__in=agreement_ids, uplift_series__isnull=False)
-    for line in read_lines(uplifted):
+    for line in read_lines(uplifted, by_ids=True):
         totals[line.agreement_id] = totals.get(line.agreement_id, 0) + line.total
     return totals
 
@@ -180,7 +180,7 @@ def _lines(agreements_qs, paid=False, **filters):
     read a chunk of agreements at a time."""
     for chunk in agreement_chunks(agreements_qs):
         lines = FundingLine.objects.filter(agreement__in=chunk, **filters)
-        yield from read_lines(lines, paid=paid)
+        yield from read_lines(lines, paid=paid, by_ids=True)
 
 
 def dataset_rows(dataset, agreements_qs, *, today):
