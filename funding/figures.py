@@ -149,17 +149,19 @@ def index_points(series_ids):
     return points
 
 
-def read_lines(lines_qs, *, until_year=None, paid=False):
+def read_lines(lines_qs, *, until_year=None, paid=False, by_ids=False):
     """[Line] of a queryset of funding lines in LINE_ORDER, with their amounts after uplift
     and, with paid=True, what was paid per year: at most four queries.
 
     With until_year, only the years up to it (a year's figures and payments never depend on
-    a later year's).
+    a later year's). With by_ids, the shares and payments are looked up by the ids of the
+    lines read, for a few lines (a chunk of an export): the database then finds them by index
+    however large its tables, where for a subquery it may read the tables whole.
     """
     lines = [Line(*row) for row in lines_qs.order_by(*LINE_ORDER).values_list(*LINE_FIELDS)]
     if not lines:
         return lines
-    selected = lines_qs.values("pk")
+    selected = [line.pk for line in lines] if by_ids else lines_qs.values("pk")
     shares = Share.objects.filter(line__in=selected)
     if until_year is not None:
         shares = shares.filter(year__lte=until_year)

@@ -14,8 +14,9 @@ FORMATS = {
 
 
 def render(dataset, fmt, agreements_qs, *, today):
-    """(body, content type, filename) of one dataset in one format, its data read: body is
-    an open temporary file (XLSX) or an iterator of encoded lines (CSV), to stream."""
+    """(body, content type, filename) of one dataset in one format, to stream: body is an
+    open temporary file, written (XLSX), or an iterator of encoded lines, whose data are read
+    a chunk of agreements at a time as it is consumed (CSV)."""
     header, rows = dataset_rows(dataset, agreements_qs, today=today)
     content_type, extension = FORMATS[fmt]
     if fmt == "xlsx":

@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from agreements.models import Agreement, AgreementStatus
 from funding import exports
+from funding.exports import datasets
 from funding.exports.writers import to_csv
-from funding.models import PaymentPlan
+from funding.models import IndexSeries, IndexValue, PaymentPlan
 from funding.payments import STATUS_LABELS as PAYMENT_LABELS
 from funding.services import register_payment
 from funding.summary import agreement_funding, line_expected_payments, lines_queryset
@@ -116,19 +117,37 @@ def test_export_access_and_methods(client, users, vb):
     assert client.get(reverse("funding:export", args=["shares", "pdf"])).status_code == 404
 
 
-@pytest.mark.parametrize("count", [1, 50])
+# The agreements' ids in one query, then for each chunk of agreements at most this many.
+QUERIES_PER_CHUNK = 5
+
+
+@pytest.mark.parametrize("count, chunks", [(1, 1), (20, 1), (50, 3)])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("dataset", exports.DATASETS)
-def test_export_query_count_is_constant(db, django_assert_max_num_queries, count, dataset):
+def test_export_reads_a_fixed_number_of_queries_per_chunk(
+    db, django_assert_max_num_queries, monkeypatch, count, chunks, fmt, dataset
+):
+    monkeypatch.setattr(datasets, "CHUNK_SIZE", 20)
     region, org = make_party(kind="region"), make_party()
+    series = IndexSeries.objects.create(name="Testindex")
+    IndexValue.objects.create(
+        series=series, year=2027, percent="2.500", status="preliminary", published_on="2026-10-01"
+    )
+    uplift = {"uplift_series": series, "uplift_first_year": 2027, "uplift_basis": "preliminary"}
     for n in range(count):
         agreement = make_agreement(region, org, status=AgreementStatus.ACTIVE)
-        line = make_line(agreement, region, {2026: 1000 + n, 2027: 1000})
-        PaymentPlan.objects.create(line=line, payee=org, bankgiro="403-4849")
-    with django_assert_max_num_queries(7):
+        plain = make_line(agreement, region, {2026: 1000 + n, 2027: 1000})
+        uplifted = make_line(agreement, org, {2026: 500, 2027: 500}, position=1, **uplift)
+        for line in (plain, uplifted):
+            PaymentPlan.objects.create(line=line, payee=org, bankgiro="403-4849")
+    with django_assert_max_num_queries(1 + chunks * QUERIES_PER_CHUNK):
         body, _type, _name = exports.render(
-            dataset, "xlsx", Agreement.objects.all(), today=date(2026, 6, 1)
+            dataset, fmt, Agreement.objects.all(), today=date(2026, 6, 1)
         )
-    assert load_workbook(body).active.max_row == 1 + count * (1 if dataset == "agreements" else 2)
+        if fmt == "csv":  # read as it is streamed
+            body = b"".join(body)
+    lines = body.count(b"\r\n") if fmt == "csv" else load_workbook(body).active.max_row
+    assert lines == 1 + count * (1 if dataset == "agreements" else 4)
 
 
 def test_export_rows_are_the_agreement_pages_figures(users, vb):
@@ -164,7 +183,9 @@ def test_export_rows_are_the_agreement_pages_figures(users, vb):
     assert sum(r[8] for r in payments) == 500_000
 
 
-def test_exports_follow_the_list_order_and_each_agreements_lines(db):
+@pytest.mark.parametrize("chunk_size", [1, 2, 500])
+def test_exports_follow_the_list_order_and_each_agreements_lines(db, monkeypatch, chunk_size):
+    monkeypatch.setattr(datasets, "CHUNK_SIZE", chunk_size)
     region, org, other = make_party(kind="region"), make_party(), make_party()
     late = make_agreement(region, org, other, start=date(2027, 1, 1), title="B")
     early = make_agreement(org, region, start=date(2026, 1, 1), title="A")
