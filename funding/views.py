@@ -244,17 +244,21 @@ def _payments_page(request, agreement, form, *, payment):
     """The agreement's payment plans and payments, with the form to register or correct one
     (400 when a posted form was refused)."""
     today = timezone.localdate()
-    lines = lines_queryset().filter(agreement=agreement, payment_plan__isnull=False)
+    lines = list(lines_queryset().filter(agreement=agreement))
     context = {
         "agreement": agreement,
-        "plans": [(line, line_expected_payments(line, today=today)) for line in lines],
+        "plans": [
+            (line, line_expected_payments(line, today=today))
+            for line in lines
+            if hasattr(line, "payment_plan")
+        ],
         "registered": Payment.objects.filter(line__agreement=agreement).select_related(
             "line__party"
         ),
         "form": form,
         "payment": payment,
         "can_register": has_role(request.user, agreement, ADMINISTRATOR),
-        "funding": agreement_funding(agreement),
+        "funding": agreement_funding(agreement, lines=lines),
         "today": today,
     }
     status = 400 if form.is_bound else 200

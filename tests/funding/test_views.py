@@ -253,3 +253,33 @@ def test_lines_without_a_budget_have_their_own_group_page(client, db):
     assert page.context["group"].count == 2 and page.context["group"].total == 203
     titles = [agreement.title for agreement, *_ in page.context["page"].object_list]
     assert sorted(titles) == ["Överenskommelse 1", "Överenskommelse 2"]
+
+
+@pytest.mark.parametrize("lines", [1, 6])
+def test_payments_page_reads_the_lines_once_however_many(
+    client, db, django_assert_max_num_queries, lines
+):
+    from funding.models import PaymentPlan
+    from tests.factories import make_agreement, make_line, make_party, make_user
+
+    region = make_party("Region R", kind="region")
+    org = make_party("Förening F")
+    admin = make_user(party=region, role="administrator")
+    agreement = make_agreement(region, org)
+    for n in range(lines):
+        line = make_line(agreement, region, {2026: 1200 + n}, purpose=f"Syfte {n}")
+        PaymentPlan.objects.create(
+            line=line,
+            payee=org,
+            installments_per_year=1,
+            first_month=1,
+            due_day=25,
+            bankgiro="5050-1055",
+        )
+    make_line(agreement, org, {2026: 50}, purpose="Utan plan")
+    login(client, admin)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("funding:payments", args=[agreement.pk]))
+    assert response.status_code == 200
+    assert len(response.context["plans"]) == lines
+    assert len(response.context["funding"].parties) == 2
