@@ -21,6 +21,7 @@ from .models import (
     Party,
     PredecessorRelation,
 )
+from .services.conflicts import PARTY_FIELDS
 from .services.editing import OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
 
@@ -169,7 +170,7 @@ class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = AgreementParty
-        fields = ["party", "role", "unit", "short_name"]
+        fields = PARTY_FIELDS
 
     def has_changed(self):
         # A new row pre-filled with the user's own organisation counts as filled in even if

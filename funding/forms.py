@@ -9,6 +9,7 @@ from agreements.forms import ConstraintFieldsMixin, DateInput, RowsMixin
 from agreements.models import Agreement, Party
 
 from .models import FundingLine, IndexSeries, IndexValue, Payment, Share
+from .services import EDITED_LINE_FIELDS
 
 
 class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
@@ -18,7 +19,7 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = FundingLine
-        fields = ["party", "kind", "purpose", "budget"]
+        fields = EDITED_LINE_FIELDS
 
     def __init__(self, *args, agreement=None, party_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

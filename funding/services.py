@@ -17,7 +17,9 @@ from .money import format_kr
 from .summary import line_year_amounts
 
 CLOSED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
-LINE_FIELDS = ["party", "kind", "purpose", "budget"]
+# The fields of a funding line that its page edits (the form shows these); a tuple, as
+# agreements.services.conflicts.PARTY_FIELDS explains.
+EDITED_LINE_FIELDS = ("party", "kind", "purpose", "budget")
 
 
 def save_funding(*, agreement, lines, version, by):
@@ -56,7 +58,7 @@ def _save_lines(agreement, rows, by):
     save_rows(
         rows,
         children=agreement.funding_lines.prefetch_related("shares"),
-        fields=LINE_FIELDS,
+        fields=EDITED_LINE_FIELDS,
         new=lambda: FundingLine(agreement=agreement),
         by=by,
         then=lambda line, row: _save_shares(line, row.get("shares", {})),
@@ -90,7 +92,7 @@ def _funding_conflict(agreement, version, lines):
         base_amounts[(share.line_id, share.year)] = share.amount
 
     def snapshot(line, amounts):
-        row = {name: conflicts.value_of(line, name) for name in LINE_FIELDS}
+        row = {name: conflicts.value_of(line, name) for name in EDITED_LINE_FIELDS}
         for year in years:
             row[f"amount_{year}"] = amounts.get((line.id, year))
         return row
@@ -102,7 +104,7 @@ def _funding_conflict(agreement, version, lines):
     posted = [
         row | {f"amount_{year}": row.get("shares", {}).get(year) for year in years} for row in lines
     ]
-    rows_mine = conflicts.mine(posted, LINE_FIELDS + [f"amount_{year}" for year in years])
+    rows_mine = conflicts.mine(posted, [*EDITED_LINE_FIELDS, *(f"amount_{year}" for year in years)])
     merged, clashes = changes.merge(rows_base, rows_theirs, rows_mine)
     names = conflicts.party_names(rows_base, rows_theirs)
 

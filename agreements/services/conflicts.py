@@ -22,7 +22,9 @@ from agreements.models import Agreement, AgreementParty, Party, Report, ReportFi
 
 from . import DomainError
 
-PARTY_FIELDS = ["party", "role", "unit", "short_name"]
+# Tuples, not lists: an inline formset appends its foreign key to a form's Meta.fields list,
+# and the forms name these same constants.
+PARTY_FIELDS = ("party", "role", "unit", "short_name")
 
 
 @dataclass(frozen=True)

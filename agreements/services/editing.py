@@ -16,7 +16,8 @@ from .conflicts import PARTY_FIELDS, agreement_conflict, loaded
 from .lifecycle import refresh_reports
 from .rows import save_rows, validate
 
-OBLIGATION_FIELDS = [
+# Tuples: the forms name them too (see conflicts.PARTY_FIELDS).
+OBLIGATION_FIELDS = (
     "kind",
     "responsible",
     "recipient",
@@ -28,8 +29,8 @@ OBLIGATION_FIELDS = [
     "due_date",
     "min_per_year",
     "description",
-]
-TARGET_FIELDS = ["description", "quantity", "approximate"]
+)
+TARGET_FIELDS = ("description", "quantity", "approximate")
 
 
 def save_agreement(*, agreement=None, details, parties, version=None, by):
