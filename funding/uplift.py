@@ -42,6 +42,11 @@ STATUS_LABELS = {
 VALUE_LABELS = {PRELIMINARY: "preliminärt", FINAL: "slutligt"}
 
 
+def is_example_source(source):
+    """Whether an index value's source marks it as an example, not a published figure."""
+    return "exempel" in source.lower()
+
+
 @dataclass(frozen=True)
 class IndexPoint:
     """One published (or entered) index value: the yearly change in percent."""
@@ -54,7 +59,7 @@ class IndexPoint:
 
     @property
     def is_example(self):
-        return "exempel" in self.source.lower()
+        return is_example_source(self.source)
 
     @property
     def label(self):
@@ -161,6 +166,11 @@ class YearAmount:
             if s.point is not None and s.point.source and s.point.source not in seen:
                 seen.append(s.point.source)
         return seen
+
+    @property
+    def example_sources(self):
+        """The sources of the example index values the amount was computed with."""
+        return [source for source in self.sources if is_example_source(source)]
 
     @property
     def difference(self):

@@ -157,10 +157,9 @@ def agreement_funding(agreement, *, lines=None):
                 differences.append((figures, cell))
             if cell.is_forecast:
                 forecasts.append((figures, cell))
-            for step in cell.steps:
-                if step.point is not None and step.point.is_example:
-                    if step.point.source not in sources:
-                        sources.append(step.point.source)
+            for source in cell.example_sources:
+                if source not in sources:
+                    sources.append(source)
     width = len(years)
     for group in by_party.values():
         rows = [[c.amount if c else 0 for c in lf.cells] for lf in group.lines]

@@ -177,8 +177,8 @@ def _forecasts_and_examples(lines):
         for figure in line.amounts.values():
             if figure.is_forecast:
                 forecast_years.add(figure.year)
-            for source in figure.sources:
-                if "exempel" in source.lower() and source not in sources:
+            for source in figure.example_sources:
+                if source not in sources:
                     sources.append(source)
     return sorted(forecast_years), sources
 
