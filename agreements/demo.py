@@ -226,6 +226,7 @@ def _vasterbotten(p, lpik):
     line = FundingLine.objects.create(
         agreement=agreement,
         party=p["vb"],
+        receiver=p["srk"],
         kind=ShareKind.CASH,
         purpose="Resursbidrag",
         uplift_series=lpik,
@@ -240,7 +241,6 @@ def _vasterbotten(p, lpik):
     Share.objects.bulk_create(Share(line=line, year=y, amount=1_726_000) for y in agreement.years)
     PaymentPlan.objects.create(
         line=line,
-        payee=p["srk"],
         installments_per_year=1,
         first_month=1,
         due_day=31,
@@ -313,11 +313,21 @@ def _skane(p):
     CapacityTarget.objects.create(agreement=current, description="barn", quantity=70)
     CapacityTarget.objects.create(agreement=current, description="föräldrar", quantity=40)
     budget = "hälso- och sjukvårdsnämndens budget för övrig hälso- och sjukvård"
-    for i, (party, amount, line_budget) in enumerate(
-        [(p["sk"], 400_000, budget), (p["malmo"], 400_000, ""), (p["srk"], 270_000, "")]
+    # Region and city pay Röda Korset; Röda Korset's own contribution has no receiver.
+    for i, (party, amount, line_budget, receiver) in enumerate(
+        [
+            (p["sk"], 400_000, budget, p["srk"]),
+            (p["malmo"], 400_000, "", p["srk"]),
+            (p["srk"], 270_000, "", None),
+        ]
     ):
         line = FundingLine.objects.create(
-            agreement=current, party=party, kind=ShareKind.CASH, budget=line_budget, position=i
+            agreement=current,
+            party=party,
+            receiver=receiver,
+            kind=ShareKind.CASH,
+            budget=line_budget,
+            position=i,
         )
         Share.objects.bulk_create(Share(line=line, year=y, amount=amount) for y in current.years)
 

@@ -35,7 +35,6 @@ class ShareInline(admin.TabularInline):
 class PaymentPlanInline(admin.StackedInline):
     model = PaymentPlan
     extra = 0
-    autocomplete_fields = ["payee"]
 
 
 class PaymentInline(admin.TabularInline):
@@ -50,10 +49,23 @@ class FundingLineAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "party__kind", "uplift_series"]
     search_fields = ["party__name", "agreement__title", "purpose", "budget"]
     list_select_related = ["party", "agreement", "uplift_series"]
-    autocomplete_fields = ["agreement", "party"]
+    autocomplete_fields = ["agreement", "party", "receiver"]
     inlines = [ShareInline, PaymentPlanInline, PaymentInline]
     fieldsets = [
-        (None, {"fields": ["agreement", "party", "kind", "purpose", "budget", "period_total"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "agreement",
+                    "party",
+                    "receiver",
+                    "kind",
+                    "purpose",
+                    "budget",
+                    "period_total",
+                ]
+            },
+        ),
         (
             _("Indexuppräkning"),
             {
@@ -83,15 +95,14 @@ class ShareAdmin(SimpleHistoryAdmin):
 class PaymentPlanAdmin(SimpleHistoryAdmin):
     list_display = [
         "line",
-        "payee",
         "installments_per_year",
         "first_month",
         "bankgiro",
         "reference",
     ]
-    search_fields = ["reference", "bankgiro", "payee__name"]
-    list_select_related = ["line__party", "line__agreement", "payee"]
-    autocomplete_fields = ["line", "payee"]
+    search_fields = ["reference", "bankgiro", "line__receiver__name"]
+    list_select_related = ["line__party", "line__agreement"]
+    autocomplete_fields = ["line"]
 
 
 @admin.register(Payment)

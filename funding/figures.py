@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
-from agreements.models import PartyRole
-
 from . import payments as pay
 from .models import FundingLine, IndexValue, Payment, Share, ShareKind
 from .uplift import IndexPoint, UpliftRule, uplifted
@@ -33,6 +31,8 @@ class Line:
     agreement_end: object
     party_id: int
     party: str  # the paying party's name
+    receiver_id: int | None
+    receiver_name: str | None
     kind: str
     purpose: str
     budget: str
@@ -46,8 +46,6 @@ class Line:
     due_day: int | None
     bankgiro: str | None
     reference: str | None
-    payee_id: int | None
-    payee_name: str | None
     amounts: dict = field(default_factory=dict)  # {year: YearAmount}, in year order
     paid: dict = field(default_factory=dict)  # {year: kronor}, when read with paid=True
 
@@ -56,8 +54,8 @@ class Line:
         return self.uplift_series_id is not None
 
     @property
-    def payee(self):
-        return self.payee_name or ""
+    def receiver(self):
+        return self.receiver_name or ""
 
     @property
     def plan(self):
@@ -78,18 +76,6 @@ class Line:
     def get_kind_display(self):
         return ShareKind(self.kind).label
 
-    def receiver_id(self, agreement_parties):
-        """Who receives the line: its plan's payee, else, for a cash line, the agreement's
-        only non-profit party. agreement_parties: [(party id, role)] of the agreement."""
-        if self.plan_id is not None:
-            return self.payee_id
-        if self.kind != ShareKind.CASH:
-            return None
-        nonprofits = [p for p, role in agreement_parties if role == PartyRole.NONPROFIT]
-        if len(nonprofits) == 1 and nonprofits[0] != self.party_id:
-            return nonprofits[0]
-        return None
-
 
 # The fields a Line is read from, in the order of its own.
 LINE_FIELDS = (
@@ -100,6 +86,8 @@ LINE_FIELDS = (
     "agreement__period_end",
     "party_id",
     "party__name",
+    "receiver_id",
+    "receiver__name",
     "kind",
     "purpose",
     "budget",
@@ -113,8 +101,6 @@ LINE_FIELDS = (
     "payment_plan__due_day",
     "payment_plan__bankgiro",
     "payment_plan__reference",
-    "payment_plan__payee_id",
-    "payment_plan__payee__name",
 )
 
 
@@ -205,10 +191,10 @@ def expected_payments(plan, amounts, paid, *, today):
 
 
 def line_instances():
-    """Funding lines as model instances with their party, index series, plan and payee, and
+    """Funding lines as model instances with their party, receiver, index series and plan, and
     their shares prefetched: for pages and documents that show a few lines in full."""
     return FundingLine.objects.select_related(
-        "party", "uplift_series", "payment_plan", "payment_plan__payee"
+        "party", "receiver", "uplift_series", "payment_plan"
     ).prefetch_related("shares")
 
 

@@ -6,7 +6,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import ConstraintFieldsMixin, DateInput, RowsMixin
-from agreements.models import Agreement, Party
+from agreements.models import Agreement, Party, PartyRole
 
 from .models import FundingLine, IndexSeries, IndexValue, Payment, Share
 from .services import EDITED_LINE_FIELDS
@@ -21,7 +21,7 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         model = FundingLine
         fields = EDITED_LINE_FIELDS
 
-    def __init__(self, *args, agreement=None, party_choices=None, **kwargs):
+    def __init__(self, *args, agreement=None, party_choices=None, receiver=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = agreement.years if agreement else []
         existing = {}
@@ -34,12 +34,14 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
                 initial=existing.get(year),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
-        party_field = self.fields["party"]
         # Any organisation validates (the model says whether it is a party); only parties
         # are offered.
-        party_field.queryset = Party.objects.all()
-        if party_choices is not None:
-            party_field.widget.choices = party_choices
+        for name in ("party", "receiver"):
+            self.fields[name].queryset = Party.objects.all()
+            if party_choices is not None:
+                self.fields[name].widget.choices = party_choices
+        if not self.instance.pk and receiver is not None:
+            self.fields["receiver"].initial = receiver
 
     def year_fields(self):
         return [self[f"amount_{y}"] for y in self.years]
@@ -65,19 +67,21 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
 class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The agreement's parties, read once for every row's choice of payer and receiver.
+        parties = list(self.instance.parties.select_related("party"))
+        self.party_choices = [("", "---------")] + [(ap.party_id, ap.party.name) for ap in parties]
+        # A new line is paid to the agreement's non-profit party when there is only one.
+        nonprofits = [ap.party_id for ap in parties if ap.role == PartyRole.NONPROFIT]
+        self.receiver = nonprofits[0] if len(nonprofits) == 1 else None
         # Room for one line per party on a new agreement, one more row later.
-        # The agreement's parties, read once for every row's choice of payer.
-        self.party_choices = [("", "---------")] + [
-            (ap.party_id, ap.party.name) for ap in self.instance.parties.select_related("party")
-        ]
         if self.instance.pk:
-            parties = len(self.party_choices) - 1
-            self.extra = max(1, parties - self.get_queryset().count())
+            self.extra = max(1, len(parties) - self.get_queryset().count())
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["agreement"] = self.instance
         kwargs["party_choices"] = self.party_choices
+        kwargs["receiver"] = self.receiver
         return kwargs
 
     @property
@@ -89,6 +93,7 @@ class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
             use_required_attribute=False,
             agreement=self.instance,
             party_choices=self.party_choices,
+            receiver=self.receiver,
             renderer=self.renderer,
         )
         self.add_fields(form, None)

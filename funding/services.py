@@ -19,14 +19,15 @@ from .summary import line_year_amounts
 CLOSED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
 # The fields of a funding line that its page edits (the form shows these); a tuple, as
 # agreements.services.conflicts.PARTY_FIELDS explains.
-EDITED_LINE_FIELDS = ("party", "kind", "purpose", "budget")
+EDITED_LINE_FIELDS = ("party", "receiver", "kind", "purpose", "budget")
 
 
 def save_funding(*, agreement, lines, version, by):
     """Save an agreement's funding lines with their yearly shares, all or nothing.
 
     lines: one dict per line, {"id": FundingLine pk or None for a new line, "party": Party,
-    "kind", "purpose", "budget", "shares": {year: amount or None to remove}, "delete": bool};
+    "receiver": Party or None, "kind", "purpose", "budget", "shares": {year: amount or None to
+    remove}, "delete": bool};
     lines not named are left as they are. version: the Agreement.funding_version the values
     were loaded at; EditConflict (nothing saved) if it has moved on.
     """

@@ -115,7 +115,7 @@ FLOORS = {
            ORDER BY d.proposal_date, d.id LIMIT 20""",
     ],
     # Every row the detail page shows: the agreement, its parties and signatories, funding
-    # lines with payer, plan and payee, shares, index values and payments, successors,
+    # lines with payer, receiver and plan, shares, index values and payments, successors,
     # obligations, targets, decisions, reports, meetings and the agreement's text sections.
     "detail": [
         "SELECT * FROM agreements_agreement WHERE id = %(agreement)s",
@@ -125,10 +125,10 @@ FLOORS = {
         """SELECT s.* FROM agreements_signatory s
            JOIN agreements_agreementparty ap ON ap.id = s.agreement_party_id
            WHERE ap.agreement_id = %(agreement)s ORDER BY s.position""",
-        """SELECT l.*, p.name, pp.*, payee.name FROM funding_fundingline l
+        """SELECT l.*, p.name, pp.*, r.name FROM funding_fundingline l
            JOIN agreements_party p ON p.id = l.party_id
            LEFT JOIN funding_paymentplan pp ON pp.line_id = l.id
-           LEFT JOIN agreements_party payee ON payee.id = pp.payee_id
+           LEFT JOIN agreements_party r ON r.id = l.receiver_id
            WHERE l.agreement_id = %(agreement)s ORDER BY l.position""",
         """SELECT s.* FROM funding_share s JOIN funding_fundingline l ON l.id = s.line_id
            WHERE l.agreement_id = %(agreement)s ORDER BY s.year""",
@@ -156,9 +156,8 @@ FLOORS = {
         """SELECT * FROM agreements_agreementsection WHERE agreement_id = %(agreement)s
            ORDER BY position""",
     ],
-    # What the organisation pays (its lines) per budget and year, and receives (lines paid to
-    # it: by their plan, or a cash line without one of an agreement where it is the
-    # non-profit) per paying organisation and year: the overview's group totals.
+    # What the organisation pays (its lines) per budget and year, and receives (the lines it
+    # is the receiver of) per paying organisation and year: the overview's group totals.
     "organisation": [
         """SELECT l.budget, s.year, SUM(s.amount) FROM funding_share s
            JOIN funding_fundingline l ON l.id = s.line_id
@@ -167,12 +166,7 @@ FLOORS = {
         """SELECT p.name, s.year, SUM(s.amount) FROM funding_share s
            JOIN funding_fundingline l ON l.id = s.line_id
            JOIN agreements_party p ON p.id = l.party_id
-           LEFT JOIN funding_paymentplan pp ON pp.line_id = l.id
-           WHERE pp.payee_id = %(party)s
-              OR (pp.id IS NULL AND l.kind = 'cash' AND l.party_id <> %(party)s
-                  AND EXISTS (SELECT 1 FROM agreements_agreementparty ap
-                              WHERE ap.agreement_id = l.agreement_id
-                              AND ap.party_id = %(party)s AND ap.role = 'nonprofit'))
+           WHERE l.receiver_id = %(party)s
            GROUP BY p.name, s.year""",
     ],
     # Each export's rows: the agreements with their parties and the period's total; the
@@ -198,12 +192,12 @@ FLOORS = {
             WHERE {VISIBLE} ORDER BY a.period_start DESC, a.title, l.position, s.year""",
     ],
     "export_payments": [
-        f"""SELECT a.id, a.title, p.name, payee.name, pp.*, s.year, s.amount
+        f"""SELECT a.id, a.title, p.name, r.name, pp.*, s.year, s.amount
             FROM funding_share s JOIN funding_fundingline l ON l.id = s.line_id
             JOIN funding_paymentplan pp ON pp.line_id = l.id
             JOIN agreements_agreement a ON a.id = l.agreement_id
             JOIN agreements_party p ON p.id = l.party_id
-            LEFT JOIN agreements_party payee ON payee.id = pp.payee_id
+            LEFT JOIN agreements_party r ON r.id = l.receiver_id
             WHERE {VISIBLE} ORDER BY a.period_start DESC, a.title, l.position, s.year""",
         f"""SELECT y.line_id, y.year, SUM(y.amount) FROM funding_payment y
             JOIN funding_fundingline l ON l.id = y.line_id

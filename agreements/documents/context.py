@@ -223,7 +223,7 @@ def _economy(lines, gaps):
             else _("resursbidraget (%(purpose)s)") % {"purpose": line.purpose}
         )
         if plan is not None:
-            paragraphs.append(_payment_paragraph(line, plan, what))
+            paragraphs.append(_payment_paragraph(line, plan, what, gaps))
         elif line.kind == ShareKind.CASH and line.party.is_public:
             paragraphs.append(
                 gaps.missing(_("Betalningsplan saknas för %(party)s") % {"party": line.party})
@@ -235,7 +235,7 @@ def _economy(lines, gaps):
     return paragraphs
 
 
-def _payment_paragraph(line, plan, what):
+def _payment_paragraph(line, plan, what, gaps):
     months = payment_months(plan.first_month, plan.installments_per_year)
     when = (
         _("Detta görs varje månad.")
@@ -257,7 +257,12 @@ def _payment_paragraph(line, plan, what):
         sentences.append(_("Betalning sker senast den %(day)s i månaden.") % {"day": plan.due_day})
     sentences.append(
         _("Utbetalning ska ske till %(payee)s, bankgiro %(bankgiro)s.")
-        % {"payee": plan.payee.name, "bankgiro": plan.bankgiro}
+        % {
+            "payee": line.receiver.name
+            if line.receiver
+            else gaps.missing(_("Mottagare saknas för %(line)s") % {"line": line}),
+            "bankgiro": plan.bankgiro,
+        }
     )
     if plan.reference:
         sentences.append(_("Referenskod %(reference)s ska anges.") % {"reference": plan.reference})

@@ -149,7 +149,7 @@ def payment_rows(agreements_qs, today):
 
     def rows():
         for line in _lines(agreements_qs, payment_plan__isnull=False, paid=True):
-            start = [line.agreement_id, line.agreement_title, line.party, line.payee]
+            start = [line.agreement_id, line.agreement_title, line.party, line.receiver]
             for year, figure in line.amounts.items():
                 schedule = instalments(
                     line.installments_per_year,

@@ -27,6 +27,15 @@ class FundingLine(models.Model):
     party = models.ForeignKey(
         Party, on_delete=models.PROTECT, related_name="funding_lines", verbose_name=_("part")
     )
+    receiver = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_lines",
+        verbose_name=_("mottagare"),
+        help_text=_("Den part som tar emot pengarna, oftast den idéburna organisationen."),
+    )
     kind = models.CharField(_("form"), max_length=20, choices=ShareKind.choices, default="cash")
     purpose = models.CharField(
         _("ändamål"),
@@ -112,12 +121,18 @@ class FundingLine(models.Model):
 
     def clean(self):
         super().clean()
-        if self.agreement_id and self.party_id:
-            is_party = self.agreement.parties.filter(party_id=self.party_id).exists()
-            if not is_party:
-                raise ValidationError(
-                    {"party": _("Organisationen är inte part i överenskommelsen.")}
-                )
+        if not self.agreement_id:
+            return
+        parties = set(self.agreement.parties.values_list("party_id", flat=True))
+        errors = {}
+        if self.party_id and self.party_id not in parties:
+            errors["party"] = _("Organisationen är inte part i överenskommelsen.")
+        if self.receiver_id and self.receiver_id not in parties:
+            errors["receiver"] = _("Mottagaren är inte part i överenskommelsen.")
+        elif self.receiver_id and self.receiver_id == self.party_id:
+            errors["receiver"] = _("Mottagaren kan inte vara samma part som betalar.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def has_uplift(self):
@@ -180,16 +195,14 @@ class Frequency(models.IntegerChoices):
 
 
 class PaymentPlan(models.Model):
-    """How a funding line is paid out: when, to which bankgiro, with which reference."""
+    """How a funding line is paid out: when, to which bankgiro, with which reference. The line's
+    receiver is the payee."""
 
     line = models.OneToOneField(
         FundingLine,
         on_delete=models.CASCADE,
         related_name="payment_plan",
         verbose_name=_("finansieringsrad"),
-    )
-    payee = models.ForeignKey(
-        Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("mottagare")
     )
     installments_per_year = models.PositiveSmallIntegerField(
         _("utbetalningar per år"), choices=Frequency.choices, default=Frequency.YEARLY

@@ -8,15 +8,13 @@ budget (or payer) and year; the few lines with uplift are read and uplifted here
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value, Window
+from django.db.models import Count, F, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementParty, PartyRole
-
 from ..charts import stacked_bars
 from ..figures import LINE_ORDER, read_lines
-from ..models import FundingLine, PaymentPlan, Share, ShareKind
+from ..models import FundingLine, Share
 from .agreement import sum_columns
 
 # Rows shown per budget or payer on the overview when there are few groups; with many, only
@@ -62,29 +60,11 @@ class AgreementRow:
 
 def side_lines(party, agreements, side):
     """The funding lines of the agreements that the party pays (side "pays") or receives
-    ("receives"): paid to it by a plan, or a cash line without a plan in an agreement where
-    it is the only non-profit party, paid by another (as figures.Line.receiver_id decides)."""
+    ("receives")."""
     lines = FundingLine.objects.filter(agreement__in=agreements.values("pk"))
     if side == "pays":
         return lines.filter(party=party)
-    nonprofits = AgreementParty.objects.filter(
-        agreement=OuterRef("agreement"), role=PartyRole.NONPROFIT
-    )
-    as_nonprofit = AgreementParty.objects.filter(party=party, role=PartyRole.NONPROFIT)
-    as_only_nonprofit = (
-        FundingLine.objects.filter(
-            agreement__in=as_nonprofit.values("agreement_id"),
-            payment_plan__isnull=True,
-            kind=ShareKind.CASH,
-        )
-        .exclude(party=party)
-        .filter(~Exists(nonprofits.exclude(party=party)))
-    )
-    # Two sets of ids: an OR of the two conditions through their joins makes PostgreSQL scan.
-    return lines.filter(
-        Q(pk__in=PaymentPlan.objects.filter(payee=party).values("line_id"))
-        | Q(pk__in=as_only_nonprofit.values("pk"))
-    )
+    return lines.filter(receiver=party)
 
 
 def group_label(side, prefix=""):

@@ -83,7 +83,7 @@ def test_vasterbotten_funding_uplift_and_payment_plan(demo):
         1,
         1,
     )
-    assert plan.payee.name == "Svenska Röda Korset"
+    assert plan.line.receiver.name == "Svenska Röda Korset"
     # Example index values are labelled as such, never passed off as published.
     assert all("Exempelvärde" in v.source for v in IndexValue.objects.all())
 

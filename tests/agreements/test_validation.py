@@ -63,8 +63,8 @@ def test_payment_plan_bankgiro_is_checked():
     srk = make_party()
     region = make_party(kind=PartyKind.REGION)
     agreement = make_agreement(region, srk)
-    line = make_line(agreement, region, {2026: 100})
-    plan = PaymentPlan(line=line, payee=srk, bankgiro="123-4567")
+    line = make_line(agreement, region, {2026: 100}, receiver=srk)
+    plan = PaymentPlan(line=line, bankgiro="123-4567")
     with pytest.raises(ValidationError) as exc:
         plan.full_clean()
     assert "bankgiro" in exc.value.message_dict
@@ -158,3 +158,15 @@ def test_annual_report_obligation_needs_its_date():
     with pytest.raises(ValidationError) as exc:
         obligation.full_clean()
     assert "due_before_month" in exc.value.message_dict
+
+
+@pytest.mark.parametrize("who", ["outsider", "payer"])
+def test_a_receiver_outside_the_agreement_or_the_payer_itself_is_refused(who):
+    region = make_party(kind=PartyKind.REGION)
+    outsider = make_party()
+    agreement = make_agreement(region, make_party())
+    line = FundingLine(agreement=agreement, party=region)
+    line.receiver = outsider if who == "outsider" else region
+    with pytest.raises(ValidationError) as exc:
+        line.full_clean()
+    assert list(exc.value.message_dict) == ["receiver"]

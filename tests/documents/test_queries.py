@@ -32,8 +32,9 @@ def build_case(n):
         ResourceContribution.objects.create(
             agreement_party=agreement_party, position=position, description="Lokaler."
         )
-        line = make_line(agreement, agreement_party.party, {2026: 1000, 2027: 1000, 2028: 1000})
-        PaymentPlan.objects.create(line=line, payee=parties[-1], bankgiro="403-4849")
+        amounts = {2026: 1000, 2027: 1000, 2028: 1000}
+        line = make_line(agreement, agreement_party.party, amounts, receiver=parties[-1])
+        PaymentPlan.objects.create(line=line, bankgiro="403-4849")
     decision = Decision.objects.create(organisation=parties[0], body="Regionstyrelsen")
     decision.agreements.add(agreement)
     for i in range(1, n + 2):

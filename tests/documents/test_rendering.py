@@ -197,6 +197,15 @@ def test_skane_agreement_names_all_three_parties_and_shows_what_is_missing(demo)
     assert "Uppsägningstid saknas" in document["warnings"]
 
 
+def test_a_payment_plan_without_a_receiver_is_a_visible_gap(demo):
+    agreement = vasterbotten_agreement()
+    FundingLine.objects.filter(agreement=agreement).update(receiver=None)
+    document = agreement_document(agreement)
+    text = pdf_text(render(document))
+    assert "Utbetalning ska ske till [Mottagare saknas för Region Västerbotten" in text
+    assert any(w.startswith("Mottagare saknas") for w in document["warnings"])
+
+
 def test_vasterbotten_decision_without_data_prints_placeholders(demo):
     document = proposal_document(vasterbotten_decision())
     pages = pdf_pages(render(document))

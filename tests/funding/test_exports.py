@@ -136,10 +136,10 @@ def test_export_reads_a_fixed_number_of_queries_per_chunk(
     uplift = {"uplift_series": series, "uplift_first_year": 2027, "uplift_basis": "preliminary"}
     for n in range(count):
         agreement = make_agreement(region, org, status=AgreementStatus.ACTIVE)
-        plain = make_line(agreement, region, {2026: 1000 + n, 2027: 1000})
+        plain = make_line(agreement, region, {2026: 1000 + n, 2027: 1000}, receiver=org)
         uplifted = make_line(agreement, org, {2026: 500, 2027: 500}, position=1, **uplift)
         for line in (plain, uplifted):
-            PaymentPlan.objects.create(line=line, payee=org, bankgiro="403-4849")
+            PaymentPlan.objects.create(line=line, bankgiro="403-4849")
     with django_assert_max_num_queries(1 + chunks * QUERIES_PER_CHUNK):
         body, _type, _name = exports.render(
             dataset, fmt, Agreement.objects.all(), today=date(2026, 6, 1)
@@ -190,11 +190,13 @@ def test_exports_follow_the_list_order_and_each_agreements_lines(db, monkeypatch
     late = make_agreement(region, org, other, start=date(2027, 1, 1), title="B")
     early = make_agreement(org, region, start=date(2026, 1, 1), title="A")
     empty = make_agreement(start=date(2027, 1, 1), title="A")  # no parties, no lines
-    second = make_line(late, region, {2028: 30, 2027: 20}, position=1, purpose="andra")
-    first = make_line(late, org, {2027: 10}, position=0, purpose="första")
+    second = make_line(
+        late, region, {2028: 30, 2027: 20}, position=1, purpose="andra", receiver=other
+    )
+    first = make_line(late, org, {2027: 10}, position=0, purpose="första", receiver=other)
     make_line(early, region, {2026: 5}, purpose="utan plan")
     for line in (first, second):
-        PaymentPlan.objects.create(line=line, payee=other, bankgiro="403-4849")
+        PaymentPlan.objects.create(line=line, bankgiro="403-4849")
     today = date(2026, 6, 1)
 
     _header, rows = exports.dataset_rows("agreements", Agreement.objects.all(), today=today)

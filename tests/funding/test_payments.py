@@ -79,10 +79,9 @@ def test_payment_for_a_year_without_amount_is_refused(vb):
 def test_quarterly_instalments_sum_exactly_and_settle_in_order(db):
     region, org = make_party(kind="region"), make_party()
     agreement = make_agreement(region, org, status=AgreementStatus.ACTIVE)
-    line = make_line(agreement, region, {2026: 1_000_001})
+    line = make_line(agreement, region, {2026: 1_000_001}, receiver=org)
     PaymentPlan.objects.create(
         line=line,
-        payee=org,
         installments_per_year=4,
         first_month=2,
         due_day=31,

@@ -98,12 +98,12 @@ def test_organisation_pays_by_budget_and_receives(skane, vb):
     assert 2028 in gets.forecast_years
 
 
-def test_organisation_receives_a_cash_line_only_as_the_only_nonprofit(db):
+def test_organisation_receives_the_lines_it_is_the_receiver_of(db):
     region, org, other = make_party(kind="region"), make_party(), make_party()
     alone = make_agreement(region, org)
     shared = make_agreement(region, org, other)
-    make_line(alone, region, {2026: 100_000})
-    make_line(shared, region, {2026: 50_000})
+    make_line(alone, region, {2026: 100_000}, receiver=org)
+    make_line(shared, region, {2026: 50_000}, receiver=other)
     make_line(alone, region, {2026: 7_000}, kind=ShareKind.IN_KIND)
     gets = organisation_funding(org, Agreement.objects.filter(parties__party=org))
     assert gets.receives_totals == [100_000]
@@ -143,7 +143,7 @@ def test_read_lines_gives_each_value_of_a_line_its_amounts_and_what_was_paid(
     assert read.plan == Plan(
         plan.installments_per_year, plan.first_month, plan.due_day, plan.bankgiro, plan.reference
     )
-    assert (read.payee_id, read.payee) == (plan.payee_id, plan.payee.name)
+    assert (read.receiver_id, read.receiver) == (line.receiver_id, line.receiver.name)
     assert {y: a.amount for y, a in read.amounts.items()} == agreement_funding(vb).totals_by_year()
     assert read.paid == {2026: 150}
     (until_2026,) = read_lines(FundingLine.objects.filter(pk=line.pk), until_year=2026)
@@ -156,22 +156,16 @@ def _figures_of_each_line(party):
 
     from django.utils.translation import gettext as _
 
-    from agreements.models import AgreementParty
     from funding.figures import read_lines
     from funding.models import FundingLine
 
-    roles = defaultdict(list)
-    for agreement_id, party_id, role in AgreementParty.objects.values_list(
-        "agreement_id", "party_id", "role"
-    ):
-        roles[agreement_id].append((party_id, role))
     sides = {"pays": defaultdict(Counter), "receives": defaultdict(Counter)}
     agreements = Agreement.objects.filter(parties__party=party)
     for line in read_lines(FundingLine.objects.filter(agreement__in=agreements)):
         for year, figure in line.amounts.items():
             if line.party_id == party.pk:
                 sides["pays"][line.budget or _("Ingen budget angiven")][year] += figure.amount
-            if line.receiver_id(roles[line.agreement_id]) == party.pk:
+            if line.receiver_id == party.pk:
                 sides["receives"][line.party][year] += figure.amount
     return sides
 

@@ -183,8 +183,8 @@ def test_organisation_overview_keeps_totals_and_pages_the_rows(
     coordinator = make_user(party=org, role="coordinator")
     for n in range(count):
         agreement = make_agreement(region, payers[n % 8], org, title=f"Överenskommelse {n:02}")
-        make_line(agreement, region, {2026: 1000 + n}, budget="Budget A")
-        make_line(agreement, payers[n % 8], {2026: 10}, budget="Budget K")
+        make_line(agreement, region, {2026: 1000 + n}, budget="Budget A", receiver=org)
+        make_line(agreement, payers[n % 8], {2026: 10}, budget="Budget K", receiver=org)
     url = reverse("funding:organisation", args=[region.pk])
     login(client, admin)
     with django_assert_max_num_queries(12):
@@ -237,7 +237,10 @@ def test_funding_lines_page_reads_the_parties_once_however_many_lines(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("funding:lines", args=[agreement.pk]))
     assert response.status_code == 200
-    assert response.content.decode().count(">Förening F</option>") == lines + 1
+    # Each row offers the parties as payer and as receiver; a new row is paid to the non-profit.
+    page = response.content.decode()
+    assert page.count(">Förening F</option>") == 2 * (lines + 1)
+    assert page.count('selected>Förening F</option>') == 1
 
 
 def test_lines_without_a_budget_have_their_own_group_page(client, db):
@@ -267,10 +270,9 @@ def test_payments_page_reads_the_lines_once_however_many(
     admin = make_user(party=region, role="administrator")
     agreement = make_agreement(region, org)
     for n in range(lines):
-        line = make_line(agreement, region, {2026: 1200 + n}, purpose=f"Syfte {n}")
+        line = make_line(agreement, region, {2026: 1200 + n}, purpose=f"Syfte {n}", receiver=org)
         PaymentPlan.objects.create(
             line=line,
-            payee=org,
             installments_per_year=1,
             first_month=1,
             due_day=25,
@@ -283,3 +285,4 @@ def test_payments_page_reads_the_lines_once_however_many(
     assert response.status_code == 200
     assert len(response.context["plans"]) == lines
     assert len(response.context["funding"].parties) == 2
+

@@ -296,6 +296,7 @@ class Generator:
             FundingLine(
                 agreement=a,
                 party=party,
+                receiver=parties_of[a.pk][-1],
                 kind="cash",
                 budget="Synthetic budget",
                 position=position,
@@ -306,11 +307,10 @@ class Generator:
         return FundingLine.objects.bulk_create(rows, batch_size=BATCH)
 
     def payment_plans(self, lines, parties_of):
-        """Each line paid to the agreement's non-profit (its last party): yearly or quarterly."""
+        """Each line paid to its receiver, the agreement's non-profit: yearly or quarterly."""
         rows = [
             PaymentPlan(
                 line=line,
-                payee=parties_of[line.agreement_id][-1],
                 installments_per_year=self.rnd.choice((1, 1, 4)),
                 bankgiro="403-4849",
                 reference=f"SYN-{line.agreement_id}",

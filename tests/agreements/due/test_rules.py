@@ -144,9 +144,10 @@ def _busy_agreement(region, org, n):
         (ObligationKind.ONE_OFF_REPORT, {"due_date": date(2026, 6, 30)}),
     ]:
         Obligation.objects.create(agreement=agreement, kind=kind, responsible=org, **extra)
-    line = make_line(agreement, region, {2026: 100_000 + n, 2027: 100_000, 2028: 100_000})
+    amounts = {2026: 100_000 + n, 2027: 100_000, 2028: 100_000}
+    line = make_line(agreement, region, amounts, receiver=org)
     PaymentPlan.objects.create(
-        line=line, payee=org, installments_per_year=4, bankgiro="403-4849", reference=f"R{n}"
+        line=line, installments_per_year=4, bankgiro="403-4849", reference=f"R{n}"
     )
     Payment.objects.create(line=line, year=2026, paid_on=date(2026, 1, 10), amount=1000)
     Meeting.objects.create(agreement=agreement, date=date(2026, 2, 1))
