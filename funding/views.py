@@ -40,6 +40,7 @@ from .services import (
     save_funding,
 )
 from .summary import (
+    GROUPS_SHOWN,
     agreement_funding,
     group_lines,
     line_expected_payments,
@@ -49,6 +50,7 @@ from .summary import (
 )
 
 GROUP_PARAMS = {"budget": "pays", "betalare": "receives"}
+ALL_GROUPS = "alla"  # ?alla=budget: every budget's totals, page by page
 
 
 @login_required
@@ -56,10 +58,18 @@ GROUP_PARAMS = {"budget": "pays", "betalare": "receives"}
 def organisation(request, pk):
     party = get_own_party_for(request.user, pk)
     agreements = agreements_of_own_organisation(request.user, party)
-    asked = next((p for p in GROUP_PARAMS if p in request.GET), None)
+    asked = next((p for p in (*GROUP_PARAMS, ALL_GROUPS) if p in request.GET), None)
     overview = organisation_funding(party, agreements, rows=asked is None)
     if asked is None:
-        return render(request, "funding/organisation.html", {"party": party, "overview": overview})
+        context = {
+            "party": party,
+            "overview": overview,
+            "pays": overview.pays[:GROUPS_SHOWN],
+            "receives": overview.receives[:GROUPS_SHOWN],
+        }
+        return render(request, "funding/organisation.html", context)
+    if asked == ALL_GROUPS:
+        return _organisation_groups(request, party, overview, request.GET[asked])
     side, label = GROUP_PARAMS[asked], request.GET[asked]
     group = next((g for g in getattr(overview, side) if g.label == label), None)
     if group is None:
@@ -75,6 +85,24 @@ def organisation(request, pk):
         "query": urlencode({asked: label}),
     }
     return render(request, "funding/organisation_group.html", context)
+
+
+def _organisation_groups(request, party, overview, param):
+    """Every budget's (or payer's) totals, page by page."""
+    if param not in GROUP_PARAMS:
+        raise Http404
+    side = GROUP_PARAMS[param]
+    context = {
+        "party": party,
+        "overview": overview,
+        "side": side,
+        "param": param,
+        "page": paginate(request, getattr(overview, side)),
+        "totals": getattr(overview, f"{side}_totals"),
+        "total": getattr(overview, f"{side}_total"),
+        "query": urlencode({ALL_GROUPS: param}),
+    }
+    return render(request, "funding/organisation_groups.html", context)
 
 
 @login_required

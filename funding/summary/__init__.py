@@ -7,9 +7,10 @@ from .agreement import (
     line_year_amounts,
     lines_queryset,
 )
-from .organisation import group_lines, line_rows, organisation_funding
+from .organisation import GROUPS_SHOWN, group_lines, line_rows, organisation_funding
 
 __all__ = [
+    "GROUPS_SHOWN",
     "agreement_funding",
     "group_lines",
     "line_expected_payments",

@@ -21,6 +21,8 @@ from .agreement import sum_columns
 # each group's totals. The rest is one click away, page by page.
 ROWS_PER_GROUP = 10
 GROUPS_WITH_ROWS = 5
+# Budgets or payers shown on the overview; all of them are one click away, page by page.
+GROUPS_SHOWN = 20
 SIDES = ("pays", "receives")
 
 

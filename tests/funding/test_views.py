@@ -286,3 +286,34 @@ def test_payments_page_reads_the_lines_once_however_many(
     assert len(response.context["plans"]) == lines
     assert len(response.context["funding"].parties) == 2
 
+
+def test_organisation_overview_shows_the_first_payers_and_pages_them_all(
+    client, db, django_assert_max_num_queries
+):
+    from tests.factories import make_agreement, make_line, make_party, make_user
+
+    org = make_party("Förening F")
+    coordinator = make_user(party=org, role="coordinator")
+    for n in range(30):
+        payer = make_party(f"Kommun {n:02}", kind="municipality")
+        agreement = make_agreement(payer, org, title=f"Överenskommelse {n:02}")
+        make_line(agreement, payer, {2026: 100 + n}, receiver=org)
+    url = reverse("funding:organisation", args=[org.pk])
+    login(client, coordinator)
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert [f"Kommun {n:02}</a>" in page for n in range(30)] == [n < 20 for n in range(30)]
+    assert 'href="?alla=betalare">Visa alla 30 betalare</a>' in page
+    total = sum(100 + n for n in range(30))
+    assert f"{total:,}".replace(",", "\u202f") + "\u00a0kr" in page  # the total of all 30
+
+    seen = []
+    for number in (1, 2):
+        with django_assert_max_num_queries(12):
+            response = client.get(url, {"alla": "betalare", "sida": number})
+        seen += [group.label for group in response.context["page"].object_list]
+    assert seen == [f"Kommun {n:02}" for n in range(30)]
+    assert 'href="?betalare=Kommun%2000">Kommun 00</a>' in client.get(
+        url, {"alla": "betalare"}
+    ).content.decode()
+    assert client.get(url, {"alla": "annat"}).status_code == 404
