@@ -245,16 +245,23 @@ CONTENT_SECURITY_POLICY = {
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name
 # from one address, that pair is locked out for AXES_COOLOFF_MINUTES. Locking by the pair,
 # not by address alone, keeps one office behind a shared NAT address from locking out all
-# its colleagues.
+# its colleagues; AXES_ADDRESS_FAILURE_LIMIT failures from one address across all user
+# names (password spraying) lock the address out (iop.security.ThrottlingHandler).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
     raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be positive")
+if AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must be at least AXES_FAILURE_LIMIT")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "iop.security.ThrottlingHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
-# Behind nginx every request comes from the proxy: read the client address from the header
-# the proxy sets (e.g. HTTP_X_REAL_IP), never from one a client could send past it.
+# Behind a proxy every request comes from the proxy: the client's address is read from the
+# header the proxy overwrites with it (nginx: proxy_set_header X-Real-IP $remote_addr, then
+# CLIENT_IP_HEADER=HTTP_X_REAL_IP), never from one a client could send past it. Unset behind
+# a proxy, check --deploy warns: every login would share the proxy's address.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="").strip()
 AXES_CLIENT_IP_CALLABLE = "iop.security.client_ip"
 

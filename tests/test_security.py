@@ -155,6 +155,87 @@ def test_lockout_limit_follows_the_setting(client, settings):
     assert failed_login(client, "kim").status_code == 429
 
 
+@pytest.fixture
+def fast_hashing(settings):
+    """Each failed login still hashes once (Django's timing defence): keep many of them quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def app_login(client, username, password="wrong-password", **meta):
+    return client.post("/konto/login/", {"username": username, "password": password}, **meta)
+
+
+@pytest.mark.django_db
+def test_many_user_names_from_one_address_lock_that_address_out(client, settings, fast_hashing):
+    """Password spraying: one try per name stays under the per-name limit, not under this."""
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    make_user("kim")
+    for i in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        assert app_login(client, f"guess{i}").status_code == 200
+    response = app_login(client, "guess-last")
+    assert response.status_code == 429
+    assert "För många inloggningsförsök" in response.content.decode()
+
+    # Every name is locked out from that address, even with the right password.
+    assert app_login(client, "kim", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The same user from another address is not.
+    assert app_login(client, "kim", PASSWORD, REMOTE_ADDR="192.0.2.7").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_own_account_does_not_reset_the_address_count(client, settings, fast_hashing):
+    """A sprayer who holds one account cannot clear the count by logging in with it."""
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 6
+    make_user("mallory")
+    for i in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        app_login(client, f"guess{i}")
+    assert app_login(client, "mallory", PASSWORD).status_code == 302
+    client.logout()
+    assert app_login(client, "guess-next").status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_few_typos_in_one_office_lock_out_no_colleague(client, settings, fast_hashing):
+    """Below the address limit, only the name that failed is locked out (shared NAT)."""
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+    make_user("alex")
+    for name in ("kim", "robin"):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            assert app_login(client, name).status_code == 200
+    assert app_login(client, "alex", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_lockout_follows_the_address_it_sets(client, settings, fast_hashing):
+    """The safe set-up (docs/deploy.md): the proxy overwrites X-Real-IP with the client's
+    address and CLIENT_IP_HEADER names it. Failures from one client do not lock the same
+    user out from another, and a sprayer locks out only its own address."""
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    make_user("kim")
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "203.0.113.9"}
+    victim = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "198.51.100.4"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        app_login(client, "kim", **attacker)
+    for i in range(settings.AXES_ADDRESS_FAILURE_LIMIT):
+        app_login(client, f"guess{i}", **attacker)
+    assert app_login(client, "kim", PASSWORD, **attacker).status_code == 429
+    assert app_login(client, "kim", PASSWORD, **victim).status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["not-an-address", "203.0.113.9:4711", "'; DROP TABLE x"])
+def test_a_client_address_header_that_is_no_address_counts_as_the_peer(client, settings, value):
+    """A proxy that overwrites the header never sends this; the attempt is recorded against
+    the peer's address, never a 500 (PostgreSQL types the column as an address)."""
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    response = app_login(client, "kim", REMOTE_ADDR="192.0.2.1", HTTP_X_REAL_IP=value)
+    assert response.status_code == 200
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["192.0.2.1"]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", EVIL_TARGETS)
 def test_login_never_redirects_off_site(client, target):
