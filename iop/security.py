@@ -1,6 +1,9 @@
-"""Login throttling hooks for django-axes: the client address, the backend and the handler."""
+"""Throttling: django-axes' hooks for logins (the client address, the backend, the handler)
+and the limits of the password-reset page."""
 
+import hashlib
 import ipaddress
+import time
 
 from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
@@ -8,7 +11,10 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.views import PasswordResetView
+from django.core.cache import cache
 from django.db.models import Sum
+from django.shortcuts import render
 
 
 def client_ip(request):
@@ -63,3 +69,39 @@ class ThrottlingHandler(AxesDatabaseHandler):
         if (from_address or 0) >= settings.AXES_ADDRESS_FAILURE_LIMIT:
             return max(failures, get_failure_limit(request, credentials))
         return failures
+
+
+def within_limit(key, limit, window):
+    """Count one request under key; False once more than limit came within window.
+
+    The cache keeps the recent requests' times (at most limit + 1), so the window slides and
+    the count is shared by every worker and app server (the cache is the database).
+    """
+    seconds = window.total_seconds()
+    now = time.time()
+    recent = [t for t in cache.get(key, []) if t > now - seconds][-limit:] + [now]
+    cache.set(key, recent, int(seconds))
+    return len(recent) <= limit
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset page, refused (429) after too many requests from one client address or
+    for one e-mail address. Both count whether or not the e-mail address belongs to a user,
+    so the answer never tells whether it does."""
+
+    def post(self, request, *args, **kwargs):
+        window = settings.PASSWORD_RESET_WINDOW
+        email = request.POST.get("email", "").strip().casefold()
+        allowed = within_limit(
+            f"reset:address:{client_ip(request)}", settings.PASSWORD_RESET_ADDRESS_LIMIT, window
+        )
+        if allowed and email:
+            digest = hashlib.sha256(email.encode()).hexdigest()
+            allowed = within_limit(
+                f"reset:email:{digest}", settings.PASSWORD_RESET_EMAIL_LIMIT, window
+            )
+        if not allowed:
+            minutes = int(window.total_seconds() // 60)
+            context = {"minutes": minutes}
+            return render(request, "registration/password_reset_limited.html", context, status=429)
+        return super().post(request, *args, **kwargs)

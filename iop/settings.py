@@ -265,6 +265,28 @@ AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="").strip()
 AXES_CLIENT_IP_CALLABLE = "iop.security.client_ip"
 
+# The password-reset page: at most PASSWORD_RESET_ADDRESS_LIMIT requests from one client
+# address and PASSWORD_RESET_EMAIL_LIMIT for one e-mail address within
+# PASSWORD_RESET_WINDOW_MINUTES, then a 429 page (iop.security.ThrottledPasswordResetView).
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
+PASSWORD_RESET_WINDOW = timedelta(minutes=env_int("PASSWORD_RESET_WINDOW_MINUTES", 60))
+if min(PASSWORD_RESET_ADDRESS_LIMIT, PASSWORD_RESET_EMAIL_LIMIT) < 1:
+    raise ImproperlyConfigured(
+        "PASSWORD_RESET_ADDRESS_LIMIT and PASSWORD_RESET_EMAIL_LIMIT must be positive"
+    )
+if PASSWORD_RESET_WINDOW < timedelta(minutes=1):
+    raise ImproperlyConfigured("PASSWORD_RESET_WINDOW_MINUTES must be positive")
+
+# The cache holds only such counts. In the database, so that every worker and app server
+# shares them (the table is created by the iop app's migration).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "iop_cache",
+    }
+}
+
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="iop-demo")
 
 # Report attachments (PDF, DOCX, XLSX), per file.

@@ -277,3 +277,57 @@ def test_weak_passwords_are_refused(password, django_user_model):
     user = django_user_model(username="kim-kimsson", first_name="Kim")
     with pytest.raises(ValidationError):
         validate_password(password, user)
+
+
+RESET = "/konto/password_reset/"
+# The form token is masked afresh on every page: not part of the answer.
+CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def request_reset(client, email, address="192.0.2.1"):
+    return client.post(RESET, {"email": email}, REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+def test_the_reset_page_limits_requests_for_one_e_mail_address(client, settings, mailoutbox):
+    make_user("kim", email="kim@example.se")
+    limit = settings.PASSWORD_RESET_EMAIL_LIMIT
+    for i in range(limit):
+        response = request_reset(client, "kim@example.se", address=f"192.0.2.{i + 1}")
+        assert response.status_code == 302
+    assert len(mailoutbox) == limit
+    # More, from yet another address and written otherwise, is refused: no more mail.
+    response = request_reset(client, " KIM@example.se", address="198.51.100.1")
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "För många förfrågningar om nytt lösenord" in text
+    assert "Försök igen om 60 minuter" in text
+    assert_hardened(response)
+    assert len(mailoutbox) == limit
+
+
+@pytest.mark.django_db
+def test_the_reset_page_limits_requests_from_one_client_address(client, settings, mailoutbox):
+    limit = settings.PASSWORD_RESET_ADDRESS_LIMIT
+    for i in range(limit):
+        assert request_reset(client, f"guess{i}@example.se").status_code == 302
+    assert request_reset(client, "guess-last@example.se").status_code == 429
+    # Another client is not held back.
+    assert request_reset(client, "someone@example.se", address="198.51.100.1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_reset_page_answers_alike_whether_the_address_exists(client, settings):
+    """Limited or not, the answers for a user's address and an unknown one are the same."""
+    make_user("kim", email="kim@example.se")
+    answers = {}
+    for email, address in (("kim@example.se", "192.0.2.1"), ("nobody@example.se", "192.0.2.2")):
+        answers[email] = [
+            (r.status_code, r.get("Location"), CSRF_VALUE.sub("", r.content.decode()))
+            for r in (
+                request_reset(client, email, address)
+                for _ in range(settings.PASSWORD_RESET_EMAIL_LIMIT + 1)
+            )
+        ]
+    assert answers["kim@example.se"] == answers["nobody@example.se"]
+    assert [status for status, _, _ in answers["kim@example.se"]][-2:] == [302, 429]
