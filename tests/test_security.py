@@ -1,4 +1,4 @@
-"""Security headers, login throttling, no open redirect, sessions and passwords."""
+"""Security headers, login and reset throttling, caching, no open redirect, sessions, passwords."""
 
 import re
 from datetime import timedelta
@@ -10,9 +10,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_user
+from agreements.models import CalendarFeed
+from tests.factories import make_user, make_world
 
 PASSWORD = "pw-test-1234"
 EVIL_TARGETS = [
@@ -331,3 +333,38 @@ def test_the_reset_page_answers_alike_whether_the_address_exists(client, setting
         ]
     assert answers["kim@example.se"] == answers["nobody@example.se"]
     assert [status for status, _, _ in answers["kim@example.se"]][-2:] == [302, 429]
+
+
+def is_private(response):
+    directives = response.get("Cache-Control", "").split(",")
+    return {"private", "no-store"} <= {d.strip().split("=")[0] for d in directives}
+
+
+@pytest.mark.django_db
+def test_the_calendar_feed_by_its_token_is_not_stored(client):
+    """Opened without login, it still lists one user's deadlines (the app's URLs for signed-in
+    users are checked in tests/agreements/test_access.py)."""
+    world = make_world()
+    feed = CalendarFeed.objects.create(user=world.users["admin"], token="t" * 43)
+    response = client.get(reverse("feeds:calendar", args=[feed.token]))
+    assert response.status_code == 200
+    assert is_private(response), response.get("Cache-Control")
+
+
+@pytest.mark.django_db
+def test_admin_and_account_pages_of_a_signed_in_user_are_not_stored(client, superuser):
+    client.force_login(superuser)
+    for url in ["/admin/", "/admin/agreements/agreement/", "/konto/password_change/", "/healthz"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert is_private(response), (url, response.get("Cache-Control"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["funding:public_json", "funding:public_csv"])
+def test_the_anonymous_open_data_stays_cacheable(client, name):
+    """Published for anyone: a shared cache may keep it."""
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "private" not in response.get("Cache-Control", "")
