@@ -8,6 +8,8 @@ class IopConfig(AppConfig):
     verbose_name = "IOP"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)
+
         guard_admin_autocomplete()
 
 

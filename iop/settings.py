@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known, before axes' lockout page: every signed-in answer is private.
+    "iop.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -245,18 +247,47 @@ CONTENT_SECURITY_POLICY = {
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name
 # from one address, that pair is locked out for AXES_COOLOFF_MINUTES. Locking by the pair,
 # not by address alone, keeps one office behind a shared NAT address from locking out all
-# its colleagues.
+# its colleagues; AXES_ADDRESS_FAILURE_LIMIT failures from one address across all user
+# names (password spraying) lock the address out (iop.security.ThrottlingHandler).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
     raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be positive")
+if AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_ADDRESS_FAILURE_LIMIT must be at least AXES_FAILURE_LIMIT")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "iop.security.ThrottlingHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
-# Behind nginx every request comes from the proxy: read the client address from the header
-# the proxy sets (e.g. HTTP_X_REAL_IP), never from one a client could send past it.
+# Behind a proxy every request comes from the proxy: the client's address is read from the
+# header the proxy overwrites with it (nginx: proxy_set_header X-Real-IP $remote_addr, then
+# CLIENT_IP_HEADER=HTTP_X_REAL_IP), never from one a client could send past it. Unset behind
+# a proxy, check --deploy warns: every login would share the proxy's address.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="").strip()
 AXES_CLIENT_IP_CALLABLE = "iop.security.client_ip"
+
+# The password-reset page: at most PASSWORD_RESET_ADDRESS_LIMIT requests from one client
+# address and PASSWORD_RESET_EMAIL_LIMIT for one e-mail address within
+# PASSWORD_RESET_WINDOW_MINUTES, then a 429 page (iop.security.ThrottledPasswordResetView).
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
+PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
+PASSWORD_RESET_WINDOW = timedelta(minutes=env_int("PASSWORD_RESET_WINDOW_MINUTES", 60))
+if min(PASSWORD_RESET_ADDRESS_LIMIT, PASSWORD_RESET_EMAIL_LIMIT) < 1:
+    raise ImproperlyConfigured(
+        "PASSWORD_RESET_ADDRESS_LIMIT and PASSWORD_RESET_EMAIL_LIMIT must be positive"
+    )
+if PASSWORD_RESET_WINDOW < timedelta(minutes=1):
+    raise ImproperlyConfigured("PASSWORD_RESET_WINDOW_MINUTES must be positive")
+
+# The cache holds only such counts. In the database, so that every worker and app server
+# shares them (the table is created by the iop app's migration).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "iop_cache",
+    }
+}
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="iop-demo")
 

@@ -7,6 +7,8 @@ restore: loads such a dump into the configured (empty or replaceable) database a
          the media files into MEDIA_ROOT. Restoring replaces data: it asks for --yes.
 
 Settings come from the environment as for the app (DATABASE_URL, MEDIA_ROOT, BACKUP_DIR).
+A backup holds password hashes, sessions and calendar tokens: the folder is made 0700 and
+each file is created 0600, so no other user on the server can read it at any moment.
 """
 
 import argparse
@@ -33,36 +35,58 @@ def pg_env(db):
     return env
 
 
+def private_dir(path):
+    """Make path (and missing parents) a folder only its owner may enter, even if it existed."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def private_file(path):
+    """Create path empty with mode 0600; refuse one that exists (its mode could be looser)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
+
+
 def backup(*, db, media_root, dest, stamp=None):
     """Write a database dump and a media archive to dest; return their paths."""
     dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
     stamp = stamp or datetime.now().strftime("%Y%m%d-%H%M%S")
     base = dest / f"iop-{stamp}"
     written = []
+    # pg_dump and SQLite may create files of their own (a journal): 0600 as well.
+    umask = os.umask(0o077)
+    try:
+        private_dir(dest)
+        written.append(dump_database(db, base))
+        media_root = Path(media_root)
+        if media_root.is_dir() and any(media_root.iterdir()):
+            archive = private_file(Path(f"{base}.media.tar.gz"))
+            with tarfile.open(archive, "w:gz") as tar:
+                tar.add(media_root, arcname="media")
+            written.append(archive)
+    finally:
+        os.umask(umask)
+    return written
+
+
+def dump_database(db, base):
+    """Dump the database db into a new private file beside base; return its path."""
     if db["ENGINE"].endswith("postgresql"):
-        dump = base.with_suffix(".dump")
+        dump = private_file(base.with_suffix(".dump"))
         subprocess.run(
             ["pg_dump", "--format=custom", "--no-owner", "--file", str(dump), db["NAME"]],
             env=pg_env(db),
             check=True,
         )
-    else:
-        dump = base.with_suffix(".sqlite3")
-        source = sqlite3.connect(db["NAME"])
-        target = sqlite3.connect(dump)
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
-    written.append(dump)
-    media_root = Path(media_root)
-    if media_root.is_dir() and any(media_root.iterdir()):
-        archive = Path(f"{base}.media.tar.gz")
-        with tarfile.open(archive, "w:gz") as tar:
-            tar.add(media_root, arcname="media")
-        written.append(archive)
-    return written
+        return dump
+    dump = private_file(base.with_suffix(".sqlite3"))
+    source = sqlite3.connect(db["NAME"])
+    target = sqlite3.connect(dump)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return dump
 
 
 def restore(*, db, media_root, dump):

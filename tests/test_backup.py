@@ -1,8 +1,13 @@
-"""A backup restores into an empty database with every row, document hash and media file."""
+"""A backup restores into an empty database with every row, document hash and media file,
+and no other user on the server can read it."""
 
 import hashlib
 import importlib.util
+import os
+import sqlite3
+import stat
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -18,7 +23,7 @@ from funding.models import FundingLine, Payment
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_APPS = ("agreements", "funding", "auth")
 
-pytestmark = pytest.mark.skipif(
+postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="pg_dump/pg_restore round trip: runs in the PostgreSQL pass of .ci/run",
 )
@@ -39,6 +44,85 @@ def table_counts(cursor, tables):
     return counts
 
 
+def mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def loose_umask():
+    """The usual umask 022, under which new files are readable by every user."""
+    umask = os.umask(0o022)
+    yield
+    os.umask(umask)
+
+
+def make_backup(tmp_path, dest):
+    """Run `make backup`'s command on an SQLite database holding a password hash."""
+    live = tmp_path / "live.sqlite3"
+    with sqlite3.connect(live) as conn:
+        conn.execute("CREATE TABLE auth_user (password TEXT)")
+        conn.execute("INSERT INTO auth_user VALUES ('pbkdf2_sha256$secret')")
+    conn.close()
+    media = tmp_path / "media"
+    (media / "attachments").mkdir(parents=True)
+    (media / "attachments" / "rapport.pdf").write_bytes(b"%PDF-1.7\n")
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{live}",
+        "MEDIA_ROOT": str(media),
+        "BACKUP_DIR": str(dest),
+    }
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "backup.py"), "backup"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-folder", "existing-folder"])
+def test_backup_is_readable_by_its_owner_only(tmp_path, loose_umask, existing):
+    dest = tmp_path / "backups"
+    if existing:
+        dest.mkdir(mode=0o755)
+        dest.chmod(0o755)
+    result = make_backup(tmp_path, dest)
+    assert result.returncode == 0, result.stderr
+    written = [Path(line) for line in result.stdout.split()]
+    assert [p.suffixes for p in written] == [[".sqlite3"], [".media", ".tar", ".gz"]]
+    assert mode(dest) == 0o700
+    assert sorted(dest.iterdir()) == sorted(written)
+    for path in written:
+        assert mode(path) == 0o600, path
+    with sqlite3.connect(written[0]) as conn:
+        assert conn.execute("SELECT password FROM auth_user").fetchall() == [
+            ("pbkdf2_sha256$secret",)
+        ]
+    conn.close()
+
+
+def test_backup_never_writes_into_a_file_that_exists(tmp_path, loose_umask):
+    """A file already there may be readable by others: the backup stops rather than fill it."""
+    dest = tmp_path / "backups"
+    dest.mkdir()
+    planted = dest / "iop-t.sqlite3"
+    planted.write_bytes(b"")
+    planted.chmod(0o644)
+    live = tmp_path / "live.sqlite3"
+    sqlite3.connect(live).close()
+    with pytest.raises(FileExistsError):
+        load_backup_script().backup(
+            db={"ENGINE": "django.db.backends.sqlite3", "NAME": str(live)},
+            media_root=tmp_path / "no-media",
+            dest=dest,
+            stamp="t",
+        )
+    assert planted.read_bytes() == b""
+
+
 @pytest.fixture
 def restored_db():
     """An empty database to restore into, dropped afterwards."""
@@ -54,6 +138,7 @@ def restored_db():
     subprocess.run(["dropdb", "--if-exists", *args, db["NAME"]], check=True, env=env)
 
 
+@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_backup_restores_every_row_document_and_file(tmp_path, restored_db, django_user_model):
     import psycopg
@@ -92,6 +177,8 @@ def test_backup_restores_every_row_document_and_file(tmp_path, restored_db, djan
         db=connection.settings_dict, media_root=media, dest=tmp_path / "backups", stamp="t"
     )
     assert [p.name for p in written] == ["iop-t.dump", "iop-t.media.tar.gz"]
+    assert mode(tmp_path / "backups") == 0o700
+    assert [mode(p) for p in written] == [0o600, 0o600]
 
     restored_media = tmp_path / "restored-media"
     backup.restore(db=restored_db, media_root=restored_media, dump=written[0])

@@ -30,13 +30,22 @@ def manage(*args, env):
     )
 
 
-@pytest.mark.parametrize("behind_proxy", ["0", "1"])
-def test_check_deploy_is_clean_under_production_settings(behind_proxy):
-    env = production_env(SECURE_PROXY_SSL_HEADER=behind_proxy)
+@pytest.mark.parametrize("behind_proxy, client_ip_header", [("0", ""), ("1", "HTTP_X_REAL_IP")])
+def test_check_deploy_is_clean_under_production_settings(behind_proxy, client_ip_header):
+    env = production_env(SECURE_PROXY_SSL_HEADER=behind_proxy, CLIENT_IP_HEADER=client_ip_header)
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr
+
+
+def test_check_deploy_warns_behind_a_proxy_without_the_client_address_header():
+    """Without it every login comes from the proxy's address: five failures by anyone would
+    lock a user out for everyone."""
+    env = production_env(SECURE_PROXY_SSL_HEADER="1", CLIENT_IP_HEADER="")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "iop.W001" in result.stderr and "CLIENT_IP_HEADER" in result.stderr
 
 
 # --- /healthz in this process (DEBUG from tests/testenv.py, the test database) ---

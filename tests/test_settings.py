@@ -32,7 +32,9 @@ def production_env(**overrides):
         "DATABASE_URL": "postgres://iop:secret@db.example.se:5432/iop",
         "EMAIL_URL": "consolemail://",
         "SECURE_PROXY_SSL_HEADER": "0",
+        "CLIENT_IP_HEADER": "",
         "AXES_FAILURE_LIMIT": "5",
+        "AXES_ADDRESS_FAILURE_LIMIT": "20",
         "AXES_COOLOFF_MINUTES": "15",
         "SESSION_COOKIE_AGE": "28800",
     }
@@ -75,6 +77,11 @@ def test_valid_production_settings_start():
         ({"SESSION_COOKIE_AGE": "eight hours"}, "SESSION_COOKIE_AGE"),
         ({"AXES_FAILURE_LIMIT": "five"}, "AXES_FAILURE_LIMIT"),
         ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT"),
+        ({"AXES_ADDRESS_FAILURE_LIMIT": "many"}, "AXES_ADDRESS_FAILURE_LIMIT"),
+        ({"AXES_ADDRESS_FAILURE_LIMIT": "4"}, "AXES_ADDRESS_FAILURE_LIMIT"),
+        ({"PASSWORD_RESET_EMAIL_LIMIT": "0"}, "PASSWORD_RESET_EMAIL_LIMIT"),
+        ({"PASSWORD_RESET_ADDRESS_LIMIT": "ten"}, "PASSWORD_RESET_ADDRESS_LIMIT"),
+        ({"PASSWORD_RESET_WINDOW_MINUTES": "0"}, "PASSWORD_RESET_WINDOW_MINUTES"),
         ({"AXES_COOLOFF_MINUTES": "-1"}, "AXES_COOLOFF_MINUTES"),
         ({"TIME_ZONE": "Europe/Atlantis"}, "TIME_ZONE"),
         ({"LANGUAGE_CODE": "xx"}, "LANGUAGE_CODE"),
@@ -92,6 +99,7 @@ def test_security_and_session_settings_follow_the_environment():
     code = (
         SETUP + "; from django.conf import settings as s; import json; print(json.dumps({"
         "'age': s.SESSION_COOKIE_AGE, 'limit': s.AXES_FAILURE_LIMIT,"
+        "'address_limit': s.AXES_ADDRESS_FAILURE_LIMIT, 'ip_header': s.CLIENT_IP_HEADER,"
         "'cooloff': s.AXES_COOLOFF_TIME.total_seconds(), 'proxy': s.SECURE_PROXY_SSL_HEADER,"
         "'redirect': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS,"
         "'secure_cookies': s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE,"
@@ -100,7 +108,9 @@ def test_security_and_session_settings_follow_the_environment():
     env = production_env(
         SESSION_COOKIE_AGE="1800",
         AXES_FAILURE_LIMIT="3",
+        AXES_ADDRESS_FAILURE_LIMIT="40",
         AXES_COOLOFF_MINUTES="30",
+        CLIENT_IP_HEADER="HTTP_X_REAL_IP",
         SECURE_PROXY_SSL_HEADER="1",
     )
     result = run(code, env)
@@ -109,6 +119,8 @@ def test_security_and_session_settings_follow_the_environment():
     assert values == {
         "age": 1800,
         "limit": 3,
+        "address_limit": 40,
+        "ip_header": "HTTP_X_REAL_IP",
         "cooloff": 1800.0,
         "proxy": ["HTTP_X_FORWARDED_PROTO", "https"],
         "redirect": True,

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event
 
@@ -31,6 +32,8 @@ def _new_token():
     return secrets.token_urlsafe(32)
 
 
+# Opened without login, by its token: private all the same (see iop.middleware).
+@cache_control(private=True, no_store=True)
 @require_GET
 def calendar(request, token):
     feed = get_object_or_404(
@@ -39,7 +42,6 @@ def calendar(request, token):
     body = feed_ics(feed.user, today=timezone.localdate(), now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="iop.ics"'
-    response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex"
     return response
 

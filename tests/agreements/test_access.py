@@ -1,6 +1,7 @@
 """Role × URL matrix: every URL of the app, every role, an own and another organisation's
 object, every method. Zero leaks: another organisation's object answers 404, a wrong role
-403, a wrong method 405, an anonymous visitor is sent to the login page.
+403, a wrong method 405, an anonymous visitor is sent to the login page. Every answer to a
+signed-in user is `Cache-Control: private, no-store`.
 
 The URL list comes from the resolver, so a new URL is covered the day it is added: every URL
 of the app's namespaces needs a row in EXPECTED (the test fails without one).
@@ -143,6 +144,12 @@ def expected_status(name, role, method, own):
     return "ok" if role in allowed else 403
 
 
+def is_private(response):
+    """Cache-Control forbids shared caches and any stored copy."""
+    directives = response.get("Cache-Control", "").split(",")
+    return {"private", "no-store"} <= {d.strip().split("=")[0] for d in directives}
+
+
 def _check(response, expected):
     if expected == "ok":
         # 400: the empty form was refused, after access was granted.
@@ -201,6 +208,11 @@ def test_role_url_matrix(client, world, role, own):
                 failures.append(
                     f"{method.upper()} {url} ({qualified}): "
                     f"{response.status_code}, expected {expected}"
+                )
+            if not is_private(response):
+                failures.append(
+                    f"{method.upper()} {url} ({qualified}): "
+                    f"Cache-Control {response.get('Cache-Control')!r}, expected private, no-store"
                 )
     assert failures == [], "\n".join(failures)
 
