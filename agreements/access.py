@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
-from funding.models import Payment
+from funding.models import FundingLine, IndexSeries, IndexValue, Payment
 
 from .models import (
     Agreement,
@@ -294,6 +294,55 @@ def get_payment_for(user, pk, *, roles=None):
     if roles and not has_role(user, payment.line.agreement, *roles):
         raise PermissionDenied
     return payment
+
+
+NATIONAL_INDEX_PERMISSION = "funding.maintain_national_index"
+
+
+def index_series_visible_to(user):
+    """National series, the user's organisations' own, and those the lines of the
+    agreements the user sees are uplifted by."""
+    if not user.is_authenticated:
+        return IndexSeries.objects.none()
+    if user.is_superuser:
+        return IndexSeries.objects.all()
+    used = FundingLine.objects.filter(
+        uplift_series=OuterRef("pk"), agreement__in=agreements_visible_to(user)
+    )
+    return IndexSeries.objects.filter(
+        Q(owner__isnull=True) | Q(owner_id__in=party_ids_of(user)) | Exists(used)
+    )
+
+
+def may_maintain_index_series(user, series):
+    """Whether the user may add, correct and withdraw the series' values: a national series
+    by those the operator trusts with it (the permission maintain_national_index, given in
+    the Django admin), an organisation's own by its administrators."""
+    if series.owner_id is None:
+        return user.has_perm(NATIONAL_INDEX_PERMISSION)
+    return user.is_superuser or series.owner_id in party_ids_of(user, ADMINISTRATOR)
+
+
+def get_index_series_for(user, pk, *, edit=False):
+    """A visible index series (else 404); with edit, 403 unless the user maintains it."""
+    series = get_object_or_404(index_series_visible_to(user).select_related("owner"), pk=pk)
+    if edit and not may_maintain_index_series(user, series):
+        raise PermissionDenied
+    return series
+
+
+def get_index_value_for(user, pk, *, edit=False):
+    """A value of a visible index series (else 404); with edit, 403 unless the user
+    maintains the series."""
+    value = get_object_or_404(
+        IndexValue.objects.filter(series__in=index_series_visible_to(user)).select_related(
+            "series__owner"
+        ),
+        pk=pk,
+    )
+    if edit and not may_maintain_index_series(user, value.series):
+        raise PermissionDenied
+    return value
 
 
 def get_party_for(user, pk, *, edit=False):

@@ -9,7 +9,7 @@ from agreements.forms import ConstraintFieldsMixin, DateInput, RowsMixin
 from agreements.models import Agreement, Party
 
 from .models import FundingLine, IndexSeries, IndexValue, Payment, Share
-from .services import EDITED_LINE_FIELDS
+from .services import CORRECTED_INDEX_FIELDS, EDITED_LINE_FIELDS
 
 
 class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
@@ -125,14 +125,59 @@ class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):
         ).select_related("party")
 
 
+class IndexSeriesForm(ConstraintFieldsMixin, forms.ModelForm):
+    """An organisation's own index series, owned by one of the organisations the user
+    administers."""
+
+    constraint_fields = {"index_series_name_once_per_owner": "name"}
+
+    class Meta:
+        model = IndexSeries
+        fields = ["owner", "name", "publisher", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].required = True
+        self.fields["owner"].help_text = ""
+
+
 class IndexValueForm(forms.ModelForm):
     class Meta:
         model = IndexValue
-        fields = ["series", "year", "percent", "status", "published_on", "source"]
+        fields = ["year", "percent", "status", "published_on", "source"]
+        widgets = {"published_on": DateInput()}
+
+
+REASON_MAX_LENGTH = 500
+
+
+def reason_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Visas i seriens historik, t.ex. SKR:s rättelse i cirkulär 26:50."),
+    )
+
+
+class IndexCorrectionForm(forms.ModelForm):
+    """A correction of a published value: its new figures and why."""
+
+    reason = reason_field(_("Varför rättas värdet?"))
+
+    class Meta:
+        model = IndexValue
+        fields = list(CORRECTED_INDEX_FIELDS)
+        widgets = {"published_on": DateInput()}
+
+
+class IndexWithdrawalForm(forms.Form):
+    reason = reason_field(_("Varför dras värdet tillbaka?"))
 
 
 class IndexImportForm(forms.Form):
-    series = forms.ModelChoiceField(queryset=IndexSeries.objects.all(), label=_("Indexserie"))
     file = forms.FileField(
         label=_("CSV-fil"),
         help_text=_("Kolumner: year, percent, status (preliminary/final), published_on, source"),
