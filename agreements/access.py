@@ -283,17 +283,43 @@ def get_meeting_for(user, pk, *, roles=None):
     return meeting
 
 
-def get_payment_for(user, pk, *, roles=None):
-    """A payment on a visible agreement (else 404); with roles, 403 unless one is held."""
+def get_payment_for(user, pk, *, edit=False):
+    """A payment on a visible agreement (else 404); with edit, 403 unless the user may
+    change its line's payments (funding_parties_for)."""
     payment = get_object_or_404(
         Payment.objects.filter(line__agreement__in=agreements_visible_to(user)).select_related(
             "line__agreement", "line__party"
         ),
         pk=pk,
     )
-    if roles and not has_role(user, payment.line.agreement, *roles):
+    if edit and payment.line.party_id not in funding_parties_for(user, payment.line.agreement):
         raise PermissionDenied
     return payment
+
+
+def funding_parties_for(user, agreement):
+    """Ids of the agreement's parties whose funding lines and payments the user may change.
+
+    A party's lines are its own commitment: its administrators change them, and register
+    and correct the payments on them. A party without an administrator of its own cannot do
+    that in the app: the administrators of the agreement's other parties, who register the
+    agreement as agreed, enter its lines until it gets one. A superuser: every party.
+    """
+    if not user.is_authenticated:
+        return set()
+    if "parties" in getattr(agreement, "_prefetched_objects_cache", {}):
+        parties = {ap.party_id for ap in agreement.parties.all()}
+    else:
+        parties = set(agreement.parties.values_list("party_id", flat=True))
+    if user.is_superuser:
+        return parties
+    own = parties & set(party_ids_of(user, ADMINISTRATOR))
+    others = parties - own
+    if own and others:
+        administered = Membership.objects.filter(party=OuterRef("pk"), role=ADMINISTRATOR)
+        without = Party.objects.filter(pk__in=others).exclude(Exists(administered))
+        own |= set(without.values_list("pk", flat=True))
+    return own
 
 
 NATIONAL_INDEX_PERMISSION = "funding.maintain_national_index"

@@ -21,8 +21,12 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         model = FundingLine
         fields = EDITED_LINE_FIELDS
 
-    def __init__(self, *args, agreement=None, party_choices=None, **kwargs):
+    def __init__(self, *args, agreement=None, party_choices=None, editable=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Another party's line is shown, not changed: its fields ignore what is posted.
+        self.locked = bool(
+            self.instance.pk and editable is not None and self.instance.party_id not in editable
+        )
         self.years = agreement.years if agreement else []
         existing = {}
         if self.instance.pk:
@@ -40,6 +44,8 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         party_field.queryset = Party.objects.all()
         if party_choices is not None:
             party_field.widget.choices = party_choices
+        for field in self.fields.values():
+            field.disabled = field.disabled or self.locked
 
     def year_fields(self):
         return [self[f"amount_{y}"] for y in self.years]
@@ -63,22 +69,34 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
 
 
 class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
-    def __init__(self, *args, **kwargs):
+    """Every line of the agreement; those of parties not in editable (ids of the parties
+    whose lines the user may change; None: every party) are shown locked, and new lines are
+    offered for the editable parties only."""
+
+    def __init__(self, *args, editable=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Room for one line per party on a new agreement, one more row later.
         # The agreement's parties, read once for every row's choice of payer.
+        parties = {ap.party_id: ap.party for ap in self.instance.parties.select_related("party")}
+        self.editable = set(parties) if editable is None else editable
         self.party_choices = [("", "---------")] + [
-            (ap.party_id, ap.party.name) for ap in self.instance.parties.select_related("party")
+            (pk, party.name) for pk, party in parties.items() if pk in self.editable
         ]
+        # Room for one line per party on a new agreement, one more row later.
         if self.instance.pk:
-            parties = len(self.party_choices) - 1
-            self.extra = max(1, parties - self.get_queryset().count())
+            own_lines = self.get_queryset().filter(party__in=self.editable).count()
+            self.extra = max(1, len(self.party_choices) - 1 - own_lines)
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["agreement"] = self.instance
         kwargs["party_choices"] = self.party_choices
+        kwargs["editable"] = self.editable
         return kwargs
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if getattr(form, "locked", False) and "DELETE" in form.fields:
+            form.fields["DELETE"].disabled = True
 
     @property
     def empty_form(self):
@@ -89,10 +107,15 @@ class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
             use_required_attribute=False,
             agreement=self.instance,
             party_choices=self.party_choices,
+            editable=self.editable,
             renderer=self.renderer,
         )
         self.add_fields(form, None)
         return form
+
+    def rows(self):
+        """The rows of the lines the user may change; the locked ones stay as they are."""
+        return [self.row(form) for form in self.forms if form.cleaned_data and not form.locked]
 
     def row(self, form):
         return super().row(form) | {"shares": form.shares()}
@@ -118,11 +141,19 @@ class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):
         fields = ["line", "year", "paid_on", "amount", "reference", "note"]
         widgets = {"paid_on": DateInput()}
 
-    def __init__(self, *args, agreement, **kwargs):
+    def __init__(self, *args, agreement, editable=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = FundingLine.objects.filter(
-            agreement=agreement
-        ).select_related("party")
+        line_field = self.fields["line"]
+        line_field.queryset = FundingLine.objects.filter(agreement=agreement).select_related(
+            "party"
+        )
+        # Any line of the agreement validates (the view refuses another party's with 403);
+        # the lines of the parties whose payments the user registers are offered.
+        line_field.widget.choices = [("", "---------")] + [
+            (line.pk, str(line))
+            for line in line_field.queryset
+            if editable is None or line.party_id in editable
+        ]
 
 
 class IndexSeriesForm(ConstraintFieldsMixin, forms.ModelForm):

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,17 +16,16 @@ from agreements.access import (
     administered_party_ids,
     agreements_of_own_organisation,
     agreements_visible_to,
+    funding_parties_for,
     get_agreement_for,
     get_index_series_for,
     get_index_value_for,
     get_own_party_for,
     get_payment_for,
-    has_role,
     index_series_visible_to,
     may_maintain_index_series,
     parties_visible_to,
     require_any,
-    require_role,
 )
 from agreements.filters import filter_agreements
 from agreements.forms import AgreementFilterForm, VersionForm, posted_name
@@ -250,12 +250,13 @@ def public_csv(request):
 # --- Funding lines and payments of one agreement ----------------------------------------------
 
 
-def _lines_forms(agreement, data):
+def _lines_forms(agreement, data, editable):
     formset = FundingLineFormSet(
         data,
         instance=agreement,
         prefix="rader",
         queryset=agreement.funding_lines.select_related("party").prefetch_related("shares"),
+        editable=editable,
     )
     return formset, VersionForm(data, version=agreement.funding_version)
 
@@ -263,23 +264,25 @@ def _lines_forms(agreement, data):
 @login_required
 @require_http_methods(["GET", "POST"])
 def lines(request, pk):
-    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    agreement = get_agreement_for(request.user, pk)
+    # Each party's lines are its own: the page changes those of the parties the user may.
+    editable = funding_parties_for(request.user, agreement)
+    if not editable:
+        raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    formset, version = _lines_forms(agreement, data)
+    formset, version = _lines_forms(agreement, data, editable)
     conflict = None
     if data is not None and all([formset.is_valid(), version.is_valid()]):
+        rows = formset.rows()
+        if any(row["party"].pk not in editable for row in rows):
+            raise PermissionDenied
         try:
-            save_funding(
-                agreement=agreement,
-                lines=formset.rows(),
-                version=version.loaded,
-                by=request.user,
-            )
+            save_funding(agreement=agreement, lines=rows, version=version.loaded, by=request.user)
         except EditConflict as exc:
             conflict = exc
             agreement.refresh_from_db()
             data = exc.data(request.POST, posted_name(formset=formset))
-            formset, version = _lines_forms(agreement, data)
+            formset, version = _lines_forms(agreement, data, editable)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -293,11 +296,16 @@ def lines(request, pk):
 @require_http_methods(["GET", "POST"])
 def payments(request, pk):
     agreement = get_agreement_for(request.user, pk)
-    form = PaymentForm(agreement=agreement)
+    editable = funding_parties_for(request.user, agreement)
+    form = PaymentForm(agreement=agreement, editable=editable)
     if request.method == "POST":
-        require_role(request.user, agreement, ADMINISTRATOR)
-        form = PaymentForm(request.POST, agreement=agreement)
+        if not editable:
+            raise PermissionDenied
+        form = PaymentForm(request.POST, agreement=agreement, editable=editable)
         if form.is_valid():
+            # A payment on another party's line is that party's to register.
+            if form.cleaned_data["line"].party_id not in editable:
+                raise PermissionDenied
             try:
                 register_payment(**form.cleaned_data, by=request.user)
             except DomainError as error:
@@ -305,17 +313,20 @@ def payments(request, pk):
             else:
                 messages.success(request, _("Betalningen är registrerad."))
                 return redirect("funding:payments", pk=agreement.pk)
-    return _payments_page(request, agreement, form, payment=None)
+    return _payments_page(request, agreement, form, payment=None, editable=editable)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def payment(request, pk):
-    payment = get_payment_for(request.user, pk, roles=[ADMINISTRATOR])
+    payment = get_payment_for(request.user, pk, edit=True)
     agreement = payment.line.agreement
+    editable = funding_parties_for(request.user, agreement)
     data = request.POST if request.method == "POST" else None
-    form = PaymentForm(data, instance=payment, agreement=agreement)
+    form = PaymentForm(data, instance=payment, agreement=agreement, editable=editable)
     if form.is_bound and form.is_valid():
+        if form.cleaned_data["line"].party_id not in editable:
+            raise PermissionDenied
         try:
             change_payment(payment=payment, **form.cleaned_data, by=request.user)
         except DomainError as error:
@@ -323,12 +334,13 @@ def payment(request, pk):
         else:
             messages.success(request, _("Betalningen är sparad."))
             return redirect("funding:payments", pk=agreement.pk)
-    return _payments_page(request, agreement, form, payment=payment)
+    return _payments_page(request, agreement, form, payment=payment, editable=editable)
 
 
-def _payments_page(request, agreement, form, *, payment):
+def _payments_page(request, agreement, form, *, payment, editable):
     """The agreement's payment plans and payments, with the form to register or correct one
-    (400 when a posted form was refused)."""
+    (400 when a posted form was refused); editable: the parties whose payments the user
+    registers."""
     today = timezone.localdate()
     lines = list(lines_queryset().filter(agreement=agreement))
     context = {
@@ -343,7 +355,8 @@ def _payments_page(request, agreement, form, *, payment):
         ),
         "form": form,
         "payment": payment,
-        "can_register": has_role(request.user, agreement, ADMINISTRATOR),
+        "can_register": any(line.party_id in editable for line in lines),
+        "editable": editable,
         "funding": agreement_funding(agreement, lines=lines),
         "today": today,
     }

@@ -17,6 +17,7 @@ from agreements.access import (
     acting_roles,
     administered_party_ids,
     agreements_visible_to,
+    funding_parties_for,
     get_agreement_for,
     is_any,
     may_create_agreement,
@@ -114,6 +115,7 @@ def agreement_detail(request, pk):
         "move_form": MoveForm(initial={"on": timezone.localdate()}),
         "can_continue": may_create_successor(agreement, roles),
         "can_propose": may_propose(request.user, agreement),
+        "funding_parties": funding_parties_for(request.user, agreement),
         "documents": _document_links(agreement),
     }
     context.update(_funding(agreement))
