@@ -207,6 +207,18 @@ def acting_roles(user, agreement):
     return roles_on(user, agreement)
 
 
+def acting_parties_for(user, agreement, *roles):
+    """Ids of the agreement's parties, in its order, for which the user acts with one of
+    roles (every party for a superuser): whose act a step of its life cycle is."""
+    if not user.is_authenticated:
+        return []
+    parties = [ap.party_id for ap in agreement.parties.all()]
+    if user.is_superuser:
+        return parties
+    held = {party for party, role in memberships_of(user) if role in roles}
+    return [party for party in parties if party in held]
+
+
 def has_role(user, agreement, *roles):
     return user.is_superuser or bool(roles_on(user, agreement) & set(roles))
 

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agreements.forms import MoveForm
-from agreements.models import CapacityTarget, Decision, Meeting, Report
+from agreements.models import CapacityTarget, Decision, Meeting, Party, Report
 from funding.models import IndexSeries, IndexValue, Payment
 from tests.factories import make_agreement, make_line, make_party
 
@@ -418,9 +418,11 @@ def test_page_survives_a_hostile_query_string(admin_client_, rows, name, args, p
 
 @pytest.mark.parametrize("move", ["propose", "sign"])
 def test_life_cycle_step_survives_a_hostile_date(admin_client_, rows, move):
-    """The step buttons post only a date (no page of their own): a wrong one refuses the step."""
+    """The step buttons post a date and the acting party (no page of their own): a wrong one
+    refuses the step."""
     url = reverse("agreements:move", args=[rows["agreement"].pk, move])
-    target = Target(url=url, fields={"on": MoveForm().fields["on"]})
+    fields = MoveForm(parties=Party.objects.all()).fields
+    target = Target(url=url, fields={"on": fields["on"], "party": fields["party"]})
     status = rows["agreement"].status
     response = admin_client_.post(url, {"on": "2026-02-30"}, follow=True)
     assert "Datumet är fel" in response.content.decode()

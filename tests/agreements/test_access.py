@@ -35,6 +35,8 @@ EXPECTED = {
     "agreements:edit": ("agreement", ADMIN, ADMIN),
     "agreements:obligations": ("agreement", ADMIN, ADMIN),
     "agreements:move": ("agreement", None, ADMIN | SECR),
+    # The page before giving notice; its form posts to agreements:move.
+    "agreements:terminate": ("agreement", ADMIN, None),
     "agreements:successor": ("agreement", ADMIN, ADMIN),
     "agreements:proposal_create": ("agreement", SECR, SECR),
     "agreements:meeting_create": ("agreement", ADMIN, ADMIN),
