@@ -159,3 +159,15 @@ def test_registering_and_editing_an_agreement_are_recorded_for_the_acting_party(
     assert (event.kind, event.party, event.user) == ("changed", world.town, world.users["town"])
     page = client.get(world.agreement.get_absolute_url()).content.decode()
     assert "Ändrade uppgifterna och parterna" in page and "Kim Kommun" in page
+
+
+def test_a_superuser_acts_for_the_party_named_or_as_the_operator(client, world, superuser):
+    client.force_login(superuser)
+    page = client.get(world.agreement.get_absolute_url()).content.decode()
+    assert "Ingen organisation (driftansvarig)" in page
+    url = reverse("agreements:move", args=[world.agreement.pk, "end"])
+    assert client.post(url, {"party": ""}).status_code == 302
+    event = world.agreement.events.get()
+    assert (event.kind, event.party, event.user) == ("end", None, superuser)
+    page = client.get(world.agreement.get_absolute_url()).content.decode()
+    assert "Driftansvarig" in page
