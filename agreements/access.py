@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
-from funding.models import Payment
+from funding.models import FundingLine, IndexSeries, IndexValue, Payment
 
 from .models import (
     Agreement,
@@ -207,6 +207,18 @@ def acting_roles(user, agreement):
     return roles_on(user, agreement)
 
 
+def acting_parties_for(user, agreement, *roles):
+    """Ids of the agreement's parties, in its order, for which the user acts with one of
+    roles (every party for a superuser): whose act a step of its life cycle is."""
+    if not user.is_authenticated:
+        return []
+    parties = [ap.party_id for ap in agreement.parties.all()]
+    if user.is_superuser:
+        return parties
+    held = {party for party, role in memberships_of(user) if role in roles}
+    return [party for party in parties if party in held]
+
+
 def has_role(user, agreement, *roles):
     return user.is_superuser or bool(roles_on(user, agreement) & set(roles))
 
@@ -283,17 +295,92 @@ def get_meeting_for(user, pk, *, roles=None):
     return meeting
 
 
-def get_payment_for(user, pk, *, roles=None):
-    """A payment on a visible agreement (else 404); with roles, 403 unless one is held."""
+def get_payment_for(user, pk, *, edit=False):
+    """A payment on a visible agreement (else 404); with edit, 403 unless the user may
+    change its line's payments (funding_parties_for)."""
     payment = get_object_or_404(
         Payment.objects.filter(line__agreement__in=agreements_visible_to(user)).select_related(
             "line__agreement", "line__party"
         ),
         pk=pk,
     )
-    if roles and not has_role(user, payment.line.agreement, *roles):
+    if edit and payment.line.party_id not in funding_parties_for(user, payment.line.agreement):
         raise PermissionDenied
     return payment
+
+
+def funding_parties_for(user, agreement):
+    """Ids of the agreement's parties whose funding lines and payments the user may change.
+
+    A party's lines are its own commitment: its administrators change them, and register
+    and correct the payments on them. A party without an administrator of its own cannot do
+    that in the app: the administrators of the agreement's other parties, who register the
+    agreement as agreed, enter its lines until it gets one. A superuser: every party.
+    """
+    if not user.is_authenticated:
+        return set()
+    if "parties" in getattr(agreement, "_prefetched_objects_cache", {}):
+        parties = {ap.party_id for ap in agreement.parties.all()}
+    else:
+        parties = set(agreement.parties.values_list("party_id", flat=True))
+    if user.is_superuser:
+        return parties
+    own = parties & set(party_ids_of(user, ADMINISTRATOR))
+    others = parties - own
+    if own and others:
+        administered = Membership.objects.filter(party=OuterRef("pk"), role=ADMINISTRATOR)
+        without = Party.objects.filter(pk__in=others).exclude(Exists(administered))
+        own |= set(without.values_list("pk", flat=True))
+    return own
+
+
+NATIONAL_INDEX_PERMISSION = "funding.maintain_national_index"
+
+
+def index_series_visible_to(user):
+    """National series, the user's organisations' own, and those the lines of the
+    agreements the user sees are uplifted by."""
+    if not user.is_authenticated:
+        return IndexSeries.objects.none()
+    if user.is_superuser:
+        return IndexSeries.objects.all()
+    used = FundingLine.objects.filter(
+        uplift_series=OuterRef("pk"), agreement__in=agreements_visible_to(user)
+    )
+    return IndexSeries.objects.filter(
+        Q(owner__isnull=True) | Q(owner_id__in=party_ids_of(user)) | Exists(used)
+    )
+
+
+def may_maintain_index_series(user, series):
+    """Whether the user may add, correct and withdraw the series' values: a national series
+    by those the operator trusts with it (the permission maintain_national_index, given in
+    the Django admin), an organisation's own by its administrators."""
+    if series.owner_id is None:
+        return user.has_perm(NATIONAL_INDEX_PERMISSION)
+    return user.is_superuser or series.owner_id in party_ids_of(user, ADMINISTRATOR)
+
+
+def get_index_series_for(user, pk, *, edit=False):
+    """A visible index series (else 404); with edit, 403 unless the user maintains it."""
+    series = get_object_or_404(index_series_visible_to(user).select_related("owner"), pk=pk)
+    if edit and not may_maintain_index_series(user, series):
+        raise PermissionDenied
+    return series
+
+
+def get_index_value_for(user, pk, *, edit=False):
+    """A value of a visible index series (else 404); with edit, 403 unless the user
+    maintains the series."""
+    value = get_object_or_404(
+        IndexValue.objects.filter(series__in=index_series_visible_to(user)).select_related(
+            "series__owner"
+        ),
+        pk=pk,
+    )
+    if edit and not may_maintain_index_series(user, value.series):
+        raise PermissionDenied
+    return value
 
 
 def get_party_for(user, pk, *, edit=False):

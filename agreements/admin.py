@@ -12,6 +12,7 @@ from .forms import ModelMultipleChoiceField
 from .models import (
     STANDARD_SECTION_HEADINGS,
     Agreement,
+    AgreementEvent,
     AgreementParty,
     AgreementSection,
     CalendarFeed,
@@ -445,4 +446,21 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AgreementEvent)
+class AgreementEventAdmin(admin.ModelAdmin):
+    """Whose act each registration, change and step was: a record, never edited."""
+
+    list_display = ["at", "agreement", "kind", "party", "user", "on"]
+    list_filter = ["kind"]
+    search_fields = ["agreement__title", "party__name", "user__username"]
+    list_select_related = ["agreement", "party", "user"]
+    readonly_fields = ["agreement", "kind", "party", "user", "on", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -117,6 +117,7 @@ def _parties():
 def _index_series():
     lpik, _ = IndexSeries.objects.get_or_create(
         name="LPIK exklusive läkemedel",
+        owner=None,  # national: maintained by those the operator trusts with it
         defaults={
             "publisher": "Sveriges Kommuner och Regioner (SKR)",
             "description": (

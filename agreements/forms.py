@@ -502,6 +502,17 @@ class RecordDecisionForm(forms.Form):
 
 class MoveForm(forms.Form):
     on = forms.DateField(label=_("Datum"), required=False, widget=DateInput())
+    # Whose act the step is, when the user acts for more than one of the parties.
+    party = forms.ModelChoiceField(
+        label=_("Organisationen som tar steget"),
+        queryset=Party.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, parties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parties is not None:
+            self.fields["party"].queryset = parties
 
 
 class SuccessorForm(forms.Form):

@@ -23,6 +23,11 @@ urlpatterns = [
         name="move",
     ),
     path(
+        "overenskommelser/<int:pk>/sag-upp/",
+        agreements.agreement_terminate,
+        name="terminate",
+    ),
+    path(
         "overenskommelser/<int:pk>/fortsattning/",
         agreements.agreement_successor,
         name="successor",

@@ -12,8 +12,10 @@ class IndexValueInline(admin.TabularInline):
 
 @admin.register(IndexSeries)
 class IndexSeriesAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "publisher"]
-    search_fields = ["name", "publisher"]
+    list_display = ["name", "owner", "publisher"]
+    list_select_related = ["owner"]
+    search_fields = ["name", "publisher", "owner__name"]
+    autocomplete_fields = ["owner"]
     inlines = [IndexValueInline]
 
 

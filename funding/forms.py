@@ -9,7 +9,7 @@ from agreements.forms import ConstraintFieldsMixin, DateInput, RowsMixin
 from agreements.models import Agreement, Party, PartyRole
 
 from .models import FundingLine, IndexSeries, IndexValue, Payment, Share
-from .services import EDITED_LINE_FIELDS
+from .services import CORRECTED_INDEX_FIELDS, EDITED_LINE_FIELDS
 
 
 class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
@@ -21,8 +21,21 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         model = FundingLine
         fields = EDITED_LINE_FIELDS
 
-    def __init__(self, *args, agreement=None, party_choices=None, receiver=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        agreement=None,
+        party_choices=None,
+        receivers=None,
+        receiver=None,
+        editable=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # Another party's line is shown, not changed: its fields ignore what is posted.
+        self.locked = bool(
+            self.instance.pk and editable is not None and self.instance.party_id not in editable
+        )
         self.years = agreement.years if agreement else []
         existing = {}
         if self.instance.pk:
@@ -36,12 +49,14 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
             )
         # Any organisation validates (the model says whether it is a party); only parties
         # are offered.
-        for name in ("party", "receiver"):
+        for name, choices in (("party", party_choices), ("receiver", receivers)):
             self.fields[name].queryset = Party.objects.all()
-            if party_choices is not None:
-                self.fields[name].widget.choices = party_choices
+            if choices is not None:
+                self.fields[name].widget.choices = choices
         if not self.instance.pk and receiver is not None:
             self.fields["receiver"].initial = receiver
+        for field in self.fields.values():
+            field.disabled = field.disabled or self.locked
 
     def year_fields(self):
         return [self[f"amount_{y}"] for y in self.years]
@@ -65,24 +80,41 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
 
 
 class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
-    def __init__(self, *args, **kwargs):
+    """Every line of the agreement; those of parties not in editable (ids of the parties
+    whose lines the user may change; None: every party) are shown locked, and new lines are
+    offered for the editable parties only."""
+
+    def __init__(self, *args, editable=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The agreement's parties, read once for every row's choice of payer and receiver.
-        parties = list(self.instance.parties.select_related("party"))
-        self.party_choices = [("", "---------")] + [(ap.party_id, ap.party.name) for ap in parties]
+        roles = list(self.instance.parties.select_related("party"))
+        parties = {ap.party_id: ap.party for ap in roles}
+        self.editable = set(parties) if editable is None else editable
+        self.party_choices = [("", "---------")] + [
+            (pk, party.name) for pk, party in parties.items() if pk in self.editable
+        ]
+        self.receivers = [("", "---------")] + [(pk, p.name) for pk, p in parties.items()]
         # A new line is paid to the agreement's non-profit party when there is only one.
-        nonprofits = [ap.party_id for ap in parties if ap.role == PartyRole.NONPROFIT]
+        nonprofits = [ap.party_id for ap in roles if ap.role == PartyRole.NONPROFIT]
         self.receiver = nonprofits[0] if len(nonprofits) == 1 else None
         # Room for one line per party on a new agreement, one more row later.
         if self.instance.pk:
-            self.extra = max(1, len(parties) - self.get_queryset().count())
+            own_lines = self.get_queryset().filter(party__in=self.editable).count()
+            self.extra = max(1, len(self.party_choices) - 1 - own_lines)
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["agreement"] = self.instance
         kwargs["party_choices"] = self.party_choices
+        kwargs["receivers"] = self.receivers
         kwargs["receiver"] = self.receiver
+        kwargs["editable"] = self.editable
         return kwargs
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if getattr(form, "locked", False) and "DELETE" in form.fields:
+            form.fields["DELETE"].disabled = True
 
     @property
     def empty_form(self):
@@ -93,11 +125,17 @@ class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
             use_required_attribute=False,
             agreement=self.instance,
             party_choices=self.party_choices,
+            receivers=self.receivers,
             receiver=self.receiver,
+            editable=self.editable,
             renderer=self.renderer,
         )
         self.add_fields(form, None)
         return form
+
+    def rows(self):
+        """The rows of the lines the user may change; the locked ones stay as they are."""
+        return [self.row(form) for form in self.forms if form.cleaned_data and not form.locked]
 
     def row(self, form):
         return super().row(form) | {"shares": form.shares()}
@@ -123,21 +161,74 @@ class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):
         fields = ["line", "year", "paid_on", "amount", "reference", "note"]
         widgets = {"paid_on": DateInput()}
 
-    def __init__(self, *args, agreement, **kwargs):
+    def __init__(self, *args, agreement, editable=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = FundingLine.objects.filter(
-            agreement=agreement
-        ).select_related("party")
+        line_field = self.fields["line"]
+        line_field.queryset = FundingLine.objects.filter(agreement=agreement).select_related(
+            "party"
+        )
+        # Any line of the agreement validates (the view refuses another party's with 403);
+        # the lines of the parties whose payments the user registers are offered.
+        line_field.widget.choices = [("", "---------")] + [
+            (line.pk, str(line))
+            for line in line_field.queryset
+            if editable is None or line.party_id in editable
+        ]
+
+
+class IndexSeriesForm(ConstraintFieldsMixin, forms.ModelForm):
+    """An organisation's own index series, owned by one of the organisations the user
+    administers."""
+
+    constraint_fields = {"index_series_name_once_per_owner": "name"}
+
+    class Meta:
+        model = IndexSeries
+        fields = ["owner", "name", "publisher", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].required = True
+        self.fields["owner"].help_text = ""
 
 
 class IndexValueForm(forms.ModelForm):
     class Meta:
         model = IndexValue
-        fields = ["series", "year", "percent", "status", "published_on", "source"]
+        fields = ["year", "percent", "status", "published_on", "source"]
+        widgets = {"published_on": DateInput()}
+
+
+REASON_MAX_LENGTH = 500
+
+
+def reason_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Visas i seriens historik, t.ex. SKR:s rättelse i cirkulär 26:50."),
+    )
+
+
+class IndexCorrectionForm(forms.ModelForm):
+    """A correction of a published value: its new figures and why."""
+
+    reason = reason_field(_("Varför rättas värdet?"))
+
+    class Meta:
+        model = IndexValue
+        fields = list(CORRECTED_INDEX_FIELDS)
+        widgets = {"published_on": DateInput()}
+
+
+class IndexWithdrawalForm(forms.Form):
+    reason = reason_field(_("Varför dras värdet tillbaka?"))
 
 
 class IndexImportForm(forms.Form):
-    series = forms.ModelChoiceField(queryset=IndexSeries.objects.all(), label=_("Indexserie"))
     file = forms.FileField(
         label=_("CSV-fil"),
         help_text=_("Kolumner: year, percent, status (preliminary/final), published_on, source"),

@@ -3,16 +3,17 @@
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from agreements import changes
 from agreements.due.invalidation import mark_changed
 from agreements.models import Agreement, AgreementStatus
 from agreements.services import DomainError, conflicts
-from agreements.services.rows import save_rows, validate
+from agreements.services.rows import assign, save_rows, validate
 
 from . import payments as pay
 from .index_csv import parse_index_csv
-from .models import FundingLine, IndexValue, Payment, Share, ValueStatus
+from .models import FundingLine, IndexSeries, IndexValue, Payment, Share, ValueStatus
 from .money import format_kr
 from .summary import line_year_amounts
 
@@ -217,6 +218,20 @@ def _reconcile(*, line, year, payment):
         )
 
 
+def create_index_series(*, owner, name, publisher="", description="", by=None):
+    """Create an organisation's own index series (national ones are the operator's, made in
+    the Django admin)."""
+    series = IndexSeries(owner=owner, name=name, publisher=publisher, description=description)
+    validate(series, ["owner", "name", "publisher", "description"])
+    series._history_user = by
+    try:
+        with transaction.atomic():
+            series.save()
+    except IntegrityError:
+        raise DomainError(_("Organisationen har redan en indexserie med det namnet.")) from None
+    return series
+
+
 def add_index_value(*, series, year, percent, status, published_on, source, by=None):
     """Add one index value; a second value for the same year and status is refused."""
     value = IndexValue(
@@ -227,13 +242,48 @@ def add_index_value(*, series, year, percent, status, published_on, source, by=N
         published_on=published_on,
         source=source,
     )
+    validate(value, ["series", "year", "percent", "status", "published_on", "source"])
+    value._history_user = by
     try:
         with transaction.atomic():
-            value.full_clean()
             value.save()
     except IntegrityError:
         raise DomainError(_("Det finns redan ett sådant värde för året.")) from None
     return value
+
+
+# What a correction may change: the year and status name the value; a wrong one is withdrawn
+# and the right one added.
+CORRECTED_INDEX_FIELDS = ("percent", "published_on", "source")
+
+
+def correct_index_value(*, value, reason, by, **fields):
+    """Correct a published index value with a reason; its history keeps what it was.
+
+    fields: the new values of CORRECTED_INDEX_FIELDS. The amounts uplifted by the series are
+    computed from the value as it now is; issued documents keep what they printed.
+    """
+    if not reason.strip():
+        raise DomainError(_("Ange varför värdet rättas."))
+    with transaction.atomic():
+        locked = IndexValue.objects.select_for_update().get(pk=value.pk)
+        if not assign(locked, fields, CORRECTED_INDEX_FIELDS):
+            raise DomainError(_("Du ändrade ingenting."))
+        validate(locked, CORRECTED_INDEX_FIELDS)
+        locked._history_user = by
+        locked._change_reason = reason.strip()
+        locked.save()
+    return locked
+
+
+def withdraw_index_value(*, value, reason, by):
+    """Withdraw a published index value with a reason; its history keeps what it was."""
+    if not reason.strip():
+        raise DomainError(_("Ange varför värdet dras tillbaka."))
+    with transaction.atomic():
+        value._history_user = by
+        value._change_reason = reason.strip()
+        value.delete()
 
 
 def import_index_csv(*, series, text, by=None):
@@ -253,16 +303,21 @@ def import_index_csv(*, series, text, by=None):
     if errors:
         return [], errors
     with transaction.atomic():
-        created = IndexValue.objects.bulk_create(
-            IndexValue(
-                series=series,
-                year=year,
-                percent=percent,
-                status=status,
-                published_on=published_on,
-                source=source,
-            )
-            for _n, year, percent, status, published_on, source in values
+        # With their history, as one by one: who published each value is shown beside it.
+        created = bulk_create_with_history(
+            [
+                IndexValue(
+                    series=series,
+                    year=year,
+                    percent=percent,
+                    status=status,
+                    published_on=published_on,
+                    source=source,
+                )
+                for _n, year, percent, status, published_on, source in values
+            ],
+            IndexValue,
+            default_user=by,
         )
         mark_changed(FundingLine.objects.filter(uplift_series=series).values("agreement_id"))
     return created, []

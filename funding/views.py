@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,32 +13,49 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.access import (
     ADMINISTRATOR,
+    administered_party_ids,
     agreements_of_own_organisation,
     agreements_visible_to,
+    funding_parties_for,
     get_agreement_for,
+    get_index_series_for,
+    get_index_value_for,
     get_own_party_for,
     get_payment_for,
-    has_role,
+    index_series_visible_to,
+    may_maintain_index_series,
     parties_visible_to,
     require_any,
-    require_role,
 )
 from agreements.filters import filter_agreements
 from agreements.forms import AgreementFilterForm, VersionForm, posted_name
-from agreements.models import Agreement
+from agreements.models import Agreement, Party
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.views._common import paginate, query_without_page
 
 from . import exports
-from .forms import FundingLineFormSet, IndexImportForm, IndexValueForm, PaymentForm
-from .models import IndexSeries, Payment
+from .forms import (
+    FundingLineFormSet,
+    IndexCorrectionForm,
+    IndexImportForm,
+    IndexSeriesForm,
+    IndexValueForm,
+    IndexWithdrawalForm,
+    PaymentForm,
+)
+from .index_history import series_history
+from .models import Payment
 from .services import (
+    CORRECTED_INDEX_FIELDS,
     add_index_value,
     change_payment,
+    correct_index_value,
+    create_index_series,
     import_index_csv,
     register_payment,
     save_funding,
+    withdraw_index_value,
 )
 from .summary import (
     GROUPS_SHOWN,
@@ -105,45 +123,113 @@ def _organisation_groups(request, party, overview, param):
     return render(request, "funding/organisation_groups.html", context)
 
 
+# --- Index series -------------------------------------------------------------------------
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def index_values(request):
-    # Index values are shared data: administrators of any organisation maintain them.
-    require_any(request.user, ADMINISTRATOR)
+    """The index series the user sees; an administrator creates one of their organisation's
+    own (national series are the operator's, made in the Django admin)."""
+    owners = Party.objects.filter(pk__in=administered_party_ids(request.user))
+    form = IndexSeriesForm(request.POST if request.method == "POST" else None, owners=owners)
+    if form.is_bound:
+        require_any(request.user, ADMINISTRATOR)
+        if form.is_valid():
+            try:
+                series = create_index_series(**form.cleaned_data, by=request.user)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Indexserien är skapad."))
+                return redirect("funding:index_series", pk=series.pk)
+    context = {
+        "series_list": index_series_visible_to(request.user)
+        .select_related("owner")
+        .prefetch_related("values"),
+        "form": form,
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "funding/index_values.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_series(request, pk):
+    """One series: its values with who published and corrected each, and its history; its
+    maintainers add values one by one or from a CSV file."""
+    series = get_index_series_for(request.user, pk, edit=request.method == "POST")
     value_form, import_form, import_errors = IndexValueForm(), IndexImportForm(), []
-    status = 200
     if request.method == "POST" and request.POST.get("action") == "import":
         import_form = IndexImportForm(request.POST, request.FILES)
         if import_form.is_valid():
             created, import_errors = import_index_csv(
-                series=import_form.cleaned_data["series"],
-                text=import_form.cleaned_data["file"],
-                by=request.user,
+                series=series, text=import_form.cleaned_data["file"], by=request.user
             )
             if not import_errors:
                 messages.success(
                     request, _("%(n)s indexvärden importerades.") % {"n": len(created)}
                 )
-                return redirect("funding:index_values")
-        status = 400
+                return redirect("funding:index_series", pk=series.pk)
     elif request.method == "POST":
         value_form = IndexValueForm(request.POST)
         if value_form.is_valid():
             try:
-                add_index_value(**value_form.cleaned_data, by=request.user)
+                add_index_value(series=series, **value_form.cleaned_data, by=request.user)
             except DomainError as error:
                 value_form.add_error(None, str(error))
             else:
                 messages.success(request, _("Indexvärdet är sparat."))
-                return redirect("funding:index_values")
-        status = 400
+                return redirect("funding:index_series", pk=series.pk)
+    values, changes = series_history(series)
     context = {
-        "series_list": IndexSeries.objects.prefetch_related("values"),
+        "series": series,
+        "values": values,
+        "changes": changes,
+        "may_maintain": may_maintain_index_series(request.user, series),
         "value_form": value_form,
         "import_form": import_form,
         "import_errors": import_errors,
     }
-    return render(request, "funding/index_values.html", context, status=status)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "funding/index_series.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_value(request, pk):
+    """Correct a published value, with a reason its history keeps."""
+    value = get_index_value_for(request.user, pk, edit=True)
+    form = IndexCorrectionForm(request.POST if request.method == "POST" else None, instance=value)
+    if form.is_bound and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in CORRECTED_INDEX_FIELDS}
+        try:
+            correct_index_value(
+                value=value, reason=form.cleaned_data["reason"], by=request.user, **fields
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Indexvärdet är rättat."))
+            return redirect("funding:index_series", pk=value.series_id)
+    status = 400 if form.is_bound else 200
+    context = {"value": value, "form": form}
+    return render(request, "funding/index_value_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_value_withdraw(request, pk):
+    """Withdraw a published value, after a page that says what it changes, with a reason."""
+    value = get_index_value_for(request.user, pk, edit=True)
+    form = IndexWithdrawalForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        withdraw_index_value(value=value, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, _("Indexvärdet är tillbakadraget."))
+        return redirect("funding:index_series", pk=value.series_id)
+    status = 400 if form.is_bound else 200
+    context = {"value": value, "form": form}
+    return render(request, "funding/index_value_withdraw.html", context, status=status)
 
 
 @login_required
@@ -192,12 +278,13 @@ def public_csv(request):
 # --- Funding lines and payments of one agreement ----------------------------------------------
 
 
-def _lines_forms(agreement, data):
+def _lines_forms(agreement, data, editable):
     formset = FundingLineFormSet(
         data,
         instance=agreement,
         prefix="rader",
         queryset=agreement.funding_lines.select_related("party").prefetch_related("shares"),
+        editable=editable,
     )
     return formset, VersionForm(data, version=agreement.funding_version)
 
@@ -205,23 +292,25 @@ def _lines_forms(agreement, data):
 @login_required
 @require_http_methods(["GET", "POST"])
 def lines(request, pk):
-    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    agreement = get_agreement_for(request.user, pk)
+    # Each party's lines are its own: the page changes those of the parties the user may.
+    editable = funding_parties_for(request.user, agreement)
+    if not editable:
+        raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    formset, version = _lines_forms(agreement, data)
+    formset, version = _lines_forms(agreement, data, editable)
     conflict = None
     if data is not None and all([formset.is_valid(), version.is_valid()]):
+        rows = formset.rows()
+        if any(row["party"].pk not in editable for row in rows):
+            raise PermissionDenied
         try:
-            save_funding(
-                agreement=agreement,
-                lines=formset.rows(),
-                version=version.loaded,
-                by=request.user,
-            )
+            save_funding(agreement=agreement, lines=rows, version=version.loaded, by=request.user)
         except EditConflict as exc:
             conflict = exc
             agreement.refresh_from_db()
             data = exc.data(request.POST, posted_name(formset=formset))
-            formset, version = _lines_forms(agreement, data)
+            formset, version = _lines_forms(agreement, data, editable)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -235,11 +324,16 @@ def lines(request, pk):
 @require_http_methods(["GET", "POST"])
 def payments(request, pk):
     agreement = get_agreement_for(request.user, pk)
-    form = PaymentForm(agreement=agreement)
+    editable = funding_parties_for(request.user, agreement)
+    form = PaymentForm(agreement=agreement, editable=editable)
     if request.method == "POST":
-        require_role(request.user, agreement, ADMINISTRATOR)
-        form = PaymentForm(request.POST, agreement=agreement)
+        if not editable:
+            raise PermissionDenied
+        form = PaymentForm(request.POST, agreement=agreement, editable=editable)
         if form.is_valid():
+            # A payment on another party's line is that party's to register.
+            if form.cleaned_data["line"].party_id not in editable:
+                raise PermissionDenied
             try:
                 register_payment(**form.cleaned_data, by=request.user)
             except DomainError as error:
@@ -247,17 +341,20 @@ def payments(request, pk):
             else:
                 messages.success(request, _("Betalningen är registrerad."))
                 return redirect("funding:payments", pk=agreement.pk)
-    return _payments_page(request, agreement, form, payment=None)
+    return _payments_page(request, agreement, form, payment=None, editable=editable)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def payment(request, pk):
-    payment = get_payment_for(request.user, pk, roles=[ADMINISTRATOR])
+    payment = get_payment_for(request.user, pk, edit=True)
     agreement = payment.line.agreement
+    editable = funding_parties_for(request.user, agreement)
     data = request.POST if request.method == "POST" else None
-    form = PaymentForm(data, instance=payment, agreement=agreement)
+    form = PaymentForm(data, instance=payment, agreement=agreement, editable=editable)
     if form.is_bound and form.is_valid():
+        if form.cleaned_data["line"].party_id not in editable:
+            raise PermissionDenied
         try:
             change_payment(payment=payment, **form.cleaned_data, by=request.user)
         except DomainError as error:
@@ -265,12 +362,13 @@ def payment(request, pk):
         else:
             messages.success(request, _("Betalningen är sparad."))
             return redirect("funding:payments", pk=agreement.pk)
-    return _payments_page(request, agreement, form, payment=payment)
+    return _payments_page(request, agreement, form, payment=payment, editable=editable)
 
 
-def _payments_page(request, agreement, form, *, payment):
+def _payments_page(request, agreement, form, *, payment, editable):
     """The agreement's payment plans and payments, with the form to register or correct one
-    (400 when a posted form was refused)."""
+    (400 when a posted form was refused); editable: the parties whose payments the user
+    registers."""
     today = timezone.localdate()
     lines = list(lines_queryset().filter(agreement=agreement))
     context = {
@@ -285,7 +383,8 @@ def _payments_page(request, agreement, form, *, payment):
         ),
         "form": form,
         "payment": payment,
-        "can_register": has_role(request.user, agreement, ADMINISTRATOR),
+        "can_register": any(line.party_id in editable for line in lines),
+        "editable": editable,
         "funding": agreement_funding(agreement, lines=lines),
         "today": today,
     }

@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agreements.forms import MoveForm
-from agreements.models import CapacityTarget, Decision, Meeting, Report
-from funding.models import IndexSeries, Payment
+from agreements.models import CapacityTarget, Decision, Meeting, Party, Report
+from funding.models import IndexSeries, IndexValue, Payment
 from tests.factories import make_agreement, make_line, make_party
 
 PROJECT_APPS = ("agreements", "funding")
@@ -247,7 +247,15 @@ def rows(db):
     nonprofit = make_party("Förening Test")
     agreement = make_agreement(region, nonprofit, case_number="RT 2026-1")
     line = make_line(agreement, region, {2026: 100_000})
-    IndexSeries.objects.create(name="LPIK exklusive läkemedel")
+    series = IndexSeries.objects.create(name="LPIK exklusive läkemedel")
+    index_value = IndexValue.objects.create(
+        series=series,
+        year=2027,
+        percent="3.000",
+        status="preliminary",
+        published_on="2026-10-15",
+        source="SKR",
+    )
     decision = Decision.objects.create(organisation=region, body="Nämnden")
     decision.agreements.add(agreement)
     CapacityTarget.objects.create(agreement=agreement, description="barn", quantity=70)
@@ -264,6 +272,8 @@ def rows(db):
         "report": report,
         "meeting": meeting,
         "payment": payment,
+        "series": series,
+        "index_value": index_value,
     }
 
 
@@ -341,6 +351,9 @@ APP_FORMS = [
     ("agreements:party_edit", lambda r: [r["agreement"].parties.first().party_id]),
     ("funding:payments", lambda r: [r["agreement"].pk]),
     ("funding:index_values", lambda r: []),
+    ("funding:index_series", lambda r: [r["series"].pk]),
+    ("funding:index_value", lambda r: [r["index_value"].pk]),
+    ("funding:index_value_withdraw", lambda r: [r["index_value"].pk]),
     ("agreements:successor", lambda r: [r["agreement"].pk]),
     ("agreements:report", lambda r: [r["report"].pk]),
     ("agreements:meeting", lambda r: [r["meeting"].pk]),
@@ -405,9 +418,11 @@ def test_page_survives_a_hostile_query_string(admin_client_, rows, name, args, p
 
 @pytest.mark.parametrize("move", ["propose", "sign"])
 def test_life_cycle_step_survives_a_hostile_date(admin_client_, rows, move):
-    """The step buttons post only a date (no page of their own): a wrong one refuses the step."""
+    """The step buttons post a date and the acting party (no page of their own): a wrong one
+    refuses the step."""
     url = reverse("agreements:move", args=[rows["agreement"].pk, move])
-    target = Target(url=url, fields={"on": MoveForm().fields["on"]})
+    fields = MoveForm(parties=Party.objects.all()).fields
+    target = Target(url=url, fields={"on": fields["on"], "party": fields["party"]})
     status = rows["agreement"].status
     response = admin_client_.post(url, {"on": "2026-02-30"}, follow=True)
     assert "Datumet är fel" in response.content.decode()

@@ -19,6 +19,7 @@ from .decisions import (
 )
 from .documents import CalendarFeed, DocumentKind, IssuedDocument, ReminderLog
 from .due import DueItem, DueState
+from .events import AgreementEvent, EventKind
 from .followup import (
     Meeting,
     Report,
@@ -48,6 +49,8 @@ __all__ = [
     "DecisionOutcome",
     "DueItem",
     "DueState",
+    "AgreementEvent",
+    "EventKind",
     "CalendarFeed",
     "DocumentKind",
     "IssuedDocument",

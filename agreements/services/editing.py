@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, AgreementParty, CapacityTarget, Obligation
+from agreements.models import Agreement, AgreementParty, CapacityTarget, EventKind, Obligation
 
 from . import DomainError
 from .conflicts import PARTY_FIELDS, agreement_conflict, loaded
-from .lifecycle import refresh_reports
+from .lifecycle import record_change, refresh_reports
 from .rows import save_rows, validate
 
 # Tuples: the forms name them too (see conflicts.PARTY_FIELDS).
@@ -41,6 +41,7 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
     "short_name", "delete": bool}; rows not named are left as they are. version: the
     Agreement.version the values were loaded at (not needed when creating).
     """
+    kind = EventKind.CREATED if agreement is None else EventKind.CHANGED
     try:
         with transaction.atomic():
             if agreement is None:
@@ -62,6 +63,8 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
                 new=lambda: AgreementParty(agreement=agreement),
                 by=by,
             )
+            # The terms are shared: whose change it was is kept with it.
+            record_change(agreement=agreement, kind=kind, by=by)
     except ProtectedError:
         raise DomainError(
             _("Parten kan inte tas bort: den har finansiering, rapporter eller beslut.")

@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.access import ADMINISTRATOR, SECRETARY, roles_on
+from agreements.access import ADMINISTRATOR, SECRETARY, acting_parties_for, party_ids_of, roles_on
 from agreements.models import (
     Agreement,
+    AgreementEvent,
     AgreementParty,
     AgreementSection,
     AgreementStatus,
@@ -108,8 +109,14 @@ def _require_decisions(agreement):
 
 
 @transaction.atomic
-def move_agreement(*, agreement, move, by, on=None):
-    """Move the agreement one step in its life cycle, if the user's role and the facts allow."""
+def move_agreement(*, agreement, move, by, on=None, party=None):
+    """Move the agreement one step in its life cycle, if the user's role and the facts allow,
+    as the act of party (one the user acts for with the step's role; None: the only one).
+
+    A step changes the agreement all parties share, nothing of theirs: notice given by one
+    party ends the agreement for all, recorded as that party's, and leaves every party's
+    funding lines and payments as they are.
+    """
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     m = MOVES.get(move)
     if m is None:
@@ -119,8 +126,7 @@ def move_agreement(*, agreement, move, by, on=None):
             _("Steget går inte från status %(status)s.")
             % {"status": agreement.get_status_display()}
         )
-    if not by.is_superuser and not roles_on(by, agreement) & set(m.roles):
-        raise DomainError(_("Din roll får inte ta det steget."))
+    acting = acting_party(agreement=agreement, by=by, roles=m.roles, party=party)
     if m.needs_date and on is None:
         raise DomainError(_("Ange ett datum."))
     if m.target in (S.DECIDED, S.ACTIVE):
@@ -130,9 +136,48 @@ def move_agreement(*, agreement, move, by, on=None):
     if m.target == S.TERMINATED:
         agreement.terminated_on = on
     agreement.status = m.target
+    agreement._history_user = by
     agreement.save()
+    record_event(agreement=agreement, kind=m.name, by=by, party_id=acting, on=on)
     refresh_reports(agreement)
     return agreement
+
+
+def acting_party(*, agreement, by, roles, party=None):
+    """The id of the organisation an act on the agreement is recorded for: party if the user
+    acts for it with one of roles, else the only one they act for; None for a superuser who
+    names none and belongs to none of its parties. DomainError when the role does not allow
+    the act or the user acts for several parties and named none."""
+    acting = acting_parties_for(by, agreement, *roles)
+    if party is not None:
+        if party.pk not in acting:
+            raise DomainError(_("Din roll får inte ta det steget."))
+        return party.pk
+    if by.is_superuser:
+        acting = [pk for pk in acting if pk in party_ids_of(by, *roles)]
+        return acting[0] if len(acting) == 1 else None
+    if not acting:
+        raise DomainError(_("Din roll får inte ta det steget."))
+    if len(acting) > 1:
+        raise DomainError(_("Välj vilken organisation du agerar för."))
+    return acting[0]
+
+
+def record_change(*, agreement, kind, by):
+    """Record registering the agreement or changing its shared terms as the act of the
+    first of its parties the user administers (the edit page names none)."""
+    administered = set(party_ids_of(by, ADMINISTRATOR)) if by is not None else set()
+    own = (ap.party_id for ap in agreement.parties.all() if ap.party_id in administered)
+    party_id = next(own, None)
+    return record_event(agreement=agreement, kind=kind, by=by, party_id=party_id)
+
+
+def record_event(*, agreement, kind, by, party_id, on=None):
+    """Record an act on the agreement as the act of the organisation party_id."""
+    user = by if by is not None and by.is_authenticated else None
+    return AgreementEvent.objects.create(
+        agreement=agreement, kind=kind, party_id=party_id, user=user, on=on
+    )
 
 
 # Statuses in which the agreement's reports are expected (and get rows a person can move).

@@ -14,9 +14,11 @@ from agreements.access import (
     ADMINISTRATOR,
     COORDINATOR,
     SECRETARY,
+    acting_parties_for,
     acting_roles,
     administered_party_ids,
     agreements_visible_to,
+    funding_parties_for,
     get_agreement_for,
     is_any,
     may_create_agreement,
@@ -35,7 +37,7 @@ from agreements.forms import (
     VersionForm,
     posted_name,
 )
-from agreements.models import Agreement, AgreementParty, Decision, PartyRole
+from agreements.models import Agreement, AgreementParty, Decision, Party, PartyRole
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.editing import save_agreement, save_obligations
@@ -95,6 +97,7 @@ def agreement_detail(request, pk):
         ),
     )
     roles = acting_roles(request.user, agreement)
+    acting = set(acting_parties_for(request.user, agreement, ADMINISTRATOR, SECRETARY))
     context = {
         "agreement": agreement,
         "roles": roles,
@@ -114,6 +117,10 @@ def agreement_detail(request, pk):
         "move_form": MoveForm(initial={"on": timezone.localdate()}),
         "can_continue": may_create_successor(agreement, roles),
         "can_propose": may_propose(request.user, agreement),
+        "funding_parties": funding_parties_for(request.user, agreement),
+        # Asked with each step only of a user who acts for more than one of the parties.
+        "acting_parties": [ap.party for ap in agreement.parties.all() if ap.party_id in acting],
+        "events": agreement.events.select_related("party", "user").order_by("-at", "-id"),
         "documents": _document_links(agreement),
     }
     context.update(_funding(agreement))
@@ -254,18 +261,38 @@ def agreement_obligations(request, pk):
 @require_POST
 def agreement_move(request, pk, move):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR, SECRETARY])
-    form = MoveForm(request.POST)
+    parties = Party.objects.filter(agreement_roles__agreement=agreement)
+    form = MoveForm(request.POST, parties=parties)
     if not form.is_valid():  # a date that is wrong refuses the step, not just the date
-        errors = "; ".join(str(e) for e in form.errors.get("on", []))
-        messages.error(request, _("Datumet är fel: %(errors)s") % {"errors": errors})
+        if "on" in form.errors:
+            errors = "; ".join(str(e) for e in form.errors["on"])
+            messages.error(request, _("Datumet är fel: %(errors)s") % {"errors": errors})
+        else:
+            messages.error(request, _("Välj en av överenskommelsens parter."))
         return redirect(agreement)
     try:
-        move_agreement(agreement=agreement, move=move, by=request.user, on=form.cleaned_data["on"])
+        move_agreement(agreement=agreement, move=move, by=request.user, **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Status är ändrad."))
     return redirect(agreement)
+
+
+@login_required
+@require_GET
+def agreement_terminate(request, pk):
+    """What giving notice does, and the form that gives it (posted to agreement_move)."""
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    acting = acting_parties_for(request.user, agreement, ADMINISTRATOR)
+    context = {
+        "agreement": agreement,
+        "may_terminate": "terminate" in {m.name for m in moves_for(agreement, {ADMINISTRATOR})},
+        "acting": Party.objects.filter(pk__in=acting),
+        "form": MoveForm(initial={"on": timezone.localdate()}),
+    }
+    context["form"].fields["on"].label = _("Uppsägningsdag")
+    return render(request, "agreements/agreement_terminate.html", context)
 
 
 @login_required

@@ -3,11 +3,30 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agreements.models import Party
+
 
 class IndexSeries(models.Model):
-    """An index used for yearly uplift, e.g. LPIK exklusive läkemedel (SKR)."""
+    """An index used for yearly uplift, e.g. LPIK exklusive läkemedel (SKR).
 
-    name = models.CharField(_("namn"), max_length=200, unique=True)
+    A series without an owner is national: its values change other organisations' amounts,
+    so only users the operator has given the permission maintain_national_index change them.
+    A series with an owner is that organisation's own, changed by its administrators.
+    """
+
+    name = models.CharField(_("namn"), max_length=200)
+    owner = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="index_series",
+        verbose_name=_("ägare"),
+        help_text=_(
+            "Organisationen vars administratörer för in värdena. Tomt: en nationell serie, "
+            "som bara förvaltare av nationella index ändrar."
+        ),
+    )
     publisher = models.CharField(_("utgivare"), max_length=200, blank=True)
     description = models.TextField(_("beskrivning"), blank=True)
     history = HistoricalRecords()
@@ -16,9 +35,31 @@ class IndexSeries(models.Model):
         verbose_name = _("indexserie")
         verbose_name_plural = _("indexserier")
         ordering = ["name"]
+        permissions = [("maintain_national_index", _("Får förvalta nationella indexserier"))]
+        constraints = [
+            # Names are unique per owner: a name taken by another organisation's own series
+            # tells nothing about it.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(owner__isnull=True),
+                name="index_series_national_name_once",
+                violation_error_message=_(
+                    "Det finns redan en nationell indexserie med det namnet."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="index_series_name_once_per_owner",
+                violation_error_message=_("Organisationen har redan en indexserie med det namnet."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_national(self):
+        return self.owner_id is None
 
 
 class ValueStatus(models.TextChoices):
@@ -41,7 +82,8 @@ class IndexValue(models.Model):
         max_length=300,
         help_text=_("Varifrån värdet kommer; exempelvärden märks som exempel."),
     )
-    history = HistoricalRecords()
+    # Who added, corrected or withdrew a value, when and why: corrections keep what was there.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("indexvärde")

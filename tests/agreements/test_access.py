@@ -8,6 +8,7 @@ of the app's namespaces needs a row in EXPECTED (the test fails without one).
 """
 
 import hashlib
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from agreements.access import agreements_visible_to, get_agreement_for, roles_on
 from agreements.models import DocumentKind, IssuedDocument, Membership
+from funding.models import IndexSeries, IndexValue
 from tests.factories import OTHER_PK, make_member, make_world
 
 ROLES = ["admin", "coordinator", "secretary", "outsider"]
@@ -34,6 +36,8 @@ EXPECTED = {
     "agreements:edit": ("agreement", ADMIN, ADMIN),
     "agreements:obligations": ("agreement", ADMIN, ADMIN),
     "agreements:move": ("agreement", None, ADMIN | SECR),
+    # The page before giving notice; its form posts to agreements:move.
+    "agreements:terminate": ("agreement", ADMIN, None),
     "agreements:successor": ("agreement", ADMIN, ADMIN),
     "agreements:proposal_create": ("agreement", SECR, SECR),
     "agreements:meeting_create": ("agreement", ADMIN, ADMIN),
@@ -63,7 +67,12 @@ EXPECTED = {
     "funding:lines": ("agreement", ADMIN, ADMIN),
     "funding:payments": ("agreement", EVERYONE, ADMIN),
     "funding:payment": ("payment", ADMIN, ADMIN),
-    "funding:index_values": (None, ADMIN | {"outsider"}, ADMIN | {"outsider"}),
+    "funding:index_values": (None, EVERYONE, ADMIN | {"outsider"}),
+    # An organisation's own series: seen by the parties of agreements uplifted by it, changed
+    # by its administrators.
+    "funding:index_series": ("series", EVERYONE, ADMIN),
+    "funding:index_value": ("index_value", ADMIN, ADMIN),
+    "funding:index_value_withdraw": ("index_value", ADMIN, ADMIN),
     "funding:export": (None, EVERYONE, None),
     "feeds:manage": (None, EVERYONE, EVERYONE),
     # The feed is found by its secret token, not by login: an unknown token is not found.
@@ -166,7 +175,29 @@ def world(db, settings, tmp_path):
     world = make_world()
     for objects, user in ((world.own, "admin"), (world.other, "outsider")):
         objects["issued"] = _issued(objects["agreement"], world.users[user])
+    for objects, owner, ids in ((world.own, world.a, {}), (world.other, world.c, OTHER_IDS)):
+        objects["series"], objects["index_value"] = _own_series(objects["line"], owner, ids)
     return world
+
+
+OTHER_IDS = {"pk": OTHER_PK}
+
+
+def _own_series(line, owner, ids):
+    """An index series of the line's paying organisation, uplifting the line, with a value."""
+    series = IndexSeries.objects.create(name=f"Index för {owner.name}", owner=owner, **ids)
+    line.uplift_series, line.uplift_first_year, line.uplift_basis = series, 2027, "final"
+    line.save()
+    value = IndexValue.objects.create(
+        series=series,
+        year=2027,
+        percent="2.000",
+        status="final",
+        published_on=date(2027, 3, 1),
+        source="Egen beräkning",
+        **ids,
+    )
+    return series, value
 
 
 def _issued(agreement, by):
