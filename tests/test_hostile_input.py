@@ -12,6 +12,7 @@ hostile values for each parameter it reads, through QUERY_PAGES: never a server 
 GET never changes data.
 """
 
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -26,7 +27,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agreements.forms import MoveForm
-from agreements.models import CapacityTarget, Decision, Meeting, Report
+from agreements.models import (
+    Agreement,
+    CapacityTarget,
+    Decision,
+    Meeting,
+    Report,
+)
 from funding.models import IndexSeries, Payment
 from tests.factories import make_agreement, make_line, make_party
 
@@ -420,3 +427,35 @@ def test_hostile_fragments_include_nul_markup_sql_and_bad_dates():
     joined = "".join(HOSTILE_FRAGMENTS)
     for needle in ("\x00", "<script>", "DROP TABLE", "2026-02-30", "1e309"):
         assert needle in joined
+
+
+# --- Input that must not take the service down ------------------------------------------------
+
+LONG_WORD = "a" * 100_000
+
+
+def cpu_seconds(fetch):
+    """The response of fetch() and the CPU time this process spent on it (the renderer runs
+    in the process; CPU time, unlike wall time, does not grow when the machine is busy)."""
+    start = time.process_time()
+    response = fetch()
+    return response, time.process_time() - start
+
+
+def test_a_100000_letter_word_previews_and_prints_in_under_a_second(admin_client_, rows):
+    # Stored as an older version or the admin could store it: the forms now cap the length.
+    agreement, decision = rows["agreement"], rows["decision"]
+    Agreement.objects.filter(pk=agreement.pk).update(subject=LONG_WORD)
+    Decision.objects.filter(pk=decision.pk).update(background=LONG_WORD)
+    pages = [
+        reverse("documents:agreement_preview", args=[agreement.pk]),
+        reverse("documents:agreement_pdf", args=[agreement.pk]),
+        reverse("documents:proposal_preview", args=[decision.pk]),
+        reverse("documents:proposal_pdf", args=[decision.pk]),
+    ]
+    admin_client_.get(pages[1])  # the renderer's first start (imports, fonts) is not counted
+    for url in pages:
+        response, seconds = cpu_seconds(lambda url=url: admin_client_.get(url))
+        assert response.status_code == 200, url
+        assert seconds < 1, (url, seconds)
+
