@@ -26,7 +26,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agreements.forms import MoveForm
+from agreements.forms import PAGES_MAX_LENGTH, PARAGRAPHS_MAX_LENGTH, MoveForm
 from agreements.models import (
     Agreement,
     CapacityTarget,
@@ -459,3 +459,63 @@ def test_a_100000_letter_word_previews_and_prints_in_under_a_second(admin_client
         assert response.status_code == 200, url
         assert seconds < 1, (url, seconds)
 
+
+# The long texts people type, capped where they type them: URL name, arguments, field, limit.
+TEXT_LIMITS = [
+    ("agreements:create", lambda r: [], "subject", PARAGRAPHS_MAX_LENGTH),
+    ("agreements:edit", lambda r: [r["agreement"].pk], "subject", PARAGRAPHS_MAX_LENGTH),
+    ("agreements:edit", lambda r: [r["agreement"].pk], "contributions_intro", 5_000),
+    ("agreements:edit", lambda r: [r["agreement"].pk], "renegotiation_text", 5_000),
+    ("agreements:obligations", lambda r: [r["agreement"].pk], "description", 5_000),
+    ("agreements:obligations", lambda r: [r["agreement"].pk], "parts", 5_000),
+    ("agreements:meeting_create", lambda r: [r["agreement"].pk], "participants", 5_000),
+    ("agreements:meeting_create", lambda r: [r["agreement"].pk], "minutes", PAGES_MAX_LENGTH),
+    ("agreements:meeting", lambda r: [r["meeting"].pk], "minutes", 20_000),
+    ("agreements:report", lambda r: [r["report"].pk], "text", 20_000),
+    ("agreements:proposal_create", lambda r: [r["agreement"].pk], "background", 20_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "background", 20_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "proposal_summary", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "legal_assessment", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "environmental_impact", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "union_consultation", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "follow_up", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "text", 5_000),  # an item
+    ("agreements:decision_record", lambda r: [r["decision"].pk], "summary", 5_000),
+]
+
+
+def errors_of(context, field_name):
+    """The errors shown beside field_name in the bound forms and formset rows of a page."""
+    forms_seen = []
+    for value in context_values(context):
+        if isinstance(value, forms.BaseFormSet) and value.is_bound:
+            forms_seen += value.forms
+        elif isinstance(value, forms.BaseForm) and value.is_bound:
+            forms_seen.append(value)
+    return [e for form in forms_seen for e in form.errors.get(field_name, [])]
+
+
+@pytest.mark.parametrize(
+    "name, args, field_name, limit",
+    TEXT_LIMITS,
+    ids=[f"{name}-{field_name}" for name, _a, field_name, _l in TEXT_LIMITS],
+)
+def test_long_text_is_capped_with_a_message_by_the_field(
+    admin_client_, rows, name, args, field_name, limit
+):
+    url = reverse(name, args=args(rows))
+    target = discover_app_target(admin_client_, url)
+    posted = next(k for k in target.fields if k == field_name or k.endswith(f"-0-{field_name}"))
+    tables = project_tables()
+    before = snapshot(tables)
+    response = admin_client_.post(url, {**target.fixed, posted: "a" * (limit + 1)})
+    assert response.status_code in (200, 400)
+    message = f"Texten är för lång: den får ha högst {limit} tecken och har {limit + 1}."
+    assert message in errors_of(response.context, field_name)
+    assert message in response.content.decode()
+    assert snapshot(tables) == before
+
+
+def test_a_long_search_is_refused_not_run(admin_client_, rows):
+    response = admin_client_.get(reverse("agreements:list"), {"q": "a" * 201})
+    assert "den får ha högst 200 tecken och har 201" in response.content.decode()
