@@ -14,11 +14,14 @@ GET never changes data.
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.test.utils import ContextList
@@ -34,7 +37,7 @@ from agreements.models import (
     Meeting,
     Report,
 )
-from funding.models import IndexSeries, Payment
+from funding.models import IndexSeries, IndexValue, Payment, Share
 from tests.factories import make_agreement, make_line, make_party
 
 PROJECT_APPS = ("agreements", "funding")
@@ -519,3 +522,98 @@ def test_long_text_is_capped_with_a_message_by_the_field(
 def test_a_long_search_is_refused_not_run(admin_client_, rows):
     response = admin_client_.get(reverse("agreements:list"), {"q": "a" * 201})
     assert "den får ha högst 200 tecken och har 201" in response.content.decode()
+
+
+# Numbers beyond what the arithmetic on them can take, refused where they enter:
+# URL name, arguments, field, value, the message beside the field.
+AMOUNT_TOO_LARGE = "Beloppet får vara högst 1 000 000 000 000 kr."
+MONTHS_TOO_MANY = "Ange högst 120 månader (tio år)."
+HUGE_NUMBERS = [
+    ("funding:lines", "amount_2026", "9" * 60, AMOUNT_TOO_LARGE),
+    ("funding:lines", "amount_2026", str(10**12 + 1), AMOUNT_TOO_LARGE),
+    ("funding:payments", "amount", str(10**12 + 1), AMOUNT_TOO_LARGE),
+    ("funding:payment", "amount", "9" * 60, AMOUNT_TOO_LARGE),
+    ("funding:index_values", "percent", "100.001", "Förändringen får vara högst 100 procent."),
+    ("agreements:edit", "notice_months", "32767", MONTHS_TOO_MANY),
+    ("agreements:edit", "extension_months", "121", MONTHS_TOO_MANY),
+    ("agreements:create", "period_end", "9999-12-31", "Ange ett datum till och med 2200-12-31."),
+    ("agreements:create", "period_start", "0001-01-01", "Ange ett datum från 1900-01-01."),
+]
+HUGE_NUMBER_ARGS = {
+    "funding:lines": lambda r: [r["agreement"].pk],
+    "funding:payments": lambda r: [r["agreement"].pk],
+    "funding:payment": lambda r: [r["payment"].pk],
+    "funding:index_values": lambda r: [],
+    "agreements:edit": lambda r: [r["agreement"].pk],
+    "agreements:create": lambda r: [],
+}
+
+
+@pytest.mark.parametrize(
+    "name, field_name, value, message",
+    HUGE_NUMBERS,
+    ids=[f"{n}-{f}-{v[:12]}" for n, f, v, _m in HUGE_NUMBERS],
+)
+def test_a_huge_number_is_refused_beside_its_field(
+    admin_client_, rows, name, field_name, value, message
+):
+    url = reverse(name, args=HUGE_NUMBER_ARGS[name](rows))
+    target = discover_app_target(admin_client_, url)
+    posted = next(k for k in target.fields if k == field_name or k.endswith(f"-0-{field_name}"))
+    tables = project_tables()
+    before = snapshot(tables)
+    response = admin_client_.post(url, {**target.fixed, posted: value})
+    assert response.status_code in (200, 400)
+    assert message in errors_of(response.context, field_name)
+    assert snapshot(tables) == before
+
+
+def test_services_that_check_the_model_refuse_huge_numbers_too(rows):
+    line, payment = rows["line"], rows["payment"]
+    Share(line=line, year=2027, amount=10**12).full_clean()
+    with pytest.raises(ValidationError, match=AMOUNT_TOO_LARGE):
+        Share(line=line, year=2027, amount=10**12 + 1).full_clean()
+    payment.amount = 10**12 + 1
+    with pytest.raises(ValidationError, match=AMOUNT_TOO_LARGE):
+        payment.full_clean()
+    series = IndexSeries.objects.get()
+    value = IndexValue(series=series, year=2027, percent=Decimal(100), status="final")
+    value.published_on, value.source = date(2026, 10, 1), "SKR"
+    value.full_clean()
+    value.percent = Decimal("100.001")
+    with pytest.raises(ValidationError, match="högst 100 procent"):
+        value.full_clean()
+
+
+def test_a_century_of_the_largest_uplift_still_shows(admin_client_, rows):
+    """The largest amount uplifted by the largest index every year of a long agreement: far
+    past the 28 digits Decimal's default context rounds to whole kronor."""
+    region, nonprofit = make_party(kind="region"), make_party()
+    agreement = make_agreement(
+        region, nonprofit, start=date(2026, 1, 1), end=date(2125, 12, 31), status="active"
+    )
+    series = IndexSeries.objects.get()
+    IndexValue.objects.create(
+        series=series,
+        year=2027,
+        percent=Decimal(100),
+        status="final",
+        published_on=date(2027, 3, 1),
+        source="SKR",
+    )
+    make_line(
+        agreement,
+        region,
+        dict.fromkeys(agreement.years, 10**12),
+        uplift_series=series,
+        uplift_first_year=2027,
+        uplift_basis="final",
+    )
+    for url in (
+        reverse("agreements:detail", args=[agreement.pk]),
+        reverse("funding:public_json"),
+        reverse("funding:export", args=["shares", "csv"]),
+    ):
+        response = admin_client_.get(url)
+        assert response.status_code == 200, url
+        b"".join(response.streaming_content) if response.streaming else response.content
