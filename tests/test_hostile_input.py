@@ -68,12 +68,18 @@ HOSTILE_FRAGMENTS = [
     "%s%s%s%n",
     "{{ settings.SECRET_KEY }}",
     "../../etc/passwd",
+    '=HYPERLINK("https://example.se","Klicka")',
+    "@SUM(A1)",
+    "Region\nVästerbotten\r\nBcc: alla@example.se",
     "-1",
     "0",
     "99999999999999999999999999999",
     "-9223372036854775809",
     "9223372036854775808",
     "1e309",
+    "1e999999",
+    "-1e999999",
+    "9" * 60,
     "NaN",
     "-Infinity",
     "3.14159",
@@ -428,7 +434,7 @@ def test_life_cycle_step_survives_a_hostile_date(admin_client_, rows, move):
 
 def test_hostile_fragments_include_nul_markup_sql_and_bad_dates():
     joined = "".join(HOSTILE_FRAGMENTS)
-    for needle in ("\x00", "<script>", "DROP TABLE", "2026-02-30", "1e309"):
+    for needle in ("\x00", "<script>", "DROP TABLE", "2026-02-30", "1e309", "1e999999", "=HYP"):
         assert needle in joined
 
 
