@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connection
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,38 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         params={"pk": pk},
                     )
         return super()._check_values(value)
+
+
+# The longest texts people type, in characters. A field of a paragraph or a few holds 5 000
+# (about two pages); one that holds pages, the case's background, a report or the minutes of a
+# meeting, 20 000. The longest text in the seed documents, Skåne's background, has 2 400.
+PARAGRAPHS_MAX_LENGTH = 5_000
+PAGES_MAX_LENGTH = 20_000
+SEARCH_MAX_LENGTH = 200
+TOO_LONG = {
+    "max_length": _(
+        "Texten är för lång: den får ha högst %(limit_value)s tecken och har %(show_value)s."
+    )
+}
+
+
+def limit_length(field, limit):
+    """Refuse a text field's value beyond limit characters, saying how long it may be."""
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.error_messages.update(TOO_LONG)
+    field.widget.attrs.update(field.widget_attrs(field.widget))  # maxlength, as Django sets it
+
+
+class TextLimitsMixin:
+    """Cap the long texts of a model form: text_limits maps a field to its characters."""
+
+    text_limits: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, limit in self.text_limits.items():
+            limit_length(self.fields[name], limit)
 
 
 class DateInput(forms.DateInput):
@@ -136,11 +169,14 @@ def posted_name(form=None, formset=None):
     return key_of
 
 
-class AgreementForm(ConstraintFieldsMixin, forms.ModelForm):
+class AgreementForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
     constraint_fields = {
         "agreement_end_after_start": "period_end",
         "agreement_unique_case_number": "case_number",
     }
+    text_limits = dict.fromkeys(
+        ("subject", "contributions_intro", "renegotiation_text"), PARAGRAPHS_MAX_LENGTH
+    )
 
     class Meta:
         model = Agreement
@@ -218,10 +254,13 @@ AgreementPartyFormSet = inlineformset_factory(
 )
 
 
-class ObligationForm(forms.ModelForm):
+class ObligationForm(TextLimitsMixin, forms.ModelForm):
+    text_limits = {"description": PARAGRAPHS_MAX_LENGTH}
     parts = forms.CharField(
         label=_("delar"),
         required=False,
+        max_length=PARAGRAPHS_MAX_LENGTH,
+        error_messages=TOO_LONG,
         help_text=_("En del per rad, t.ex. verksamhetsberättelse."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -284,7 +323,9 @@ CapacityTargetFormSet = inlineformset_factory(
 )
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(TextLimitsMixin, forms.ModelForm):
+    text_limits = {"participants": PARAGRAPHS_MAX_LENGTH, "minutes": PAGES_MAX_LENGTH}
+
     class Meta:
         model = Meeting
         fields = ["date", "called_by", "participants", "minutes"]
@@ -301,7 +342,9 @@ class MeetingForm(forms.ModelForm):
         )
 
 
-class MinutesForm(forms.ModelForm):
+class MinutesForm(TextLimitsMixin, forms.ModelForm):
+    text_limits = MeetingForm.text_limits
+
     class Meta:
         model = Meeting
         fields = ["participants", "minutes"]
@@ -348,6 +391,8 @@ class ReportForm(forms.Form):
     text = forms.CharField(
         label=_("Redovisning"),
         required=False,
+        max_length=PAGES_MAX_LENGTH,
+        error_messages=TOO_LONG,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Vad har gjorts under perioden? Du kan spara som utkast och fortsätta sen."),
     )
@@ -403,7 +448,18 @@ PROPOSAL_FIELDS = [
 ]
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(TextLimitsMixin, forms.ModelForm):
+    text_limits = dict.fromkeys(
+        (
+            "proposal_summary",
+            "legal_assessment",
+            "environmental_impact",
+            "union_consultation",
+            "follow_up",
+        ),
+        PARAGRAPHS_MAX_LENGTH,
+    ) | {"background": PAGES_MAX_LENGTH}
+
     class Meta:
         model = Decision
         fields = PROPOSAL_FIELDS
@@ -433,9 +489,14 @@ class NewProposalForm(ProposalForm):
             self.initial.setdefault("organisation", organisations[0].pk)
 
 
+class DecisionItemForm(TextLimitsMixin, forms.ModelForm):
+    text_limits = {"text": PARAGRAPHS_MAX_LENGTH}
+
+
 DecisionItemFormSet = inlineformset_factory(
     Decision,
     DecisionItem,
+    form=DecisionItemForm,
     formset=RowsFormSet,
     fields=["number", "text"],
     widgets={"text": forms.Textarea(attrs={"rows": 3})},
@@ -496,7 +557,11 @@ class RecordDecisionForm(forms.Form):
         choices=[(c.value, c.label) for c in DecisionOutcome if c != DecisionOutcome.PROPOSED],
     )
     summary = forms.CharField(
-        label=_("Vad beslutades"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Vad beslutades"),
+        required=False,
+        max_length=PARAGRAPHS_MAX_LENGTH,
+        error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -531,6 +596,8 @@ class AgreementFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Sök"),
         required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages=TOO_LONG,
         help_text=_("Titel, diarienummer eller part"),
     )
     status = forms.ChoiceField(

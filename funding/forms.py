@@ -9,6 +9,7 @@ from agreements.forms import ConstraintFieldsMixin, DateInput, RowsMixin
 from agreements.models import Agreement, Party, PartyRole
 
 from .models import FundingLine, IndexSeries, IndexValue, Payment, Share
+from .models.lines import AMOUNT_TOO_LARGE
 from .services import CORRECTED_INDEX_FIELDS, EDITED_LINE_FIELDS
 
 
@@ -160,6 +161,8 @@ class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):
         model = Payment
         fields = ["line", "year", "paid_on", "amount", "reference", "note"]
         widgets = {"paid_on": DateInput()}
+        # Beyond the column's range the form field refuses the number before the model does.
+        error_messages = {"amount": {"max_value": AMOUNT_TOO_LARGE}}
 
     def __init__(self, *args, agreement, editable=None, **kwargs):
         super().__init__(*args, **kwargs)

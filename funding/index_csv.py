@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from .models import ValueStatus
+from .models.indexes import MAX_INDEX_PERCENT
 
 STATUS_WORDS = {
     "preliminary": ValueStatus.PRELIMINARY,
@@ -39,8 +40,10 @@ def _percent(text):
         percent = Decimal(text.replace(",", ".").replace("−", "-"))
     except InvalidOperation:
         percent = None
-    if percent is None or not percent.is_finite() or percent <= -100 or abs(percent) >= 1000:
+    if percent is None or not percent.is_finite():
         return None, _("procentsatsen %(v)r är inte ett tal") % {"v": text}
+    if not -100 < percent <= MAX_INDEX_PERCENT:
+        return None, _("procentsatsen %(v)r ska vara större än −100 och högst 100") % {"v": text}
     if percent.as_tuple().exponent < -3:
         return percent, _("procentsatsen har fler än tre decimaler")
     return percent, None

@@ -3,10 +3,14 @@
 Amounts are whole kronor (int). Intermediate products are Decimal; never float.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+# The largest amount the app takes for a share, a period or a payment: a thousand billion
+# kronor, more than any one agreement. Sums of many stay far inside the database's 64-bit
+# integers (SQLite's SUM stops with an error past them).
+MAX_AMOUNT = 10**12
 
 
 def to_decimal(value):
@@ -18,7 +22,11 @@ def to_decimal(value):
 
 def round_kronor(value):
     """Round to whole kronor, half up (0.5 kr -> 1 kr), as Swedish accounting does."""
-    return int(to_decimal(value).quantize(ONE, rounding=ROUND_HALF_UP))
+    value = to_decimal(value)
+    # As many digits as the whole part has: the default context's 28 made quantize refuse an
+    # uplifted amount of 10^28 kronor or more (many years of a large index) with an error.
+    context = Context(prec=max(28, value.adjusted() + 2))
+    return int(value.quantize(ONE, rounding=ROUND_HALF_UP, context=context))
 
 
 def factor(percent):

@@ -12,12 +12,16 @@ hostile values for each parameter it reads, through QUERY_PAGES: never a server 
 GET never changes data.
 """
 
+import time
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.test.utils import ContextList
@@ -25,9 +29,16 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agreements.forms import MoveForm
-from agreements.models import CapacityTarget, Decision, Meeting, Party, Report
-from funding.models import IndexSeries, IndexValue, Payment
+from agreements.forms import PAGES_MAX_LENGTH, PARAGRAPHS_MAX_LENGTH, MoveForm
+from agreements.models import (
+    Agreement,
+    CapacityTarget,
+    Decision,
+    Meeting,
+    Party,
+    Report,
+)
+from funding.models import IndexSeries, IndexValue, Payment, Share
 from tests.factories import make_agreement, make_line, make_party
 
 PROJECT_APPS = ("agreements", "funding")
@@ -58,12 +69,18 @@ HOSTILE_FRAGMENTS = [
     "%s%s%s%n",
     "{{ settings.SECRET_KEY }}",
     "../../etc/passwd",
+    '=HYPERLINK("https://example.se","Klicka")',
+    "@SUM(A1)",
+    "Region\nVästerbotten\r\nBcc: alla@example.se",
     "-1",
     "0",
     "99999999999999999999999999999",
     "-9223372036854775809",
     "9223372036854775808",
     "1e309",
+    "1e999999",
+    "-1e999999",
+    "9" * 60,
     "NaN",
     "-Infinity",
     "3.14159",
@@ -433,5 +450,192 @@ def test_life_cycle_step_survives_a_hostile_date(admin_client_, rows, move):
 
 def test_hostile_fragments_include_nul_markup_sql_and_bad_dates():
     joined = "".join(HOSTILE_FRAGMENTS)
-    for needle in ("\x00", "<script>", "DROP TABLE", "2026-02-30", "1e309"):
+    for needle in ("\x00", "<script>", "DROP TABLE", "2026-02-30", "1e309", "1e999999", "=HYP"):
         assert needle in joined
+
+
+# --- Input that must not take the service down ------------------------------------------------
+
+LONG_WORD = "a" * 100_000
+
+
+def cpu_seconds(fetch):
+    """The response of fetch() and the CPU time this process spent on it (the renderer runs
+    in the process; CPU time, unlike wall time, does not grow when the machine is busy)."""
+    start = time.process_time()
+    response = fetch()
+    return response, time.process_time() - start
+
+
+def test_a_100000_letter_word_previews_and_prints_in_under_a_second(admin_client_, rows):
+    # Stored as an older version or the admin could store it: the forms now cap the length.
+    agreement, decision = rows["agreement"], rows["decision"]
+    Agreement.objects.filter(pk=agreement.pk).update(subject=LONG_WORD)
+    Decision.objects.filter(pk=decision.pk).update(background=LONG_WORD)
+    pages = [
+        reverse("documents:agreement_preview", args=[agreement.pk]),
+        reverse("documents:agreement_pdf", args=[agreement.pk]),
+        reverse("documents:proposal_preview", args=[decision.pk]),
+        reverse("documents:proposal_pdf", args=[decision.pk]),
+    ]
+    admin_client_.get(pages[1])  # the renderer's first start (imports, fonts) is not counted
+    for url in pages:
+        response, seconds = cpu_seconds(lambda url=url: admin_client_.get(url))
+        assert response.status_code == 200, url
+        assert seconds < 1, (url, seconds)
+
+
+# The long texts people type, capped where they type them: URL name, arguments, field, limit.
+TEXT_LIMITS = [
+    ("agreements:create", lambda r: [], "subject", PARAGRAPHS_MAX_LENGTH),
+    ("agreements:edit", lambda r: [r["agreement"].pk], "subject", PARAGRAPHS_MAX_LENGTH),
+    ("agreements:edit", lambda r: [r["agreement"].pk], "contributions_intro", 5_000),
+    ("agreements:edit", lambda r: [r["agreement"].pk], "renegotiation_text", 5_000),
+    ("agreements:obligations", lambda r: [r["agreement"].pk], "description", 5_000),
+    ("agreements:obligations", lambda r: [r["agreement"].pk], "parts", 5_000),
+    ("agreements:meeting_create", lambda r: [r["agreement"].pk], "participants", 5_000),
+    ("agreements:meeting_create", lambda r: [r["agreement"].pk], "minutes", PAGES_MAX_LENGTH),
+    ("agreements:meeting", lambda r: [r["meeting"].pk], "minutes", 20_000),
+    ("agreements:report", lambda r: [r["report"].pk], "text", 20_000),
+    ("agreements:proposal_create", lambda r: [r["agreement"].pk], "background", 20_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "background", 20_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "proposal_summary", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "legal_assessment", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "environmental_impact", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "union_consultation", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "follow_up", 5_000),
+    ("agreements:proposal_edit", lambda r: [r["decision"].pk], "text", 5_000),  # an item
+    ("agreements:decision_record", lambda r: [r["decision"].pk], "summary", 5_000),
+]
+
+
+def errors_of(context, field_name):
+    """The errors shown beside field_name in the bound forms and formset rows of a page."""
+    forms_seen = []
+    for value in context_values(context):
+        if isinstance(value, forms.BaseFormSet) and value.is_bound:
+            forms_seen += value.forms
+        elif isinstance(value, forms.BaseForm) and value.is_bound:
+            forms_seen.append(value)
+    return [e for form in forms_seen for e in form.errors.get(field_name, [])]
+
+
+@pytest.mark.parametrize(
+    "name, args, field_name, limit",
+    TEXT_LIMITS,
+    ids=[f"{name}-{field_name}" for name, _a, field_name, _l in TEXT_LIMITS],
+)
+def test_long_text_is_capped_with_a_message_by_the_field(
+    admin_client_, rows, name, args, field_name, limit
+):
+    url = reverse(name, args=args(rows))
+    target = discover_app_target(admin_client_, url)
+    posted = next(k for k in target.fields if k == field_name or k.endswith(f"-0-{field_name}"))
+    tables = project_tables()
+    before = snapshot(tables)
+    response = admin_client_.post(url, {**target.fixed, posted: "a" * (limit + 1)})
+    assert response.status_code in (200, 400)
+    message = f"Texten är för lång: den får ha högst {limit} tecken och har {limit + 1}."
+    assert message in errors_of(response.context, field_name)
+    assert message in response.content.decode()
+    assert snapshot(tables) == before
+
+
+def test_a_long_search_is_refused_not_run(admin_client_, rows):
+    response = admin_client_.get(reverse("agreements:list"), {"q": "a" * 201})
+    assert "den får ha högst 200 tecken och har 201" in response.content.decode()
+
+
+# Numbers beyond what the arithmetic on them can take, refused where they enter:
+# URL name, arguments, field, value, the message beside the field.
+AMOUNT_TOO_LARGE = "Beloppet får vara högst 1 000 000 000 000 kr."
+MONTHS_TOO_MANY = "Ange högst 120 månader (tio år)."
+HUGE_NUMBERS = [
+    ("funding:lines", "amount_2026", "9" * 60, AMOUNT_TOO_LARGE),
+    ("funding:lines", "amount_2026", str(10**12 + 1), AMOUNT_TOO_LARGE),
+    ("funding:payments", "amount", str(10**12 + 1), AMOUNT_TOO_LARGE),
+    ("funding:payment", "amount", "9" * 60, AMOUNT_TOO_LARGE),
+    ("funding:index_values", "percent", "100.001", "Förändringen får vara högst 100 procent."),
+    ("agreements:edit", "notice_months", "32767", MONTHS_TOO_MANY),
+    ("agreements:edit", "extension_months", "121", MONTHS_TOO_MANY),
+    ("agreements:create", "period_end", "9999-12-31", "Ange ett datum till och med 2200-12-31."),
+    ("agreements:create", "period_start", "0001-01-01", "Ange ett datum från 1900-01-01."),
+]
+HUGE_NUMBER_ARGS = {
+    "funding:lines": lambda r: [r["agreement"].pk],
+    "funding:payments": lambda r: [r["agreement"].pk],
+    "funding:payment": lambda r: [r["payment"].pk],
+    "funding:index_values": lambda r: [],
+    "agreements:edit": lambda r: [r["agreement"].pk],
+    "agreements:create": lambda r: [],
+}
+
+
+@pytest.mark.parametrize(
+    "name, field_name, value, message",
+    HUGE_NUMBERS,
+    ids=[f"{n}-{f}-{v[:12]}" for n, f, v, _m in HUGE_NUMBERS],
+)
+def test_a_huge_number_is_refused_beside_its_field(
+    admin_client_, rows, name, field_name, value, message
+):
+    url = reverse(name, args=HUGE_NUMBER_ARGS[name](rows))
+    target = discover_app_target(admin_client_, url)
+    posted = next(k for k in target.fields if k == field_name or k.endswith(f"-0-{field_name}"))
+    tables = project_tables()
+    before = snapshot(tables)
+    response = admin_client_.post(url, {**target.fixed, posted: value})
+    assert response.status_code in (200, 400)
+    assert message in errors_of(response.context, field_name)
+    assert snapshot(tables) == before
+
+
+def test_services_that_check_the_model_refuse_huge_numbers_too(rows):
+    line, payment = rows["line"], rows["payment"]
+    Share(line=line, year=2027, amount=10**12).full_clean()
+    with pytest.raises(ValidationError, match=AMOUNT_TOO_LARGE):
+        Share(line=line, year=2027, amount=10**12 + 1).full_clean()
+    payment.amount = 10**12 + 1
+    with pytest.raises(ValidationError, match=AMOUNT_TOO_LARGE):
+        payment.full_clean()
+    series = IndexSeries.objects.get()
+    value = IndexValue(series=series, year=2027, percent=Decimal(100), status="final")
+    value.published_on, value.source = date(2026, 10, 1), "SKR"
+    value.full_clean()
+    value.percent = Decimal("100.001")
+    with pytest.raises(ValidationError, match="högst 100 procent"):
+        value.full_clean()
+
+
+def test_a_century_of_the_largest_uplift_still_shows(admin_client_, rows):
+    """The largest amount uplifted by the largest index every year of a long agreement: far
+    past the 28 digits Decimal's default context rounds to whole kronor."""
+    region, nonprofit = make_party(kind="region"), make_party()
+    agreement = make_agreement(
+        region, nonprofit, start=date(2026, 1, 1), end=date(2125, 12, 31), status="active"
+    )
+    series = IndexSeries.objects.get()
+    IndexValue.objects.create(
+        series=series,
+        year=2027,
+        percent=Decimal(100),
+        status="final",
+        published_on=date(2027, 3, 1),
+        source="SKR",
+    )
+    make_line(
+        agreement,
+        region,
+        dict.fromkeys(agreement.years, 10**12),
+        uplift_series=series,
+        uplift_first_year=2027,
+        uplift_basis="final",
+    )
+    for url in (
+        reverse("agreements:detail", args=[agreement.pk]),
+        reverse("funding:public_json"),
+        reverse("funding:export", args=["shares", "csv"]),
+    ):
+        response = admin_client_.get(url)
+        assert response.status_code == 200, url
+        b"".join(response.streaming_content) if response.streaming else response.content

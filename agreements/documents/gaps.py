@@ -43,8 +43,11 @@ def split_paragraphs(text):
 
 # Dates, org numbers, bankgiro and reference codes must not break at their hyphens. A word
 # joiner (U+2060) on each side of the hyphen forbids the break and is invisible; a nowrap span
-# would do the same but makes WeasyPrint break the line too early.
-_HYPHENATED = re.compile(r"\w+(?:[-–]\w+)+")
+# would do the same but makes WeasyPrint break the line too early. The pattern looks at one
+# character on each side of a hyphen, so its cost grows with the text's length: a pattern
+# matching whole hyphenated words backtracked over every long word without a hyphen, and
+# one word of 100 000 letters held a worker for minutes.
+_CODE_HYPHEN = re.compile(r"(?<=\w)([-–])(?=\w)")
 WORD_JOINER = "\u2060"
 
 
@@ -52,10 +55,7 @@ def typeset(text):
     """HTML for running text: hyphenated codes kept on one line, '§ 190' never split."""
     if isinstance(text, Placeholder) or not isinstance(text, str):
         return text
-    html = _HYPHENATED.sub(
-        lambda m: re.sub("([-–])", rf"{WORD_JOINER}\1{WORD_JOINER}", m.group(0)),
-        str(escape(text)),
-    )
+    html = _CODE_HYPHEN.sub(rf"{WORD_JOINER}\1{WORD_JOINER}", str(escape(text)))
     return mark_safe(html.replace("§ ", "§\u00a0"))  # noqa: S308 (escaped above)
 
 

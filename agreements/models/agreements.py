@@ -1,4 +1,7 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -19,6 +22,16 @@ STANDARD_SECTION_HEADINGS = [
     "Mål för gemensamt lärande",
     "Vårdgivaransvar",
 ]
+
+
+# Bounds of what a person enters, so that the deadline and uplift arithmetic on them stays in
+# the calendar's range: 32 767 months' notice (the column's limit) put the last day to give
+# notice in year −702 and stopped the dashboard and the reminders.
+PERIOD_DATE_VALIDATORS = [
+    MinValueValidator(date(1900, 1, 1), message=_("Ange ett datum från 1900-01-01.")),
+    MaxValueValidator(date(2200, 12, 31), message=_("Ange ett datum till och med 2200-12-31.")),
+]
+MONTHS_VALIDATORS = [MaxValueValidator(120, message=_("Ange högst 120 månader (tio år)."))]
 
 
 class AgreementStatus(models.TextChoices):
@@ -44,16 +57,17 @@ class Agreement(models.Model):
     subject = models.TextField(
         _("överenskommelsen avser"), blank=True, help_text=_("Vad överenskommelsen omfattar.")
     )
-    period_start = models.DateField(_("gäller från"))
-    period_end = models.DateField(_("gäller till och med"))
+    period_start = models.DateField(_("gäller från"), validators=PERIOD_DATE_VALIDATORS)
+    period_end = models.DateField(_("gäller till och med"), validators=PERIOD_DATE_VALIDATORS)
     extension_months = models.PositiveSmallIntegerField(
         _("möjlig förlängning (månader)"),
         null=True,
         blank=True,
         help_text=_("T.ex. 24 för möjlighet till två års förlängning."),
+        validators=MONTHS_VALIDATORS,
     )
     notice_months = models.PositiveSmallIntegerField(
-        _("uppsägningstid (månader)"), null=True, blank=True
+        _("uppsägningstid (månader)"), null=True, blank=True, validators=MONTHS_VALIDATORS
     )
     status = models.CharField(
         _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT

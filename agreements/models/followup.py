@@ -6,6 +6,7 @@ from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
 from ..due.texts import Text
+from ..uploads import EXTENSIONS, attachment_name
 from .agreements import Agreement
 from .obligations import CapacityTarget, Obligation
 from .parties import Party
@@ -186,3 +187,9 @@ class ReportAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def download_name(self):
+        """The name to show and download under, its extension that of the checked type (a
+        file uploaded before names were derived from it may have kept another)."""
+        return attachment_name(self.original_name, EXTENSIONS.get(self.content_type, "bin"))

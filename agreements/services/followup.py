@@ -1,7 +1,6 @@
 """Follow-up writes: reports (draft, figures, submit), their attachments, meeting minutes."""
 
 import io
-import os
 import uuid
 import zipfile
 
@@ -20,17 +19,12 @@ from agreements.models import (
     ReportStatus,
 )
 
+from ..uploads import CONTENT_TYPES, attachment_name
 from . import DomainError
 from .conflicts import check_report_version
 
 # Report periods a coordinator can pick; one-off reports come from obligations.
 PICKABLE_PERIODS = [ReportPeriod.T1, ReportPeriod.T2, ReportPeriod.T3, ReportPeriod.ANNUAL]
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def report_due_date(agreement, year, period):
@@ -154,13 +148,14 @@ def add_attachment(*, report, upload, by):
     if kind is None:
         raise DomainError(_("Filen måste vara PDF, DOCX eller XLSX."))
     upload.seek(0)
-    original = os.path.basename(upload.name or "bilaga")[:255]
-    # A random stored name: the original name is kept for display, never used as a path.
+    # The name shown and downloaded: the user's, with the extension of the checked type.
+    shown = attachment_name(upload.name, kind)
+    # A random stored name: the user's name is kept for display, never used as a path.
     upload.name = f"{uuid.uuid4().hex}.{kind}"
     return ReportAttachment.objects.create(
         report=report,
         file=upload,
-        original_name=original,
+        original_name=shown,
         content_type=CONTENT_TYPES[kind],
         size=len(data),
         uploaded_by=by,

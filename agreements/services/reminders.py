@@ -27,7 +27,12 @@ log = logging.getLogger(__name__)
 class ReminderRun:
     sent: int = 0
     already_sent: int = 0
+    failed: int = 0
     ended: list = field(default_factory=list)
+
+
+# What became of one reminder: each names the counter of ReminderRun it adds to.
+SENT, ALREADY_SENT, FAILED = "sent", "already_sent", "failed"
 
 
 def end_expired_agreements(*, today):
@@ -108,7 +113,13 @@ def _message(deadline, phase):
         base = settings.SITE_URL
         lines.append(_("Läs mer: %(url)s") % {"url": f"{base}{deadline.url}"})
     lines += ["", _("Det här är en automatisk påminnelse från IOP. Den skickas en gång.")]
-    return subject[:300], "\n".join(lines)
+    return one_line(subject)[:300], "\n".join(lines)
+
+
+def one_line(text):
+    """The text on one line, runs of white space as one space: a header value never holds a
+    line break (names and texts people typed may)."""
+    return " ".join(text.split())
 
 
 def send_reminders(*, today, days_before=None):
@@ -135,26 +146,36 @@ def _send_reminders(*, today, days_before):
         key = f"{deadline.key}:{deadline.due_date.isoformat()}:{phase}"
         subject, body = _message(deadline, phase)
         for user in _users_for(deadline, by_party):
-            # Log first, inside the transaction: if sending fails the log rolls back and the
-            # next run retries; if the log exists the reminder went out already.
-            try:
-                with transaction.atomic():
-                    _entry, created = ReminderLog.objects.get_or_create(
-                        user=user,
-                        key=key,
-                        defaults={
-                            "agreement": deadline.agreement,
-                            "due_date": deadline.due_date,
-                            "subject": subject,
-                        },
-                    )
-                    if created:
-                        send_mail(subject, body, None, [user.email])
-            except IntegrityError:  # a concurrent run logged it first
-                created = False
-            if not created:
-                run.already_sent += 1
-                continue
-            run.sent += 1
-            log.info("reminder %s sent to user %s", key, user.pk)
+            outcome = _send_one(user, deadline, key, subject, body)
+            setattr(run, outcome, getattr(run, outcome) + 1)
     return run
+
+
+def _send_one(user, deadline, key, subject, body):
+    """Log and send one reminder: SENT, ALREADY_SENT (logged before) or FAILED."""
+    # Log first, inside the transaction: if sending fails the log rolls back and the next run
+    # retries; if the log exists the reminder went out already.
+    try:
+        with transaction.atomic():
+            _entry, created = ReminderLog.objects.get_or_create(
+                user=user,
+                key=key,
+                defaults={
+                    "agreement": deadline.agreement,
+                    "due_date": deadline.due_date,
+                    "subject": subject,
+                },
+            )
+            if created:
+                send_mail(subject, body, None, [user.email])
+    except IntegrityError:  # a concurrent run logged it first
+        return ALREADY_SENT
+    except Exception:
+        # One reminder the mail system refuses (a stored address it cannot use) must not stop
+        # the others, of every organisation, on this run and every later one.
+        log.exception("reminder %s to user %s failed", key, user.pk)
+        return FAILED
+    if not created:
+        return ALREADY_SENT
+    log.info("reminder %s sent to user %s", key, user.pk)
+    return SENT

@@ -15,6 +15,9 @@ import xlsxwriter
 
 # Characters XML 1.0 does not allow; a spreadsheet cannot hold them either.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A CSV cell starting with one of these is run as a formula by spreadsheet programs (OWASP:
+# CSV injection), e.g. an organisation named =HYPERLINK(…) in an export someone opens.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Line:
@@ -26,13 +29,29 @@ class _Line:
 
 def csv_chunks(header, rows, *, excel=True):
     """The encoded lines of a CSV file: semicolons and a BOM for Swedish Excel, or plain
-    commas. None is an empty cell, a date its ISO form."""
+    commas. None is an empty cell, a date its ISO form, text starting like a formula is
+    prefixed with an apostrophe."""
     writer = csv.writer(_Line(), delimiter=";" if excel else ",", lineterminator="\r\n")
     if excel:
         yield "\ufeff".encode()
-    yield writer.writerow(header).encode()
+    yield writer.writerow(_csv_cells(header)).encode()
     for row in rows:
-        yield writer.writerow(row).encode()
+        yield writer.writerow(_csv_cells(row)).encode()
+
+
+def _csv_cells(row):
+    """The row's cells as CSV holds them: numbers, dates and None as they are; anything else
+    is text, and text starting like a formula gets a leading apostrophe, which spreadsheet
+    programs show as text. Decided by the value's type, so -5 stays a number and "-5" does
+    not become one."""
+    cells = []
+    for value in row:
+        if value is None or isinstance(value, int | Decimal | datetime.date):
+            cells.append(value)
+            continue
+        text = str(value)
+        cells.append(f"'{text}" if text.startswith(FORMULA_STARTS) else text)
+    return cells
 
 
 def to_csv(header, rows, *, excel=True):

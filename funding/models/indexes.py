@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +65,11 @@ class IndexSeries(models.Model):
         return self.owner_id is None
 
 
+# The largest yearly change an index value may state, in percent: far above any index in use
+# (LPIK moves a few percent a year). The smallest is above −100, a constraint.
+MAX_INDEX_PERCENT = Decimal(100)
+
+
 class ValueStatus(models.TextChoices):
     PRELIMINARY = "preliminary", _("Preliminärt")
     FINAL = "final", _("Slutligt")
@@ -73,7 +81,15 @@ class IndexValue(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("år"))
     percent = models.DecimalField(
-        _("förändring (procent)"), max_digits=6, decimal_places=3, help_text=_("T.ex. 3.100")
+        _("förändring (procent)"),
+        max_digits=6,
+        decimal_places=3,
+        help_text=_("T.ex. 3.100"),
+        validators=[
+            MaxValueValidator(
+                MAX_INDEX_PERCENT, message=_("Förändringen får vara högst 100 procent.")
+            )
+        ],
     )
     status = models.CharField(_("status"), max_length=20, choices=ValueStatus.choices)
     published_on = models.DateField(_("publicerat"))

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,12 @@ from simple_history.models import HistoricalRecords
 from agreements.models import Agreement, Party
 from agreements.numbers import normalize_bankgiro, validate_bankgiro
 
+from ..money import MAX_AMOUNT
 from .indexes import IndexSeries, ValueStatus
+
+# Amounts a person enters: bounded where they enter, so every sum and uplift stays in range.
+AMOUNT_TOO_LARGE = _("Beloppet får vara högst 1 000 000 000 000 kr.")
+AMOUNT_VALIDATORS = [MaxValueValidator(MAX_AMOUNT, message=AMOUNT_TOO_LARGE)]
 
 
 class ShareKind(models.TextChoices):
@@ -53,6 +59,7 @@ class FundingLine(models.Model):
         _("totalt för perioden (kr)"),
         null=True,
         blank=True,
+        validators=AMOUNT_VALIDATORS,
         help_text=_("När beloppet är avtalat för hela perioden; fördelas på år i andelarna."),
     )
     uplift_series = models.ForeignKey(
@@ -149,7 +156,7 @@ class Share(models.Model):
         verbose_name=_("finansieringsrad"),
     )
     year = models.PositiveSmallIntegerField(_("år"))
-    amount = models.BigIntegerField(_("belopp (kr)"))
+    amount = models.BigIntegerField(_("belopp (kr)"), validators=AMOUNT_VALIDATORS)
     history = HistoricalRecords()
 
     class Meta:
@@ -253,7 +260,7 @@ class Payment(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("avser år"))
     paid_on = models.DateField(_("betalningsdag"))
-    amount = models.BigIntegerField(_("belopp (kr)"))
+    amount = models.BigIntegerField(_("belopp (kr)"), validators=AMOUNT_VALIDATORS)
     reference = models.CharField(_("referens"), max_length=60, blank=True)
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
     history = HistoricalRecords()

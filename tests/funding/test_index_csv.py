@@ -31,9 +31,19 @@ def test_every_problem_of_a_row_is_listed_in_column_order():
 
 
 def test_a_percent_that_is_not_a_usable_number_is_refused():
-    for text in ("NaN", "Infinity", "-100", "1000", "tre"):
+    for text in ("NaN", "Infinity", "tre"):
         _values, errors = parse(f"2026,{text},final,2027-04-01,SKR\n")
         assert errors == [f"Rad 1: procentsatsen '{text}' är inte ett tal."]
+
+
+def test_a_percent_out_of_bounds_is_refused():
+    for text in ("-100", "100.001", "1000", "9" * 60, "1e999999", "-1e999999"):
+        _values, errors = parse(f"2026,{text},final,2027-04-01,SKR\n")
+        assert errors == [
+            f"Rad 1: procentsatsen '{text}' ska vara större än −100 och högst 100."
+        ], text
+    values, errors = parse("2026,100,final,2027-04-01,SKR\n2027,-99.999,final,2028-04-01,SKR\n")
+    assert errors == [] and [v[2] for v in values] == [Decimal(100), Decimal("-99.999")]
 
 
 def test_empty_rows_are_skipped_and_a_repeated_year_and_status_refused():

@@ -33,6 +33,12 @@ def test_round_kronor_is_half_up_not_bankers():
         round_kronor(2.5)
 
 
+def test_round_kronor_takes_amounts_of_any_size():
+    # Past the 28 digits of Decimal's default context, which refused to round them.
+    assert round_kronor(Decimal(f"{10**40}.5")) == 10**40 + 1
+    assert round_kronor(Decimal(f"-{10**40}.4")) == -(10**40)
+
+
 def test_split_evenly_sums_exactly():
     assert split_evenly(1_000_001, 4) == [250_000, 250_000, 250_000, 250_001]
     assert sum(split_evenly(1_831_113, 12)) == 1_831_113

@@ -179,7 +179,7 @@ def test_funding_lines_page_reads_the_parties_once_however_many_lines(
     # Each row offers the parties as payer and as receiver; a new row is paid to the non-profit.
     page = response.content.decode()
     assert page.count(">Förening F</option>") == 2 * (lines + 1)
-    assert page.count('selected>Förening F</option>') == 1
+    assert page.count("selected>Förening F</option>") == 1
 
 
 def test_lines_without_a_budget_have_their_own_group_page(client, db):
@@ -253,7 +253,8 @@ def test_organisation_overview_shows_the_first_payers_and_pages_them_all(
             response = client.get(url, {"alla": "betalare", "sida": number})
         seen += [group.label for group in response.context["page"].object_list]
     assert seen == [f"Kommun {n:02}" for n in range(30)]
-    assert 'href="?betalare=Kommun%2000">Kommun 00</a>' in client.get(
-        url, {"alla": "betalare"}
-    ).content.decode()
+    assert (
+        'href="?betalare=Kommun%2000">Kommun 00</a>'
+        in client.get(url, {"alla": "betalare"}).content.decode()
+    )
     assert client.get(url, {"alla": "annat"}).status_code == 404

@@ -34,6 +34,7 @@ class Command(BaseCommand):
         refreshed = refresh_due_items(Agreement.objects.all(), today=today)
         self.stdout.write(
             f"{today.isoformat()}: {run.sent} påminnelser skickade, "
-            f"{run.already_sent} redan skickade tidigare, {len(run.ended)} avslutade, "
+            f"{run.already_sent} redan skickade tidigare, "
+            f"{run.failed} gick inte att skicka (se loggen), {len(run.ended)} avslutade, "
             f"att göra-listan räknad om för {refreshed} överenskommelser."
         )
