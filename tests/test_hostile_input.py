@@ -555,7 +555,7 @@ HUGE_NUMBERS = [
     ("funding:lines", "amount_2026", str(10**12 + 1), AMOUNT_TOO_LARGE),
     ("funding:payments", "amount", str(10**12 + 1), AMOUNT_TOO_LARGE),
     ("funding:payment", "amount", "9" * 60, AMOUNT_TOO_LARGE),
-    ("funding:index_values", "percent", "100.001", "Förändringen får vara högst 100 procent."),
+    ("funding:index_series", "percent", "100.001", "Förändringen får vara högst 100 procent."),
     ("agreements:edit", "notice_months", "32767", MONTHS_TOO_MANY),
     ("agreements:edit", "extension_months", "121", MONTHS_TOO_MANY),
     ("agreements:create", "period_end", "9999-12-31", "Ange ett datum till och med 2200-12-31."),
@@ -565,7 +565,7 @@ HUGE_NUMBER_ARGS = {
     "funding:lines": lambda r: [r["agreement"].pk],
     "funding:payments": lambda r: [r["agreement"].pk],
     "funding:payment": lambda r: [r["payment"].pk],
-    "funding:index_values": lambda r: [],
+    "funding:index_series": lambda r: [r["series"].pk],
     "agreements:edit": lambda r: [r["agreement"].pk],
     "agreements:create": lambda r: [],
 }

@@ -344,10 +344,11 @@ def hostile_agreement(db):
     agreement = make_agreement(
         region, org, title=FORMULAS[2], case_number=FORMULAS[3], status=AgreementStatus.ACTIVE
     )
+    amounts = {2026: 100_000, 2027: 50_000}
     line = make_line(
-        agreement, region, {2026: 100_000, 2027: 50_000}, purpose=FORMULAS[4], budget=FORMULAS[5]
+        agreement, region, amounts, purpose=FORMULAS[4], budget=FORMULAS[5], receiver=org
     )
-    PaymentPlan.objects.create(line=line, payee=org, bankgiro="403-4849", reference=FORMULAS[0])
+    PaymentPlan.objects.create(line=line, bankgiro="403-4849", reference=FORMULAS[0])
     register_payment(line=line, year=2026, paid_on=date(2026, 1, 20), amount=1_000)
     return agreement
 

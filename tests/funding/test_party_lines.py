@@ -89,8 +89,11 @@ def test_another_partys_line_is_shown_locked_and_a_posted_change_to_it_is_ignore
     locked = {form.instance.pk: form.locked for form in page.context["formset"].forms[:2]}
     assert locked == {world.region_line.pk: False, world.town_line.pk: True}
     assert "Kommun K ändrar sina egna rader." in page.content.decode()
-    # Only the region's own parties are offered for a new line.
-    assert ">Kommun K</option>" not in page.content.decode()
+    # Kommun K, which has its own administrator, is not offered as the payer of a new line;
+    # any party is offered as its receiver.
+    new = page.context["formset"].forms[-1]
+    assert "Kommun K" not in [label for _pk, label in new.fields["party"].widget.choices]
+    assert "Kommun K" in [label for _pk, label in new.fields["receiver"].widget.choices]
 
     changes = {
         world.region_line.pk: {"amount_2026": "410000"},
