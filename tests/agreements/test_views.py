@@ -260,6 +260,21 @@ def test_org_number_with_a_wrong_check_digit_is_shown_beside_the_field(client, w
     assert Party.objects.get(name="Ny förening").org_number == number
 
 
+def test_a_personnummer_is_refused_as_org_number_beside_the_field(client, world):
+    login(client, world, "admin")
+    before = Party.objects.count()
+    response = client.post(
+        reverse("agreements:party_create"),
+        {"name": "Kim Andersson", "kind": "nonprofit", "org_number": "880320-0016"},
+    )
+    assert response.status_code == 200
+    assert field_errors(response)["org_number"] == [
+        "Numret är ett personnummer, inte ett organisationsnummer. En part i en IOP är en "
+        "organisation: ange organisationens nummer."
+    ]
+    assert Party.objects.count() == before
+
+
 def test_coordinator_cannot_edit_organisations(client, world):
     login(client, world, "coordinator")
     assert client.get(reverse("agreements:party_edit", args=[world.b.pk])).status_code == 403
