@@ -137,10 +137,7 @@ def posted_name(form=None, formset=None):
 
 
 class AgreementForm(ConstraintFieldsMixin, forms.ModelForm):
-    constraint_fields = {
-        "agreement_end_after_start": "period_end",
-        "agreement_unique_case_number": "case_number",
-    }
+    constraint_fields = {"agreement_end_after_start": "period_end"}
 
     class Meta:
         model = Agreement
@@ -163,6 +160,35 @@ class AgreementForm(ConstraintFieldsMixin, forms.ModelForm):
             "contributions_intro": forms.Textarea(attrs={"rows": 3}),
             "renegotiation_text": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class SameCaseForm(forms.Form):
+    """Asked when a case number is on other agreements of the user's own organisations."""
+
+    same_case = forms.BooleanField(
+        label=_("Ja, samma ärende: spara med samma diarienummer"), required=False
+    )
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        self.sharing = []
+
+    def confirms(self, form, sharing):
+        """Whether form's case number may be saved: it is on none of `sharing` (the other
+        agreements of the user's own organisations with the same number), or the user has
+        confirmed that they are one case. Otherwise a warning beside the field, and this
+        question with those agreements."""
+        self.sharing = list(sharing)
+        if not self.sharing or (self.is_valid() and self.cleaned_data["same_case"]):
+            return True
+        form.add_error(
+            "case_number",
+            _(
+                "Diarienumret finns redan på en annan överenskommelse i din organisation. "
+                "Kryssa i rutan om de hör till samma ärende, eller ändra numret."
+            ),
+        )
+        return False
 
 
 class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):

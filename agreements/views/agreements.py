@@ -17,12 +17,14 @@ from agreements.access import (
     acting_roles,
     administered_party_ids,
     agreements_visible_to,
+    agreements_with_role,
     get_agreement_for,
     is_any,
     may_create_agreement,
     may_propose,
     parties_visible_to,
 )
+from agreements.case_numbers import sharing_case_number
 from agreements.filters import filter_agreements
 from agreements.forms import (
     AgreementFilterForm,
@@ -31,6 +33,7 @@ from agreements.forms import (
     CapacityTargetFormSet,
     MoveForm,
     ObligationFormSet,
+    SameCaseForm,
     SuccessorForm,
     VersionForm,
     posted_name,
@@ -159,7 +162,12 @@ def agreement_create(request):
     parties = AgreementPartyFormSet(
         data, instance=agreement, own_party_ids=own, initial=initial, prefix="parter"
     )
-    if data is not None and form.is_valid() and parties.is_valid():
+    same_case = SameCaseForm(data)
+    if (
+        data is not None
+        and all([form.is_valid(), parties.is_valid()])
+        and _case_number_confirmed(request.user, form, same_case, agreement)
+    ):
         try:
             agreement = save_agreement(
                 details=form.cleaned_data, parties=parties.rows(), by=request.user
@@ -172,8 +180,21 @@ def agreement_create(request):
     return render(
         request,
         "agreements/agreement_form.html",
-        {"form": form, "parties": parties, "agreement": None},
+        {"form": form, "parties": parties, "same_case": same_case, "agreement": None},
     )
+
+
+def _case_number_confirmed(user, form, same_case, agreement):
+    """Whether the case number may be saved (SameCaseForm.confirms), asked of
+    the agreements of the organisations the user administers only: whether another
+    organisation uses the same number is never told."""
+    number = form.cleaned_data["case_number"]
+    if agreement.pk and number == form.initial.get("case_number"):
+        return True  # unchanged: asked when it was set
+    sharing = sharing_case_number(
+        agreements_with_role(user, ADMINISTRATOR), number, exclude=agreement
+    )
+    return same_case.confirms(form, sharing)
 
 
 def _agreement_forms(agreement, data, own):
@@ -189,8 +210,13 @@ def agreement_edit(request, pk):
     own = administered_party_ids(request.user)
     data = request.POST if request.method == "POST" else None
     form, parties, version = _agreement_forms(agreement, data, own)
+    same_case = SameCaseForm(data)
     conflict = None
-    if data is not None and all([form.is_valid(), parties.is_valid(), version.is_valid()]):
+    if (
+        data is not None
+        and all([form.is_valid(), parties.is_valid(), version.is_valid()])
+        and _case_number_confirmed(request.user, form, same_case, agreement)
+    ):
         try:
             save_agreement(
                 agreement=agreement,
@@ -216,6 +242,7 @@ def agreement_edit(request, pk):
         {
             "form": form,
             "parties": parties,
+            "same_case": same_case,
             "agreement": agreement,
             "version_form": version,
             "conflict": conflict,

@@ -93,17 +93,6 @@ def test_end_before_start_is_shown_beside_the_end_date_and_nothing_is_saved(clie
     assert 'value="Tre parter"' in response.content.decode()
 
 
-def test_duplicate_case_number_is_shown_beside_the_field(client, world):
-    world.own["agreement"].case_number = "RS 2026/1"
-    world.own["agreement"].save()
-    login(client, world, "admin")
-    response = client.post(reverse("agreements:create"), agreement_post(world))
-    assert response.status_code == 200
-    assert field_errors(response)["case_number"] == [
-        "Det finns redan en överenskommelse med detta diarienummer."
-    ]
-
-
 def test_the_same_party_twice_is_refused(client, world):
     login(client, world, "admin")
     response = client.post(
