@@ -4,7 +4,7 @@ Another organisation's object answers 404 (its existence must not leak); a visib
 the user's role may not change answers 403.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
@@ -25,6 +25,7 @@ from .models import (
     ReportStatus,
     Role,
 )
+from .numbers import normalize_org_number
 
 ADMINISTRATOR = Role.ADMINISTRATOR
 COORDINATOR = Role.COORDINATOR
@@ -162,6 +163,24 @@ def parties_editable_by(user):
         )
         | Q(pk__in=administered)
     )
+
+
+def parties_offered_to(user):
+    """The organisations offered in a list when an administrator picks the parties of an
+    agreement: those the user already sees. Any other is found only by its exact
+    organisationsnummer (party_with_org_number): a list of every organisation of the
+    system would show each tenant every other tenant."""
+    return parties_visible_to(user)
+
+
+def party_with_org_number(value):
+    """The organisation with exactly this organisationsnummer, or None (also for a number
+    that is not one)."""
+    try:
+        number = normalize_org_number(value)
+    except ValidationError:
+        return None
+    return Party.objects.filter(org_number=number).first()
 
 
 def decisions_visible_to(user):

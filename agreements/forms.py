@@ -6,6 +6,7 @@ from django.db import connection
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from .access import party_with_org_number
 from .models import (
     Agreement,
     AgreementParty,
@@ -193,10 +194,52 @@ class SameCaseForm(forms.Form):
 
 class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
     constraint_fields = {"agreement_party_once": "party"}
+    # Another organisation than those offered is found by its exact organisationsnummer.
+    org_number = forms.CharField(
+        label=_("eller organisationsnummer"),
+        required=False,
+        max_length=20,
+        help_text=_("Finns organisationen inte i listan? Ange dess organisationsnummer."),
+    )
 
     class Meta:
         model = AgreementParty
         fields = PARTY_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        number, party = cleaned.get("org_number"), cleaned.get("party")
+        if number:
+            found = party_with_org_number(number)
+            if found is None:
+                self.add_error(
+                    "org_number",
+                    _(
+                        "Ingen organisation har det organisationsnumret. Kontrollera numret, "
+                        "eller registrera organisationen under Organisationer."
+                    ),
+                )
+            elif party is not None and party != found:
+                self.add_error(
+                    "org_number",
+                    _("Välj en organisation i listan eller ange ett nummer, inte båda."),
+                )
+            else:
+                cleaned["party"] = found
+        elif party is None and "party" not in self.errors:
+            self.add_error("party", _("Välj en organisation eller ange ett organisationsnummer."))
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # An unknown number is the error; the model need not add that no party is chosen.
+        exclude = super()._get_validation_exclusions()
+        if "org_number" in self._errors:
+            exclude.add("party")
+        return exclude
 
     def has_changed(self):
         # A new row pre-filled with the user's own organisation counts as filled in even if
@@ -211,13 +254,17 @@ class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
 
 
 class BaseAgreementPartyFormSet(RowsMixin, forms.BaseInlineFormSet):
-    def __init__(self, *args, own_party_ids=(), **kwargs):
+    def __init__(self, *args, own_party_ids=(), offered=None, **kwargs):
+        """offered: the organisations listed for choice (agreements.access.parties_offered_to;
+        by default the agreement's own); any other is named by its organisationsnummer."""
         self.own_party_ids = set(own_party_ids)
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.extra = 1
+        if offered is None:
+            offered = Party.objects.filter(agreement_roles__agreement=self.instance.pk)
         for form in self.forms:
-            form.fields["party"].queryset = Party.objects.order_by("name")
+            form.fields["party"].queryset = offered.order_by("name", "pk")
 
     def clean(self):
         super().clean()

@@ -22,6 +22,7 @@ from agreements.access import (
     is_any,
     may_create_agreement,
     may_propose,
+    parties_offered_to,
     parties_visible_to,
 )
 from agreements.case_numbers import sharing_case_number
@@ -160,7 +161,12 @@ def agreement_create(request):
     form = AgreementForm(data, instance=agreement)
     initial = [{"party": own[0], "role": PartyRole.PUBLIC}] if own else []
     parties = AgreementPartyFormSet(
-        data, instance=agreement, own_party_ids=own, initial=initial, prefix="parter"
+        data,
+        instance=agreement,
+        own_party_ids=own,
+        offered=parties_offered_to(request.user),
+        initial=initial,
+        prefix="parter",
     )
     same_case = SameCaseForm(data)
     if (
@@ -197,9 +203,15 @@ def _case_number_confirmed(user, form, same_case, agreement):
     return same_case.confirms(form, sharing)
 
 
-def _agreement_forms(agreement, data, own):
+def _agreement_forms(request, agreement, data, own):
     form = AgreementForm(data, instance=agreement)
-    parties = AgreementPartyFormSet(data, instance=agreement, own_party_ids=own, prefix="parter")
+    parties = AgreementPartyFormSet(
+        data,
+        instance=agreement,
+        own_party_ids=own,
+        offered=parties_offered_to(request.user),
+        prefix="parter",
+    )
     return form, parties, VersionForm(data, version=agreement.version)
 
 
@@ -209,7 +221,7 @@ def agreement_edit(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
     own = administered_party_ids(request.user)
     data = request.POST if request.method == "POST" else None
-    form, parties, version = _agreement_forms(agreement, data, own)
+    form, parties, version = _agreement_forms(request, agreement, data, own)
     same_case = SameCaseForm(data)
     conflict = None
     if (
@@ -229,7 +241,7 @@ def agreement_edit(request, pk):
             conflict = exc
             agreement.refresh_from_db()
             data = exc.data(request.POST, posted_name(form, parties))
-            form, parties, version = _agreement_forms(agreement, data, own)
+            form, parties, version = _agreement_forms(request, agreement, data, own)
         except DomainError as exc:
             form.add_error(None, str(exc))
             agreement.refresh_from_db()

@@ -66,6 +66,9 @@ def agreement_post(world, **overrides):
     ):
         data[f"parter-{i}-party"] = party.pk
         data[f"parter-{i}-role"] = role
+    # Kommun C shares no agreement with A: it is not offered in the list, but found by number.
+    data["parter-1-party"] = ""
+    data["parter-1-org_number"] = world.c.org_number
     data.update(overrides)
     return data
 
@@ -96,7 +99,8 @@ def test_end_before_start_is_shown_beside_the_end_date_and_nothing_is_saved(clie
 def test_the_same_party_twice_is_refused(client, world):
     login(client, world, "admin")
     response = client.post(
-        reverse("agreements:create"), agreement_post(world, **{"parter-1-party": world.a.pk})
+        reverse("agreements:create"),
+        agreement_post(world, **{"parter-1-party": world.a.pk, "parter-1-org_number": ""}),
     )
     assert response.status_code == 200
     assert not Agreement.objects.filter(title="Tre parter").exists()
@@ -104,7 +108,11 @@ def test_the_same_party_twice_is_refused(client, world):
 
 def test_own_organisation_must_be_party(client, world):
     login(client, world, "admin")
-    data = agreement_post(world, **{"parter-0-party": world.d.pk, "parter-0-role": "nonprofit"})
+    data = agreement_post(
+        world,
+        **{"parter-0-party": "", "parter-0-org_number": world.d.org_number},
+        **{"parter-0-role": "nonprofit"},
+    )
     response = client.post(reverse("agreements:create"), data)
     assert response.status_code == 200
     assert "Din organisation måste vara part" in response.content.decode()
