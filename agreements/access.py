@@ -131,7 +131,8 @@ def agreements_with_role(user, *roles):
 
 
 def parties_visible_to(user):
-    """Organisations the user belongs to, and those party to agreements the user sees."""
+    """Organisations the user belongs to, those party to agreements the user sees, and those
+    the user's organisations registered that have no users of their own yet."""
     if not user.is_authenticated:
         return Party.objects.none()
     if user.is_superuser:
@@ -143,26 +144,40 @@ def parties_visible_to(user):
     return Party.objects.filter(
         Exists(AgreementParty.objects.filter(party=OuterRef("pk"), agreement__in=visible))
         | Q(pk__in=own)
+        | _unclaimed_registered_by(own)
+    )
+
+
+# Who changes an organisation's record (name, organisationsnummer, address, bankgiro, contact
+# people): its own administrators and coordinators (a non-profit's users are coordinators).
+# Sharing an agreement grants no right to it.
+RECORD_EDITORS = (ADMINISTRATOR, COORDINATOR)
+
+
+def _unclaimed_registered_by(party_ids):
+    """Organisations registered by one of party_ids that have no user who may change them."""
+    return Q(registered_by_id__in=party_ids) & ~Exists(
+        Membership.objects.filter(party=OuterRef("pk"), role__in=RECORD_EDITORS)
     )
 
 
 def parties_editable_by(user):
-    """Organisations an administrator may edit: their own and those sharing an agreement."""
+    """Organisations whose record the user may change: those where the user is an
+    administrator or coordinator, and those registered by an organisation the user
+    administers that have no administrator or coordinator of their own yet."""
     if not user.is_authenticated:
         return Party.objects.none()
     if user.is_superuser:
         return Party.objects.all()
+    editors_of = party_ids_of(user, *RECORD_EDITORS)
     administered = party_ids_of(user, ADMINISTRATOR)
-    if not administered:
+    if not editors_of:
         return Party.objects.none()
-    return Party.objects.filter(
-        Exists(
-            AgreementParty.objects.filter(
-                party=OuterRef("pk"), agreement__in=_agreements_of(administered)
-            )
-        )
-        | Q(pk__in=administered)
-    )
+    return Party.objects.filter(Q(pk__in=editors_of) | _unclaimed_registered_by(administered))
+
+
+def may_edit_party(user, party):
+    return parties_editable_by(user).filter(pk=party.pk).exists()
 
 
 def parties_offered_to(user):
@@ -316,9 +331,10 @@ def get_payment_for(user, pk, *, roles=None):
 
 
 def get_party_for(user, pk, *, edit=False):
-    """A visible organisation (else 404); with edit, 403 unless an administrator may edit it."""
+    """A visible organisation (else 404); with edit, 403 unless the user may change its
+    record (parties_editable_by)."""
     party = get_object_or_404(parties_visible_to(user), pk=pk)
-    if edit and not parties_editable_by(user).filter(pk=party.pk).exists():
+    if edit and not may_edit_party(user, party):
         raise PermissionDenied
     return party
 

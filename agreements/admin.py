@@ -56,8 +56,9 @@ class PartyAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "org_number", "unit", "city"]
     inlines = [ContactPersonInline, MembershipInline]
+    autocomplete_fields = ["registered_by"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "org_number", "unit"]}),
+        (None, {"fields": ["name", "kind", "org_number", "unit", "registered_by"]}),
         (
             _("Adress och betalning"),
             {"fields": ["address_line", "postal_code", "city", "bankgiro"]},

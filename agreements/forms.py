@@ -13,6 +13,7 @@ from .models import (
     AgreementStatus,
     CapacityTarget,
     CaseDocument,
+    ContactPerson,
     Decision,
     DecisionCondition,
     DecisionItem,
@@ -22,9 +23,10 @@ from .models import (
     Party,
     PredecessorRelation,
 )
-from .services.conflicts import PARTY_FIELDS
+from .services.conflicts import CONTACT_FIELDS, PARTY_FIELDS
 from .services.editing import OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
+from .services.organisations import ORGANISATION_FIELDS
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -390,18 +392,39 @@ class MinutesForm(forms.ModelForm):
 class PartyForm(forms.ModelForm):
     class Meta:
         model = Party
-        fields = [
-            "name",
-            "kind",
-            "org_number",
-            "unit",
-            "address_line",
-            "postal_code",
-            "city",
-            "bankgiro",
-            "email",
-            "phone",
-        ]
+        fields = ORGANISATION_FIELDS
+
+    def __init__(self, *args, registrars=(), **kwargs):
+        """registrars: the user's organisations that may register it; asked only when there
+        is more than one."""
+        super().__init__(*args, **kwargs)
+        self.registrars = list(registrars)
+        if len(self.registrars) > 1:
+            self.fields["registered_by"] = forms.ModelChoiceField(
+                label=_("Registreras av"),
+                queryset=Party.objects.filter(pk__in=[p.pk for p in self.registrars]),
+                help_text=_(
+                    "Den organisationen ändrar uppgifterna tills den nya har egna användare."
+                ),
+            )
+
+    def details(self):
+        return {name: self.cleaned_data[name] for name in ORGANISATION_FIELDS}
+
+    def registrar(self):
+        if len(self.registrars) > 1:
+            return self.cleaned_data["registered_by"]
+        return next(iter(self.registrars), None)
+
+
+ContactFormSet = inlineformset_factory(
+    Party,
+    ContactPerson,
+    formset=RowsFormSet,
+    fields=CONTACT_FIELDS,
+    extra=1,
+    can_delete=True,
+)
 
 
 class ReportPickForm(forms.Form):

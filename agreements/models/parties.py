@@ -47,6 +47,22 @@ class Party(models.Model):
     )
     email = models.EmailField(_("e-post"), blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    # Who may change the record: its own administrators and coordinators; until it has any,
+    # the administrators of the organisation that registered it (agreements.access).
+    registered_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+        help_text=_(
+            "Organisationen som registrerade den. Den ändrar uppgifterna tills organisationen "
+            "har egna användare."
+        ),
+    )
+    # Optimistic locking of the record and its contact people, as Agreement.version.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,7 +1,8 @@
 """Edit conflicts: what someone else saved since a form was loaded, and how to keep it.
 
 Each editable thing carries a version (Agreement.version for its details and parties,
-Agreement.funding_version for its funding lines and shares, Report.version for a report). A save
+Agreement.funding_version for its funding lines and shares, Report.version for a report,
+Party.version for an organisation's record and its contact people). A save
 finding another version than the one loaded refuses with EditConflict, which tells who saved in
 between, what they changed (read from the history), and which values to replace so that a
 deliberate second save keeps their change (a three-way merge, agreements.changes).
@@ -18,13 +19,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import changes
-from agreements.models import Agreement, AgreementParty, Party, Report, ReportFigure
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    ContactPerson,
+    Party,
+    Report,
+    ReportFigure,
+)
 
 from . import DomainError
 
 # Tuples, not lists: an inline formset appends its foreign key to a form's Meta.fields list,
 # and the forms name these same constants.
 PARTY_FIELDS = ("party", "role", "unit", "short_name")
+CONTACT_FIELDS = ("name", "title", "email", "phone")
 
 
 @dataclass(frozen=True)
@@ -251,6 +260,51 @@ def agreement_conflict(agreement, version, details, parties):
         show=show_party_field,
     )
     return conflict(saves=saves, current_version=agreement.version, shown=shown, overrides=replace)
+
+
+def organisation_conflict(party, version, details, contacts):
+    """EditConflict for a save of an organisation's record ({field: value}) and its contact
+    people (rows as agreements.services.rows takes them) from version."""
+    saves = later_saves(party.history, "version", version)
+    start = since(saves)
+    fields = list(details)
+    before = as_of(Party.history.filter(id=party.pk), start).get(party.pk)
+    theirs = {None: {name: getattr(party, name) for name in fields}}
+    base = {None: {name: getattr(before, name) for name in fields}} if before else theirs
+    posted = {None: {name: details.get(name) for name in fields}}
+    merged, clashes = changes.merge(base, theirs, posted)
+    replace = overrides(merged, posted)
+
+    def snapshot(row):
+        return {name: getattr(row, name) for name in CONTACT_FIELDS}
+
+    rows_base = {
+        pk: snapshot(r)
+        for pk, r in as_of(ContactPerson.history.filter(party_id=party.pk), start).items()
+    }
+    rows_theirs = {contact.pk: snapshot(contact) for contact in party.contacts.all()}
+    rows_mine = mine(contacts, CONTACT_FIELDS)
+    rows_merged, row_clashes = changes.merge(rows_base, rows_theirs, rows_mine)
+    replace |= overrides(rows_merged, rows_mine)
+
+    def where(key):
+        row = rows_theirs.get(key) or rows_base.get(key) or {}
+        return _("Kontaktperson: %(name)s") % {"name": row.get("name") or "–"}
+
+    shown = shown_rows(
+        changes.compare(base, theirs),
+        clashes,
+        where=lambda key: _("Uppgifter"),
+        label=lambda name: label(Party, name),
+        show=lambda name, value: show(value, Party._meta.get_field(name)),
+    ) + shown_rows(
+        changes.compare(rows_base, rows_theirs),
+        row_clashes,
+        where=where,
+        label=lambda name: label(ContactPerson, name),
+        show=lambda name, value: show(value),
+    )
+    return conflict(saves=saves, current_version=party.version, shown=shown, overrides=replace)
 
 
 def check_report_version(*, report, version, text, figures):

@@ -1,4 +1,7 @@
-"""Organisations: the user's own and those party to their agreements."""
+"""Organisations: the user's own and those party to their agreements.
+
+An organisation's record is changed by its own users (agreements.access.parties_editable_by).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,15 +11,29 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.access import (
     ADMINISTRATOR,
+    administered_party_ids,
     agreements_visible_to,
     get_party_for,
     is_any,
+    may_edit_party,
     parties_editable_by,
     parties_visible_to,
     require_any,
 )
-from agreements.forms import PartyForm
-from agreements.models import AgreementParty
+from agreements.forms import (
+    ContactFormSet,
+    PartyForm,
+    VersionForm,
+    posted_name,
+)
+from agreements.models import AgreementParty, Party
+from agreements.party_log import identity_changes
+from agreements.services import DomainError
+from agreements.services.conflicts import EditConflict
+from agreements.services.organisations import (
+    register_party,
+    save_party,
+)
 
 from ._common import paginate
 
@@ -53,34 +70,83 @@ def party_detail(request, pk):
         {
             "party": party,
             "agreement_roles": roles,
-            "can_edit": parties_editable_by(request.user).filter(pk=party.pk).exists(),
+            "contacts": party.contacts.all(),
+            "can_edit": may_edit_party(request.user, party),
+            "changes": identity_changes(party),
         },
     )
+
+
+def _registrars(user):
+    return list(Party.objects.filter(pk__in=administered_party_ids(user)).order_by("name"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_create(request):
     require_any(request.user, ADMINISTRATOR)
-    form = PartyForm(request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = PartyForm(data, registrars=_registrars(request.user))
     if form.is_bound and form.is_valid():
-        party = form.save()
-        messages.success(
-            request,
-            _("%(name)s är registrerad. Lägg till den som part i en överenskommelse.")
-            % {"name": party.name},
-        )
-        return redirect("agreements:parties")
+        try:
+            party = register_party(
+                details=form.details(), registered_by=form.registrar(), by=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s är registrerad. Lägg till den som part i en överenskommelse.")
+                % {"name": party.name},
+            )
+            return redirect("agreements:party", party.pk)
     return render(request, "agreements/party_form.html", {"form": form, "party": None})
+
+
+def _party_forms(party, data):
+    return (
+        PartyForm(data, instance=party),
+        ContactFormSet(data, instance=party, prefix="kontakter"),
+        VersionForm(data, version=party.version),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_edit(request, pk):
     party = get_party_for(request.user, pk, edit=True)
-    form = PartyForm(request.POST if request.method == "POST" else None, instance=party)
-    if form.is_bound and form.is_valid():
-        form.save()
-        messages.success(request, _("Organisationen är sparad."))
-        return redirect("agreements:party", party.pk)
-    return render(request, "agreements/party_form.html", {"form": form, "party": party})
+    data = request.POST if request.method == "POST" else None
+    form, contacts, version = _party_forms(party, data)
+    conflict = None
+    if data is not None and all([form.is_valid(), contacts.is_valid(), version.is_valid()]):
+        try:
+            save_party(
+                party=party,
+                details=form.details(),
+                contacts=contacts.rows(),
+                version=version.loaded,
+                by=request.user,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            party.refresh_from_db()
+            data = exc.data(request.POST, posted_name(form, contacts))
+            form, contacts, version = _party_forms(party, data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+            party.refresh_from_db()
+        else:
+            messages.success(request, _("Organisationen är sparad."))
+            return redirect("agreements:party", party.pk)
+    return render(
+        request,
+        "agreements/party_form.html",
+        {
+            "form": form,
+            "contacts": contacts,
+            "party": party,
+            "version_form": version,
+            "conflict": conflict,
+        },
+    )

@@ -50,7 +50,8 @@ EXPECTED = {
     "agreements:parties": (None, EVERYONE, None),
     "agreements:party_create": (None, ADMIN | {"outsider"}, ADMIN | {"outsider"}),
     "agreements:party": ("party", EVERYONE, None),
-    "agreements:party_edit": ("party", ADMIN, ADMIN),
+    # An organisation's record is changed by its own users, not by partners.
+    "agreements:party_edit": ("party", COORD, COORD),
     "documents:agreement_preview": ("agreement", EVERYONE, None),
     "documents:agreement_pdf": ("agreement", EVERYONE, None),
     "documents:versions": ("agreement", EVERYONE, None),
