@@ -19,6 +19,7 @@ from .models import (
     Meeting,
     Membership,
     Party,
+    PartyCorrection,
     PartyRole,
     Report,
     ReportAttachment,
@@ -150,7 +151,7 @@ def parties_visible_to(user):
 
 # Who changes an organisation's record (name, organisationsnummer, address, bankgiro, contact
 # people): its own administrators and coordinators (a non-profit's users are coordinators).
-# Sharing an agreement grants no right to it.
+# Sharing an agreement grants no right to it: partners propose a correction instead.
 RECORD_EDITORS = (ADMINISTRATOR, COORDINATOR)
 
 
@@ -196,6 +197,24 @@ def party_with_org_number(value):
     except ValidationError:
         return None
     return Party.objects.filter(org_number=number).first()
+
+
+def proposing_organisation(user, party):
+    """The user's organisation a correction of party is proposed for: one sharing an
+    agreement with it, else the user's first (None for a superuser without any)."""
+    own = party_ids_of(user)
+    shared = (
+        AgreementParty.objects.filter(
+            party_id__in=own,
+            agreement__in=AgreementParty.objects.filter(party=party).values("agreement_id"),
+        )
+        .exclude(party=party)
+        .order_by("party_id")
+        .values_list("party_id", flat=True)
+        .first()
+    )
+    chosen = shared or next(iter(own), None)
+    return Party.objects.filter(pk=chosen).first() if chosen else None
 
 
 def decisions_visible_to(user):
@@ -337,6 +356,41 @@ def get_party_for(user, pk, *, edit=False):
     if edit and not may_edit_party(user, party):
         raise PermissionDenied
     return party
+
+
+def get_party_to_correct(user, pk):
+    """A visible organisation whose record the user may propose a correction of: one the
+    user sees but may not change (else 404 or 403)."""
+    party = get_object_or_404(parties_visible_to(user), pk=pk)
+    if may_edit_party(user, party):
+        raise PermissionDenied
+    return party
+
+
+def corrections_visible_to(user):
+    """Corrections the user may read: those of organisations the user may change, and
+    those proposed by the user or for one of the user's organisations."""
+    if not user.is_authenticated:
+        return PartyCorrection.objects.none()
+    return PartyCorrection.objects.filter(
+        Q(party__in=parties_editable_by(user))
+        | Q(organisation_id__in=party_ids_of(user))
+        | Q(proposed_by=user)
+    )
+
+
+def get_correction_for(user, pk, *, decide=False):
+    """A correction the user may read (else 404); with decide, 403 unless the user may
+    change the organisation's record."""
+    correction = get_object_or_404(
+        corrections_visible_to(user).select_related(
+            "party", "organisation", "proposed_by", "decided_by"
+        ),
+        pk=pk,
+    )
+    if decide and not may_edit_party(user, correction.party):
+        raise PermissionDenied
+    return correction
 
 
 def get_issued_document_for(user, pk):

@@ -26,6 +26,7 @@ from .models import (
     Membership,
     Obligation,
     Party,
+    PartyCorrection,
     ReminderLog,
     Report,
     ReportAttachment,
@@ -419,6 +420,33 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # issued documents are never deleted
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartyCorrection)
+class PartyCorrectionAdmin(SimpleHistoryAdmin):
+    list_display = ["party", "organisation", "proposed_by", "proposed_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["party__name", "organisation__name", "proposed_by__username"]
+    list_select_related = ["party", "organisation", "proposed_by"]
+    readonly_fields = [
+        "party",
+        "organisation",
+        "proposed_by",
+        "proposed_at",
+        "values",
+        "before",
+        "message",
+        "status",
+        "decided_by",
+        "decided_at",
+        "reply",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # proposed and answered in the app, by the organisations themselves
 
     def has_change_permission(self, request, obj=None):
         return False

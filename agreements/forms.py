@@ -427,6 +427,34 @@ ContactFormSet = inlineformset_factory(
 )
 
 
+class CorrectionForm(PartyForm):
+    """The record as the proposer would have it, and why."""
+
+    message = forms.CharField(
+        label=_("Motivering"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Vad är fel, och hur vet du det? Organisationen ser det du skriver."),
+    )
+
+
+class DecideCorrectionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Godta")), ("reject", _("Avslå"))], widget=forms.HiddenInput
+    )
+    reply = forms.CharField(
+        label=_("Svar till den som föreslog"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @property
+    def accepted(self):
+        return self.cleaned_data["decision"] == "accept"
+
+
 class ReportPickForm(forms.Form):
     agreement = forms.ModelChoiceField(label=_("Överenskommelse"), queryset=Agreement.objects)
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)

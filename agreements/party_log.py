@@ -1,4 +1,5 @@
-"""What changed in an organisation's record, read from its history, as its page shows it."""
+"""What changed in an organisation's record, read from its history, and what a correction
+proposes, as the organisation's pages show them."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Party
 from agreements.services.conflicts import show
+from agreements.services.organisations import ORGANISATION_FIELDS
 
 # Changes a partner must be able to see: where money goes and who the organisation is.
 WATCHED_FIELDS = ("org_number", "bankgiro")
@@ -44,3 +46,19 @@ def identity_changes(party):
                     changes.append(RecordChange(when, who, _label(name), show(before), show(after)))
         previous = values
     return changes[::-1]
+
+
+def correction_rows(correction, party):
+    """Each field a correction proposes: its label, its value when proposed, now, and
+    proposed, as shown."""
+    fields = [name for name in correction.values if name in ORGANISATION_FIELDS]
+    return [
+        {
+            "field": _label(name),
+            "before": show(correction.before.get(name), Party._meta.get_field(name)),
+            "now": show(getattr(party, name), Party._meta.get_field(name)),
+            "proposed": show(correction.values[name], Party._meta.get_field(name)),
+            "changed_since": correction.before.get(name) != getattr(party, name),
+        }
+        for name in fields
+    ]

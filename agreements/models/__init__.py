@@ -28,7 +28,16 @@ from .followup import (
     ReportStatus,
 )
 from .obligations import CapacityTarget, Obligation, ObligationKind
-from .parties import PUBLIC_KINDS, ContactPerson, Membership, Party, PartyKind, Role
+from .parties import (
+    PUBLIC_KINDS,
+    ContactPerson,
+    CorrectionStatus,
+    Membership,
+    Party,
+    PartyCorrection,
+    PartyKind,
+    Role,
+)
 
 __all__ = [
     "STANDARD_SECTION_HEADINGS",
@@ -63,8 +72,10 @@ __all__ = [
     "ObligationKind",
     "PUBLIC_KINDS",
     "ContactPerson",
+    "CorrectionStatus",
     "Membership",
     "Party",
+    "PartyCorrection",
     "PartyKind",
     "Role",
 ]

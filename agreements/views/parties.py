@@ -1,7 +1,10 @@
 """Organisations: the user's own and those party to their agreements.
 
-An organisation's record is changed by its own users (agreements.access.parties_editable_by).
+An organisation's record is changed by its own users (agreements.access.parties_editable_by);
+a partner proposes a correction, which the organisation accepts or rejects.
 """
+
+import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,24 +16,32 @@ from agreements.access import (
     ADMINISTRATOR,
     administered_party_ids,
     agreements_visible_to,
+    corrections_visible_to,
+    get_correction_for,
     get_party_for,
+    get_party_to_correct,
     is_any,
     may_edit_party,
     parties_editable_by,
     parties_visible_to,
+    proposing_organisation,
     require_any,
 )
 from agreements.forms import (
     ContactFormSet,
+    CorrectionForm,
+    DecideCorrectionForm,
     PartyForm,
     VersionForm,
     posted_name,
 )
-from agreements.models import AgreementParty, Party
-from agreements.party_log import identity_changes
+from agreements.models import AgreementParty, CorrectionStatus, Party
+from agreements.party_log import correction_rows, identity_changes
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.organisations import (
+    decide_correction,
+    propose_correction,
     register_party,
     save_party,
 )
@@ -64,6 +75,14 @@ def party_detail(request, pk):
         .select_related("agreement")
         .order_by("-agreement__period_start", "agreement__title", "agreement_id")
     )
+    can_edit = may_edit_party(request.user, party)
+    corrections = (
+        corrections_visible_to(request.user)
+        .filter(party=party)
+        .select_related("proposed_by", "organisation")
+    )
+    if can_edit:
+        corrections = corrections.filter(status=CorrectionStatus.OPEN)
     return render(
         request,
         "agreements/party_detail.html",
@@ -71,8 +90,10 @@ def party_detail(request, pk):
             "party": party,
             "agreement_roles": roles,
             "contacts": party.contacts.all(),
-            "can_edit": may_edit_party(request.user, party),
+            "can_edit": can_edit,
+            "can_propose": not can_edit,
             "changes": identity_changes(party),
+            "corrections": corrections,
         },
     )
 
@@ -148,5 +169,68 @@ def party_edit(request, pk):
             "party": party,
             "version_form": version,
             "conflict": conflict,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_correct(request, pk):
+    party = get_party_to_correct(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    # A copy for the form to fill in: the record itself is only read.
+    form = CorrectionForm(data, instance=copy.copy(party))
+    if form.is_bound and form.is_valid():
+        try:
+            correction = propose_correction(
+                party=party,
+                values=form.details(),
+                message=form.cleaned_data["message"],
+                organisation=proposing_organisation(request.user, party),
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Förslaget är skickat. %(name)s svarar på det.") % {"name": party.name}
+            )
+            return redirect(correction)
+    return render(request, "agreements/party_correct.html", {"form": form, "party": party})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correction_detail(request, pk):
+    correction = get_correction_for(request.user, pk, decide=request.method == "POST")
+    form = DecideCorrectionForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            decide_correction(
+                correction=correction,
+                accept=form.accepted,
+                reply=form.cleaned_data["reply"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Förslaget är godtaget och uppgifterna ändrade.")
+                if form.accepted
+                else _("Förslaget är avslaget."),
+            )
+        return redirect(correction)
+    party = correction.party
+    return render(
+        request,
+        "agreements/correction_detail.html",
+        {
+            "correction": correction,
+            "party": party,
+            "rows": correction_rows(correction, party),
+            "form": form,
+            "can_decide": correction.is_open and may_edit_party(request.user, party),
         },
     )

@@ -1,8 +1,7 @@
 """Organisations own their records: an organisation's administrators and coordinators change
-it (until it has any, the organisation that registered it), partners see it but do not change
-it, changes of bankgiro and organisationsnummer are listed with who and when, and a stale save
-is refused with the conflict page. Other tenants' organisations are not listed: an agreement's
-parties are picked among those the user sees, or by exact organisationsnummer."""
+it (until it has any, the organisation that registered it), partners see it and propose
+corrections the owner accepts or rejects, changes of bankgiro and organisationsnummer are
+listed with who and when, and a stale save is refused with the conflict page."""
 
 import importlib
 
@@ -15,11 +14,14 @@ from agreements.models import (
     Agreement,
     AgreementParty,
     ContactPerson,
+    CorrectionStatus,
     Membership,
     Party,
+    PartyCorrection,
     PartyKind,
     PartyRole,
 )
+from agreements.services.organisations import ORGANISATION_FIELDS
 from tests.factories import (
     make_agreement,
     make_member,
@@ -78,6 +80,7 @@ def test_a_region_cannot_change_a_nonprofits_record_by_making_it_a_party(world):
     assert edit(third_admin, world.b, data).status_code == 403
     page = third_admin.get(reverse("agreements:party", args=[world.b.pk])).content.decode()
     assert reverse("agreements:party_edit", args=[world.b.pk]) not in page
+    assert reverse("agreements:party_correct", args=[world.b.pk]) in page
 
 
 def test_the_nonprofits_own_coordinator_edits_its_record(world):
@@ -184,6 +187,83 @@ def test_other_tenants_organisations_are_not_listed_but_found_by_exact_number(wo
     assert response.status_code == 302
     added = Agreement.objects.get(title="Med ny part")
     assert {ap.party for ap in added.parties.all()} == {world.a, world.d}
+
+
+# --- Corrections ----------------------------------------------------------------------------
+
+
+def propose(client, party, **changes):
+    data = {name: getattr(party, name) for name in ORGANISATION_FIELDS}
+    data |= changes
+    return client.post(reverse("agreements:party_correct", args=[party.pk]), data)
+
+
+def test_a_partner_proposes_a_correction_and_the_owner_accepts_it(world):
+    region = as_user(world, "admin")
+    response = propose(region, world.b, bankgiro="5050-1055", message="Nytt bankgiro enligt brev")
+    correction = PartyCorrection.objects.get()
+    assert response.status_code == 302 and response["Location"] == correction.get_absolute_url()
+    assert correction.values == {"bankgiro": "5050-1055"}
+    assert correction.before == {"bankgiro": "403-4849"}
+    assert correction.organisation == world.a
+    assert Party.objects.get(pk=world.b.pk).bankgiro == "403-4849"  # nothing changed yet
+
+    coordinator = as_user(world, "coordinator")
+    page = coordinator.get(reverse("agreements:party", args=[world.b.pk])).content.decode()
+    assert correction.get_absolute_url() in page and "Region A" in page
+    page = coordinator.get(correction.get_absolute_url()).content.decode()
+    assert "5050-1055" in page and "Nytt bankgiro enligt brev" in page
+    # The proposer may not answer it.
+    assert region.post(correction.get_absolute_url(), {"decision": "accept"}).status_code == 403
+
+    response = coordinator.post(correction.get_absolute_url(), {"decision": "accept"})
+    assert response.status_code == 302
+    world.b.refresh_from_db()
+    assert world.b.bankgiro == "5050-1055" and world.b.version == 2
+    assert world.b.history.first().history_user == world.users["coordinator"]
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.ACCEPTED
+    assert correction.decided_by == world.users["coordinator"]
+    # Answered once.
+    coordinator.post(correction.get_absolute_url(), {"decision": "reject"})
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.ACCEPTED
+
+
+def test_the_owner_rejects_a_correction_with_a_reply_the_proposer_reads(world):
+    region = as_user(world, "admin")
+    propose(region, world.b, name="Förening Bee")
+    correction = PartyCorrection.objects.get()
+    coordinator = as_user(world, "coordinator")
+    response = coordinator.post(
+        correction.get_absolute_url(), {"decision": "reject", "reply": "Namnet stämmer."}
+    )
+    assert response.status_code == 302
+    assert Party.objects.get(pk=world.b.pk).name == "Förening B"
+    page = region.get(correction.get_absolute_url()).content.decode()
+    assert "Avslagen" in page and "Namnet stämmer." in page
+
+
+def test_a_correction_that_changes_nothing_is_refused(world):
+    response = propose(as_user(world, "admin"), world.b)
+    assert response.status_code == 200
+    assert "Förslaget ändrar ingenting" in response.content.decode()
+    assert not PartyCorrection.objects.exists()
+
+
+def test_a_correction_is_seen_by_the_owner_and_the_proposing_organisation_only(world):
+    propose(as_user(world, "admin"), world.b, city="Umeå")
+    correction = PartyCorrection.objects.get()
+    for role in ("admin", "secretary", "coordinator"):
+        assert as_user(world, role).get(correction.get_absolute_url()).status_code == 200
+    # Another partner of the same agreement, and an outsider: not found.
+    third = make_party("Kommun F", kind=PartyKind.MUNICIPALITY)
+    AgreementParty.objects.create(
+        agreement=world.own["agreement"], party=third, role=PartyRole.PUBLIC, position=5
+    )
+    third_admin = make_member("admin_f", third, "administrator")
+    for user in (third_admin, world.users["outsider"]):
+        assert as_user(world, user).get(correction.get_absolute_url()).status_code == 404
 
 
 # --- The change log -------------------------------------------------------------------------
