@@ -54,7 +54,8 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Party)
 class PartyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "org_number", "unit", "city", "bankgiro"]
-    list_filter = ["kind"]
+    # Empty "registrerad av": without users of its own, only a superuser changes it.
+    list_filter = ["kind", ("registered_by", admin.EmptyFieldListFilter)]
     search_fields = ["name", "org_number", "unit", "city"]
     inlines = [ContactPersonInline, MembershipInline]
     autocomplete_fields = ["registered_by"]

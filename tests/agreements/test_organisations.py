@@ -372,3 +372,11 @@ def test_the_migration_gives_an_organisation_without_users_its_first_agreements_
     assert registrars[claimed.pk] is None  # has users of its own
     assert registrars[alone.pk] is None  # no agreement: the operator only
     assert registrars[region.pk] is None and registrars[town.pk] is None
+
+
+def test_the_admin_lists_organisations_only_the_operator_changes(client, superuser, world):
+    registered = make_party("Förening registrerad", registered_by=world.a)
+    client.force_login(superuser)
+    url = reverse("admin:agreements_party_changelist")
+    page = client.get(url, {"registered_by__isempty": "1"}).content.decode()
+    assert "Förening D" in page and registered.name not in page
