@@ -4,9 +4,11 @@ corrections the owner accepts or rejects, changes of bankgiro and organisationsn
 listed with who and when, and a stale save is refused with the conflict page."""
 
 import importlib
+from datetime import date
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -361,8 +363,6 @@ def test_the_migration_gives_an_organisation_without_users_its_first_agreements_
     make_member("admin_kommun", town, "administrator")
     orphan, claimed, alone = make_party("Förening utan"), make_party("Förening med"), make_party()
     make_member("samord_med", claimed, "coordinator")
-    from datetime import date
-
     make_agreement(town, orphan, start=date(2027, 1, 1))  # later
     first = make_agreement(orphan, region, claimed, start=date(2020, 1, 1))
     assert first.parties.first().party == orphan
@@ -380,3 +380,19 @@ def test_the_admin_lists_organisations_only_the_operator_changes(client, superus
     url = reverse("admin:agreements_party_changelist")
     page = client.get(url, {"registered_by__isempty": "1"}).content.decode()
     assert "Förening D" in page and registered.name not in page
+
+
+def test_in_the_demo_each_organisation_keeps_its_own_record(client, demo):
+    users = get_user_model().objects
+    srk = Party.objects.get(name="Svenska Röda Korset")
+    malmo = Party.objects.get(name="Malmö stad")
+    for username, party, status in [
+        ("rodakorset", srk, 200),
+        ("region.vasterbotten", srk, 403),
+        ("region.skane", srk, 403),
+        ("region.skane", malmo, 200),  # registered it; Malmö has no users of its own
+        ("sekreterare.skane", malmo, 403),
+    ]:
+        client.force_login(users.get(username=username))
+        url = reverse("agreements:party_edit", args=[party.pk])
+        assert client.get(url).status_code == status, (username, party.name)
