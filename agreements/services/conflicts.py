@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from agreements import changes
 from agreements.models import (
-    Agreement,
     AgreementParty,
     ContactPerson,
     Party,
@@ -212,17 +211,31 @@ def party_names(*states):
     return dict(Party.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def agreement_conflict(agreement, version, details, parties):
-    """EditConflict for a save of details ({field: value}) and party rows from version."""
-    saves = later_saves(agreement.history, "version", version)
+def merge_details(obj, version, details):
+    """The three-way merge of an object's own fields ({field: value} as posted) from version,
+    for its conflict: (the later saves, when they began, the changes to show, the overrides)."""
+    model = type(obj)
+    saves = later_saves(obj.history, "version", version)
     start = since(saves)
     fields = list(details)
-    before = as_of(Agreement.history.filter(id=agreement.pk), start).get(agreement.pk)
-    theirs = {None: {name: getattr(agreement, name) for name in fields}}
+    before = as_of(model.history.filter(id=obj.pk), start).get(obj.pk)
+    theirs = {None: {name: getattr(obj, name) for name in fields}}
     base = {None: {name: getattr(before, name) for name in fields}} if before else theirs
     posted = {None: {name: details.get(name) for name in fields}}
     merged, clashes = changes.merge(base, theirs, posted)
-    replace = overrides(merged, posted)
+    shown = shown_rows(
+        changes.compare(base, theirs),
+        clashes,
+        where=lambda key: _("Uppgifter"),
+        label=lambda name: label(model, name),
+        show=lambda name, value: show(value, model._meta.get_field(name)),
+    )
+    return saves, start, shown, overrides(merged, posted)
+
+
+def agreement_conflict(agreement, version, details, parties):
+    """EditConflict for a save of details ({field: value}) and party rows from version."""
+    saves, start, shown, replace = merge_details(agreement, version, details)
 
     def snapshot(row):
         return {name: value_of(row, name) for name in PARTY_FIELDS}
@@ -246,13 +259,7 @@ def agreement_conflict(agreement, version, details, parties):
             return names.get(value, "–")
         return show(value, AgreementParty._meta.get_field(name))
 
-    shown = shown_rows(
-        changes.compare(base, theirs),
-        clashes,
-        where=lambda key: _("Uppgifter"),
-        label=lambda name: label(Agreement, name),
-        show=lambda name, value: show(value, Agreement._meta.get_field(name)),
-    ) + shown_rows(
+    shown += shown_rows(
         changes.compare(rows_base, rows_theirs),
         row_clashes,
         where=lambda key: _("Part: %(name)s") % {"name": where(key)},
@@ -265,15 +272,7 @@ def agreement_conflict(agreement, version, details, parties):
 def organisation_conflict(party, version, details, contacts):
     """EditConflict for a save of an organisation's record ({field: value}) and its contact
     people (rows as agreements.services.rows takes them) from version."""
-    saves = later_saves(party.history, "version", version)
-    start = since(saves)
-    fields = list(details)
-    before = as_of(Party.history.filter(id=party.pk), start).get(party.pk)
-    theirs = {None: {name: getattr(party, name) for name in fields}}
-    base = {None: {name: getattr(before, name) for name in fields}} if before else theirs
-    posted = {None: {name: details.get(name) for name in fields}}
-    merged, clashes = changes.merge(base, theirs, posted)
-    replace = overrides(merged, posted)
+    saves, start, shown, replace = merge_details(party, version, details)
 
     def snapshot(row):
         return {name: getattr(row, name) for name in CONTACT_FIELDS}
@@ -291,13 +290,7 @@ def organisation_conflict(party, version, details, contacts):
         row = rows_theirs.get(key) or rows_base.get(key) or {}
         return _("Kontaktperson: %(name)s") % {"name": row.get("name") or "–"}
 
-    shown = shown_rows(
-        changes.compare(base, theirs),
-        clashes,
-        where=lambda key: _("Uppgifter"),
-        label=lambda name: label(Party, name),
-        show=lambda name, value: show(value, Party._meta.get_field(name)),
-    ) + shown_rows(
+    shown += shown_rows(
         changes.compare(rows_base, rows_theirs),
         row_clashes,
         where=where,
