@@ -233,21 +233,32 @@ def merge_details(obj, version, details):
     return saves, start, shown, overrides(merged, posted)
 
 
+def merge_rows(history, current, posted, fields, start):
+    """The three-way merge of an object's child rows of fields, from their history records
+    (before start), the rows now and the rows posted (as agreements.services.rows takes them):
+    (base, theirs, where both changed, the overrides)."""
+
+    def snapshot(row):
+        return {name: value_of(row, name) for name in fields}
+
+    base = {pk: snapshot(record) for pk, record in as_of(history, start).items()}
+    theirs = {row.pk: snapshot(row) for row in current}
+    posted_rows = mine(posted, fields)
+    merged, clashes = changes.merge(base, theirs, posted_rows)
+    return base, theirs, clashes, overrides(merged, posted_rows)
+
+
 def agreement_conflict(agreement, version, details, parties):
     """EditConflict for a save of details ({field: value}) and party rows from version."""
     saves, start, shown, replace = merge_details(agreement, version, details)
-
-    def snapshot(row):
-        return {name: value_of(row, name) for name in PARTY_FIELDS}
-
-    rows_base = {
-        pk: snapshot(r)
-        for pk, r in as_of(AgreementParty.history.filter(agreement_id=agreement.pk), start).items()
-    }
-    rows_theirs = {ap.pk: snapshot(ap) for ap in agreement.parties.all()}
-    rows_mine = mine(parties, PARTY_FIELDS)
-    rows_merged, row_clashes = changes.merge(rows_base, rows_theirs, rows_mine)
-    replace |= overrides(rows_merged, rows_mine)
+    rows_base, rows_theirs, row_clashes, row_replace = merge_rows(
+        AgreementParty.history.filter(agreement_id=agreement.pk),
+        agreement.parties.all(),
+        parties,
+        PARTY_FIELDS,
+        start,
+    )
+    replace |= row_replace
     names = party_names(rows_base, rows_theirs)
 
     def where(key):
@@ -273,18 +284,14 @@ def organisation_conflict(party, version, details, contacts):
     """EditConflict for a save of an organisation's record ({field: value}) and its contact
     people (rows as agreements.services.rows takes them) from version."""
     saves, start, shown, replace = merge_details(party, version, details)
-
-    def snapshot(row):
-        return {name: getattr(row, name) for name in CONTACT_FIELDS}
-
-    rows_base = {
-        pk: snapshot(r)
-        for pk, r in as_of(ContactPerson.history.filter(party_id=party.pk), start).items()
-    }
-    rows_theirs = {contact.pk: snapshot(contact) for contact in party.contacts.all()}
-    rows_mine = mine(contacts, CONTACT_FIELDS)
-    rows_merged, row_clashes = changes.merge(rows_base, rows_theirs, rows_mine)
-    replace |= overrides(rows_merged, rows_mine)
+    rows_base, rows_theirs, row_clashes, row_replace = merge_rows(
+        ContactPerson.history.filter(party_id=party.pk),
+        party.contacts.all(),
+        contacts,
+        CONTACT_FIELDS,
+        start,
+    )
+    replace |= row_replace
 
     def where(key):
         row = rows_theirs.get(key) or rows_base.get(key) or {}
