@@ -4,7 +4,7 @@ Another organisation's object answers 404 (its existence must not leak); a visib
 the user's role may not change answers 403.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
@@ -19,12 +19,14 @@ from .models import (
     Meeting,
     Membership,
     Party,
+    PartyCorrection,
     PartyRole,
     Report,
     ReportAttachment,
     ReportStatus,
     Role,
 )
+from .numbers import normalize_org_number
 
 ADMINISTRATOR = Role.ADMINISTRATOR
 COORDINATOR = Role.COORDINATOR
@@ -130,7 +132,8 @@ def agreements_with_role(user, *roles):
 
 
 def parties_visible_to(user):
-    """Organisations the user belongs to, and those party to agreements the user sees."""
+    """Organisations the user belongs to, those party to agreements the user sees, and those
+    the user's organisations registered that have no users of their own yet."""
     if not user.is_authenticated:
         return Party.objects.none()
     if user.is_superuser:
@@ -142,26 +145,76 @@ def parties_visible_to(user):
     return Party.objects.filter(
         Exists(AgreementParty.objects.filter(party=OuterRef("pk"), agreement__in=visible))
         | Q(pk__in=own)
+        | _unclaimed_registered_by(own)
+    )
+
+
+# Who changes an organisation's record (name, organisationsnummer, address, bankgiro, contact
+# people): its own administrators and coordinators (a non-profit's users are coordinators).
+# Sharing an agreement grants no right to it: partners propose a correction instead.
+RECORD_EDITORS = (ADMINISTRATOR, COORDINATOR)
+
+
+def _unclaimed_registered_by(party_ids):
+    """Organisations registered by one of party_ids that have no user who may change them."""
+    return Q(registered_by_id__in=party_ids) & ~Exists(
+        Membership.objects.filter(party=OuterRef("pk"), role__in=RECORD_EDITORS)
     )
 
 
 def parties_editable_by(user):
-    """Organisations an administrator may edit: their own and those sharing an agreement."""
+    """Organisations whose record the user may change: those where the user is an
+    administrator or coordinator, and those registered by an organisation the user
+    administers that have no administrator or coordinator of their own yet."""
     if not user.is_authenticated:
         return Party.objects.none()
     if user.is_superuser:
         return Party.objects.all()
+    editors_of = party_ids_of(user, *RECORD_EDITORS)
     administered = party_ids_of(user, ADMINISTRATOR)
-    if not administered:
+    if not editors_of:
         return Party.objects.none()
-    return Party.objects.filter(
-        Exists(
-            AgreementParty.objects.filter(
-                party=OuterRef("pk"), agreement__in=_agreements_of(administered)
-            )
+    return Party.objects.filter(Q(pk__in=editors_of) | _unclaimed_registered_by(administered))
+
+
+def may_edit_party(user, party):
+    return parties_editable_by(user).filter(pk=party.pk).exists()
+
+
+def parties_offered_to(user):
+    """The organisations offered in a list when an administrator picks the parties of an
+    agreement: those the user already sees. Any other is found only by its exact
+    organisationsnummer (party_with_org_number): a list of every organisation of the
+    system would show each tenant every other tenant."""
+    return parties_visible_to(user)
+
+
+def party_with_org_number(value):
+    """The organisation with exactly this organisationsnummer, or None (also for a number
+    that is not one)."""
+    try:
+        number = normalize_org_number(value)
+    except ValidationError:
+        return None
+    return Party.objects.filter(org_number=number).first()
+
+
+def proposing_organisation(user, party):
+    """The user's organisation a correction of party is proposed for: one sharing an
+    agreement with it, else the user's first (None for a superuser without any)."""
+    own = party_ids_of(user)
+    shared = (
+        AgreementParty.objects.filter(
+            party_id__in=own,
+            agreement__in=AgreementParty.objects.filter(party=party).values("agreement_id"),
         )
-        | Q(pk__in=administered)
+        .exclude(party=party)
+        .order_by("party_id")
+        .values_list("party_id", flat=True)
+        .first()
     )
+    chosen = shared or next(iter(own), None)
+    return Party.objects.filter(pk=chosen).first() if chosen else None
 
 
 def decisions_visible_to(user):
@@ -384,11 +437,47 @@ def get_index_value_for(user, pk, *, edit=False):
 
 
 def get_party_for(user, pk, *, edit=False):
-    """A visible organisation (else 404); with edit, 403 unless an administrator may edit it."""
+    """A visible organisation (else 404); with edit, 403 unless the user may change its
+    record (parties_editable_by)."""
     party = get_object_or_404(parties_visible_to(user), pk=pk)
-    if edit and not parties_editable_by(user).filter(pk=party.pk).exists():
+    if edit and not may_edit_party(user, party):
         raise PermissionDenied
     return party
+
+
+def get_party_to_correct(user, pk):
+    """A visible organisation whose record the user may propose a correction of: one the
+    user sees but may not change (else 404 or 403)."""
+    party = get_object_or_404(parties_visible_to(user), pk=pk)
+    if may_edit_party(user, party):
+        raise PermissionDenied
+    return party
+
+
+def corrections_visible_to(user):
+    """Corrections the user may read: those of organisations the user may change, and
+    those proposed by the user or for one of the user's organisations."""
+    if not user.is_authenticated:
+        return PartyCorrection.objects.none()
+    return PartyCorrection.objects.filter(
+        Q(party__in=parties_editable_by(user))
+        | Q(organisation_id__in=party_ids_of(user))
+        | Q(proposed_by=user)
+    )
+
+
+def get_correction_for(user, pk, *, decide=False):
+    """A correction the user may read (else 404); with decide, 403 unless the user may
+    change the organisation's record."""
+    correction = get_object_or_404(
+        corrections_visible_to(user).select_related(
+            "party", "organisation", "proposed_by", "decided_by"
+        ),
+        pk=pk,
+    )
+    if decide and not may_edit_party(user, correction.party):
+        raise PermissionDenied
+    return correction
 
 
 def get_issued_document_for(user, pk):

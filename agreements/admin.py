@@ -27,6 +27,7 @@ from .models import (
     Membership,
     Obligation,
     Party,
+    PartyCorrection,
     ReminderLog,
     Report,
     ReportAttachment,
@@ -54,11 +55,13 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Party)
 class PartyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "org_number", "unit", "city", "bankgiro"]
-    list_filter = ["kind"]
+    # Empty "registrerad av": without users of its own, only a superuser changes it.
+    list_filter = ["kind", ("registered_by", admin.EmptyFieldListFilter)]
     search_fields = ["name", "org_number", "unit", "city"]
     inlines = [ContactPersonInline, MembershipInline]
+    autocomplete_fields = ["registered_by"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "org_number", "unit"]}),
+        (None, {"fields": ["name", "kind", "org_number", "unit", "registered_by"]}),
         (
             _("Adress och betalning"),
             {"fields": ["address_line", "postal_code", "city", "bankgiro"]},
@@ -419,6 +422,33 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # issued documents are never deleted
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartyCorrection)
+class PartyCorrectionAdmin(SimpleHistoryAdmin):
+    list_display = ["party", "organisation", "proposed_by", "proposed_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["party__name", "organisation__name", "proposed_by__username"]
+    list_select_related = ["party", "organisation", "proposed_by"]
+    readonly_fields = [
+        "party",
+        "organisation",
+        "proposed_by",
+        "proposed_at",
+        "values",
+        "before",
+        "message",
+        "status",
+        "decided_by",
+        "decided_at",
+        "reply",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # proposed and answered in the app, by the organisations themselves
 
     def has_change_permission(self, request, obj=None):
         return False

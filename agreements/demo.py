@@ -99,7 +99,8 @@ def _parties():
     )
     # Region Skåne and Malmö stad: org numbers not in the proposal but public (seeds/NOTES.md).
     sk = _party("232100-0255", name="Region Skåne", kind=PartyKind.REGION)
-    malmo = _party("212000-1124", name="Malmö stad", kind=PartyKind.MUNICIPALITY)
+    # Malmö stad has no users in the demo: Region Skåne, which registered it, keeps its record.
+    malmo = _party("212000-1124", name="Malmö stad", kind=PartyKind.MUNICIPALITY, registered_by=sk)
     for party, name, title, email in [
         (sk, "Bim Soerich", "Handläggare", "Bim.Soerich@skane.se"),
         (sk, "Pia Lundbom", "Hälso- och sjukvårdsdirektör", ""),

@@ -7,12 +7,14 @@ from django.db import connection
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from .access import party_with_org_number
 from .models import (
     Agreement,
     AgreementParty,
     AgreementStatus,
     CapacityTarget,
     CaseDocument,
+    ContactPerson,
     Decision,
     DecisionCondition,
     DecisionItem,
@@ -22,9 +24,10 @@ from .models import (
     Party,
     PredecessorRelation,
 )
-from .services.conflicts import PARTY_FIELDS
+from .services.conflicts import CONTACT_FIELDS, PARTY_FIELDS
 from .services.editing import OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
+from .services.organisations import ORGANISATION_FIELDS
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -170,10 +173,7 @@ def posted_name(form=None, formset=None):
 
 
 class AgreementForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
-    constraint_fields = {
-        "agreement_end_after_start": "period_end",
-        "agreement_unique_case_number": "case_number",
-    }
+    constraint_fields = {"agreement_end_after_start": "period_end"}
     text_limits = dict.fromkeys(
         ("subject", "contributions_intro", "renegotiation_text"), PARAGRAPHS_MAX_LENGTH
     )
@@ -201,12 +201,83 @@ class AgreementForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
         }
 
 
+class SameCaseForm(forms.Form):
+    """Asked when a case number is on other agreements of the user's own organisations."""
+
+    same_case = forms.BooleanField(
+        label=_("Ja, samma ärende: spara med samma diarienummer"), required=False
+    )
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        self.sharing = []
+
+    def confirms(self, form, sharing):
+        """Whether form's case number may be saved: it is on none of `sharing` (the other
+        agreements of the user's own organisations with the same number), or the user has
+        confirmed that they are one case. Otherwise a warning beside the field, and this
+        question with those agreements."""
+        self.sharing = list(sharing)
+        if not self.sharing or (self.is_valid() and self.cleaned_data["same_case"]):
+            return True
+        form.add_error(
+            "case_number",
+            _(
+                "Diarienumret finns redan på en annan överenskommelse i din organisation. "
+                "Kryssa i rutan om de hör till samma ärende, eller ändra numret."
+            ),
+        )
+        return False
+
+
 class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
     constraint_fields = {"agreement_party_once": "party"}
+    # Another organisation than those offered is found by its exact organisationsnummer.
+    org_number = forms.CharField(
+        label=_("eller organisationsnummer"),
+        required=False,
+        max_length=20,
+        help_text=_("Finns organisationen inte i listan? Ange dess organisationsnummer."),
+    )
 
     class Meta:
         model = AgreementParty
         fields = PARTY_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        number, party = cleaned.get("org_number"), cleaned.get("party")
+        if number:
+            found = party_with_org_number(number)
+            if found is None:
+                self.add_error(
+                    "org_number",
+                    _(
+                        "Ingen organisation har det organisationsnumret. Kontrollera numret, "
+                        "eller registrera organisationen under Organisationer."
+                    ),
+                )
+            elif party is not None and party != found:
+                self.add_error(
+                    "org_number",
+                    _("Välj en organisation i listan eller ange ett nummer, inte båda."),
+                )
+            else:
+                cleaned["party"] = found
+        elif party is None and "party" not in self.errors:
+            self.add_error("party", _("Välj en organisation eller ange ett organisationsnummer."))
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # An unknown number is the error; the model need not add that no party is chosen.
+        exclude = super()._get_validation_exclusions()
+        if "org_number" in self._errors:
+            exclude.add("party")
+        return exclude
 
     def has_changed(self):
         # A new row pre-filled with the user's own organisation counts as filled in even if
@@ -221,13 +292,17 @@ class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
 
 
 class BaseAgreementPartyFormSet(RowsMixin, forms.BaseInlineFormSet):
-    def __init__(self, *args, own_party_ids=(), **kwargs):
+    def __init__(self, *args, own_party_ids=(), offered=None, **kwargs):
+        """offered: the organisations listed for choice (agreements.access.parties_offered_to;
+        by default the agreement's own); any other is named by its organisationsnummer."""
         self.own_party_ids = set(own_party_ids)
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.extra = 1
+        if offered is None:
+            offered = Party.objects.filter(agreement_roles__agreement=self.instance.pk)
         for form in self.forms:
-            form.fields["party"].queryset = Party.objects.order_by("name")
+            form.fields["party"].queryset = offered.order_by("name", "pk")
 
     def clean(self):
         super().clean()
@@ -360,18 +435,67 @@ class MinutesForm(TextLimitsMixin, forms.ModelForm):
 class PartyForm(forms.ModelForm):
     class Meta:
         model = Party
-        fields = [
-            "name",
-            "kind",
-            "org_number",
-            "unit",
-            "address_line",
-            "postal_code",
-            "city",
-            "bankgiro",
-            "email",
-            "phone",
-        ]
+        fields = ORGANISATION_FIELDS
+
+    def __init__(self, *args, registrars=(), **kwargs):
+        """registrars: the user's organisations that may register it; asked only when there
+        is more than one."""
+        super().__init__(*args, **kwargs)
+        self.registrars = list(registrars)
+        if len(self.registrars) > 1:
+            self.fields["registered_by"] = forms.ModelChoiceField(
+                label=_("Registreras av"),
+                queryset=Party.objects.filter(pk__in=[p.pk for p in self.registrars]),
+                help_text=_(
+                    "Den organisationen ändrar uppgifterna tills den nya har egna användare."
+                ),
+            )
+
+    def details(self):
+        return {name: self.cleaned_data[name] for name in ORGANISATION_FIELDS}
+
+    def registrar(self):
+        if len(self.registrars) > 1:
+            return self.cleaned_data["registered_by"]
+        return next(iter(self.registrars), None)
+
+
+ContactFormSet = inlineformset_factory(
+    Party,
+    ContactPerson,
+    formset=RowsFormSet,
+    fields=CONTACT_FIELDS,
+    extra=1,
+    can_delete=True,
+)
+
+
+class CorrectionForm(PartyForm):
+    """The record as the proposer would have it, and why."""
+
+    message = forms.CharField(
+        label=_("Motivering"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Vad är fel, och hur vet du det? Organisationen ser det du skriver."),
+    )
+
+
+class DecideCorrectionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Godta")), ("reject", _("Avslå"))], widget=forms.HiddenInput
+    )
+    reply = forms.CharField(
+        label=_("Svar till den som föreslog"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @property
+    def accepted(self):
+        return self.cleaned_data["decision"] == "accept"
 
 
 class ReportPickForm(forms.Form):

@@ -57,4 +57,6 @@ urlpatterns = [
     path("organisationer/ny/", parties.party_create, name="party_create"),
     path("organisationer/<int:pk>/", parties.party_detail, name="party"),
     path("organisationer/<int:pk>/andra/", parties.party_edit, name="party_edit"),
+    path("organisationer/<int:pk>/rattelse/", parties.party_correct, name="party_correct"),
+    path("rattelser/<int:pk>/", parties.correction_detail, name="correction"),
 ]

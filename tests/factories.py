@@ -14,6 +14,7 @@ from agreements.models import (
     PartyKind,
     PartyRole,
 )
+from agreements.services.organisations import ORGANISATION_FIELDS
 from funding.models import FundingLine, Share
 
 _seq = itertools.count(1)
@@ -183,3 +184,28 @@ def make_world():
         agreement=other, party=other_objects["party"], role=PartyRole.NONPROFIT, position=3
     )
     return SimpleNamespace(a=a, b=b, c=c, d=d, users=users, own=own_objects, other=other_objects)
+
+
+def party_form_data(party, **changes):
+    """What an organisation's edit page posts: its record and contact people as saved now,
+    with changes."""
+    party.refresh_from_db()
+    data = {name: getattr(party, name) for name in ORGANISATION_FIELDS}
+    contacts = list(party.contacts.all())
+    data |= {
+        "version": party.version,
+        "kontakter-TOTAL_FORMS": len(contacts),
+        "kontakter-INITIAL_FORMS": len(contacts),
+        "kontakter-MIN_NUM_FORMS": "0",
+        "kontakter-MAX_NUM_FORMS": "1000",
+    }
+    for i, contact in enumerate(contacts):
+        data |= {
+            f"kontakter-{i}-id": contact.pk,
+            f"kontakter-{i}-party": party.pk,
+            f"kontakter-{i}-name": contact.name,
+            f"kontakter-{i}-title": contact.title,
+            f"kontakter-{i}-email": contact.email,
+            f"kontakter-{i}-phone": contact.phone,
+        }
+    return data | changes

@@ -168,15 +168,14 @@ def test_admin_add_with_end_before_start_shows_swedish_error(su_client):
     assert Agreement.objects.count() == before
 
 
-def test_admin_duplicate_case_number_refused(su_client):
+def test_admin_saves_a_second_agreement_of_the_same_case(su_client):
     first = Agreement.objects.order_by("pk").first()
     first.case_number = "RS 2020/1"
     first.save()
     data = _agreement_post(first, title="Kopia", predecessor="", predecessor_relation="")
     response = su_client.post(reverse("admin:agreements_agreement_add"), data)
-    assert response.status_code == 200
-    assert "Det finns redan en överenskommelse med detta diarienummer." in response.content.decode()
-    assert Agreement.objects.filter(case_number="RS 2020/1").count() == 1
+    assert response.status_code == 302
+    assert Agreement.objects.filter(case_number="RS 2020/1").count() == 2
 
 
 def test_admin_wrong_org_number_refused(su_client):

@@ -36,10 +36,11 @@ from agreements.models import (
     Decision,
     Meeting,
     Party,
+    PartyCorrection,
     Report,
 )
 from funding.models import IndexSeries, IndexValue, Payment, Share
-from tests.factories import make_agreement, make_line, make_party
+from tests.factories import make_agreement, make_line, make_member, make_party
 
 PROJECT_APPS = ("agreements", "funding")
 EXAMPLES = 15
@@ -281,6 +282,13 @@ def rows(db):
     )
     meeting = Meeting.objects.create(agreement=agreement, date="2026-03-01", called_by=region)
     payment = Payment.objects.create(line=line, year=2026, paid_on="2026-02-01", amount=50_000)
+    correction = PartyCorrection.objects.create(
+        party=nonprofit,
+        organisation=region,
+        proposed_at="2026-03-01T12:00:00Z",
+        values={"name": "Förening Rättad", "bankgiro": "5050-1055"},
+        before={"name": nonprofit.name, "bankgiro": ""},
+    )
     return {
         "agreement": agreement,
         "line": line,
@@ -291,6 +299,8 @@ def rows(db):
         "payment": payment,
         "series": series,
         "index_value": index_value,
+        "nonprofit": nonprofit,
+        "correction": correction,
     }
 
 
@@ -366,6 +376,7 @@ APP_FORMS = [
     ("agreements:report_create", lambda r: []),
     ("agreements:party_create", lambda r: []),
     ("agreements:party_edit", lambda r: [r["agreement"].parties.first().party_id]),
+    ("agreements:correction", lambda r: [r["correction"].pk]),
     ("funding:payments", lambda r: [r["agreement"].pk]),
     ("funding:index_values", lambda r: []),
     ("funding:index_series", lambda r: [r["series"].pk]),
@@ -393,6 +404,19 @@ def test_app_form_survives_hostile_input(admin_client_, rows, name, args):
     assert target.fields, name
     attack(admin_client_, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
     run_fuzz(admin_client_, target)
+
+
+def test_correction_proposal_survives_hostile_input(rows):
+    """A correction is proposed by a partner, who may not change the record (a superuser
+    changes it directly)."""
+    partner = make_member("admin_region_test", rows["region"], "administrator")
+    client = Client()
+    client.force_login(partner)
+    url = reverse("agreements:party_correct", args=[rows["nonprofit"].pk])
+    target = discover_app_target(client, url)
+    assert "bankgiro" in target.fields and "message" in target.fields
+    attack(client, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
+    run_fuzz(client, target)
 
 
 LIST_FILTERS = ("q", "status", "party", "year", "ending_within", "sida")

@@ -29,7 +29,16 @@ from .followup import (
     ReportStatus,
 )
 from .obligations import CapacityTarget, Obligation, ObligationKind
-from .parties import PUBLIC_KINDS, ContactPerson, Membership, Party, PartyKind, Role
+from .parties import (
+    PUBLIC_KINDS,
+    ContactPerson,
+    CorrectionStatus,
+    Membership,
+    Party,
+    PartyCorrection,
+    PartyKind,
+    Role,
+)
 
 __all__ = [
     "STANDARD_SECTION_HEADINGS",
@@ -66,8 +75,10 @@ __all__ = [
     "ObligationKind",
     "PUBLIC_KINDS",
     "ContactPerson",
+    "CorrectionStatus",
     "Membership",
     "Party",
+    "PartyCorrection",
     "PartyKind",
     "Role",
 ]

@@ -51,8 +51,13 @@ class PredecessorRelation(models.TextChoices):
 
 class Agreement(models.Model):
     title = models.CharField(_("titel"), max_length=300)
+    # A case number is the registering organisation's; several agreements of one case share
+    # it, and another organisation may use the same number for its own case: not unique.
     case_number = models.CharField(
-        _("diarienummer"), max_length=60, blank=True, help_text=_("Unikt när det är angivet.")
+        _("diarienummer"),
+        max_length=60,
+        blank=True,
+        help_text=_("Samma nummer kan stå på flera överenskommelser i samma ärende."),
     )
     subject = models.TextField(
         _("överenskommelsen avser"), blank=True, help_text=_("Vad överenskommelsen omfattar.")
@@ -114,14 +119,6 @@ class Agreement(models.Model):
                 condition=Q(period_end__gte=F("period_start")),
                 name="agreement_end_after_start",
                 violation_error_message=_("Slutdatum kan inte ligga före startdatum."),
-            ),
-            models.UniqueConstraint(
-                fields=["case_number"],
-                condition=~Q(case_number=""),
-                name="agreement_unique_case_number",
-                violation_error_message=_(
-                    "Det finns redan en överenskommelse med detta diarienummer."
-                ),
             ),
         ]
         indexes = [

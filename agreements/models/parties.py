@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -47,6 +48,22 @@ class Party(models.Model):
     )
     email = models.EmailField(_("e-post"), blank=True)
     phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    # Who may change the record: its own administrators and coordinators; until it has any,
+    # the administrators of the organisation that registered it (agreements.access).
+    registered_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+        help_text=_(
+            "Organisationen som registrerade den. Den ändrar uppgifterna tills organisationen "
+            "har egna användare."
+        ),
+    )
+    # Optimistic locking of the record and its contact people, as Agreement.version.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -99,6 +116,73 @@ class ContactPerson(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.party})"
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("Väntar på svar")
+    ACCEPTED = "accepted", _("Godtagen")
+    REJECTED = "rejected", _("Avslagen")
+
+
+class PartyCorrection(models.Model):
+    """A correction of an organisation's record proposed by someone who may not change it
+    (a partner); the organisation accepts or rejects it."""
+
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("organisation")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("föreslagen av"),
+    )
+    organisation = models.ForeignKey(
+        Party,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("för organisationen"),
+    )
+    proposed_at = models.DateTimeField(_("föreslagen"))
+    # {field: value}: the values proposed, and each field's value when they were proposed.
+    values = models.JSONField(_("föreslagna uppgifter"), default=dict)
+    before = models.JSONField(_("uppgifter när förslaget lämnades"), default=dict)
+    message = models.TextField(_("motivering"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.OPEN,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("besvarad av"),
+    )
+    decided_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
+    reply = models.TextField(_("svar"), max_length=2000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rättelseförslag")
+        verbose_name_plural = _("rättelseförslag")
+        ordering = ["party_id", "-proposed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.party} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("agreements:correction", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status == CorrectionStatus.OPEN
 
 
 class Role(models.TextChoices):

@@ -1,7 +1,8 @@
 """Edit conflicts: what someone else saved since a form was loaded, and how to keep it.
 
 Each editable thing carries a version (Agreement.version for its details and parties,
-Agreement.funding_version for its funding lines and shares, Report.version for a report). A save
+Agreement.funding_version for its funding lines and shares, Report.version for a report,
+Party.version for an organisation's record and its contact people). A save
 finding another version than the one loaded refuses with EditConflict, which tells who saved in
 between, what they changed (read from the history), and which values to replace so that a
 deliberate second save keeps their change (a three-way merge, agreements.changes).
@@ -18,13 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import changes
-from agreements.models import Agreement, AgreementParty, Party, Report, ReportFigure
+from agreements.models import (
+    AgreementParty,
+    ContactPerson,
+    Party,
+    Report,
+    ReportFigure,
+)
 
 from . import DomainError
 
 # Tuples, not lists: an inline formset appends its foreign key to a form's Meta.fields list,
 # and the forms name these same constants.
 PARTY_FIELDS = ("party", "role", "unit", "short_name")
+CONTACT_FIELDS = ("name", "title", "email", "phone")
 
 
 @dataclass(frozen=True)
@@ -203,29 +211,54 @@ def party_names(*states):
     return dict(Party.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def agreement_conflict(agreement, version, details, parties):
-    """EditConflict for a save of details ({field: value}) and party rows from version."""
-    saves = later_saves(agreement.history, "version", version)
+def merge_details(obj, version, details):
+    """The three-way merge of an object's own fields ({field: value} as posted) from version,
+    for its conflict: (the later saves, when they began, the changes to show, the overrides)."""
+    model = type(obj)
+    saves = later_saves(obj.history, "version", version)
     start = since(saves)
     fields = list(details)
-    before = as_of(Agreement.history.filter(id=agreement.pk), start).get(agreement.pk)
-    theirs = {None: {name: getattr(agreement, name) for name in fields}}
+    before = as_of(model.history.filter(id=obj.pk), start).get(obj.pk)
+    theirs = {None: {name: getattr(obj, name) for name in fields}}
     base = {None: {name: getattr(before, name) for name in fields}} if before else theirs
     posted = {None: {name: details.get(name) for name in fields}}
     merged, clashes = changes.merge(base, theirs, posted)
-    replace = overrides(merged, posted)
+    shown = shown_rows(
+        changes.compare(base, theirs),
+        clashes,
+        where=lambda key: _("Uppgifter"),
+        label=lambda name: label(model, name),
+        show=lambda name, value: show(value, model._meta.get_field(name)),
+    )
+    return saves, start, shown, overrides(merged, posted)
+
+
+def merge_rows(history, current, posted, fields, start):
+    """The three-way merge of an object's child rows of fields, from their history records
+    (before start), the rows now and the rows posted (as agreements.services.rows takes them):
+    (base, theirs, where both changed, the overrides)."""
 
     def snapshot(row):
-        return {name: value_of(row, name) for name in PARTY_FIELDS}
+        return {name: value_of(row, name) for name in fields}
 
-    rows_base = {
-        pk: snapshot(r)
-        for pk, r in as_of(AgreementParty.history.filter(agreement_id=agreement.pk), start).items()
-    }
-    rows_theirs = {ap.pk: snapshot(ap) for ap in agreement.parties.all()}
-    rows_mine = mine(parties, PARTY_FIELDS)
-    rows_merged, row_clashes = changes.merge(rows_base, rows_theirs, rows_mine)
-    replace |= overrides(rows_merged, rows_mine)
+    base = {pk: snapshot(record) for pk, record in as_of(history, start).items()}
+    theirs = {row.pk: snapshot(row) for row in current}
+    posted_rows = mine(posted, fields)
+    merged, clashes = changes.merge(base, theirs, posted_rows)
+    return base, theirs, clashes, overrides(merged, posted_rows)
+
+
+def agreement_conflict(agreement, version, details, parties):
+    """EditConflict for a save of details ({field: value}) and party rows from version."""
+    saves, start, shown, replace = merge_details(agreement, version, details)
+    rows_base, rows_theirs, row_clashes, row_replace = merge_rows(
+        AgreementParty.history.filter(agreement_id=agreement.pk),
+        agreement.parties.all(),
+        parties,
+        PARTY_FIELDS,
+        start,
+    )
+    replace |= row_replace
     names = party_names(rows_base, rows_theirs)
 
     def where(key):
@@ -237,13 +270,7 @@ def agreement_conflict(agreement, version, details, parties):
             return names.get(value, "–")
         return show(value, AgreementParty._meta.get_field(name))
 
-    shown = shown_rows(
-        changes.compare(base, theirs),
-        clashes,
-        where=lambda key: _("Uppgifter"),
-        label=lambda name: label(Agreement, name),
-        show=lambda name, value: show(value, Agreement._meta.get_field(name)),
-    ) + shown_rows(
+    shown += shown_rows(
         changes.compare(rows_base, rows_theirs),
         row_clashes,
         where=lambda key: _("Part: %(name)s") % {"name": where(key)},
@@ -251,6 +278,33 @@ def agreement_conflict(agreement, version, details, parties):
         show=show_party_field,
     )
     return conflict(saves=saves, current_version=agreement.version, shown=shown, overrides=replace)
+
+
+def organisation_conflict(party, version, details, contacts):
+    """EditConflict for a save of an organisation's record ({field: value}) and its contact
+    people (rows as agreements.services.rows takes them) from version."""
+    saves, start, shown, replace = merge_details(party, version, details)
+    rows_base, rows_theirs, row_clashes, row_replace = merge_rows(
+        ContactPerson.history.filter(party_id=party.pk),
+        party.contacts.all(),
+        contacts,
+        CONTACT_FIELDS,
+        start,
+    )
+    replace |= row_replace
+
+    def where(key):
+        row = rows_theirs.get(key) or rows_base.get(key) or {}
+        return _("Kontaktperson: %(name)s") % {"name": row.get("name") or "–"}
+
+    shown += shown_rows(
+        changes.compare(rows_base, rows_theirs),
+        row_clashes,
+        where=where,
+        label=lambda name: label(ContactPerson, name),
+        show=lambda name, value: show(value),
+    )
+    return conflict(saves=saves, current_version=party.version, shown=shown, overrides=replace)
 
 
 def check_report_version(*, report, version, text, figures):

@@ -18,13 +18,16 @@ from agreements.access import (
     acting_roles,
     administered_party_ids,
     agreements_visible_to,
+    agreements_with_role,
     funding_parties_for,
     get_agreement_for,
     is_any,
     may_create_agreement,
     may_propose,
+    parties_offered_to,
     parties_visible_to,
 )
+from agreements.case_numbers import sharing_case_number
 from agreements.filters import filter_agreements
 from agreements.forms import (
     AgreementFilterForm,
@@ -33,6 +36,7 @@ from agreements.forms import (
     CapacityTargetFormSet,
     MoveForm,
     ObligationFormSet,
+    SameCaseForm,
     SuccessorForm,
     VersionForm,
     posted_name,
@@ -164,9 +168,19 @@ def agreement_create(request):
     form = AgreementForm(data, instance=agreement)
     initial = [{"party": own[0], "role": PartyRole.PUBLIC}] if own else []
     parties = AgreementPartyFormSet(
-        data, instance=agreement, own_party_ids=own, initial=initial, prefix="parter"
+        data,
+        instance=agreement,
+        own_party_ids=own,
+        offered=parties_offered_to(request.user),
+        initial=initial,
+        prefix="parter",
     )
-    if data is not None and form.is_valid() and parties.is_valid():
+    same_case = SameCaseForm(data)
+    if (
+        data is not None
+        and all([form.is_valid(), parties.is_valid()])
+        and _case_number_confirmed(request.user, form, same_case, agreement)
+    ):
         try:
             agreement = save_agreement(
                 details=form.cleaned_data, parties=parties.rows(), by=request.user
@@ -179,13 +193,32 @@ def agreement_create(request):
     return render(
         request,
         "agreements/agreement_form.html",
-        {"form": form, "parties": parties, "agreement": None},
+        {"form": form, "parties": parties, "same_case": same_case, "agreement": None},
     )
 
 
-def _agreement_forms(agreement, data, own):
+def _case_number_confirmed(user, form, same_case, agreement):
+    """Whether the case number may be saved (SameCaseForm.confirms), asked of
+    the agreements of the organisations the user administers only: whether another
+    organisation uses the same number is never told."""
+    number = form.cleaned_data["case_number"]
+    if agreement.pk and number == form.initial.get("case_number"):
+        return True  # unchanged: asked when it was set
+    sharing = sharing_case_number(
+        agreements_with_role(user, ADMINISTRATOR), number, exclude=agreement
+    )
+    return same_case.confirms(form, sharing)
+
+
+def _agreement_forms(request, agreement, data, own):
     form = AgreementForm(data, instance=agreement)
-    parties = AgreementPartyFormSet(data, instance=agreement, own_party_ids=own, prefix="parter")
+    parties = AgreementPartyFormSet(
+        data,
+        instance=agreement,
+        own_party_ids=own,
+        offered=parties_offered_to(request.user),
+        prefix="parter",
+    )
     return form, parties, VersionForm(data, version=agreement.version)
 
 
@@ -195,9 +228,14 @@ def agreement_edit(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
     own = administered_party_ids(request.user)
     data = request.POST if request.method == "POST" else None
-    form, parties, version = _agreement_forms(agreement, data, own)
+    form, parties, version = _agreement_forms(request, agreement, data, own)
+    same_case = SameCaseForm(data)
     conflict = None
-    if data is not None and all([form.is_valid(), parties.is_valid(), version.is_valid()]):
+    if (
+        data is not None
+        and all([form.is_valid(), parties.is_valid(), version.is_valid()])
+        and _case_number_confirmed(request.user, form, same_case, agreement)
+    ):
         try:
             save_agreement(
                 agreement=agreement,
@@ -210,7 +248,7 @@ def agreement_edit(request, pk):
             conflict = exc
             agreement.refresh_from_db()
             data = exc.data(request.POST, posted_name(form, parties))
-            form, parties, version = _agreement_forms(agreement, data, own)
+            form, parties, version = _agreement_forms(request, agreement, data, own)
         except DomainError as exc:
             form.add_error(None, str(exc))
             agreement.refresh_from_db()
@@ -223,6 +261,7 @@ def agreement_edit(request, pk):
         {
             "form": form,
             "parties": parties,
+            "same_case": same_case,
             "agreement": agreement,
             "version_form": version,
             "conflict": conflict,

@@ -1,4 +1,10 @@
-"""Organisations: the user's own and those party to their agreements."""
+"""Organisations: the user's own and those party to their agreements.
+
+An organisation's record is changed by its own users (agreements.access.parties_editable_by);
+a partner proposes a correction, which the organisation accepts or rejects.
+"""
+
+import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,15 +14,37 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.access import (
     ADMINISTRATOR,
+    administered_party_ids,
     agreements_visible_to,
+    corrections_visible_to,
+    get_correction_for,
     get_party_for,
+    get_party_to_correct,
     is_any,
+    may_edit_party,
     parties_editable_by,
     parties_visible_to,
+    proposing_organisation,
     require_any,
 )
-from agreements.forms import PartyForm
-from agreements.models import AgreementParty
+from agreements.forms import (
+    ContactFormSet,
+    CorrectionForm,
+    DecideCorrectionForm,
+    PartyForm,
+    VersionForm,
+    posted_name,
+)
+from agreements.models import AgreementParty, CorrectionStatus, Party
+from agreements.party_log import correction_rows, identity_changes
+from agreements.services import DomainError
+from agreements.services.conflicts import EditConflict
+from agreements.services.organisations import (
+    decide_correction,
+    propose_correction,
+    register_party,
+    save_party,
+)
 
 from ._common import paginate
 
@@ -47,40 +75,162 @@ def party_detail(request, pk):
         .select_related("agreement")
         .order_by("-agreement__period_start", "agreement__title", "agreement_id")
     )
+    can_edit = may_edit_party(request.user, party)
+    corrections = (
+        corrections_visible_to(request.user)
+        .filter(party=party)
+        .select_related("proposed_by", "organisation")
+    )
+    if can_edit:
+        corrections = corrections.filter(status=CorrectionStatus.OPEN)
     return render(
         request,
         "agreements/party_detail.html",
         {
             "party": party,
             "agreement_roles": roles,
-            "can_edit": parties_editable_by(request.user).filter(pk=party.pk).exists(),
+            "contacts": party.contacts.all(),
+            "can_edit": can_edit,
+            "can_propose": not can_edit,
+            "changes": identity_changes(party),
+            "corrections": corrections,
         },
     )
+
+
+def _registrars(user):
+    return list(Party.objects.filter(pk__in=administered_party_ids(user)).order_by("name"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_create(request):
     require_any(request.user, ADMINISTRATOR)
-    form = PartyForm(request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = PartyForm(data, registrars=_registrars(request.user))
     if form.is_bound and form.is_valid():
-        party = form.save()
-        messages.success(
-            request,
-            _("%(name)s är registrerad. Lägg till den som part i en överenskommelse.")
-            % {"name": party.name},
-        )
-        return redirect("agreements:parties")
+        try:
+            party = register_party(
+                details=form.details(), registered_by=form.registrar(), by=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s är registrerad. Lägg till den som part i en överenskommelse.")
+                % {"name": party.name},
+            )
+            return redirect("agreements:party", party.pk)
     return render(request, "agreements/party_form.html", {"form": form, "party": None})
+
+
+def _party_forms(party, data):
+    return (
+        PartyForm(data, instance=party),
+        ContactFormSet(data, instance=party, prefix="kontakter"),
+        VersionForm(data, version=party.version),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_edit(request, pk):
     party = get_party_for(request.user, pk, edit=True)
-    form = PartyForm(request.POST if request.method == "POST" else None, instance=party)
+    data = request.POST if request.method == "POST" else None
+    form, contacts, version = _party_forms(party, data)
+    conflict = None
+    if data is not None and all([form.is_valid(), contacts.is_valid(), version.is_valid()]):
+        try:
+            save_party(
+                party=party,
+                details=form.details(),
+                contacts=contacts.rows(),
+                version=version.loaded,
+                by=request.user,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            party.refresh_from_db()
+            data = exc.data(request.POST, posted_name(form, contacts))
+            form, contacts, version = _party_forms(party, data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+            party.refresh_from_db()
+        else:
+            messages.success(request, _("Organisationen är sparad."))
+            return redirect("agreements:party", party.pk)
+    return render(
+        request,
+        "agreements/party_form.html",
+        {
+            "form": form,
+            "contacts": contacts,
+            "party": party,
+            "version_form": version,
+            "conflict": conflict,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_correct(request, pk):
+    party = get_party_to_correct(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    # A copy for the form to fill in: the record itself is only read.
+    form = CorrectionForm(data, instance=copy.copy(party))
     if form.is_bound and form.is_valid():
-        form.save()
-        messages.success(request, _("Organisationen är sparad."))
-        return redirect("agreements:party", party.pk)
-    return render(request, "agreements/party_form.html", {"form": form, "party": party})
+        try:
+            correction = propose_correction(
+                party=party,
+                values=form.details(),
+                message=form.cleaned_data["message"],
+                organisation=proposing_organisation(request.user, party),
+                by=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Förslaget är skickat. %(name)s svarar på det.") % {"name": party.name}
+            )
+            return redirect(correction)
+    return render(request, "agreements/party_correct.html", {"form": form, "party": party})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correction_detail(request, pk):
+    correction = get_correction_for(request.user, pk, decide=request.method == "POST")
+    form = DecideCorrectionForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            decide_correction(
+                correction=correction,
+                accept=form.accepted,
+                reply=form.cleaned_data["reply"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Förslaget är godtaget och uppgifterna ändrade.")
+                if form.accepted
+                else _("Förslaget är avslaget."),
+            )
+        return redirect(correction)
+    party = correction.party
+    return render(
+        request,
+        "agreements/correction_detail.html",
+        {
+            "correction": correction,
+            "party": party,
+            "rows": correction_rows(correction, party),
+            "form": form,
+            "can_decide": correction.is_open and may_edit_party(request.user, party),
+        },
+    )

@@ -1,9 +1,17 @@
 """The open data: active agreements with their parties and yearly amounts, organisations only,
-no people, as JSON and as CSV."""
+no people, as JSON and as CSV.
+
+No personal data: no contact people, e-mail addresses or telephone numbers, and never a
+person's number. Parties are organisations (agreements.numbers refuses a personnummer as an
+organisationsnummer), but a row saved before that check, or a number typed into a title or a
+case number, is caught here too: a party whose number is a person's is printed without name
+or number, and a person's number anywhere else is replaced.
+"""
 
 from django.db.models import Prefetch
 
 from agreements.models import AgreementParty, AgreementStatus
+from agreements.numbers import is_personal_number, redact_personal_numbers
 
 from ..summary import agreement_funding, lines_queryset
 from .writers import to_csv
@@ -14,6 +22,20 @@ def _with_funding(qs):
         Prefetch("parties", queryset=AgreementParty.objects.select_related("party")),
         Prefetch("funding_lines", queryset=lines_queryset()),
     ).order_by("-period_start", "title", "pk")
+
+
+WITHHELD = "[uppgift om enskild person utelämnad]"
+
+
+def _text(value):
+    return redact_personal_numbers(value, WITHHELD)
+
+
+def _party(party):
+    """A party's name and number as published: a person is neither named nor numbered."""
+    if is_personal_number(party.org_number):
+        return {"name": WITHHELD, "org_number": ""}
+    return {"name": _text(party.name), "org_number": party.org_number}
 
 
 def public_summary(agreements_qs, *, today):
@@ -35,27 +57,21 @@ def public_summary(agreements_qs, *, today):
                     "in_kind": funding.in_kind_totals[i],
                     "forecast": "forecast" in statuses,
                     "by_party": [
-                        {"party": g.party.name, "amount": g.totals[i]} for g in funding.parties
+                        {"party": _party(g.party)["name"], "amount": g.totals[i]}
+                        for g in funding.parties
                     ],
                 }
             )
         result.append(
             {
                 "id": a.pk,
-                "title": a.title,
-                "case_number": a.case_number,
+                "title": _text(a.title),
+                "case_number": _text(a.case_number),
                 "period_start": a.period_start.isoformat(),
                 "period_end": a.period_end.isoformat(),
-                "parties": [
-                    {
-                        "name": ap.party.name,
-                        "org_number": ap.party.org_number,
-                        "role": ap.role,
-                    }
-                    for ap in a.parties.all()
-                ],
+                "parties": [_party(ap.party) | {"role": ap.role} for ap in a.parties.all()],
                 "years": years,
-                "index_examples": funding.example_sources,
+                "index_examples": [_text(source) for source in funding.example_sources],
             }
         )
     return {"generated_on": today.isoformat(), "currency": "SEK", "agreements": result}

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from agreements.access import agreements_visible_to, get_agreement_for, roles_on
-from agreements.models import DocumentKind, IssuedDocument, Membership
+from agreements.models import DocumentKind, IssuedDocument, Membership, PartyCorrection
 from funding.models import IndexSeries, IndexValue
 from tests.factories import OTHER_PK, make_member, make_world
 
@@ -55,7 +55,10 @@ EXPECTED = {
     "agreements:parties": (None, EVERYONE, None),
     "agreements:party_create": (None, ADMIN | {"outsider"}, ADMIN | {"outsider"}),
     "agreements:party": ("party", EVERYONE, None),
-    "agreements:party_edit": ("party", ADMIN, ADMIN),
+    # An organisation's record is changed by its own users; partners propose corrections.
+    "agreements:party_edit": ("party", COORD, COORD),
+    "agreements:party_correct": ("party", ADMIN | SECR, ADMIN | SECR),
+    "agreements:correction": ("correction", EVERYONE, COORD),
     "documents:agreement_preview": ("agreement", EVERYONE, None),
     "documents:agreement_pdf": ("agreement", EVERYONE, None),
     "documents:versions": ("agreement", EVERYONE, None),
@@ -177,6 +180,11 @@ def world(db, settings, tmp_path):
         objects["issued"] = _issued(objects["agreement"], world.users[user])
     for objects, owner, ids in ((world.own, world.a, {}), (world.other, world.c, OTHER_IDS)):
         objects["series"], objects["index_value"] = _own_series(objects["line"], owner, ids)
+    # A correction of the non-profit proposed by the administrator of the public party.
+    world.own["correction"] = _correction(world.own["party"], world.users["admin"], world.a)
+    world.other["correction"] = _correction(
+        world.other["party"], world.users["outsider"], world.c, pk=OTHER_PK
+    )
     return world
 
 
@@ -198,6 +206,18 @@ def _own_series(line, owner, ids):
         **ids,
     )
     return series, value
+
+
+def _correction(party, by, organisation, **ids):
+    return PartyCorrection.objects.create(
+        party=party,
+        proposed_by=by,
+        organisation=organisation,
+        proposed_at=timezone.now(),
+        values={"city": "Umeå"},
+        before={"city": ""},
+        **ids,
+    )
 
 
 def _issued(agreement, by):

@@ -6,9 +6,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from agreements.models import DocumentKind, IssuedDocument
+from agreements.models import DocumentKind, IssuedDocument, Party
 from agreements.services import DomainError
 from agreements.services.documents import issue_document
+from funding.models import PaymentPlan
+from tests.factories import party_form_data
 
 from .helpers import (
     pdf_pages,
@@ -66,6 +68,33 @@ def test_issued_agreement_stays_byte_identical_after_edits(demo, client):
     assert "2 000 000 kr per år" in new_text
     first.refresh_from_db()
     assert bytes(first.pdf) == original
+
+
+def test_a_later_bankgiro_change_leaves_an_issued_document_as_printed(demo, client):
+    agreement = vasterbotten_agreement()
+    issued = issue_document(
+        agreement=agreement, kind=DocumentKind.AGREEMENT, by=user("region.vasterbotten")
+    )
+    original = bytes(issued.pdf)
+    assert "bankgiro 403-4849" in pdf_text(original)
+    # The Red Cross's own coordinator changes its record; its payment plan follows.
+    srk = Party.objects.get(org_number="802002-8711")
+    client.force_login(user("rodakorset"))
+    data = party_form_data(srk, name="Röda Korset", bankgiro="5050-1055")
+    response = client.post(reverse("agreements:party_edit", args=[srk.pk]), data)
+    assert response.status_code == 302
+    assert PaymentPlan.objects.filter(payee=srk).update(bankgiro="5050-1055") == 1
+
+    issued.refresh_from_db()
+    assert bytes(issued.pdf) == original
+    response = client.get(reverse("documents:download", args=[issued.pk]))
+    assert response.content == original
+    text = pdf_text(response.content)
+    assert "bankgiro 403-4849" in text and "5050-1055" not in text
+    assert "Svenska Röda Korset" in text
+    # What is printed now (the preview, a new version) shows the new bankgiro.
+    response = client.get(reverse("documents:agreement_pdf", args=[agreement.pk]))
+    assert "bankgiro 5050-1055" in pdf_text(response.content)
 
 
 def test_every_page_of_an_issued_document_shows_identifier_and_version(demo):

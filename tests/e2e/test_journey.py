@@ -111,9 +111,12 @@ def test_agreement_from_registration_to_first_report(new_page, people):
     # The first row offers the administrator's own organisation.
     expect(admin.locator("#id_parter-0-party")).to_have_value(str(region.pk))
     admin.locator("#id_parter-0-role").select_option("public")
-    admin.locator("#id_parter-1-party").select_option(str(city.pk))
+    # Organisations the region shares no agreement with yet are not listed: they are found by
+    # their exact organisationsnummer.
+    expect(admin.locator("#id_parter-1-party")).not_to_contain_text(city.name)
+    admin.locator("#id_parter-1-org_number").fill(city.org_number)
     admin.locator("#id_parter-1-role").select_option("public")
-    admin.locator("#id_parter-2-party").select_option(str(nonprofit.pk))
+    admin.locator("#id_parter-2-org_number").fill(nonprofit.org_number)
     admin.locator("#id_parter-2-role").select_option("nonprofit")
     admin.get_by_role("button", name="Skapa och gå vidare till finansiering").click()
     expect(admin.get_by_role("heading", name="Finansiering")).to_be_visible()
