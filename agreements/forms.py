@@ -125,10 +125,13 @@ class RowsMixin:
         )
 
 
-def posted_name(form=None, formset=None):
+def posted_name(form=None, formset=None, **groups):
     """key_of for EditConflict.data: the posted name of a field of the object (row None, in
-    form) or of one of formset's rows (by the row's pk)."""
+    form), of one of formset's rows (by the row's pk), or of a row of a group of rows
+    (by (group name, pk), the group's formset passed as group name=formset)."""
     rows = {f.instance.pk: f for f in formset.forms if f.instance.pk} if formset else {}
+    for group, group_formset in groups.items():
+        rows |= {(group, f.instance.pk): f for f in group_formset.forms if f.instance.pk}
 
     def key_of(row, name):
         return form.add_prefix(name) if row is None else rows[row].add_prefix(name)

@@ -222,25 +222,38 @@ def payments(request, pk):
     return _payments_page(request, agreement, form, payment=None)
 
 
+def _payment_forms(payment, agreement, data):
+    form = PaymentForm(data, instance=payment, agreement=agreement)
+    return form, VersionForm(data, version=payment.version)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def payment(request, pk):
     payment = get_payment_for(request.user, pk, roles=[ADMINISTRATOR])
     agreement = payment.line.agreement
     data = request.POST if request.method == "POST" else None
-    form = PaymentForm(data, instance=payment, agreement=agreement)
-    if form.is_bound and form.is_valid():
+    form, version = _payment_forms(payment, agreement, data)
+    conflict = None
+    if form.is_bound and all([form.is_valid(), version.is_valid()]):
         try:
-            change_payment(payment=payment, **form.cleaned_data, by=request.user)
+            change_payment(
+                payment=payment, version=version.loaded, **form.cleaned_data, by=request.user
+            )
+        except EditConflict as exc:
+            conflict = exc
+            payment.refresh_from_db()
+            form, version = _payment_forms(payment, agreement, exc.data(request.POST))
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Betalningen är sparad."))
             return redirect("funding:payments", pk=agreement.pk)
-    return _payments_page(request, agreement, form, payment=payment)
+    extra = {"version_form": version, "conflict": conflict}
+    return _payments_page(request, agreement, form, payment=payment, extra=extra)
 
 
-def _payments_page(request, agreement, form, *, payment):
+def _payments_page(request, agreement, form, *, payment, extra=None):
     """The agreement's payment plans and payments, with the form to register or correct one
     (400 when a posted form was refused)."""
     today = timezone.localdate()
@@ -261,5 +274,6 @@ def _payments_page(request, agreement, form, *, payment):
         "funding": agreement_funding(agreement, lines=lines),
         "today": today,
     }
+    context |= extra or {}
     status = 400 if form.is_bound else 200
     return render(request, "funding/payments.html", context, status=status)

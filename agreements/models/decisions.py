@@ -94,6 +94,8 @@ class Decision(models.Model):
     )
     director_name = models.CharField(_("direktör"), max_length=200, blank=True)
     director_title = models.CharField(_("direktörens titel"), max_length=200, blank=True)
+    # Optimistic locking, as on Agreement: the proposal with its rows, and what was decided.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

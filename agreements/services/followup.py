@@ -1,4 +1,5 @@
-"""Follow-up writes: reports (draft, figures, submit), their attachments, meeting minutes."""
+"""Follow-up writes: reports (draft, figures, submit), their attachments, meetings and their
+minutes."""
 
 import io
 import os
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from agreements import calendar as cal
 from agreements.models import (
+    Meeting,
     ObligationKind,
     Report,
     ReportAttachment,
@@ -21,7 +23,8 @@ from agreements.models import (
 )
 
 from . import DomainError
-from .conflicts import check_report_version
+from .conflicts import check_report_version, edit_conflict, loaded
+from .rows import validate
 
 # Report periods a coordinator can pick; one-off reports come from obligations.
 PICKABLE_PERIODS = [ReportPeriod.T1, ReportPeriod.T2, ReportPeriod.T3, ReportPeriod.ANNUAL]
@@ -174,3 +177,35 @@ def delete_attachment(*, attachment, by):
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def add_meeting(*, agreement, by, **fields):
+    """Record a meeting of the agreement's parties (date, called_by, participants, minutes)."""
+    meeting = Meeting(agreement=agreement, **fields)
+    validate(meeting, list(fields))
+    meeting._history_user = by
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def change_meeting(*, meeting, version, by, **fields):
+    """Change a meeting's fields (its minutes, or all of it), as loaded at version;
+    EditConflict (nothing saved) if it has moved on."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.version != loaded(version):
+        raise edit_conflict(
+            instance=meeting,
+            version=version,
+            where=_("Mötet"),
+            fields=list(fields),
+            posted=fields,
+        )
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    validate(meeting, list(fields))
+    meeting.version += 1
+    meeting._history_user = by
+    meeting.save()
+    return meeting

@@ -32,6 +32,7 @@ from funding.models import Share
 
 from ..due.invalidation import mark_changed
 from . import DomainError
+from .conflicts import RowGroup, edit_conflict, loaded
 from .reports import ensure_reports
 from .rows import save_rows, validate
 
@@ -164,42 +165,71 @@ def prepare_proposal(
             decision._history_user = by
             decision.save()
             decision.agreements.add(agreement)
-            _save_proposal_rows(decision, by, items, case_documents, conditions)
+            _save_proposal_rows(
+                decision, by, items=items, case_documents=case_documents, conditions=conditions
+            )
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
 
 
-def change_proposal(*, decision, by, items=(), case_documents=(), conditions=(), **fields):
+def change_proposal(*, decision, version, by, items=(), case_documents=(), conditions=(), **fields):
     """Change a proposal that is not decided yet, with its items, case documents and
-    conditions; fields are the proposal's own, validated."""
+    conditions; fields are the proposal's own, validated. version: the Decision.version the
+    proposal was loaded at; EditConflict (nothing saved) if it has moved on."""
+    rows = {"items": items, "case_documents": case_documents, "conditions": conditions}
     try:
         with transaction.atomic():
             decision = Decision.objects.select_for_update().get(pk=decision.pk)
+            if decision.version != loaded(version):
+                raise _proposal_conflict(decision, version, fields, rows)
             if decision.outcome != DecisionOutcome.PROPOSED:
                 raise DomainError(_("Beslutet är fattat; förslaget kan inte längre ändras."))
             for name, value in fields.items():
                 setattr(decision, name, value)
             validate(decision, fields)
+            decision.version += 1
             decision._history_user = by
             decision.save()
-            _save_proposal_rows(decision, by, items, case_documents, conditions)
+            _save_proposal_rows(decision, by, **rows)
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
 
 
-# A proposal's rows: where they hang, their model, the fields a row sets.
+# A proposal's rows: where they hang, their model, the fields a row sets, what a row is called.
 PROPOSAL_ROWS = [
-    ("items", DecisionItem, ["number", "text"]),
-    ("case_documents", CaseDocument, ["number", "title"]),
-    ("conditions", DecisionCondition, ["party", "body"]),
+    ("items", DecisionItem, ("number", "text"), gettext_lazy("Punkt")),
+    ("case_documents", CaseDocument, ("number", "title"), gettext_lazy("Dokument")),
+    ("conditions", DecisionCondition, ("party", "body"), gettext_lazy("Villkor")),
 ]
 
 
-def _save_proposal_rows(decision, by, items, case_documents, conditions):
-    rows = {"items": items, "case_documents": case_documents, "conditions": conditions}
-    for name, model, fields in PROPOSAL_ROWS:
+def _proposal_conflict(decision, version, fields, rows):
+    groups = [
+        RowGroup(
+            name,
+            str(label),
+            model,
+            "decision",
+            row_fields,
+            list(getattr(decision, name).all()),
+            rows[name],
+        )
+        for name, model, row_fields, label in PROPOSAL_ROWS
+    ]
+    return edit_conflict(
+        instance=decision,
+        version=version,
+        where=_("Förslaget"),
+        fields=list(fields),
+        posted=fields,
+        groups=groups,
+    )
+
+
+def _save_proposal_rows(decision, by, **rows):
+    for name, model, fields, _label in PROPOSAL_ROWS:
         save_rows(
             rows[name],
             children=getattr(decision, name),
@@ -210,13 +240,24 @@ def _save_proposal_rows(decision, by, items, case_documents, conditions):
 
 
 @transaction.atomic
-def record_decision(*, decision, body, decided_on, paragraph, outcome, summary="", by):
-    """Record what the body decided; a proposed agreement moves on when every public party
-    has approved it."""
+def record_decision(*, decision, version, body, decided_on, paragraph, outcome, summary="", by):
+    """Record what the body decided, on the decision as loaded at version (EditConflict if it
+    has moved on); a proposed agreement moves on when every public party has approved it."""
     if outcome == DecisionOutcome.PROPOSED:
         raise DomainError(_("Ange vad som beslutades."))
     if not decided_on:
         raise DomainError(_("Ange beslutsdatum."))
+    recorded = {"body": body, "decided_on": decided_on, "paragraph": paragraph}
+    recorded |= {"outcome": outcome, "summary": summary}
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.version != loaded(version):
+        raise edit_conflict(
+            instance=decision,
+            version=version,
+            where=_("Beslutet"),
+            fields=list(recorded),
+            posted=recorded,
+        )
     decision.body = body
     decision.decided_on = decided_on
     decision.paragraph = paragraph
@@ -224,6 +265,8 @@ def record_decision(*, decision, body, decided_on, paragraph, outcome, summary="
     if summary:
         decision.summary = summary
     decision.full_clean()
+    decision.version += 1
+    decision._history_user = by
     decision.save()
     if outcome == DecisionOutcome.APPROVED:
         # A condition on this organisation's decision elsewhere is now met.

@@ -223,30 +223,45 @@ def agreement_edit(request, pk):
     )
 
 
+def _obligation_forms(agreement, data):
+    return (
+        ObligationFormSet(data, instance=agreement, prefix="ataganden"),
+        CapacityTargetFormSet(data, instance=agreement, prefix="mal"),
+        VersionForm(data, version=agreement.obligations_version),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_obligations(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
     data = request.POST if request.method == "POST" else None
-    obligations = ObligationFormSet(data, instance=agreement, prefix="ataganden")
-    targets = CapacityTargetFormSet(data, instance=agreement, prefix="mal")
-    if data is not None and obligations.is_valid() and targets.is_valid():
+    obligations, targets, version = _obligation_forms(agreement, data)
+    conflict = None
+    if data is not None and all([obligations.is_valid(), targets.is_valid(), version.is_valid()]):
         try:
             save_obligations(
                 agreement=agreement,
                 obligations=obligations.rows(),
                 targets=targets.rows(),
+                version=version.loaded,
                 by=request.user,
             )
+        except EditConflict as exc:
+            conflict = exc
+            agreement.refresh_from_db()
+            data = exc.data(request.POST, posted_name(obligations=obligations, targets=targets))
+            obligations, targets, version = _obligation_forms(agreement, data)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Åtagandena är sparade."))
             return redirect(agreement)
+    context = {"agreement": agreement, "obligations": obligations, "targets": targets}
     return render(
         request,
         "agreements/agreement_obligations_form.html",
-        {"agreement": agreement, "obligations": obligations, "targets": targets},
+        context | {"version_form": version, "conflict": conflict},
     )
 
 

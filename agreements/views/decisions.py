@@ -24,9 +24,12 @@ from agreements.forms import (
     NewProposalForm,
     ProposalForm,
     RecordDecisionForm,
+    VersionForm,
+    posted_name,
 )
 from agreements.models import Agreement, DecisionOutcome, Party
 from agreements.services import DomainError
+from agreements.services.conflicts import EditConflict
 from agreements.services.lifecycle import change_proposal, prepare_proposal, record_decision
 
 from ._common import paginate
@@ -86,6 +89,11 @@ def _rows(formsets):
     }
 
 
+def _valid(forms):
+    """Each form's is_valid(), every one asked (so that each shows its errors)."""
+    return [form.is_valid() for form in forms]
+
+
 def _saved(request, service, **data):
     """The proposal the service saves, with a message; None, with a message, when refused."""
     try:
@@ -130,6 +138,11 @@ def proposal_create(request, pk):
     )
 
 
+def _proposal_forms(decision, data, parties):
+    form = ProposalForm(data, instance=decision)
+    return form, _formsets(data, decision, parties), VersionForm(data, version=decision.version)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request, pk):
@@ -139,23 +152,41 @@ def proposal_edit(request, pk):
         return redirect(decision)
     parties = Party.objects.filter(agreement_roles__agreement__decisions=decision).distinct()
     data = request.POST if request.method == "POST" else None
-    form = ProposalForm(data, instance=decision)
-    formsets = _formsets(data, decision, parties)
-    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
-        rows, fields = _rows(formsets), form.cleaned_data
-        if _saved(request, change_proposal, decision=decision, by=request.user, **rows, **fields):
+    form, formsets, version = _proposal_forms(decision, data, parties)
+    conflict = None
+    if data is not None and all([form.is_valid(), version.is_valid()] + _valid(formsets)):
+        try:
+            change_proposal(
+                decision=decision,
+                version=version.loaded,
+                by=request.user,
+                **_rows(formsets),
+                **form.cleaned_data,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            decision.refresh_from_db()
+            items, case_documents, conditions = formsets
+            key_of = posted_name(
+                form, items=items, case_documents=case_documents, conditions=conditions
+            )
+            form, formsets, version = _proposal_forms(
+                decision, exc.data(request.POST, key_of), parties
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Beslutsförslaget är sparat."))
             return redirect(decision)
+    context = {"form": form, "formsets": formsets, "agreement": None, "decision": decision}
     return render(
         request,
         "agreements/proposal_form.html",
-        {"form": form, "formsets": formsets, "agreement": None, "decision": decision},
+        context | {"version_form": version, "conflict": conflict},
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def decision_record(request, pk):
-    decision = get_decision_for(request.user, pk, roles=[SECRETARY])
+def _record_forms(decision, data):
     initial = {
         "body": decision.body,
         "decided_on": decision.decided_on,
@@ -165,10 +196,26 @@ def decision_record(request, pk):
         if decision.outcome != DecisionOutcome.PROPOSED
         else DecisionOutcome.APPROVED,
     }
-    form = RecordDecisionForm(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_bound and form.is_valid():
+    form = RecordDecisionForm(data, initial=initial)
+    return form, VersionForm(data, version=decision.version)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_record(request, pk):
+    decision = get_decision_for(request.user, pk, roles=[SECRETARY])
+    data = request.POST if request.method == "POST" else None
+    form, version = _record_forms(decision, data)
+    conflict = None
+    if form.is_bound and all([form.is_valid(), version.is_valid()]):
         try:
-            record_decision(decision=decision, by=request.user, **form.cleaned_data)
+            record_decision(
+                decision=decision, version=version.loaded, by=request.user, **form.cleaned_data
+            )
+        except EditConflict as exc:
+            conflict = exc
+            decision.refresh_from_db()
+            form, version = _record_forms(decision, exc.data(request.POST))
         except DomainError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -177,4 +224,5 @@ def decision_record(request, pk):
         else:
             messages.success(request, _("Beslutet är registrerat."))
             return redirect(decision)
-    return render(request, "agreements/decision_record.html", {"decision": decision, "form": form})
+    context = {"decision": decision, "form": form, "version_form": version, "conflict": conflict}
+    return render(request, "agreements/decision_record.html", context)

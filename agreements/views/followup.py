@@ -34,6 +34,8 @@ from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.followup import (
     add_attachment,
+    add_meeting,
+    change_meeting,
     delete_attachment,
     open_report,
     save_report,
@@ -195,16 +197,23 @@ def meeting_create(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
     form = MeetingForm(request.POST if request.method == "POST" else None, agreement=agreement)
     if form.is_bound and form.is_valid():
-        meeting = form.save(commit=False)
-        meeting.agreement = agreement
-        meeting.save()
-        messages.success(request, _("Mötet är registrerat."))
-        return redirect(agreement.get_absolute_url() + "#moten")
+        try:
+            add_meeting(agreement=agreement, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Mötet är registrerat."))
+            return redirect(agreement.get_absolute_url() + "#moten")
     return render(
         request,
         "agreements/meeting_form.html",
         {"form": form, "agreement": agreement, "meeting": None},
     )
+
+
+def _meeting_forms(form_class, meeting, data):
+    form = form_class(data, instance=meeting, agreement=meeting.agreement)
+    return form, VersionForm(data, version=meeting.version)
 
 
 @login_required
@@ -214,13 +223,25 @@ def meeting_edit(request, pk):
     agreement = meeting.agreement
     form_class = MeetingForm if has_role(request.user, agreement, ADMINISTRATOR) else MinutesForm
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=meeting, agreement=agreement)
-    if form.is_bound and form.is_valid():
-        form.save()
-        messages.success(request, _("Mötet är sparat."))
-        return redirect(agreement.get_absolute_url() + "#moten")
+    form, version = _meeting_forms(form_class, meeting, data)
+    conflict = None
+    if form.is_bound and all([form.is_valid(), version.is_valid()]):
+        try:
+            change_meeting(
+                meeting=meeting, version=version.loaded, by=request.user, **form.cleaned_data
+            )
+        except EditConflict as exc:
+            conflict = exc
+            meeting.refresh_from_db()
+            form, version = _meeting_forms(form_class, meeting, exc.data(request.POST))
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Mötet är sparat."))
+            return redirect(agreement.get_absolute_url() + "#moten")
+    context = {"form": form, "agreement": agreement, "meeting": meeting}
     return render(
         request,
         "agreements/meeting_form.html",
-        {"form": form, "agreement": agreement, "meeting": meeting},
+        context | {"version_form": version, "conflict": conflict},
     )

@@ -132,6 +132,7 @@ def test_recording_the_last_approval_decides_the_agreement_and_meets_conditions(
     condition = DecisionCondition.objects.create(decision=proposal, party=city, body="Nämnden")
     record_decision(
         decision=proposal,
+        version=1,
         body="Hälso- och sjukvårdsnämnden",
         decided_on=date(2026, 2, 5),
         paragraph="12",
@@ -144,6 +145,7 @@ def test_recording_the_last_approval_decides_the_agreement_and_meets_conditions(
     city_decision.agreements.add(agreement)
     record_decision(
         decision=city_decision,
+        version=1,
         body="Socialnämnden",
         decided_on=date(2026, 2, 20),
         paragraph="3",
@@ -162,6 +164,7 @@ def test_recording_needs_an_outcome(setup):
     with pytest.raises(DomainError):
         record_decision(
             decision=proposal,
+            version=1,
             body="N",
             decided_on=date(2026, 1, 1),
             paragraph="",

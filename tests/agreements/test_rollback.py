@@ -200,7 +200,8 @@ def test_payment_change_failing_at_reconciliation_keeps_the_saved_payment(
     client.force_login(world.users["admin"])
 
     response = client.post(
-        reverse("funding:payment", args=[payment.pk]), payment_post(payment.line, 700)
+        reverse("funding:payment", args=[payment.pk]),
+        payment_post(payment.line, 700) | {"version": payment.version},
     )
 
     assert response.status_code == 400
@@ -216,7 +217,14 @@ def test_an_unexpected_error_at_reconciliation_rolls_back_both_services(monkeypa
     with pytest.raises(RuntimeError):
         register_payment(line=line, year=2026, paid_on=date(2026, 3, 1), amount=5)
     with pytest.raises(RuntimeError):
-        change_payment(payment=payment, line=line, year=2026, paid_on=date(2026, 3, 1), amount=5)
+        change_payment(
+            payment=payment,
+            version=1,
+            line=line,
+            year=2026,
+            paid_on=date(2026, 3, 1),
+            amount=5,
+        )
     assert Payment.objects.count() == count
     payment.refresh_from_db()
     assert payment.amount == 1000

@@ -442,6 +442,7 @@ def test_secretary_prepares_a_proposal_and_records_the_decision(client, world):
             "decided_on": "2026-03-01",
             "paragraph": "15",
             "outcome": "approved",
+            "version": decision.version,
         },
     )
     decision.refresh_from_db()
@@ -476,7 +477,7 @@ def test_coordinator_writes_minutes_but_not_the_date(client, world):
     login(client, world, "coordinator")
     client.post(
         reverse("agreements:meeting", args=[meeting.pk]),
-        {"minutes": "Vi gick igenom T1.", "date": "2030-01-01"},
+        {"minutes": "Vi gick igenom T1.", "date": "2030-01-01", "version": meeting.version},
     )
     meeting.refresh_from_db()
     assert meeting.minutes == "Vi gick igenom T1."
@@ -678,7 +679,7 @@ def test_simple_forms_offer_a_way_back(client, world):
 def test_secretary_edits_a_proposal_with_its_items(client, world):
     decision = world.own["decision"]
     login(client, world, "secretary")
-    data = proposal_post(world, title="Ändrat ärende")
+    data = proposal_post(world, title="Ändrat ärende", version=decision.version)
     data.pop("organisation")
     response = client.post(reverse("agreements:proposal_edit", args=[decision.pk]), data)
     assert response.status_code == 302
@@ -688,6 +689,7 @@ def test_secretary_edits_a_proposal_with_its_items(client, world):
     # Two items with the same number: refused, and the saved item stays as it was.
     data |= {"punkter-TOTAL_FORMS": "2", "punkter-INITIAL_FORMS": "0"}
     data |= {"punkter-1-number": "1", "punkter-1-text": "Dubblett", "title": "Igen"}
+    data |= {"version": decision.version}
     response = client.post(reverse("agreements:proposal_edit", args=[decision.pk]), data)
     assert response.status_code == 200
     decision.refresh_from_db()
@@ -743,6 +745,7 @@ def test_app_payment_edit_refuses_overpayment_and_keeps_the_saved_amount(client,
         "amount": 1_100_000,
         "reference": "825-V10050",
         "note": "",
+        "version": payment.version,
     }
     response = client.post(reverse("funding:payment", args=[payment.pk]), data)
     assert response.status_code == 400
