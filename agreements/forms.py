@@ -1,5 +1,8 @@
 """Forms of the browser app. Rules live in the models (full_clean); forms only show them."""
 
+import hashlib
+import secrets
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
@@ -108,6 +111,36 @@ class VersionForm(forms.Form):
     @property
     def loaded(self):
         return self.cleaned_data["version"]
+
+
+class SubmitOnceForm(forms.Form):
+    """The one-time token of a create form, so that the same form sent twice is recognised
+    (agreements.services.once)."""
+
+    REFUSED = _("Sidan saknar en uppgift som behövs för att skicka formuläret. Ladda om sidan.")
+
+    submit_token = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{32,64}\Z",
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(("required", "invalid"), REFUSED),
+    )
+
+    def __init__(self, data=None, files=None):
+        super().__init__(data, files, initial={"submit_token": secrets.token_urlsafe(32)})
+
+    @property
+    def key(self):
+        """The submission: the token and every value posted with it (the same token with
+        other values is another submission, not a repeat)."""
+        digest = hashlib.sha256()
+        for name in sorted(self.data):
+            if name != "csrfmiddlewaretoken":
+                for value in self.data.getlist(name):
+                    digest.update(f"{name}\0{value}\0".encode())
+        for name in sorted(self.files or {}):
+            for upload in self.files.getlist(name):
+                digest.update(f"{name}\0{upload.name}\0{upload.size}\0".encode())
+        return digest.hexdigest()
 
 
 class RowsMixin:

@@ -23,10 +23,11 @@ from agreements.access import (
     require_role,
 )
 from agreements.filters import filter_agreements
-from agreements.forms import AgreementFilterForm, VersionForm, posted_name
+from agreements.forms import AgreementFilterForm, SubmitOnceForm, VersionForm, posted_name
 from agreements.models import Agreement
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
+from agreements.services.once import submit_once
 from agreements.views._common import paginate, query_without_page
 
 from . import exports
@@ -207,19 +208,24 @@ def lines(request, pk):
 @require_http_methods(["GET", "POST"])
 def payments(request, pk):
     agreement = get_agreement_for(request.user, pk)
-    form = PaymentForm(agreement=agreement)
+    form, once = PaymentForm(agreement=agreement), SubmitOnceForm()
     if request.method == "POST":
         require_role(request.user, agreement, ADMINISTRATOR)
         form = PaymentForm(request.POST, agreement=agreement)
-        if form.is_valid():
+        once = SubmitOnceForm(request.POST)
+        if all([form.is_valid(), once.is_valid()]):
             try:
-                register_payment(**form.cleaned_data, by=request.user)
+                submit_once(
+                    key=once.key,
+                    by=request.user,
+                    create=lambda: register_payment(**form.cleaned_data, by=request.user),
+                )
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Betalningen är registrerad."))
                 return redirect("funding:payments", pk=agreement.pk)
-    return _payments_page(request, agreement, form, payment=None)
+    return _payments_page(request, agreement, form, payment=None, extra={"once_form": once})
 
 
 def _payment_forms(payment, agreement, data):

@@ -1,5 +1,6 @@
 """A page's form as a browser would post it, read from the rendered HTML."""
 
+import secrets
 from html.parser import HTMLParser
 
 from django.http import QueryDict
@@ -62,10 +63,9 @@ def posted_form(response, url):
     as a mutable QueryDict."""
     reader = _Forms()
     reader.feed(response.content.decode())
-    found = [
-        fields
-        for action, method, fields in reader.forms
-        if method == "post" and action in ("", url)
+    posting = [(action, fields) for action, method, fields in reader.forms if method == "post"]
+    found = [fields for action, fields in posting if action == url] or [
+        fields for action, fields in posting if action == ""
     ]
     assert len(found) == 1, f"{url}: {len(found)} forms post here"
     data = QueryDict(mutable=True)
@@ -73,3 +73,8 @@ def posted_form(response, url):
         if name != "csrfmiddlewaretoken":
             data.appendlist(name, value)
     return data
+
+
+def fresh_token():
+    """The one-time token a create page puts in its form (agreements.forms.SubmitOnceForm)."""
+    return {"submit_token": secrets.token_urlsafe(32)}

@@ -25,7 +25,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agreements.forms import MoveForm
+from agreements.forms import MoveForm, SubmitOnceForm
 from agreements.models import CapacityTarget, Decision, Meeting, Report
 from funding.models import IndexSeries, Payment
 from tests.factories import make_agreement, make_line, make_party
@@ -102,6 +102,8 @@ def hostile_value():
 
 def valid_values(form_field):
     """A few values the field accepts, so some posts reach the model's own rules."""
+    if getattr(form_field, "regex", None) == SubmitOnceForm.base_fields["submit_token"].regex:
+        return ["t" * 43, "u" * 43]  # one-time tokens of a create form
     if isinstance(form_field, forms.ModelChoiceField):
         pks = [str(pk) for pk in form_field.queryset.values_list("pk", flat=True)[:5]]
         return pks or [""]

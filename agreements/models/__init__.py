@@ -29,6 +29,7 @@ from .followup import (
 )
 from .obligations import CapacityTarget, Obligation, ObligationKind
 from .parties import PUBLIC_KINDS, ContactPerson, Membership, Party, PartyKind, Role
+from .submissions import FormSubmission
 
 __all__ = [
     "STANDARD_SECTION_HEADINGS",
@@ -67,4 +68,5 @@ __all__ = [
     "Party",
     "PartyKind",
     "Role",
+    "FormSubmission",
 ]

@@ -31,6 +31,7 @@ from agreements.forms import (
     CapacityTargetFormSet,
     MoveForm,
     ObligationFormSet,
+    SubmitOnceForm,
     SuccessorForm,
     VersionForm,
     posted_name,
@@ -46,6 +47,7 @@ from agreements.services.lifecycle import (
     moves_for,
     public_parties_without_approval,
 )
+from agreements.services.once import submit_once
 from funding.summary import agreement_funding, lines_queryset
 
 from ._common import paginate, query_without_page
@@ -159,10 +161,15 @@ def agreement_create(request):
     parties = AgreementPartyFormSet(
         data, instance=agreement, own_party_ids=own, initial=initial, prefix="parter"
     )
-    if data is not None and form.is_valid() and parties.is_valid():
+    once = SubmitOnceForm(data)
+    if data is not None and all([form.is_valid(), parties.is_valid(), once.is_valid()]):
         try:
-            agreement = save_agreement(
-                details=form.cleaned_data, parties=parties.rows(), by=request.user
+            agreement = submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: save_agreement(
+                    details=form.cleaned_data, parties=parties.rows(), by=request.user
+                ),
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
@@ -172,7 +179,7 @@ def agreement_create(request):
     return render(
         request,
         "agreements/agreement_form.html",
-        {"form": form, "parties": parties, "agreement": None},
+        {"form": form, "parties": parties, "agreement": None, "once_form": once},
     )
 
 
@@ -287,17 +294,21 @@ def agreement_move(request, pk, move):
 @require_http_methods(["GET", "POST"])
 def agreement_successor(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    form = SuccessorForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form, once = SuccessorForm(data), SubmitOnceForm(data)
+    if form.is_bound and all([form.is_valid(), once.is_valid()]):
         try:
-            successor = create_successor(
-                agreement=agreement, relation=form.cleaned_data["relation"], by=request.user
+            successor = submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: create_successor(
+                    agreement=agreement, relation=form.cleaned_data["relation"], by=request.user
+                ),
             )
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect(agreement)
         messages.success(request, _("Den nya överenskommelsen är skapad som utkast."))
         return redirect("agreements:edit", successor.pk)
-    return render(
-        request, "agreements/agreement_successor.html", {"agreement": agreement, "form": form}
-    )
+    context = {"agreement": agreement, "form": form, "once_form": once}
+    return render(request, "agreements/agreement_successor.html", context)

@@ -24,6 +24,7 @@ from agreements.forms import (
     NewProposalForm,
     ProposalForm,
     RecordDecisionForm,
+    SubmitOnceForm,
     VersionForm,
     posted_name,
 )
@@ -31,6 +32,7 @@ from agreements.models import Agreement, DecisionOutcome, Party
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.lifecycle import change_proposal, prepare_proposal, record_decision
+from agreements.services.once import submit_once
 
 from ._common import paginate
 
@@ -94,17 +96,6 @@ def _valid(forms):
     return [form.is_valid() for form in forms]
 
 
-def _saved(request, service, **data):
-    """The proposal the service saves, with a message; None, with a message, when refused."""
-    try:
-        decision = service(**data)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return None
-    messages.success(request, _("Beslutsförslaget är sparat."))
-    return decision
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_create(request, pk):
@@ -117,25 +108,28 @@ def proposal_create(request, pk):
         organisations=Party.objects.filter(pk__in=[o.pk for o in organisations]),
         initial={"title": agreement.title, "case_number": agreement.case_number},
     )
-    formsets = _formsets(data, form.instance, parties)
-    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+    formsets, once = _formsets(data, form.instance, parties), SubmitOnceForm(data)
+    if data is not None and all([form.is_valid(), once.is_valid()] + _valid(formsets)):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-        decision = _saved(
-            request,
-            prepare_proposal,
-            agreement=agreement,
-            organisation=form.cleaned_data["organisation"],
-            by=request.user,
-            **_rows(formsets),
-            **fields,
-        )
-        if decision is not None:
+        try:
+            decision = submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: prepare_proposal(
+                    agreement=agreement,
+                    organisation=form.cleaned_data["organisation"],
+                    by=request.user,
+                    **_rows(formsets),
+                    **fields,
+                ),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Beslutsförslaget är sparat."))
             return redirect(decision)
-    return render(
-        request,
-        "agreements/proposal_form.html",
-        {"form": form, "formsets": formsets, "agreement": agreement, "decision": None},
-    )
+    context = {"form": form, "formsets": formsets, "agreement": agreement, "decision": None}
+    return render(request, "agreements/proposal_form.html", context | {"once_form": once})
 
 
 def _proposal_forms(decision, data, parties):

@@ -28,6 +28,7 @@ from agreements.forms import (
     MinutesForm,
     ReportForm,
     ReportPickForm,
+    SubmitOnceForm,
     VersionForm,
 )
 from agreements.services import DomainError
@@ -41,6 +42,7 @@ from agreements.services.followup import (
     save_report,
     submit_report,
 )
+from agreements.services.once import submit_once
 
 from ._common import paginate
 
@@ -136,6 +138,7 @@ def report_detail(request, pk):
             "figures": report.figures.select_related("target"),
             "attachments": report.attachments.all(),
             "attachment_form": AttachmentForm(),
+            "once_form": SubmitOnceForm(),
             "version_form": version,
             "conflict": conflict,
         },
@@ -147,15 +150,24 @@ def report_detail(request, pk):
 def attachment_upload(request, pk):
     report = get_report_for(request.user, pk, edit=True)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
+    once = SubmitOnceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Välj en fil att bifoga."))
+    elif not once.is_valid():
+        messages.error(request, once.REFUSED)
+    else:
         try:
-            add_attachment(report=report, upload=form.cleaned_data["file"], by=request.user)
+            submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: add_attachment(
+                    report=report, upload=form.cleaned_data["file"], by=request.user
+                ),
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Filen är bifogad."))
-    else:
-        messages.error(request, _("Välj en fil att bifoga."))
     return redirect("agreements:report", report.pk)
 
 
@@ -195,20 +207,24 @@ def attachment_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    form = MeetingForm(request.POST if request.method == "POST" else None, agreement=agreement)
-    if form.is_bound and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form, once = MeetingForm(data, agreement=agreement), SubmitOnceForm(data)
+    if form.is_bound and all([form.is_valid(), once.is_valid()]):
         try:
-            add_meeting(agreement=agreement, by=request.user, **form.cleaned_data)
+            submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: add_meeting(
+                    agreement=agreement, by=request.user, **form.cleaned_data
+                ),
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Mötet är registrerat."))
             return redirect(agreement.get_absolute_url() + "#moten")
-    return render(
-        request,
-        "agreements/meeting_form.html",
-        {"form": form, "agreement": agreement, "meeting": None},
-    )
+    context = {"form": form, "agreement": agreement, "meeting": None, "once_form": once}
+    return render(request, "agreements/meeting_form.html", context)
 
 
 def _meeting_forms(form_class, meeting, data):

@@ -13,6 +13,7 @@ from funding import services as funding_services
 from funding.models import FundingLine, Payment, Share
 from funding.services import change_payment, register_payment
 from tests.factories import make_world
+from tests.forms_html import fresh_token
 
 from .test_locking import agreement_data, funding_data
 
@@ -171,7 +172,13 @@ def failing_reconciliation(monkeypatch, error):
 
 
 def payment_post(line, amount):
-    return {"line": line.pk, "year": 2026, "paid_on": "2026-03-01", "amount": amount}
+    return {
+        "line": line.pk,
+        "year": 2026,
+        "paid_on": "2026-03-01",
+        "amount": amount,
+        **fresh_token(),
+    }
 
 
 def test_payment_registration_failing_at_reconciliation_saves_no_payment(

@@ -23,6 +23,7 @@ from agreements.models import (
 )
 from funding.models import FundingLine, Share
 from tests.factories import make_agreement, make_line, make_party, make_world, org_number
+from tests.forms_html import fresh_token
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,7 @@ def agreement_post(world, **overrides):
         "parter-INITIAL_FORMS": "0",
         "parter-MIN_NUM_FORMS": "0",
         "parter-MAX_NUM_FORMS": "1000",
+        **fresh_token(),
     }
     for i, (party, role) in enumerate(
         [(world.a, "public"), (world.c, "public"), (world.b, "nonprofit")]
@@ -340,7 +342,7 @@ def upload(client, report, name, content):
 
     return client.post(
         reverse("agreements:attachment_upload", args=[report.pk]),
-        {"file": SimpleUploadedFile(name, content)},
+        {"file": SimpleUploadedFile(name, content), **fresh_token()},
         follow=True,
     )
 
@@ -418,6 +420,7 @@ def proposal_post(world, **extra):
         "villkor-MAX_NUM_FORMS": "1000",
         "villkor-0-party": world.b.pk,
         "villkor-0-body": "Styrelsen",
+        **fresh_token(),
     }
     data.update(extra)
     return data
@@ -489,12 +492,18 @@ def test_administrator_registers_a_meeting_and_a_payment(client, world):
     login(client, world, "admin")
     client.post(
         reverse("agreements:meeting_create", args=[agreement.pk]),
-        {"date": "2026-09-15", "called_by": world.b.pk},
+        {"date": "2026-09-15", "called_by": world.b.pk, **fresh_token()},
     )
     assert Meeting.objects.filter(agreement=agreement, date=date(2026, 9, 15)).exists()
     response = client.post(
         reverse("funding:payments", args=[agreement.pk]),
-        {"line": world.own["line"].pk, "year": 2026, "paid_on": "2026-02-01", "amount": "0"},
+        {
+            "line": world.own["line"].pk,
+            "year": 2026,
+            "paid_on": "2026-02-01",
+            "amount": "0",
+            **fresh_token(),
+        },
     )
     assert response.status_code == 400
     assert field_errors(response)["amount"] == ["Beloppet måste vara större än noll."]
@@ -568,7 +577,8 @@ def test_successor_through_the_page(client, world):
     agreement.save()
     login(client, world, "admin")
     response = client.post(
-        reverse("agreements:successor", args=[agreement.pk]), {"relation": "continues"}
+        reverse("agreements:successor", args=[agreement.pk]),
+        {"relation": "continues", **fresh_token()},
     )
     successor = agreement.successors.get()
     assert response["Location"] == reverse("agreements:edit", args=[successor.pk])
@@ -717,6 +727,7 @@ def test_app_payment_form_refuses_overpayment_and_saves_nothing(client, demo):
         "amount": 1_726_001,
         "reference": "825-V10050",
         "note": "",
+        **fresh_token(),
     }
     response = client.post(url, data)
     assert response.status_code == 400
@@ -774,6 +785,7 @@ def test_app_payment_to_closed_agreement_is_refused(client, demo):
         "amount": 10,
         "reference": "",
         "note": "",
+        **fresh_token(),
     }
     response = client.post(reverse("funding:payments", args=[line.agreement_id]), data)
     assert response.status_code == 400
