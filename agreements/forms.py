@@ -536,6 +536,15 @@ class RecordDecisionForm(forms.Form):
     )
 
 
+class CorrectDecisionForm(RecordDecisionForm):
+    reason = forms.CharField(
+        label=_("Varför rättas beslutet?"),
+        help_text=_("T.ex. fel paragraf i protokollet. Skälet visas med rättelsen."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class MoveForm(forms.Form):
     on = forms.DateField(label=_("Datum"), required=False, widget=DateInput())
 

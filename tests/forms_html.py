@@ -59,8 +59,8 @@ class _Forms(HTMLParser):
 
 
 def posted_form(response, url):
-    """The data the page's form that posts to url (its own address when it names none) sends,
-    as a mutable QueryDict."""
+    """The data the page's form that posts to url (its own address when it names none) sends:
+    {name: value, or a list of values when there are several}."""
     reader = _Forms()
     reader.feed(response.content.decode())
     posting = [(action, fields) for action, method, fields in reader.forms if method == "post"]
@@ -72,7 +72,7 @@ def posted_form(response, url):
     for name, value in found[0]:
         if name != "csrfmiddlewaretoken":
             data.appendlist(name, value)
-    return data
+    return {name: values[0] if len(values) == 1 else values for name, values in data.lists()}
 
 
 def fresh_token():

@@ -252,6 +252,14 @@ def rows(db):
     IndexSeries.objects.create(name="LPIK exklusive läkemedel")
     decision = Decision.objects.create(organisation=region, body="Nämnden")
     decision.agreements.add(agreement)
+    decided = Decision.objects.create(
+        organisation=region,
+        body="Nämnden",
+        outcome="approved",
+        decided_on="2026-01-10",
+        paragraph="3",
+    )
+    decided.agreements.add(agreement)
     CapacityTarget.objects.create(agreement=agreement, description="barn", quantity=70)
     report = Report.objects.create(
         agreement=agreement, party=nonprofit, year=2026, period="T1", due_date="2026-05-31"
@@ -262,6 +270,7 @@ def rows(db):
         "agreement": agreement,
         "line": line,
         "decision": decision,
+        "decided": decided,
         "region": region,
         "report": report,
         "meeting": meeting,
@@ -347,7 +356,10 @@ APP_FORMS = [
     ("agreements:report", lambda r: [r["report"].pk]),
     ("agreements:meeting", lambda r: [r["meeting"].pk]),
     ("funding:payment", lambda r: [r["payment"].pk]),
+    ("agreements:decision_correct", lambda r: [r["decided"].pk]),
 ]
+# The button a form is sent with, where the page has more than one step.
+APP_FORM_BUTTONS = {"agreements:decision_correct": {"bekrafta": "1"}}
 
 
 def test_a_key_too_large_for_the_database_is_an_invalid_choice(admin_client_, rows):
@@ -362,6 +374,7 @@ def test_a_key_too_large_for_the_database_is_an_invalid_choice(admin_client_, ro
 @pytest.mark.parametrize("name, args", APP_FORMS, ids=[name for name, _ in APP_FORMS])
 def test_app_form_survives_hostile_input(admin_client_, rows, name, args):
     target = discover_app_target(admin_client_, reverse(name, args=args(rows)))
+    target.fixed.update(APP_FORM_BUTTONS.get(name, {}))
     assert target.fields, name
     attack(admin_client_, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
     run_fuzz(admin_client_, target)

@@ -16,6 +16,7 @@ from .decisions import (
     DecisionItem,
     DecisionKind,
     DecisionOutcome,
+    DecisionRecord,
 )
 from .documents import CalendarFeed, DocumentKind, IssuedDocument, ReminderLog
 from .due import DueItem, DueState
@@ -47,6 +48,7 @@ __all__ = [
     "DecisionItem",
     "DecisionKind",
     "DecisionOutcome",
+    "DecisionRecord",
     "DueItem",
     "DueState",
     "CalendarFeed",

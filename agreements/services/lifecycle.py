@@ -1,13 +1,14 @@
 """The agreement's life cycle: draft → proposed → decided → signed → active → ended/terminated.
 
-Also the decisions that move it (proposal prepared, decision recorded) and the successor
-agreement ("fortsätt / förläng") pre-filled from its predecessor.
+Also the decisions that move it (proposal prepared, decision recorded, a recorded decision
+corrected) and the successor agreement ("fortsätt / förläng") pre-filled from its predecessor.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,7 @@ from agreements.models import (
     DecisionCondition,
     DecisionItem,
     DecisionOutcome,
+    DecisionRecord,
     PartyRole,
     PredecessorRelation,
     ResourceContribution,
@@ -239,14 +241,24 @@ def _save_proposal_rows(decision, by, **rows):
         )
 
 
-@transaction.atomic
-def record_decision(*, decision, version, body, decided_on, paragraph, outcome, summary="", by):
-    """Record what the body decided, on the decision as loaded at version (EditConflict if it
-    has moved on); a proposed agreement moves on when every public party has approved it."""
-    if outcome == DecisionOutcome.PROPOSED:
-        raise DomainError(_("Ange vad som beslutades."))
+def _check_decided_on(decided_on, today):
     if not decided_on:
         raise DomainError(_("Ange beslutsdatum."))
+    if decided_on > today:
+        raise DomainError(_("Beslutsdatumet kan inte ligga i framtiden."))
+
+
+@transaction.atomic
+def record_decision(
+    *, decision, version, body, decided_on, paragraph, outcome, summary="", by, today
+):
+    """Record, once, what the body decided, on the decision as loaded at version
+    (EditConflict if it has moved on); a mistake is corrected later by correct_decision.
+    A decision dated after today is refused. A proposed agreement moves on when every public
+    party has approved it."""
+    if outcome == DecisionOutcome.PROPOSED:
+        raise DomainError(_("Ange vad som beslutades."))
+    _check_decided_on(decided_on, today)
     recorded = {"body": body, "decided_on": decided_on, "paragraph": paragraph}
     recorded |= {"outcome": outcome, "summary": summary}
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -258,6 +270,8 @@ def record_decision(*, decision, version, body, decided_on, paragraph, outcome, 
             fields=list(recorded),
             posted=recorded,
         )
+    if decision.outcome != DecisionOutcome.PROPOSED:
+        raise DomainError(_("Beslutet är redan registrerat. Ett fel i det rättas med en rättelse."))
     decision.body = body
     decision.decided_on = decided_on
     decision.paragraph = paragraph
@@ -265,28 +279,122 @@ def record_decision(*, decision, version, body, decided_on, paragraph, outcome, 
     if summary:
         decision.summary = summary
     decision.full_clean()
+    _save_decision(decision, by)
+    record = _as_recorded(decision)
+    record.recorded_by, record.recorded_at = by, timezone.now()
+    record.save()
+    if outcome == DecisionOutcome.APPROVED:
+        _approval_takes_effect(decision)
+    return decision
+
+
+def check_correction(*, decision, body, decided_on, paragraph, outcome, summary, reason, today):
+    """The correction (an unsaved DecisionRecord of the decision's current record) these
+    values make; DomainError if it may not be made."""
+    if decision.outcome == DecisionOutcome.PROPOSED:
+        raise DomainError(_("Beslutet är inte registrerat än."))
+    if outcome == DecisionOutcome.PROPOSED:
+        raise DomainError(_("Ange vad som beslutades."))
+    _check_decided_on(decided_on, today)
+    if not reason.strip():
+        raise DomainError(_("Skriv varför beslutet rättas."))
+    correction = DecisionRecord(
+        decision=decision,
+        corrects=_as_recorded(decision),
+        body=body,
+        decided_on=decided_on,
+        paragraph=paragraph,
+        outcome=outcome,
+        summary=summary,
+        reason=reason.strip(),
+    )
+    if not correction.changes():
+        raise DomainError(_("Rättelsen ändrar ingenting."))
+    return correction
+
+
+@transaction.atomic
+def correct_decision(*, decision, version, reason, by, today, **values):
+    """Correct what was recorded of a decision (values: body, decided_on, paragraph, outcome,
+    summary) as loaded at version (EditConflict if it has moved on), and return the correction.
+
+    The correction is a new record that replaces the latest, with the reason, who and when;
+    the record it corrects stays, shown as corrected, and the decision (and so every document
+    printed from now on) carries the corrected values. An approval it adds takes effect as on
+    recording; conditions met by an approval it takes back are open again. An agreement's
+    status is not moved back: its page shows the approval it now lacks.
+    """
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.version != loaded(version):
+        raise edit_conflict(
+            instance=decision,
+            version=version,
+            where=_("Beslutet"),
+            fields=DecisionRecord.FIELDS,
+            posted=values,
+        )
+    correction = check_correction(decision=decision, reason=reason, today=today, **values)
+    was_approved = decision.outcome == DecisionOutcome.APPROVED
+    correction.corrects = decision.records.filter(corrected_by__isnull=True).last()
+    if correction.corrects is None:  # recorded before records were kept
+        correction.corrects = _as_recorded(decision)
+        correction.corrects.save()
+    correction.recorded_by, correction.recorded_at = by, timezone.now()
+    correction.full_clean()
+    correction.save()
+    for name in DecisionRecord.FIELDS:
+        setattr(decision, name, getattr(correction, name))
+    decision.full_clean()
+    _save_decision(decision, by)
+    approved = decision.outcome == DecisionOutcome.APPROVED
+    if approved and not was_approved:
+        _approval_takes_effect(decision)
+    elif was_approved and not approved:
+        _approval_taken_back(decision)
+    return correction
+
+
+def _as_recorded(decision):
+    """An unsaved record of what the decision holds as decided."""
+    return DecisionRecord(
+        decision=decision, **{name: getattr(decision, name) for name in DecisionRecord.FIELDS}
+    )
+
+
+def _save_decision(decision, by):
     decision.version += 1
     decision._history_user = by
     decision.save()
-    if outcome == DecisionOutcome.APPROVED:
-        # A condition on this organisation's decision elsewhere is now met.
-        met = DecisionCondition.objects.filter(
-            party=decision.organisation,
-            satisfied_by__isnull=True,
-            decision__agreements__in=decision.agreements.all(),
-        )
-        mark_changed(
-            Decision.agreements.through.objects.filter(
-                decision_id__in=met.values("decision_id")
-            ).values("agreement_id")
-        )
-        met.update(satisfied_by=decision)
-        for agreement in decision.agreements.filter(status=S.PROPOSED):
-            if not public_parties_without_approval(agreement):
-                agreement.status = S.DECIDED
-                agreement.save()
-                refresh_reports(agreement)
-    return decision
+
+
+def _agreements_of_decisions(decisions):
+    return Decision.agreements.through.objects.filter(decision_id__in=decisions).values(
+        "agreement_id"
+    )
+
+
+def _approval_takes_effect(decision):
+    """Meet the conditions that waited for this approval, and move each proposed agreement
+    it covers on once every public party has approved it."""
+    met = DecisionCondition.objects.filter(
+        party=decision.organisation,
+        satisfied_by__isnull=True,
+        decision__agreements__in=decision.agreements.all(),
+    )
+    mark_changed(_agreements_of_decisions(met.values("decision_id")))
+    met.update(satisfied_by=decision)
+    for agreement in decision.agreements.filter(status=S.PROPOSED):
+        if not public_parties_without_approval(agreement):
+            agreement.status = S.DECIDED
+            agreement.save()
+            refresh_reports(agreement)
+
+
+def _approval_taken_back(decision):
+    """Open again the conditions this decision's approval had met."""
+    unmet = DecisionCondition.objects.filter(satisfied_by=decision)
+    mark_changed(_agreements_of_decisions(unmet.values("decision_id")))
+    unmet.update(satisfied_by=None)
 
 
 def _shift_years(d, years):

@@ -6,20 +6,24 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.access import (
+    ADMINISTRATOR,
     SECRETARY,
     decisions_visible_to,
     get_agreement_for,
     get_decision_for,
     is_secretary_of,
+    may_correct_decision,
     proposal_organisations_for,
 )
 from agreements.forms import (
     CaseDocumentFormSet,
     ConditionFormSet,
+    CorrectDecisionForm,
     DecisionItemFormSet,
     NewProposalForm,
     ProposalForm,
@@ -31,7 +35,13 @@ from agreements.forms import (
 from agreements.models import Agreement, DecisionOutcome, Party
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
-from agreements.services.lifecycle import change_proposal, prepare_proposal, record_decision
+from agreements.services.lifecycle import (
+    change_proposal,
+    check_correction,
+    correct_decision,
+    prepare_proposal,
+    record_decision,
+)
 from agreements.services.once import submit_once
 
 from ._common import paginate
@@ -68,7 +78,9 @@ def decision_detail(request, pk):
             "conditions": decision.conditions.select_related("party", "satisfied_by"),
             "cites": decision.cites.all(),
             "is_secretary": is_secretary_of(request.user, decision),
+            "can_correct": may_correct_decision(request.user, decision),
             "is_proposal": decision.outcome == DecisionOutcome.PROPOSED,
+            "records": decision.records.select_related("recorded_by", "corrects"),
             "documents": documents,
         },
     )
@@ -180,8 +192,8 @@ def proposal_edit(request, pk):
     )
 
 
-def _record_forms(decision, data):
-    initial = {
+def _recorded_values(decision):
+    return {
         "body": decision.body,
         "decided_on": decision.decided_on,
         "paragraph": decision.paragraph,
@@ -190,8 +202,36 @@ def _record_forms(decision, data):
         if decision.outcome != DecisionOutcome.PROPOSED
         else DecisionOutcome.APPROVED,
     }
-    form = RecordDecisionForm(data, initial=initial)
-    return form, VersionForm(data, version=decision.version)
+
+
+def _decision_forms(form_class, decision, data):
+    form = form_class(data, initial=_recorded_values(decision))
+    return form, VersionForm(data, version=decision.version), SubmitOnceForm(data)
+
+
+def _submit(request, forms, service, decision):
+    """service (record_decision or correct_decision) on the decision with the forms' values,
+    once per submitted form: (its result, None); (None, the EditConflict) if someone saved
+    first; (None, None) with any other refusal shown on the form."""
+    form, version, once = forms
+
+    def write():
+        today = timezone.localdate()
+        values = form.cleaned_data
+        return service(
+            decision=decision, version=version.loaded, by=request.user, today=today, **values
+        )
+
+    try:
+        return submit_once(key=once.key, by=request.user, create=write), None
+    except EditConflict as exc:
+        return None, exc
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    return None, None
 
 
 @login_required
@@ -199,24 +239,61 @@ def _record_forms(decision, data):
 def decision_record(request, pk):
     decision = get_decision_for(request.user, pk, roles=[SECRETARY])
     data = request.POST if request.method == "POST" else None
-    form, version = _record_forms(decision, data)
-    conflict = None
-    if form.is_bound and all([form.is_valid(), version.is_valid()]):
-        try:
-            record_decision(
-                decision=decision, version=version.loaded, by=request.user, **form.cleaned_data
-            )
-        except EditConflict as exc:
-            conflict = exc
-            decision.refresh_from_db()
-            form, version = _record_forms(decision, exc.data(request.POST))
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
+    if data is None and decision.outcome != DecisionOutcome.PROPOSED:
+        messages.info(request, _("Beslutet är registrerat. Ett fel i det rättas med en rättelse."))
+        return redirect(decision)
+    forms, conflict = _decision_forms(RecordDecisionForm, decision, data), None
+    if data is not None and all(_valid(forms)):
+        done, conflict = _submit(request, forms, record_decision, decision)
+        if done is not None:
             messages.success(request, _("Beslutet är registrerat."))
             return redirect(decision)
-    context = {"decision": decision, "form": form, "version_form": version, "conflict": conflict}
-    return render(request, "agreements/decision_record.html", context)
+        if conflict is not None:
+            decision.refresh_from_db()
+            forms = _decision_forms(RecordDecisionForm, decision, conflict.data(request.POST))
+    template = "agreements/decision_record.html"
+    return _decision_page(request, template, decision, forms, conflict=conflict)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_correct(request, pk):
+    """Correct a recorded decision: the form, a confirmation page (a correction cannot be
+    undone), then the correction."""
+    decision = get_decision_for(request.user, pk, roles=[SECRETARY, ADMINISTRATOR])
+    if decision.outcome == DecisionOutcome.PROPOSED:
+        messages.error(request, _("Beslutet är inte registrerat än."))
+        return redirect(decision)
+    data = request.POST if request.method == "POST" else None
+    forms, conflict = _decision_forms(CorrectDecisionForm, decision, data), None
+    if data is not None and "andra" not in data and all(_valid(forms)):
+        if "bekrafta" not in data:
+            correction = _check(forms[0], decision)
+            if correction is not None:
+                template = "agreements/decision_correct_confirm.html"
+                return _decision_page(request, template, decision, forms, correction=correction)
+        else:
+            done, conflict = _submit(request, forms, correct_decision, decision)
+            if done is not None:
+                messages.success(request, _("Beslutet är rättat."))
+                return redirect(decision)
+            if conflict is not None:
+                decision.refresh_from_db()
+                forms = _decision_forms(CorrectDecisionForm, decision, conflict.data(request.POST))
+    template = "agreements/decision_correct.html"
+    return _decision_page(request, template, decision, forms, conflict=conflict)
+
+
+def _decision_page(request, template, decision, forms, **context):
+    form, version, once = forms
+    context |= {"decision": decision, "form": form, "version_form": version, "once_form": once}
+    return render(request, template, context)
+
+
+def _check(form, decision):
+    """The correction the form's values make, or None with the refusal shown on form."""
+    try:
+        return check_correction(decision=decision, today=timezone.localdate(), **form.cleaned_data)
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return None

@@ -138,6 +138,7 @@ def test_recording_the_last_approval_decides_the_agreement_and_meets_conditions(
         paragraph="12",
         outcome=DecisionOutcome.APPROVED,
         by=secretary,
+        today=date(2026, 3, 1),
     )
     agreement.refresh_from_db()
     assert agreement.status == S.PROPOSED  # the city has not decided yet
@@ -151,6 +152,7 @@ def test_recording_the_last_approval_decides_the_agreement_and_meets_conditions(
         paragraph="3",
         outcome=DecisionOutcome.APPROVED,
         by=secretary,
+        today=date(2026, 3, 1),
     )
     agreement.refresh_from_db()
     condition.refresh_from_db()
@@ -170,6 +172,7 @@ def test_recording_needs_an_outcome(setup):
             paragraph="",
             outcome=DecisionOutcome.PROPOSED,
             by=None,
+            today=date(2026, 3, 1),
         )
 
 

@@ -446,6 +446,7 @@ def test_secretary_prepares_a_proposal_and_records_the_decision(client, world):
             "paragraph": "15",
             "outcome": "approved",
             "version": decision.version,
+            **fresh_token(),
         },
     )
     decision.refresh_from_db()
