@@ -168,16 +168,9 @@ def change_payment(
     with transaction.atomic():
         line = _lock_and_check(line=line, year=year, amount=amount)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if payment.version != conflicts.loaded(version):
-            posted = {"line": line, "year": year, "paid_on": paid_on, "amount": amount}
-            posted |= {"reference": reference, "note": note}
-            raise conflicts.edit_conflict(
-                instance=payment,
-                version=version,
-                where=_("Betalningen"),
-                fields=list(posted),
-                posted=posted,
-            )
+        posted = {"line": line, "year": year, "paid_on": paid_on, "amount": amount}
+        posted |= {"reference": reference, "note": note}
+        conflicts.check_version(payment, version, where=_("Betalningen"), posted=posted)
         payment.line, payment.year, payment.paid_on = line, year, paid_on
         payment.amount, payment.reference, payment.note = amount, reference, note
         payment.version += 1

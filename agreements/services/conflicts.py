@@ -227,7 +227,7 @@ class RowGroup:
     model: type
     parent_field: str  # the rows' foreign key to the object
     fields: tuple
-    rows: list  # as saved now
+    rows: object  # the rows as saved now (a queryset: read only when there is a conflict)
     posted: list  # as posted, as agreements.services.rows takes them
 
 
@@ -285,6 +285,21 @@ def edit_conflict(*, instance, version, where, fields=(), posted=None, groups=()
         shown=shown,
         overrides=overrides(merged, mine_),
     )
+
+
+def check_version(instance, version, *, where, posted=None, groups=(), on="version"):
+    """Refuse with EditConflict (edit_conflict) unless the locked instance is still at the
+    version its form was loaded at."""
+    if getattr(instance, on) != loaded(version):
+        raise edit_conflict(
+            instance=instance,
+            version=version,
+            where=where,
+            fields=list(posted or ()),
+            posted=posted,
+            groups=groups,
+            on=on,
+        )
 
 
 def party_names(*states):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, AgreementParty, CapacityTarget, Obligation
 
 from . import DomainError
-from .conflicts import PARTY_FIELDS, RowGroup, agreement_conflict, edit_conflict, loaded
+from .conflicts import PARTY_FIELDS, RowGroup, agreement_conflict, check_version, loaded
 from .lifecycle import refresh_reports
 from .rows import save_rows, validate
 
@@ -82,8 +82,13 @@ def save_obligations(*, agreement, obligations, targets, version, by):
     try:
         with transaction.atomic():
             locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-            if locked.obligations_version != loaded(version):
-                raise _obligations_conflict(locked, version, obligations, targets)
+            check_version(
+                locked,
+                version,
+                where=_("Åtaganden"),
+                groups=_obligation_groups(locked, obligations, targets),
+                on="obligations_version",
+            )
             locked.obligations_version += 1
             locked._history_user = by
             locked.save(update_fields=["obligations_version", "updated_at"])
@@ -108,15 +113,15 @@ def save_obligations(*, agreement, obligations, targets, version, by):
     return locked
 
 
-def _obligations_conflict(agreement, version, obligations, targets):
-    groups = [
+def _obligation_groups(agreement, obligations, targets):
+    return [
         RowGroup(
             "obligations",
             _("Åtagande"),
             Obligation,
             "agreement",
             OBLIGATION_FIELDS,
-            list(agreement.obligations.all()),
+            agreement.obligations.all(),
             obligations,
         ),
         RowGroup(
@@ -125,14 +130,7 @@ def _obligations_conflict(agreement, version, obligations, targets):
             CapacityTarget,
             "agreement",
             TARGET_FIELDS,
-            list(agreement.capacity_targets.all()),
+            agreement.capacity_targets.all(),
             targets,
         ),
     ]
-    return edit_conflict(
-        instance=agreement,
-        version=version,
-        where=_("Åtaganden"),
-        groups=groups,
-        on="obligations_version",
-    )

@@ -23,7 +23,7 @@ from agreements.models import (
 )
 
 from . import DomainError
-from .conflicts import check_report_version, edit_conflict, loaded
+from .conflicts import check_report_version, check_version
 from .rows import validate
 
 # Report periods a coordinator can pick; one-off reports come from obligations.
@@ -194,14 +194,7 @@ def change_meeting(*, meeting, version, by, **fields):
     """Change a meeting's fields (its minutes, or all of it), as loaded at version;
     EditConflict (nothing saved) if it has moved on."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.version != loaded(version):
-        raise edit_conflict(
-            instance=meeting,
-            version=version,
-            where=_("Mötet"),
-            fields=list(fields),
-            posted=fields,
-        )
+    check_version(meeting, version, where=_("Mötet"), posted=fields)
     for name, value in fields.items():
         setattr(meeting, name, value)
     validate(meeting, list(fields))

@@ -34,7 +34,7 @@ from funding.models import Share
 
 from ..due.invalidation import mark_changed
 from . import DomainError
-from .conflicts import RowGroup, edit_conflict, loaded
+from .conflicts import RowGroup, check_version
 from .reports import ensure_reports
 from .rows import save_rows, validate
 
@@ -183,8 +183,13 @@ def change_proposal(*, decision, version, by, items=(), case_documents=(), condi
     try:
         with transaction.atomic():
             decision = Decision.objects.select_for_update().get(pk=decision.pk)
-            if decision.version != loaded(version):
-                raise _proposal_conflict(decision, version, fields, rows)
+            check_version(
+                decision,
+                version,
+                where=_("Förslaget"),
+                posted=fields,
+                groups=_proposal_groups(decision, rows),
+            )
             if decision.outcome != DecisionOutcome.PROPOSED:
                 raise DomainError(_("Beslutet är fattat; förslaget kan inte längre ändras."))
             for name, value in fields.items():
@@ -207,27 +212,19 @@ PROPOSAL_ROWS = [
 ]
 
 
-def _proposal_conflict(decision, version, fields, rows):
-    groups = [
+def _proposal_groups(decision, rows):
+    return [
         RowGroup(
             name,
             str(label),
             model,
             "decision",
             row_fields,
-            list(getattr(decision, name).all()),
+            getattr(decision, name).all(),
             rows[name],
         )
         for name, model, row_fields, label in PROPOSAL_ROWS
     ]
-    return edit_conflict(
-        instance=decision,
-        version=version,
-        where=_("Förslaget"),
-        fields=list(fields),
-        posted=fields,
-        groups=groups,
-    )
 
 
 def _save_proposal_rows(decision, by, **rows):
@@ -262,14 +259,7 @@ def record_decision(
     recorded = {"body": body, "decided_on": decided_on, "paragraph": paragraph}
     recorded |= {"outcome": outcome, "summary": summary}
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.version != loaded(version):
-        raise edit_conflict(
-            instance=decision,
-            version=version,
-            where=_("Beslutet"),
-            fields=list(recorded),
-            posted=recorded,
-        )
+    check_version(decision, version, where=_("Beslutet"), posted=recorded)
     if decision.outcome != DecisionOutcome.PROPOSED:
         raise DomainError(_("Beslutet är redan registrerat. Ett fel i det rättas med en rättelse."))
     decision.body = body
@@ -325,14 +315,7 @@ def correct_decision(*, decision, version, reason, by, today, **values):
     status is not moved back: its page shows the approval it now lacks.
     """
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.version != loaded(version):
-        raise edit_conflict(
-            instance=decision,
-            version=version,
-            where=_("Beslutet"),
-            fields=DecisionRecord.FIELDS,
-            posted=values,
-        )
+    check_version(decision, version, where=_("Beslutet"), posted=values)
     correction = check_correction(decision=decision, reason=reason, today=today, **values)
     was_approved = decision.outcome == DecisionOutcome.APPROVED
     correction.corrects = decision.records.filter(corrected_by__isnull=True).last()

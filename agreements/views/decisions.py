@@ -209,10 +209,21 @@ def _decision_forms(form_class, decision, data):
     return form, VersionForm(data, version=decision.version), SubmitOnceForm(data)
 
 
+def _save(request, decision, form_class, forms, service, message):
+    """service (record_decision or correct_decision) on the decision with the valid forms'
+    values, once per submitted form: (a redirect to the decision, None, None) when done, else
+    (None, the forms to show, the EditConflict if someone saved first)."""
+    done, conflict = _submit(request, forms, service, decision)
+    if done is not None:
+        messages.success(request, message)
+        return redirect(decision), None, None
+    if conflict is not None:
+        decision.refresh_from_db()
+        forms = _decision_forms(form_class, decision, conflict.data(request.POST))
+    return None, forms, conflict
+
+
 def _submit(request, forms, service, decision):
-    """service (record_decision or correct_decision) on the decision with the forms' values,
-    once per submitted form: (its result, None); (None, the EditConflict) if someone saved
-    first; (None, None) with any other refusal shown on the form."""
     form, version, once = forms
 
     def write():
@@ -244,13 +255,16 @@ def decision_record(request, pk):
         return redirect(decision)
     forms, conflict = _decision_forms(RecordDecisionForm, decision, data), None
     if data is not None and all(_valid(forms)):
-        done, conflict = _submit(request, forms, record_decision, decision)
+        done, forms, conflict = _save(
+            request,
+            decision,
+            RecordDecisionForm,
+            forms,
+            record_decision,
+            _("Beslutet är registrerat."),
+        )
         if done is not None:
-            messages.success(request, _("Beslutet är registrerat."))
-            return redirect(decision)
-        if conflict is not None:
-            decision.refresh_from_db()
-            forms = _decision_forms(RecordDecisionForm, decision, conflict.data(request.POST))
+            return done
     template = "agreements/decision_record.html"
     return _decision_page(request, template, decision, forms, conflict=conflict)
 
@@ -273,13 +287,16 @@ def decision_correct(request, pk):
                 template = "agreements/decision_correct_confirm.html"
                 return _decision_page(request, template, decision, forms, correction=correction)
         else:
-            done, conflict = _submit(request, forms, correct_decision, decision)
+            done, forms, conflict = _save(
+                request,
+                decision,
+                CorrectDecisionForm,
+                forms,
+                correct_decision,
+                _("Beslutet är rättat."),
+            )
             if done is not None:
-                messages.success(request, _("Beslutet är rättat."))
-                return redirect(decision)
-            if conflict is not None:
-                decision.refresh_from_db()
-                forms = _decision_forms(CorrectDecisionForm, decision, conflict.data(request.POST))
+                return done
     template = "agreements/decision_correct.html"
     return _decision_page(request, template, decision, forms, conflict=conflict)
 
