@@ -528,6 +528,14 @@ def may_issue_proposal(user, decision):
     return user.is_superuser or bool(_held_in(user, decision.organisation_id) & set(ISSUERS))
 
 
+def may_correct_decision(user, decision):
+    """A recorded decision is corrected by a secretary or an administrator of the deciding
+    organisation (superusers always)."""
+    return user.is_superuser or bool(
+        _held_in(user, decision.organisation_id) & {SECRETARY, ADMINISTRATOR}
+    )
+
+
 def may_propose(user, agreement):
     """Whether the user may prepare a proposal for the agreement: a secretary of one of its
     public parties, as proposal_organisations_for answers (read off the prefetched parties)."""

@@ -1,5 +1,8 @@
 """Forms of the browser app. Rules live in the models (full_clean); forms only show them."""
 
+import hashlib
+import secrets
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
@@ -146,6 +149,36 @@ class VersionForm(forms.Form):
         return self.cleaned_data["version"]
 
 
+class SubmitOnceForm(forms.Form):
+    """The one-time token of a create form, so that the same form sent twice is recognised
+    (agreements.services.once)."""
+
+    REFUSED = _("Sidan saknar en uppgift som behövs för att skicka formuläret. Ladda om sidan.")
+
+    submit_token = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{32,64}\Z",
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(("required", "invalid"), REFUSED),
+    )
+
+    def __init__(self, data=None, files=None):
+        super().__init__(data, files, initial={"submit_token": secrets.token_urlsafe(32)})
+
+    @property
+    def key(self):
+        """The submission: the token and every value posted with it (the same token with
+        other values is another submission, not a repeat)."""
+        digest = hashlib.sha256()
+        for name in sorted(self.data):
+            if name != "csrfmiddlewaretoken":
+                for value in self.data.getlist(name):
+                    digest.update(f"{name}\0{value}\0".encode())
+        for name in sorted(self.files or {}):
+            for upload in self.files.getlist(name):
+                digest.update(f"{name}\0{upload.name}\0{upload.size}\0".encode())
+        return digest.hexdigest()
+
+
 class RowsMixin:
     """A formset whose filled-in rows a service takes as plain data."""
 
@@ -161,10 +194,13 @@ class RowsMixin:
         )
 
 
-def posted_name(form=None, formset=None):
+def posted_name(form=None, formset=None, **groups):
     """key_of for EditConflict.data: the posted name of a field of the object (row None, in
-    form) or of one of formset's rows (by the row's pk)."""
+    form), of one of formset's rows (by the row's pk), or of a row of a group of rows
+    (by (group name, pk), the group's formset passed as group name=formset)."""
     rows = {f.instance.pk: f for f in formset.forms if f.instance.pk} if formset else {}
+    for group, group_formset in groups.items():
+        rows |= {(group, f.instance.pk): f for f in group_formset.forms if f.instance.pk}
 
     def key_of(row, name):
         return form.add_prefix(name) if row is None else rows[row].add_prefix(name)
@@ -685,6 +721,15 @@ class RecordDecisionForm(forms.Form):
         required=False,
         max_length=PARAGRAPHS_MAX_LENGTH,
         error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CorrectDecisionForm(RecordDecisionForm):
+    reason = forms.CharField(
+        label=_("Varför rättas beslutet?"),
+        help_text=_("T.ex. fel paragraf i protokollet. Skälet visas med rättelsen."),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("beslut/<int:pk>/", decisions.decision_detail, name="decision"),
     path("beslut/<int:pk>/andra/", decisions.proposal_edit, name="proposal_edit"),
     path("beslut/<int:pk>/registrera/", decisions.decision_record, name="decision_record"),
+    path("beslut/<int:pk>/rattelse/", decisions.decision_correct, name="decision_correct"),
     # Reports and attachments
     path("rapporter/", followup.report_list, name="reports"),
     path("rapporter/ny/", followup.report_create, name="report_create"),

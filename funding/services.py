@@ -160,14 +160,22 @@ def register_payment(*, line, year, paid_on, amount, reference="", by=None, note
         return payment
 
 
-def change_payment(*, payment, line, year, paid_on, amount, reference="", by=None, note=""):
-    """Correct a registered payment under the same rules as registering it."""
+def change_payment(
+    *, payment, version, line, year, paid_on, amount, reference="", by=None, note=""
+):
+    """Correct a registered payment, as loaded at version (EditConflict, nothing saved, if it
+    has moved on), under the same rules as registering it."""
     if line.agreement_id != payment.line.agreement_id:
         raise DomainError(_("Betalningen kan bara flyttas till en rad i samma överenskommelse."))
     with transaction.atomic():
         line = _lock_and_check(line=line, year=year, amount=amount)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        posted = {"line": line, "year": year, "paid_on": paid_on, "amount": amount}
+        posted |= {"reference": reference, "note": note}
+        conflicts.check_version(payment, version, where=_("Betalningen"), posted=posted)
         payment.line, payment.year, payment.paid_on = line, year, paid_on
         payment.amount, payment.reference, payment.note = amount, reference, note
+        payment.version += 1
         payment._history_user = by
         payment.save()
         _reconcile(line=line, year=year, payment=payment)

@@ -28,10 +28,11 @@ from agreements.access import (
     require_any,
 )
 from agreements.filters import filter_agreements
-from agreements.forms import AgreementFilterForm, VersionForm, posted_name
+from agreements.forms import AgreementFilterForm, SubmitOnceForm, VersionForm, posted_name
 from agreements.models import Agreement, Party
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
+from agreements.services.once import submit_once
 from agreements.views._common import paginate, query_without_page
 
 from . import exports
@@ -326,22 +327,34 @@ def payments(request, pk):
     agreement = get_agreement_for(request.user, pk)
     editable = funding_parties_for(request.user, agreement)
     form = PaymentForm(agreement=agreement, editable=editable)
+    once = SubmitOnceForm()
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
         form = PaymentForm(request.POST, agreement=agreement, editable=editable)
-        if form.is_valid():
+        once = SubmitOnceForm(request.POST)
+        if all([form.is_valid(), once.is_valid()]):
             # A payment on another party's line is that party's to register.
             if form.cleaned_data["line"].party_id not in editable:
                 raise PermissionDenied
             try:
-                register_payment(**form.cleaned_data, by=request.user)
+                submit_once(
+                    key=once.key,
+                    by=request.user,
+                    create=lambda: register_payment(**form.cleaned_data, by=request.user),
+                )
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Betalningen är registrerad."))
                 return redirect("funding:payments", pk=agreement.pk)
-    return _payments_page(request, agreement, form, payment=None, editable=editable)
+    extra = {"once_form": once}
+    return _payments_page(request, agreement, form, payment=None, editable=editable, extra=extra)
+
+
+def _payment_forms(payment, agreement, data, editable):
+    form = PaymentForm(data, instance=payment, agreement=agreement, editable=editable)
+    return form, VersionForm(data, version=payment.version)
 
 
 @login_required
@@ -351,21 +364,29 @@ def payment(request, pk):
     agreement = payment.line.agreement
     editable = funding_parties_for(request.user, agreement)
     data = request.POST if request.method == "POST" else None
-    form = PaymentForm(data, instance=payment, agreement=agreement, editable=editable)
-    if form.is_bound and form.is_valid():
+    form, version = _payment_forms(payment, agreement, data, editable)
+    conflict = None
+    if form.is_bound and all([form.is_valid(), version.is_valid()]):
         if form.cleaned_data["line"].party_id not in editable:
             raise PermissionDenied
         try:
-            change_payment(payment=payment, **form.cleaned_data, by=request.user)
+            change_payment(
+                payment=payment, version=version.loaded, **form.cleaned_data, by=request.user
+            )
+        except EditConflict as exc:
+            conflict = exc
+            payment.refresh_from_db()
+            form, version = _payment_forms(payment, agreement, exc.data(request.POST), editable)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Betalningen är sparad."))
             return redirect("funding:payments", pk=agreement.pk)
-    return _payments_page(request, agreement, form, payment=payment, editable=editable)
+    extra = {"version_form": version, "conflict": conflict}
+    return _payments_page(request, agreement, form, payment=payment, editable=editable, extra=extra)
 
 
-def _payments_page(request, agreement, form, *, payment, editable):
+def _payments_page(request, agreement, form, *, payment, editable, extra=None):
     """The agreement's payment plans and payments, with the form to register or correct one
     (400 when a posted form was refused); editable: the parties whose payments the user
     registers."""
@@ -388,5 +409,6 @@ def _payments_page(request, agreement, form, *, payment, editable):
         "funding": agreement_funding(agreement, lines=lines),
         "today": today,
     }
+    context |= extra or {}
     status = 400 if form.is_bound else 200
     return render(request, "funding/payments.html", context, status=status)

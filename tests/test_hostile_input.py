@@ -29,7 +29,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agreements.forms import PAGES_MAX_LENGTH, PARAGRAPHS_MAX_LENGTH, MoveForm
+from agreements.forms import PAGES_MAX_LENGTH, PARAGRAPHS_MAX_LENGTH, MoveForm, SubmitOnceForm
 from agreements.models import (
     Agreement,
     CapacityTarget,
@@ -120,6 +120,8 @@ def hostile_value():
 
 def valid_values(form_field):
     """A few values the field accepts, so some posts reach the model's own rules."""
+    if getattr(form_field, "regex", None) == SubmitOnceForm.base_fields["submit_token"].regex:
+        return ["t" * 43, "u" * 43]  # one-time tokens of a create form
     if isinstance(form_field, forms.ModelChoiceField):
         pks = [str(pk) for pk in form_field.queryset.values_list("pk", flat=True)[:5]]
         return pks or [""]
@@ -276,6 +278,14 @@ def rows(db):
     )
     decision = Decision.objects.create(organisation=region, body="Nämnden")
     decision.agreements.add(agreement)
+    decided = Decision.objects.create(
+        organisation=region,
+        body="Nämnden",
+        outcome="approved",
+        decided_on="2026-01-10",
+        paragraph="3",
+    )
+    decided.agreements.add(agreement)
     CapacityTarget.objects.create(agreement=agreement, description="barn", quantity=70)
     report = Report.objects.create(
         agreement=agreement, party=nonprofit, year=2026, period="T1", due_date="2026-05-31"
@@ -293,6 +303,7 @@ def rows(db):
         "agreement": agreement,
         "line": line,
         "decision": decision,
+        "decided": decided,
         "region": region,
         "report": report,
         "meeting": meeting,
@@ -386,7 +397,10 @@ APP_FORMS = [
     ("agreements:report", lambda r: [r["report"].pk]),
     ("agreements:meeting", lambda r: [r["meeting"].pk]),
     ("funding:payment", lambda r: [r["payment"].pk]),
+    ("agreements:decision_correct", lambda r: [r["decided"].pk]),
 ]
+# The button a form is sent with, where the page has more than one step.
+APP_FORM_BUTTONS = {"agreements:decision_correct": {"bekrafta": "1"}}
 
 
 def test_a_key_too_large_for_the_database_is_an_invalid_choice(admin_client_, rows):
@@ -401,6 +415,7 @@ def test_a_key_too_large_for_the_database_is_an_invalid_choice(admin_client_, ro
 @pytest.mark.parametrize("name, args", APP_FORMS, ids=[name for name, _ in APP_FORMS])
 def test_app_form_survives_hostile_input(admin_client_, rows, name, args):
     target = discover_app_target(admin_client_, reverse(name, args=args(rows)))
+    target.fixed.update(APP_FORM_BUTTONS.get(name, {}))
     assert target.fields, name
     attack(admin_client_, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
     run_fuzz(admin_client_, target)

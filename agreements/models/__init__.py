@@ -16,6 +16,7 @@ from .decisions import (
     DecisionItem,
     DecisionKind,
     DecisionOutcome,
+    DecisionRecord,
 )
 from .documents import CalendarFeed, DocumentKind, IssuedDocument, ReminderLog
 from .due import DueItem, DueState
@@ -39,6 +40,7 @@ from .parties import (
     PartyKind,
     Role,
 )
+from .submissions import FormSubmission
 
 __all__ = [
     "STANDARD_SECTION_HEADINGS",
@@ -56,6 +58,7 @@ __all__ = [
     "DecisionItem",
     "DecisionKind",
     "DecisionOutcome",
+    "DecisionRecord",
     "DueItem",
     "DueState",
     "AgreementEvent",
@@ -81,4 +84,5 @@ __all__ = [
     "PartyCorrection",
     "PartyKind",
     "Role",
+    "FormSubmission",
 ]

@@ -108,6 +108,9 @@ class Agreement(models.Model):
     funding_version = models.PositiveIntegerField(
         _("version av finansieringen"), default=1, editable=False
     )
+    obligations_version = models.PositiveIntegerField(
+        _("version av åtagandena"), default=1, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -94,6 +96,8 @@ class Decision(models.Model):
     )
     director_name = models.CharField(_("direktör"), max_length=200, blank=True)
     director_title = models.CharField(_("direktörens titel"), max_length=200, blank=True)
+    # Optimistic locking, as on Agreement: the proposal with its rows, and what was decided.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -197,3 +201,85 @@ class DecisionCondition(models.Model):
     @property
     def is_met(self):
         return self.satisfied_by_id is not None
+
+
+class DecisionRecord(models.Model):
+    """What a body decided, as recorded: the first recording of a decision, or a correction
+    of the record before it. A record is never changed: a mistake is corrected by a new record
+    with a reason (agreements.services.lifecycle.correct_decision), the one it corrects stays
+    and is shown as corrected, and the decision carries the values of its latest record."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="records", verbose_name=_("beslut")
+    )
+    body = models.CharField(_("beslutande organ"), max_length=200, blank=True)
+    # None only on a record kept for a decision recorded without a date before records were.
+    decided_on = models.DateField(_("beslutsdatum"), null=True)
+    paragraph = models.CharField(_("paragraf"), max_length=20, blank=True)
+    outcome = models.CharField(_("utfall"), max_length=20, choices=DecisionOutcome.choices)
+    summary = models.TextField(_("vad beslutades"), blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("rättar"),
+    )
+    reason = models.TextField(_("skäl till rättelsen"), blank=True)
+    # Unknown (None) for a decision recorded before records were kept.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerat av"),
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), null=True, blank=True)
+
+    # The fields a record holds, in the order a correction shows them.
+    FIELDS = ("outcome", "decided_on", "paragraph", "body", "summary")
+
+    class Meta:
+        verbose_name = _("registrerat beslut")
+        verbose_name_plural = _("registrerade beslut")
+        ordering = ["decision_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="proposed"),
+                name="decision_record_is_decided",
+                violation_error_message=_("Ange vad som beslutades."),
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""),
+                name="decision_correction_has_reason",
+                violation_error_message=_("Skriv varför beslutet rättas."),
+            ),
+        ]
+
+    def __str__(self):
+        paragraph = f" § {self.paragraph}" if self.paragraph else ""
+        return f"{self.get_outcome_display()} {self.shown('decided_on')}{paragraph}"
+
+    def changes(self):
+        """(field label, before, after) of each value this correction changed."""
+        if self.corrects is None:
+            return []
+        return [
+            (
+                self._meta.get_field(name).verbose_name,
+                self.corrects.shown(name),
+                self.shown(name),
+            )
+            for name in self.FIELDS
+            if getattr(self.corrects, name) != getattr(self, name)
+        ]
+
+    def shown(self, name):
+        """A field's value as the decision page shows it."""
+        if name == "outcome":
+            return self.get_outcome_display()
+        if name == "decided_on" and self.decided_on:
+            return self.decided_on.isoformat()
+        return getattr(self, name) or "–"

@@ -30,6 +30,8 @@ class Meeting(models.Model):
     )
     participants = models.TextField(_("deltagare"), blank=True)
     minutes = models.TextField(_("minnesanteckningar"), blank=True)
+    # Optimistic locking, as on Agreement.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,11 +1,14 @@
 """Edit conflicts: what someone else saved since a form was loaded, and how to keep it.
 
 Each editable thing carries a version (Agreement.version for its details and parties,
-Agreement.funding_version for its funding lines and shares, Report.version for a report,
-Party.version for an organisation's record and its contact people). A save
-finding another version than the one loaded refuses with EditConflict, which tells who saved in
-between, what they changed (read from the history), and which values to replace so that a
-deliberate second save keeps their change (a three-way merge, agreements.changes).
+Agreement.funding_version for its funding lines and shares, Agreement.obligations_version for
+its obligations and targets, Report.version, Meeting.version, Decision.version for a proposal
+with its rows and for what was decided, Payment.version, Party.version for an organisation's
+record and its contact people). A save finding another version than the one loaded refuses
+with EditConflict, which tells who saved in between, what they changed (read from the history),
+and which values to replace so that a deliberate second save keeps their change (a three-way
+merge, agreements.changes). edit_conflict builds it for any object and its rows; the
+agreement, its funding, a report and an organisation have their own builders.
 
 States are {row key: {field: value}}: the object itself under the key None, its rows under their
 primary keys. Overrides are {(row key, field): value as a browser would post it}; the form that
@@ -128,12 +131,17 @@ def conflict(*, saves, current_version, shown, overrides):
 
 def show(value, field=None):
     """A value as the conflict message shows it."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if field is not None and field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else "–"
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
@@ -149,6 +157,8 @@ def _raw(value):
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list):  # a list field is a text box with one item per line
+        return "\n".join(str(item) for item in value)
     return str(value)
 
 
@@ -204,6 +214,100 @@ def overrides(merged, mine):
 def value_of(row, name):
     """A field's value on a row or historical record, a party as its id."""
     return getattr(row, "party_id" if name == "party" else name)
+
+
+def snapshot(row, fields):
+    """{field: value} of a row or historical record, a related object as its pk."""
+    return {name: getattr(row, row._meta.get_field(name).attname) for name in fields}
+
+
+def posted_values(values, fields):
+    """{field: value} of what a form posted, a related object as its pk."""
+    return {name: getattr(values.get(name), "pk", values.get(name)) for name in fields}
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """One kind of an object's child rows on its edit page, for edit_conflict."""
+
+    name: str  # the rows' keys are (name, pk)
+    label: str  # where a row's change is, e.g. "Åtagande"
+    model: type
+    parent_field: str  # the rows' foreign key to the object
+    fields: tuple
+    rows: object  # the rows as saved now (a queryset: read only when there is a conflict)
+    posted: list  # as posted, as agreements.services.rows takes them
+
+
+def edit_conflict(*, instance, version, where, fields=(), posted=None, groups=(), on="version"):
+    """EditConflict for a save, from version, of instance's fields (posted: {field: value})
+    and of its groups of rows (RowGroup); on names the version field.
+
+    Overrides are keyed (None, field) for the object, ((group name, pk), field) for a row.
+    """
+    saves = later_saves(instance.history, on, version)
+    start = since(saves)
+    model = type(instance)
+    base, theirs, mine_ = {}, {}, {}
+    labels = {None: where}
+    if fields:
+        before = as_of(model.history.filter(id=instance.pk), start).get(instance.pk)
+        theirs[None] = snapshot(instance, fields)
+        base[None] = snapshot(before, fields) if before is not None else theirs[None]
+        mine_[None] = posted_values(posted or {}, fields)
+    models = {None: model}
+    for group in groups:
+        history = group.model.history.filter(**{f"{group.parent_field}_id": instance.pk})
+        recorded = set(history.values_list("id", flat=True))
+        for pk, record in as_of(history, start).items():
+            base[(group.name, pk)] = snapshot(record, group.fields)
+            labels[(group.name, pk)] = f"{group.label}: {record.instance}"
+        for row in group.rows:
+            key = (group.name, row.pk)
+            theirs[key] = snapshot(row, group.fields)
+            labels[key] = f"{group.label}: {row}"
+            if row.pk not in recorded:  # written in bulk, without history: as it is now
+                base[key] = theirs[key]
+        for pk, values in mine(group.posted, group.fields).items():
+            mine_[(group.name, pk)] = values
+        models[group.name] = group.model
+    merged, clashes = changes.merge(base, theirs, mine_)
+
+    def model_of(key):
+        return models[None if key is None else key[0]]
+
+    shown = []
+    for change in changes.compare(base, theirs):
+        model_here = model_of(change.key)
+        place = labels.get(change.key, labels[None])
+        shown += shown_rows(
+            [change],
+            clashes,
+            where=lambda key, place=place: place,
+            label=lambda name, m=model_here: label(m, name),
+            show=lambda name, value, m=model_here: show(value, m._meta.get_field(name)),
+        )
+    return conflict(
+        saves=saves,
+        current_version=getattr(instance, on),
+        shown=shown,
+        overrides=overrides(merged, mine_),
+    )
+
+
+def check_version(instance, version, *, where, posted=None, groups=(), on="version"):
+    """Refuse with EditConflict (edit_conflict) unless the locked instance is still at the
+    version its form was loaded at."""
+    if getattr(instance, on) != loaded(version):
+        raise edit_conflict(
+            instance=instance,
+            version=version,
+            where=where,
+            fields=list(posted or ()),
+            posted=posted,
+            groups=groups,
+            on=on,
+        )
 
 
 def party_names(*states):

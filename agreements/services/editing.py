@@ -1,8 +1,9 @@
-"""Saving what administrators edit of an agreement: details and parties (with optimistic
-locking), obligations and capacity targets. One transaction each.
+"""Saving what administrators edit of an agreement: details and parties, obligations and
+capacity targets, each with optimistic locking. One transaction each.
 
-The edit page posts back the Agreement.version it was loaded at; a save finding another version
-refuses with EditConflict (agreements.services.conflicts), and nothing of the save is written.
+The edit page posts back the Agreement.version (obligations: Agreement.obligations_version) it
+was loaded at; a save finding another version refuses with EditConflict
+(agreements.services.conflicts), and nothing of the save is written.
 """
 
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, AgreementParty, CapacityTarget, EventKind, Obligation
 
 from . import DomainError
-from .conflicts import PARTY_FIELDS, agreement_conflict, loaded
+from .conflicts import PARTY_FIELDS, RowGroup, agreement_conflict, check_version, loaded
 from .lifecycle import record_change, refresh_reports
 from .rows import save_rows, validate
 
@@ -74,25 +75,65 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
     return agreement
 
 
-def save_obligations(*, agreement, obligations, targets, by):
+def save_obligations(*, agreement, obligations, targets, version, by):
     """Save an agreement's obligations and capacity targets (rows as agreements.services.rows
-    takes them), and create the report rows they now ask for; all or nothing."""
+    takes them), and create the report rows they now ask for; all or nothing.
+
+    version: the Agreement.obligations_version the rows were loaded at; EditConflict (nothing
+    saved) if it has moved on.
+    """
     try:
         with transaction.atomic():
+            locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            check_version(
+                locked,
+                version,
+                where=_("Åtaganden"),
+                groups=_obligation_groups(locked, obligations, targets),
+                on="obligations_version",
+            )
+            locked.obligations_version += 1
+            locked._history_user = by
+            locked.save(update_fields=["obligations_version", "updated_at"])
             save_rows(
                 obligations,
-                children=agreement.obligations,
+                children=locked.obligations,
                 fields=OBLIGATION_FIELDS,
-                new=lambda: Obligation(agreement=agreement),
+                new=lambda: Obligation(agreement=locked),
                 by=by,
             )
             save_rows(
                 targets,
-                children=agreement.capacity_targets,
+                children=locked.capacity_targets,
                 fields=TARGET_FIELDS,
-                new=lambda: CapacityTarget(agreement=agreement),
+                new=lambda: CapacityTarget(agreement=locked),
                 by=by,
             )
-            refresh_reports(agreement)
+            refresh_reports(locked)
     except (IntegrityError, ProtectedError):
         raise DomainError(_("Det som har rapporter kopplade kan inte tas bort.")) from None
+    agreement.obligations_version = locked.obligations_version
+    return locked
+
+
+def _obligation_groups(agreement, obligations, targets):
+    return [
+        RowGroup(
+            "obligations",
+            _("Åtagande"),
+            Obligation,
+            "agreement",
+            OBLIGATION_FIELDS,
+            agreement.obligations.all(),
+            obligations,
+        ),
+        RowGroup(
+            "targets",
+            _("Mål"),
+            CapacityTarget,
+            "agreement",
+            TARGET_FIELDS,
+            agreement.capacity_targets.all(),
+            targets,
+        ),
+    ]

@@ -1,4 +1,5 @@
-"""Follow-up writes: reports (draft, figures, submit), their attachments, meeting minutes."""
+"""Follow-up writes: reports (draft, figures, submit), their attachments, meetings and their
+minutes."""
 
 import io
 import uuid
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from agreements import calendar as cal
 from agreements.models import (
+    Meeting,
     ObligationKind,
     Report,
     ReportAttachment,
@@ -21,7 +23,8 @@ from agreements.models import (
 
 from ..uploads import CONTENT_TYPES, attachment_name
 from . import DomainError
-from .conflicts import check_report_version
+from .conflicts import check_report_version, check_version
+from .rows import validate
 
 # Report periods a coordinator can pick; one-off reports come from obligations.
 PICKABLE_PERIODS = [ReportPeriod.T1, ReportPeriod.T2, ReportPeriod.T3, ReportPeriod.ANNUAL]
@@ -169,3 +172,28 @@ def delete_attachment(*, attachment, by):
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def add_meeting(*, agreement, by, **fields):
+    """Record a meeting of the agreement's parties (date, called_by, participants, minutes)."""
+    meeting = Meeting(agreement=agreement, **fields)
+    validate(meeting, list(fields))
+    meeting._history_user = by
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def change_meeting(*, meeting, version, by, **fields):
+    """Change a meeting's fields (its minutes, or all of it), as loaded at version;
+    EditConflict (nothing saved) if it has moved on."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(meeting, version, where=_("Mötet"), posted=fields)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    validate(meeting, list(fields))
+    meeting.version += 1
+    meeting._history_user = by
+    meeting.save()
+    return meeting

@@ -1,13 +1,14 @@
 """The agreement's life cycle: draft → proposed → decided → signed → active → ended/terminated.
 
-Also the decisions that move it (proposal prepared, decision recorded) and the successor
-agreement ("fortsätt / förläng") pre-filled from its predecessor.
+Also the decisions that move it (proposal prepared, decision recorded, a recorded decision
+corrected) and the successor agreement ("fortsätt / förläng") pre-filled from its predecessor.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +25,7 @@ from agreements.models import (
     DecisionCondition,
     DecisionItem,
     DecisionOutcome,
+    DecisionRecord,
     PartyRole,
     PredecessorRelation,
     ResourceContribution,
@@ -33,6 +35,7 @@ from funding.models import Share
 
 from ..due.invalidation import mark_changed
 from . import DomainError
+from .conflicts import RowGroup, check_version
 from .reports import ensure_reports
 from .rows import save_rows, validate
 
@@ -209,42 +212,68 @@ def prepare_proposal(
             decision._history_user = by
             decision.save()
             decision.agreements.add(agreement)
-            _save_proposal_rows(decision, by, items, case_documents, conditions)
+            _save_proposal_rows(
+                decision, by, items=items, case_documents=case_documents, conditions=conditions
+            )
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
 
 
-def change_proposal(*, decision, by, items=(), case_documents=(), conditions=(), **fields):
+def change_proposal(*, decision, version, by, items=(), case_documents=(), conditions=(), **fields):
     """Change a proposal that is not decided yet, with its items, case documents and
-    conditions; fields are the proposal's own, validated."""
+    conditions; fields are the proposal's own, validated. version: the Decision.version the
+    proposal was loaded at; EditConflict (nothing saved) if it has moved on."""
+    rows = {"items": items, "case_documents": case_documents, "conditions": conditions}
     try:
         with transaction.atomic():
             decision = Decision.objects.select_for_update().get(pk=decision.pk)
+            check_version(
+                decision,
+                version,
+                where=_("Förslaget"),
+                posted=fields,
+                groups=_proposal_groups(decision, rows),
+            )
             if decision.outcome != DecisionOutcome.PROPOSED:
                 raise DomainError(_("Beslutet är fattat; förslaget kan inte längre ändras."))
             for name, value in fields.items():
                 setattr(decision, name, value)
             validate(decision, fields)
+            decision.version += 1
             decision._history_user = by
             decision.save()
-            _save_proposal_rows(decision, by, items, case_documents, conditions)
+            _save_proposal_rows(decision, by, **rows)
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
 
 
-# A proposal's rows: where they hang, their model, the fields a row sets.
+# A proposal's rows: where they hang, their model, the fields a row sets, what a row is called.
 PROPOSAL_ROWS = [
-    ("items", DecisionItem, ["number", "text"]),
-    ("case_documents", CaseDocument, ["number", "title"]),
-    ("conditions", DecisionCondition, ["party", "body"]),
+    ("items", DecisionItem, ("number", "text"), gettext_lazy("Punkt")),
+    ("case_documents", CaseDocument, ("number", "title"), gettext_lazy("Dokument")),
+    ("conditions", DecisionCondition, ("party", "body"), gettext_lazy("Villkor")),
 ]
 
 
-def _save_proposal_rows(decision, by, items, case_documents, conditions):
-    rows = {"items": items, "case_documents": case_documents, "conditions": conditions}
-    for name, model, fields in PROPOSAL_ROWS:
+def _proposal_groups(decision, rows):
+    return [
+        RowGroup(
+            name,
+            str(label),
+            model,
+            "decision",
+            row_fields,
+            getattr(decision, name).all(),
+            rows[name],
+        )
+        for name, model, row_fields, label in PROPOSAL_ROWS
+    ]
+
+
+def _save_proposal_rows(decision, by, **rows):
+    for name, model, fields, _label in PROPOSAL_ROWS:
         save_rows(
             rows[name],
             children=getattr(decision, name),
@@ -254,14 +283,30 @@ def _save_proposal_rows(decision, by, items, case_documents, conditions):
         )
 
 
-@transaction.atomic
-def record_decision(*, decision, body, decided_on, paragraph, outcome, summary="", by):
-    """Record what the body decided; a proposed agreement moves on when every public party
-    has approved it."""
-    if outcome == DecisionOutcome.PROPOSED:
-        raise DomainError(_("Ange vad som beslutades."))
+def _check_decided_on(decided_on, today):
     if not decided_on:
         raise DomainError(_("Ange beslutsdatum."))
+    if decided_on > today:
+        raise DomainError(_("Beslutsdatumet kan inte ligga i framtiden."))
+
+
+@transaction.atomic
+def record_decision(
+    *, decision, version, body, decided_on, paragraph, outcome, summary="", by, today
+):
+    """Record, once, what the body decided, on the decision as loaded at version
+    (EditConflict if it has moved on); a mistake is corrected later by correct_decision.
+    A decision dated after today is refused. A proposed agreement moves on when every public
+    party has approved it."""
+    if outcome == DecisionOutcome.PROPOSED:
+        raise DomainError(_("Ange vad som beslutades."))
+    _check_decided_on(decided_on, today)
+    recorded = {"body": body, "decided_on": decided_on, "paragraph": paragraph}
+    recorded |= {"outcome": outcome, "summary": summary}
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    check_version(decision, version, where=_("Beslutet"), posted=recorded)
+    if decision.outcome != DecisionOutcome.PROPOSED:
+        raise DomainError(_("Beslutet är redan registrerat. Ett fel i det rättas med en rättelse."))
     decision.body = body
     decision.decided_on = decided_on
     decision.paragraph = paragraph
@@ -269,26 +314,115 @@ def record_decision(*, decision, body, decided_on, paragraph, outcome, summary="
     if summary:
         decision.summary = summary
     decision.full_clean()
-    decision.save()
+    _save_decision(decision, by)
+    record = _as_recorded(decision)
+    record.recorded_by, record.recorded_at = by, timezone.now()
+    record.save()
     if outcome == DecisionOutcome.APPROVED:
-        # A condition on this organisation's decision elsewhere is now met.
-        met = DecisionCondition.objects.filter(
-            party=decision.organisation,
-            satisfied_by__isnull=True,
-            decision__agreements__in=decision.agreements.all(),
-        )
-        mark_changed(
-            Decision.agreements.through.objects.filter(
-                decision_id__in=met.values("decision_id")
-            ).values("agreement_id")
-        )
-        met.update(satisfied_by=decision)
-        for agreement in decision.agreements.filter(status=S.PROPOSED):
-            if not public_parties_without_approval(agreement):
-                agreement.status = S.DECIDED
-                agreement.save()
-                refresh_reports(agreement)
+        _approval_takes_effect(decision)
     return decision
+
+
+def check_correction(*, decision, body, decided_on, paragraph, outcome, summary, reason, today):
+    """The correction (an unsaved DecisionRecord of the decision's current record) these
+    values make; DomainError if it may not be made."""
+    if decision.outcome == DecisionOutcome.PROPOSED:
+        raise DomainError(_("Beslutet är inte registrerat än."))
+    if outcome == DecisionOutcome.PROPOSED:
+        raise DomainError(_("Ange vad som beslutades."))
+    _check_decided_on(decided_on, today)
+    if not reason.strip():
+        raise DomainError(_("Skriv varför beslutet rättas."))
+    correction = DecisionRecord(
+        decision=decision,
+        corrects=_as_recorded(decision),
+        body=body,
+        decided_on=decided_on,
+        paragraph=paragraph,
+        outcome=outcome,
+        summary=summary,
+        reason=reason.strip(),
+    )
+    if not correction.changes():
+        raise DomainError(_("Rättelsen ändrar ingenting."))
+    return correction
+
+
+@transaction.atomic
+def correct_decision(*, decision, version, reason, by, today, **values):
+    """Correct what was recorded of a decision (values: body, decided_on, paragraph, outcome,
+    summary) as loaded at version (EditConflict if it has moved on), and return the correction.
+
+    The correction is a new record that replaces the latest, with the reason, who and when;
+    the record it corrects stays, shown as corrected, and the decision (and so every document
+    printed from now on) carries the corrected values. An approval it adds takes effect as on
+    recording; conditions met by an approval it takes back are open again. An agreement's
+    status is not moved back: its page shows the approval it now lacks.
+    """
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    check_version(decision, version, where=_("Beslutet"), posted=values)
+    correction = check_correction(decision=decision, reason=reason, today=today, **values)
+    was_approved = decision.outcome == DecisionOutcome.APPROVED
+    correction.corrects = decision.records.filter(corrected_by__isnull=True).last()
+    if correction.corrects is None:  # recorded before records were kept
+        correction.corrects = _as_recorded(decision)
+        correction.corrects.save()
+    correction.recorded_by, correction.recorded_at = by, timezone.now()
+    correction.full_clean()
+    correction.save()
+    for name in DecisionRecord.FIELDS:
+        setattr(decision, name, getattr(correction, name))
+    decision.full_clean()
+    _save_decision(decision, by)
+    approved = decision.outcome == DecisionOutcome.APPROVED
+    if approved and not was_approved:
+        _approval_takes_effect(decision)
+    elif was_approved and not approved:
+        _approval_taken_back(decision)
+    return correction
+
+
+def _as_recorded(decision):
+    """An unsaved record of what the decision holds as decided."""
+    return DecisionRecord(
+        decision=decision, **{name: getattr(decision, name) for name in DecisionRecord.FIELDS}
+    )
+
+
+def _save_decision(decision, by):
+    decision.version += 1
+    decision._history_user = by
+    decision.save()
+
+
+def _agreements_of_decisions(decisions):
+    return Decision.agreements.through.objects.filter(decision_id__in=decisions).values(
+        "agreement_id"
+    )
+
+
+def _approval_takes_effect(decision):
+    """Meet the conditions that waited for this approval, and move each proposed agreement
+    it covers on once every public party has approved it."""
+    met = DecisionCondition.objects.filter(
+        party=decision.organisation,
+        satisfied_by__isnull=True,
+        decision__agreements__in=decision.agreements.all(),
+    )
+    mark_changed(_agreements_of_decisions(met.values("decision_id")))
+    met.update(satisfied_by=decision)
+    for agreement in decision.agreements.filter(status=S.PROPOSED):
+        if not public_parties_without_approval(agreement):
+            agreement.status = S.DECIDED
+            agreement.save()
+            refresh_reports(agreement)
+
+
+def _approval_taken_back(decision):
+    """Open again the conditions this decision's approval had met."""
+    unmet = DecisionCondition.objects.filter(satisfied_by=decision)
+    mark_changed(_agreements_of_decisions(unmet.values("decision_id")))
+    unmet.update(satisfied_by=None)
 
 
 def _shift_years(d, years):

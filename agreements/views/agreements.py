@@ -37,6 +37,7 @@ from agreements.forms import (
     MoveForm,
     ObligationFormSet,
     SameCaseForm,
+    SubmitOnceForm,
     SuccessorForm,
     VersionForm,
     posted_name,
@@ -52,6 +53,7 @@ from agreements.services.lifecycle import (
     moves_for,
     public_parties_without_approval,
 )
+from agreements.services.once import submit_once
 from funding.summary import agreement_funding, lines_queryset
 
 from ._common import paginate, query_without_page
@@ -176,14 +178,19 @@ def agreement_create(request):
         prefix="parter",
     )
     same_case = SameCaseForm(data)
+    once = SubmitOnceForm(data)
     if (
         data is not None
-        and all([form.is_valid(), parties.is_valid()])
+        and all([form.is_valid(), parties.is_valid(), once.is_valid()])
         and _case_number_confirmed(request.user, form, same_case, agreement)
     ):
         try:
-            agreement = save_agreement(
-                details=form.cleaned_data, parties=parties.rows(), by=request.user
+            agreement = submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: save_agreement(
+                    details=form.cleaned_data, parties=parties.rows(), by=request.user
+                ),
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
@@ -193,7 +200,13 @@ def agreement_create(request):
     return render(
         request,
         "agreements/agreement_form.html",
-        {"form": form, "parties": parties, "same_case": same_case, "agreement": None},
+        {
+            "form": form,
+            "parties": parties,
+            "same_case": same_case,
+            "agreement": None,
+            "once_form": once,
+        },
     )
 
 
@@ -269,30 +282,45 @@ def agreement_edit(request, pk):
     )
 
 
+def _obligation_forms(agreement, data):
+    return (
+        ObligationFormSet(data, instance=agreement, prefix="ataganden"),
+        CapacityTargetFormSet(data, instance=agreement, prefix="mal"),
+        VersionForm(data, version=agreement.obligations_version),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_obligations(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
     data = request.POST if request.method == "POST" else None
-    obligations = ObligationFormSet(data, instance=agreement, prefix="ataganden")
-    targets = CapacityTargetFormSet(data, instance=agreement, prefix="mal")
-    if data is not None and obligations.is_valid() and targets.is_valid():
+    obligations, targets, version = _obligation_forms(agreement, data)
+    conflict = None
+    if data is not None and all([obligations.is_valid(), targets.is_valid(), version.is_valid()]):
         try:
             save_obligations(
                 agreement=agreement,
                 obligations=obligations.rows(),
                 targets=targets.rows(),
+                version=version.loaded,
                 by=request.user,
             )
+        except EditConflict as exc:
+            conflict = exc
+            agreement.refresh_from_db()
+            data = exc.data(request.POST, posted_name(obligations=obligations, targets=targets))
+            obligations, targets, version = _obligation_forms(agreement, data)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Åtagandena är sparade."))
             return redirect(agreement)
+    context = {"agreement": agreement, "obligations": obligations, "targets": targets}
     return render(
         request,
         "agreements/agreement_obligations_form.html",
-        {"agreement": agreement, "obligations": obligations, "targets": targets},
+        context | {"version_form": version, "conflict": conflict},
     )
 
 
@@ -338,17 +366,21 @@ def agreement_terminate(request, pk):
 @require_http_methods(["GET", "POST"])
 def agreement_successor(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    form = SuccessorForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form, once = SuccessorForm(data), SubmitOnceForm(data)
+    if form.is_bound and all([form.is_valid(), once.is_valid()]):
         try:
-            successor = create_successor(
-                agreement=agreement, relation=form.cleaned_data["relation"], by=request.user
+            successor = submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: create_successor(
+                    agreement=agreement, relation=form.cleaned_data["relation"], by=request.user
+                ),
             )
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect(agreement)
         messages.success(request, _("Den nya överenskommelsen är skapad som utkast."))
         return redirect("agreements:edit", successor.pk)
-    return render(
-        request, "agreements/agreement_successor.html", {"agreement": agreement, "form": form}
-    )
+    context = {"agreement": agreement, "form": form, "once_form": once}
+    return render(request, "agreements/agreement_successor.html", context)

@@ -6,28 +6,43 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.access import (
+    ADMINISTRATOR,
     SECRETARY,
     decisions_visible_to,
     get_agreement_for,
     get_decision_for,
     is_secretary_of,
+    may_correct_decision,
     proposal_organisations_for,
 )
 from agreements.forms import (
     CaseDocumentFormSet,
     ConditionFormSet,
+    CorrectDecisionForm,
     DecisionItemFormSet,
     NewProposalForm,
     ProposalForm,
     RecordDecisionForm,
+    SubmitOnceForm,
+    VersionForm,
+    posted_name,
 )
 from agreements.models import Agreement, DecisionOutcome, Party
 from agreements.services import DomainError
-from agreements.services.lifecycle import change_proposal, prepare_proposal, record_decision
+from agreements.services.conflicts import EditConflict
+from agreements.services.lifecycle import (
+    change_proposal,
+    check_correction,
+    correct_decision,
+    prepare_proposal,
+    record_decision,
+)
+from agreements.services.once import submit_once
 
 from ._common import paginate
 
@@ -63,7 +78,9 @@ def decision_detail(request, pk):
             "conditions": decision.conditions.select_related("party", "satisfied_by"),
             "cites": decision.cites.all(),
             "is_secretary": is_secretary_of(request.user, decision),
+            "can_correct": may_correct_decision(request.user, decision),
             "is_proposal": decision.outcome == DecisionOutcome.PROPOSED,
+            "records": decision.records.select_related("recorded_by", "corrects"),
             "documents": documents,
         },
     )
@@ -86,15 +103,9 @@ def _rows(formsets):
     }
 
 
-def _saved(request, service, **data):
-    """The proposal the service saves, with a message; None, with a message, when refused."""
-    try:
-        decision = service(**data)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return None
-    messages.success(request, _("Beslutsförslaget är sparat."))
-    return decision
+def _valid(forms):
+    """Each form's is_valid(), every one asked (so that each shows its errors)."""
+    return [form.is_valid() for form in forms]
 
 
 @login_required
@@ -109,25 +120,33 @@ def proposal_create(request, pk):
         organisations=Party.objects.filter(pk__in=[o.pk for o in organisations]),
         initial={"title": agreement.title, "case_number": agreement.case_number},
     )
-    formsets = _formsets(data, form.instance, parties)
-    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
+    formsets, once = _formsets(data, form.instance, parties), SubmitOnceForm(data)
+    if data is not None and all([form.is_valid(), once.is_valid()] + _valid(formsets)):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-        decision = _saved(
-            request,
-            prepare_proposal,
-            agreement=agreement,
-            organisation=form.cleaned_data["organisation"],
-            by=request.user,
-            **_rows(formsets),
-            **fields,
-        )
-        if decision is not None:
+        try:
+            decision = submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: prepare_proposal(
+                    agreement=agreement,
+                    organisation=form.cleaned_data["organisation"],
+                    by=request.user,
+                    **_rows(formsets),
+                    **fields,
+                ),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Beslutsförslaget är sparat."))
             return redirect(decision)
-    return render(
-        request,
-        "agreements/proposal_form.html",
-        {"form": form, "formsets": formsets, "agreement": agreement, "decision": None},
-    )
+    context = {"form": form, "formsets": formsets, "agreement": agreement, "decision": None}
+    return render(request, "agreements/proposal_form.html", context | {"once_form": once})
+
+
+def _proposal_forms(decision, data, parties):
+    form = ProposalForm(data, instance=decision)
+    return form, _formsets(data, decision, parties), VersionForm(data, version=decision.version)
 
 
 @login_required
@@ -139,24 +158,42 @@ def proposal_edit(request, pk):
         return redirect(decision)
     parties = Party.objects.filter(agreement_roles__agreement__decisions=decision).distinct()
     data = request.POST if request.method == "POST" else None
-    form = ProposalForm(data, instance=decision)
-    formsets = _formsets(data, decision, parties)
-    if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
-        rows, fields = _rows(formsets), form.cleaned_data
-        if _saved(request, change_proposal, decision=decision, by=request.user, **rows, **fields):
+    form, formsets, version = _proposal_forms(decision, data, parties)
+    conflict = None
+    if data is not None and all([form.is_valid(), version.is_valid()] + _valid(formsets)):
+        try:
+            change_proposal(
+                decision=decision,
+                version=version.loaded,
+                by=request.user,
+                **_rows(formsets),
+                **form.cleaned_data,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            decision.refresh_from_db()
+            items, case_documents, conditions = formsets
+            key_of = posted_name(
+                form, items=items, case_documents=case_documents, conditions=conditions
+            )
+            form, formsets, version = _proposal_forms(
+                decision, exc.data(request.POST, key_of), parties
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Beslutsförslaget är sparat."))
             return redirect(decision)
+    context = {"form": form, "formsets": formsets, "agreement": None, "decision": decision}
     return render(
         request,
         "agreements/proposal_form.html",
-        {"form": form, "formsets": formsets, "agreement": None, "decision": decision},
+        context | {"version_form": version, "conflict": conflict},
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def decision_record(request, pk):
-    decision = get_decision_for(request.user, pk, roles=[SECRETARY])
-    initial = {
+def _recorded_values(decision):
+    return {
         "body": decision.body,
         "decided_on": decision.decided_on,
         "paragraph": decision.paragraph,
@@ -165,16 +202,115 @@ def decision_record(request, pk):
         if decision.outcome != DecisionOutcome.PROPOSED
         else DecisionOutcome.APPROVED,
     }
-    form = RecordDecisionForm(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_bound and form.is_valid():
-        try:
-            record_decision(decision=decision, by=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+
+
+def _decision_forms(form_class, decision, data):
+    form = form_class(data, initial=_recorded_values(decision))
+    return form, VersionForm(data, version=decision.version), SubmitOnceForm(data)
+
+
+def _save(request, decision, form_class, forms, service, message):
+    """service (record_decision or correct_decision) on the decision with the valid forms'
+    values, once per submitted form: (a redirect to the decision, None, None) when done, else
+    (None, the forms to show, the EditConflict if someone saved first)."""
+    done, conflict = _submit(request, forms, service, decision)
+    if done is not None:
+        messages.success(request, message)
+        return redirect(decision), None, None
+    if conflict is not None:
+        decision.refresh_from_db()
+        forms = _decision_forms(form_class, decision, conflict.data(request.POST))
+    return None, forms, conflict
+
+
+def _submit(request, forms, service, decision):
+    form, version, once = forms
+
+    def write():
+        today = timezone.localdate()
+        values = form.cleaned_data
+        return service(
+            decision=decision, version=version.loaded, by=request.user, today=today, **values
+        )
+
+    try:
+        return submit_once(key=once.key, by=request.user, create=write), None
+    except EditConflict as exc:
+        return None, exc
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    return None, None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_record(request, pk):
+    decision = get_decision_for(request.user, pk, roles=[SECRETARY])
+    data = request.POST if request.method == "POST" else None
+    if data is None and decision.outcome != DecisionOutcome.PROPOSED:
+        messages.info(request, _("Beslutet är registrerat. Ett fel i det rättas med en rättelse."))
+        return redirect(decision)
+    forms, conflict = _decision_forms(RecordDecisionForm, decision, data), None
+    if data is not None and all(_valid(forms)):
+        done, forms, conflict = _save(
+            request,
+            decision,
+            RecordDecisionForm,
+            forms,
+            record_decision,
+            _("Beslutet är registrerat."),
+        )
+        if done is not None:
+            return done
+    template = "agreements/decision_record.html"
+    return _decision_page(request, template, decision, forms, conflict=conflict)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_correct(request, pk):
+    """Correct a recorded decision: the form, a confirmation page (a correction cannot be
+    undone), then the correction."""
+    decision = get_decision_for(request.user, pk, roles=[SECRETARY, ADMINISTRATOR])
+    if decision.outcome == DecisionOutcome.PROPOSED:
+        messages.error(request, _("Beslutet är inte registrerat än."))
+        return redirect(decision)
+    data = request.POST if request.method == "POST" else None
+    forms, conflict = _decision_forms(CorrectDecisionForm, decision, data), None
+    if data is not None and "andra" not in data and all(_valid(forms)):
+        if "bekrafta" not in data:
+            correction = _check(forms[0], decision)
+            if correction is not None:
+                template = "agreements/decision_correct_confirm.html"
+                return _decision_page(request, template, decision, forms, correction=correction)
         else:
-            messages.success(request, _("Beslutet är registrerat."))
-            return redirect(decision)
-    return render(request, "agreements/decision_record.html", {"decision": decision, "form": form})
+            done, forms, conflict = _save(
+                request,
+                decision,
+                CorrectDecisionForm,
+                forms,
+                correct_decision,
+                _("Beslutet är rättat."),
+            )
+            if done is not None:
+                return done
+    template = "agreements/decision_correct.html"
+    return _decision_page(request, template, decision, forms, conflict=conflict)
+
+
+def _decision_page(request, template, decision, forms, **context):
+    form, version, once = forms
+    context |= {"decision": decision, "form": form, "version_form": version, "once_form": once}
+    return render(request, template, context)
+
+
+def _check(form, decision):
+    """The correction the form's values make, or None with the refusal shown on form."""
+    try:
+        return check_correction(decision=decision, today=timezone.localdate(), **form.cleaned_data)
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return None

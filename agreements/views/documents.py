@@ -26,9 +26,11 @@ from agreements.documents import (
     render_document_html,
     render_pdf,
 )
+from agreements.forms import SubmitOnceForm
 from agreements.models import DocumentKind
 from agreements.services import DomainError
 from agreements.services.documents import issue_document
+from agreements.services.once import submit_once
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ def agreement_preview(request, pk):
         "agreement": agreement,
         "can_issue": has_role(request.user, agreement, *ISSUERS),
         "issue_kind": "overenskommelse",
+        "once_form": SubmitOnceForm(),
     }
     return render(request, "documents/agreement_preview.html", context)
 
@@ -69,6 +72,7 @@ def proposal_preview(request, pk):
         "agreement": proposal_agreement(decision),
         "can_issue": may_issue_proposal(request.user, decision),
         "issue_kind": "beslut",
+        "once_form": SubmitOnceForm(),
     }
     return render(request, "documents/proposal_preview.html", context)
 
@@ -93,9 +97,18 @@ def issue(request, kind, pk):
         decision = get_decision_for(request.user, pk, roles=ISSUERS)
         agreement = proposal_agreement(decision)
         back = redirect("documents:proposal_preview", pk)
+    once = SubmitOnceForm(request.POST)
+    if not once.is_valid():
+        messages.error(request, once.REFUSED)
+        return back
     try:
-        issued = issue_document(
-            agreement=agreement, kind=KIND_SLUGS[kind], decision=decision, by=request.user
+        # Parallel clicks on the same button issue one version, which each of them shows.
+        issued = submit_once(
+            key=once.key,
+            by=request.user,
+            create=lambda: issue_document(
+                agreement=agreement, kind=KIND_SLUGS[kind], decision=decision, by=request.user
+            ),
         )
     except DomainError as error:
         messages.error(request, str(error))

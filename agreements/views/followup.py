@@ -28,17 +28,21 @@ from agreements.forms import (
     MinutesForm,
     ReportForm,
     ReportPickForm,
+    SubmitOnceForm,
     VersionForm,
 )
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.followup import (
     add_attachment,
+    add_meeting,
+    change_meeting,
     delete_attachment,
     open_report,
     save_report,
     submit_report,
 )
+from agreements.services.once import submit_once
 
 from ._common import paginate
 
@@ -134,6 +138,7 @@ def report_detail(request, pk):
             "figures": report.figures.select_related("target"),
             "attachments": report.attachments.all(),
             "attachment_form": AttachmentForm(),
+            "once_form": SubmitOnceForm(),
             "version_form": version,
             "conflict": conflict,
         },
@@ -145,15 +150,24 @@ def report_detail(request, pk):
 def attachment_upload(request, pk):
     report = get_report_for(request.user, pk, edit=True)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
+    once = SubmitOnceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Välj en fil att bifoga."))
+    elif not once.is_valid():
+        messages.error(request, once.REFUSED)
+    else:
         try:
-            add_attachment(report=report, upload=form.cleaned_data["file"], by=request.user)
+            submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: add_attachment(
+                    report=report, upload=form.cleaned_data["file"], by=request.user
+                ),
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Filen är bifogad."))
-    else:
-        messages.error(request, _("Välj en fil att bifoga."))
     return redirect("agreements:report", report.pk)
 
 
@@ -193,18 +207,29 @@ def attachment_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
-    form = MeetingForm(request.POST if request.method == "POST" else None, agreement=agreement)
-    if form.is_bound and form.is_valid():
-        meeting = form.save(commit=False)
-        meeting.agreement = agreement
-        meeting.save()
-        messages.success(request, _("Mötet är registrerat."))
-        return redirect(agreement.get_absolute_url() + "#moten")
-    return render(
-        request,
-        "agreements/meeting_form.html",
-        {"form": form, "agreement": agreement, "meeting": None},
-    )
+    data = request.POST if request.method == "POST" else None
+    form, once = MeetingForm(data, agreement=agreement), SubmitOnceForm(data)
+    if form.is_bound and all([form.is_valid(), once.is_valid()]):
+        try:
+            submit_once(
+                key=once.key,
+                by=request.user,
+                create=lambda: add_meeting(
+                    agreement=agreement, by=request.user, **form.cleaned_data
+                ),
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Mötet är registrerat."))
+            return redirect(agreement.get_absolute_url() + "#moten")
+    context = {"form": form, "agreement": agreement, "meeting": None, "once_form": once}
+    return render(request, "agreements/meeting_form.html", context)
+
+
+def _meeting_forms(form_class, meeting, data):
+    form = form_class(data, instance=meeting, agreement=meeting.agreement)
+    return form, VersionForm(data, version=meeting.version)
 
 
 @login_required
@@ -214,13 +239,25 @@ def meeting_edit(request, pk):
     agreement = meeting.agreement
     form_class = MeetingForm if has_role(request.user, agreement, ADMINISTRATOR) else MinutesForm
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=meeting, agreement=agreement)
-    if form.is_bound and form.is_valid():
-        form.save()
-        messages.success(request, _("Mötet är sparat."))
-        return redirect(agreement.get_absolute_url() + "#moten")
+    form, version = _meeting_forms(form_class, meeting, data)
+    conflict = None
+    if form.is_bound and all([form.is_valid(), version.is_valid()]):
+        try:
+            change_meeting(
+                meeting=meeting, version=version.loaded, by=request.user, **form.cleaned_data
+            )
+        except EditConflict as exc:
+            conflict = exc
+            meeting.refresh_from_db()
+            form, version = _meeting_forms(form_class, meeting, exc.data(request.POST))
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Mötet är sparat."))
+            return redirect(agreement.get_absolute_url() + "#moten")
+    context = {"form": form, "agreement": agreement, "meeting": meeting}
     return render(
         request,
         "agreements/meeting_form.html",
-        {"form": form, "agreement": agreement, "meeting": meeting},
+        context | {"version_form": version, "conflict": conflict},
     )

@@ -263,6 +263,8 @@ class Payment(models.Model):
     amount = models.BigIntegerField(_("belopp (kr)"), validators=AMOUNT_VALIDATORS)
     reference = models.CharField(_("referens"), max_length=60, blank=True)
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    # Optimistic locking, as on Agreement.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -45,6 +45,7 @@ EXPECTED = {
     "agreements:decision": ("decision", EVERYONE, None),
     "agreements:proposal_edit": ("decision", SECR, SECR),
     "agreements:decision_record": ("decision", SECR, SECR),
+    "agreements:decision_correct": ("decision", ADMIN | SECR, ADMIN | SECR),
     "agreements:reports": (None, EVERYONE, None),
     "agreements:report_create": (None, COORD, COORD),
     "agreements:report": ("report", EVERYONE, COORD),

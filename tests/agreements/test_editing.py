@@ -188,6 +188,7 @@ def test_obligations_and_targets_are_saved_from_plain_data(world):
             }
         ],
         targets=[{"id": None, "description": "barn", "quantity": 70}],
+        version=1,
         by=world.users["admin"],
     )
     annual = agreement.obligations.get(kind=ObligationKind.ANNUAL_REPORT)
@@ -199,6 +200,7 @@ def test_obligations_and_targets_are_saved_from_plain_data(world):
         agreement=agreement,
         obligations=[{"id": annual.pk, "delete": True}],
         targets=[{"id": target.pk, "quantity": 80}],
+        version=2,
         by=world.users["admin"],
     )
     assert not agreement.obligations.filter(pk=annual.pk).exists()
@@ -227,6 +229,7 @@ def test_a_proposal_is_prepared_and_changed_with_its_rows_from_plain_data(world)
 
     change_proposal(
         decision=decision,
+        version=1,
         by=secretary,
         title="Ändrat förslag",
         items=[
@@ -251,7 +254,7 @@ def test_a_decided_proposal_is_not_changed(world):
     decision.outcome = DecisionOutcome.APPROVED
     decision.save()
     with pytest.raises(DomainError, match="förslaget kan inte längre ändras"):
-        change_proposal(decision=decision, by=world.users["secretary"], title="Sent")
+        change_proposal(decision=decision, version=1, by=world.users["secretary"], title="Sent")
 
 
 def test_a_payer_that_is_not_a_party_is_refused_without_a_form(world):
@@ -298,6 +301,7 @@ def test_a_payment_is_not_moved_to_another_agreements_line(world):
     with pytest.raises(DomainError):
         change_payment(
             payment=payment,
+            version=1,
             line=world.other["line"],
             year=payment.year,
             paid_on=payment.paid_on,

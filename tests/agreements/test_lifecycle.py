@@ -132,11 +132,13 @@ def test_recording_the_last_approval_decides_the_agreement_and_meets_conditions(
     condition = DecisionCondition.objects.create(decision=proposal, party=city, body="Nämnden")
     record_decision(
         decision=proposal,
+        version=1,
         body="Hälso- och sjukvårdsnämnden",
         decided_on=date(2026, 2, 5),
         paragraph="12",
         outcome=DecisionOutcome.APPROVED,
         by=secretary,
+        today=date(2026, 3, 1),
     )
     agreement.refresh_from_db()
     assert agreement.status == S.PROPOSED  # the city has not decided yet
@@ -144,11 +146,13 @@ def test_recording_the_last_approval_decides_the_agreement_and_meets_conditions(
     city_decision.agreements.add(agreement)
     record_decision(
         decision=city_decision,
+        version=1,
         body="Socialnämnden",
         decided_on=date(2026, 2, 20),
         paragraph="3",
         outcome=DecisionOutcome.APPROVED,
         by=secretary,
+        today=date(2026, 3, 1),
     )
     agreement.refresh_from_db()
     condition.refresh_from_db()
@@ -162,11 +166,13 @@ def test_recording_needs_an_outcome(setup):
     with pytest.raises(DomainError):
         record_decision(
             decision=proposal,
+            version=1,
             body="N",
             decided_on=date(2026, 1, 1),
             paragraph="",
             outcome=DecisionOutcome.PROPOSED,
             by=None,
+            today=date(2026, 3, 1),
         )
 
 

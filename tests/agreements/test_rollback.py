@@ -13,6 +13,7 @@ from funding import services as funding_services
 from funding.models import FundingLine, Payment, Share
 from funding.services import change_payment, register_payment
 from tests.factories import make_world
+from tests.forms_html import fresh_token
 
 from .test_locking import agreement_data, funding_data
 
@@ -171,7 +172,13 @@ def failing_reconciliation(monkeypatch, error):
 
 
 def payment_post(line, amount):
-    return {"line": line.pk, "year": 2026, "paid_on": "2026-03-01", "amount": amount}
+    return {
+        "line": line.pk,
+        "year": 2026,
+        "paid_on": "2026-03-01",
+        "amount": amount,
+        **fresh_token(),
+    }
 
 
 def test_payment_registration_failing_at_reconciliation_saves_no_payment(
@@ -200,7 +207,8 @@ def test_payment_change_failing_at_reconciliation_keeps_the_saved_payment(
     client.force_login(world.users["admin"])
 
     response = client.post(
-        reverse("funding:payment", args=[payment.pk]), payment_post(payment.line, 700)
+        reverse("funding:payment", args=[payment.pk]),
+        payment_post(payment.line, 700) | {"version": payment.version},
     )
 
     assert response.status_code == 400
@@ -216,7 +224,14 @@ def test_an_unexpected_error_at_reconciliation_rolls_back_both_services(monkeypa
     with pytest.raises(RuntimeError):
         register_payment(line=line, year=2026, paid_on=date(2026, 3, 1), amount=5)
     with pytest.raises(RuntimeError):
-        change_payment(payment=payment, line=line, year=2026, paid_on=date(2026, 3, 1), amount=5)
+        change_payment(
+            payment=payment,
+            version=1,
+            line=line,
+            year=2026,
+            paid_on=date(2026, 3, 1),
+            amount=5,
+        )
     assert Payment.objects.count() == count
     payment.refresh_from_db()
     assert payment.amount == 1000

@@ -23,6 +23,7 @@ from agreements.models import (
 )
 from funding.models import FundingLine, Share
 from tests.factories import make_agreement, make_line, make_party, make_world, org_number
+from tests.forms_html import fresh_token
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,7 @@ def agreement_post(world, **overrides):
         "parter-INITIAL_FORMS": "0",
         "parter-MIN_NUM_FORMS": "0",
         "parter-MAX_NUM_FORMS": "1000",
+        **fresh_token(),
     }
     for i, (party, role) in enumerate(
         [(world.a, "public"), (world.c, "public"), (world.b, "nonprofit")]
@@ -352,7 +354,7 @@ def upload(client, report, name, content):
 
     return client.post(
         reverse("agreements:attachment_upload", args=[report.pk]),
-        {"file": SimpleUploadedFile(name, content)},
+        {"file": SimpleUploadedFile(name, content), **fresh_token()},
         follow=True,
     )
 
@@ -448,6 +450,7 @@ def proposal_post(world, **extra):
         "villkor-MAX_NUM_FORMS": "1000",
         "villkor-0-party": world.b.pk,
         "villkor-0-body": "Styrelsen",
+        **fresh_token(),
     }
     data.update(extra)
     return data
@@ -472,6 +475,8 @@ def test_secretary_prepares_a_proposal_and_records_the_decision(client, world):
             "decided_on": "2026-03-01",
             "paragraph": "15",
             "outcome": "approved",
+            "version": decision.version,
+            **fresh_token(),
         },
     )
     decision.refresh_from_db()
@@ -506,7 +511,7 @@ def test_coordinator_writes_minutes_but_not_the_date(client, world):
     login(client, world, "coordinator")
     client.post(
         reverse("agreements:meeting", args=[meeting.pk]),
-        {"minutes": "Vi gick igenom T1.", "date": "2030-01-01"},
+        {"minutes": "Vi gick igenom T1.", "date": "2030-01-01", "version": meeting.version},
     )
     meeting.refresh_from_db()
     assert meeting.minutes == "Vi gick igenom T1."
@@ -518,12 +523,18 @@ def test_administrator_registers_a_meeting_and_a_payment(client, world):
     login(client, world, "admin")
     client.post(
         reverse("agreements:meeting_create", args=[agreement.pk]),
-        {"date": "2026-09-15", "called_by": world.b.pk},
+        {"date": "2026-09-15", "called_by": world.b.pk, **fresh_token()},
     )
     assert Meeting.objects.filter(agreement=agreement, date=date(2026, 9, 15)).exists()
     response = client.post(
         reverse("funding:payments", args=[agreement.pk]),
-        {"line": world.own["line"].pk, "year": 2026, "paid_on": "2026-02-01", "amount": "0"},
+        {
+            "line": world.own["line"].pk,
+            "year": 2026,
+            "paid_on": "2026-02-01",
+            "amount": "0",
+            **fresh_token(),
+        },
     )
     assert response.status_code == 400
     assert field_errors(response)["amount"] == ["Beloppet måste vara större än noll."]
@@ -597,7 +608,8 @@ def test_successor_through_the_page(client, world):
     agreement.save()
     login(client, world, "admin")
     response = client.post(
-        reverse("agreements:successor", args=[agreement.pk]), {"relation": "continues"}
+        reverse("agreements:successor", args=[agreement.pk]),
+        {"relation": "continues", **fresh_token()},
     )
     successor = agreement.successors.get()
     assert response["Location"] == reverse("agreements:edit", args=[successor.pk])
@@ -708,7 +720,7 @@ def test_simple_forms_offer_a_way_back(client, world):
 def test_secretary_edits_a_proposal_with_its_items(client, world):
     decision = world.own["decision"]
     login(client, world, "secretary")
-    data = proposal_post(world, title="Ändrat ärende")
+    data = proposal_post(world, title="Ändrat ärende", version=decision.version)
     data.pop("organisation")
     response = client.post(reverse("agreements:proposal_edit", args=[decision.pk]), data)
     assert response.status_code == 302
@@ -718,6 +730,7 @@ def test_secretary_edits_a_proposal_with_its_items(client, world):
     # Two items with the same number: refused, and the saved item stays as it was.
     data |= {"punkter-TOTAL_FORMS": "2", "punkter-INITIAL_FORMS": "0"}
     data |= {"punkter-1-number": "1", "punkter-1-text": "Dubblett", "title": "Igen"}
+    data |= {"version": decision.version}
     response = client.post(reverse("agreements:proposal_edit", args=[decision.pk]), data)
     assert response.status_code == 200
     decision.refresh_from_db()
@@ -745,6 +758,7 @@ def test_app_payment_form_refuses_overpayment_and_saves_nothing(client, demo):
         "amount": 1_726_001,
         "reference": "825-V10050",
         "note": "",
+        **fresh_token(),
     }
     response = client.post(url, data)
     assert response.status_code == 400
@@ -773,6 +787,7 @@ def test_app_payment_edit_refuses_overpayment_and_keeps_the_saved_amount(client,
         "amount": 1_100_000,
         "reference": "825-V10050",
         "note": "",
+        "version": payment.version,
     }
     response = client.post(reverse("funding:payment", args=[payment.pk]), data)
     assert response.status_code == 400
@@ -801,6 +816,7 @@ def test_app_payment_to_closed_agreement_is_refused(client, demo):
         "amount": 10,
         "reference": "",
         "note": "",
+        **fresh_token(),
     }
     response = client.post(reverse("funding:payments", args=[line.agreement_id]), data)
     assert response.status_code == 400

@@ -7,6 +7,7 @@ from django.urls import reverse
 from agreements.models import DocumentKind, IssuedDocument, Role
 from agreements.services.documents import issue_document
 from tests.factories import make_party, make_user
+from tests.forms_html import fresh_token, posted_form
 
 from .helpers import (
     skane_agreement,
@@ -105,7 +106,7 @@ def test_pdf_views_answer_pdf(demo, client):
 )
 def test_issue_agreement_matrix(demo, outsider, client, username, status):
     url = reverse("documents:issue", args=["overenskommelse", vasterbotten_agreement().pk])
-    response = login(client, username).post(url)
+    response = login(client, username).post(url, fresh_token())
     assert response.status_code == status
     assert IssuedDocument.objects.exists() == (status == 302)
     if status == 302:
@@ -124,16 +125,33 @@ def test_issue_agreement_matrix(demo, outsider, client, username, status):
 )
 def test_issue_proposal_matrix(demo, outsider, client, username, status):
     url = reverse("documents:issue", args=["beslut", skane_proposal().pk])
-    response = login(client, username).post(url)
+    response = login(client, username).post(url, fresh_token())
     assert response.status_code == status
     issued = IssuedDocument.objects.filter(kind=DocumentKind.PROPOSAL)
     assert issued.filter(agreement=skane_agreement()).exists() == (status == 302)
 
 
+def test_the_same_issue_form_sent_twice_issues_one_version(demo, client):
+    login(client, "region.vasterbotten")
+    agreement = vasterbotten_agreement()
+    url = reverse("documents:issue", args=["overenskommelse", agreement.pk])
+    form = posted_form(client.get(urls()["agreement_preview"]), url)
+
+    first, again = client.post(url, form), client.post(url, form)
+
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"] == urls()["versions"]
+    assert IssuedDocument.objects.filter(agreement=agreement).count() == 1
+    # The page loaded anew is a new form: issuing from it makes the next version.
+    client.post(url, posted_form(client.get(urls()["agreement_preview"]), url))
+    versions = IssuedDocument.objects.filter(agreement=agreement).values_list("version", flat=True)
+    assert sorted(versions) == [1, 2]
+
+
 def test_issue_refused_with_missing_data_shows_a_message(demo, client):
     login(client, "region.vasterbotten")
     url = reverse("documents:issue", args=["beslut", vasterbotten_decision().pk])
-    response = client.post(url, follow=True)
+    response = client.post(url, fresh_token(), follow=True)
     assert response.status_code == 200
     assert "kan inte utfärdas" in response.content.decode()
     assert not IssuedDocument.objects.exists()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from agreements.models import Party
 from funding.models import Payment
+from tests.forms_html import fresh_token
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,7 @@ def payment_data(vb, **overrides):
         "paid_on": "2026-01-20",
         "amount": "1726000",
         "reference": "825-V10050",
+        **fresh_token(),
     }
     data.update(overrides)
     return data
