@@ -347,10 +347,10 @@ def payments(request, pk):
             raise PermissionDenied
         form = PaymentForm(request.POST, agreement=agreement, editable=editable)
         once = SubmitOnceForm(request.POST)
+        # A payment on another party's line is that party's to register.
+        if form.is_valid() and form.cleaned_data["line"].party_id not in editable:
+            raise PermissionDenied
         if all([form.is_valid(), once.is_valid()]):
-            # A payment on another party's line is that party's to register.
-            if form.cleaned_data["line"].party_id not in editable:
-                raise PermissionDenied
             try:
                 submit_once(
                     key=once.key,
@@ -380,9 +380,9 @@ def payment(request, pk):
     data = request.POST if request.method == "POST" else None
     form, version = _payment_forms(payment, agreement, data, editable)
     conflict = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["line"].party_id not in editable:
+        raise PermissionDenied
     if form.is_bound and all([form.is_valid(), version.is_valid()]):
-        if form.cleaned_data["line"].party_id not in editable:
-            raise PermissionDenied
         try:
             change_payment(
                 payment=payment, version=version.loaded, **form.cleaned_data, by=request.user
