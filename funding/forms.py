@@ -66,6 +66,16 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         """{year: amount or None} as entered, one per year of the agreement."""
         return {year: self.cleaned_data.get(f"amount_{year}") for year in self.years}
 
+    def clean(self):
+        cleaned = super().clean()
+        # The receiver offered by default is the agreement's non-profit; on a line it pays
+        # itself, the default does not apply (choosing the payer on purpose is refused).
+        receiver = cleaned.get("receiver")
+        default = "receiver" not in self.changed_data
+        if default and receiver is not None and receiver == cleaned.get("party"):
+            cleaned["receiver"] = None
+        return cleaned
+
     def _post_clean(self):
         super()._post_clean()
         for year, amount in self.shares().items():
