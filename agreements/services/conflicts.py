@@ -18,6 +18,7 @@ shows the conflict knows which posted name each one has.
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,6 +140,8 @@ def show(value, field=None):
         return value.isoformat()
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    if isinstance(value, models.Model):
+        return str(value)
     if field is not None and field.is_relation:
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else "–"
