@@ -198,7 +198,7 @@ def test_other_tenants_organisations_are_not_listed_but_found_by_exact_number(wo
 
 def propose(client, party, **changes):
     data = {name: getattr(party, name) for name in ORGANISATION_FIELDS}
-    data |= changes
+    data |= changes | fresh_token()
     return client.post(reverse("agreements:party_correct", args=[party.pk]), data)
 
 
