@@ -15,6 +15,7 @@ from agreements.models import Agreement, AgreementParty, CapacityTarget, EventKi
 from . import DomainError
 from .conflicts import PARTY_FIELDS, RowGroup, agreement_conflict, check_version, loaded
 from .lifecycle import record_change, refresh_reports
+from .parts import start_sections
 from .rows import save_rows, validate
 
 # Tuples: the forms name them too (see conflicts.PARTY_FIELDS).
@@ -40,7 +41,8 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
     details: {field: value} of the agreement's own fields, validated. parties: one dict per
     party row, {"id": AgreementParty pk or None for a new row, "party": Party, "role", "unit",
     "short_name", "delete": bool}; rows not named are left as they are. version: the
-    Agreement.version the values were loaded at (not needed when creating).
+    Agreement.version the values were loaded at (not needed when creating). A new agreement
+    starts with the sections of its organisation's latest agreement (parts.start_sections).
     """
     kind = EventKind.CREATED if agreement is None else EventKind.CHANGED
     try:
@@ -64,6 +66,8 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
                 new=lambda: AgreementParty(agreement=agreement),
                 by=by,
             )
+            if kind == EventKind.CREATED:
+                start_sections(agreement=agreement, by=by)
             # The terms are shared: whose change it was is kept with it.
             record_change(agreement=agreement, kind=kind, by=by)
     except ProtectedError:

@@ -95,7 +95,9 @@ def agreement_detail(request, pk):
         [agreement],
         Prefetch(
             "parties",
-            queryset=AgreementParty.objects.select_related("party").prefetch_related("signatories"),
+            queryset=AgreementParty.objects.select_related("party").prefetch_related(
+                "signatories", "contributions"
+            ),
         ),
         Prefetch(
             "decisions",
