@@ -334,7 +334,38 @@ class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
         return bool(prefilled) or super().has_changed()
 
 
-class BaseAgreementPartyFormSet(RowsMixin, forms.BaseInlineFormSet):
+# A row button's value: "<formset prefix>-lagg-till", or "-upp-<row>" / "-ned-<row>".
+ROW_ACTION = re.compile(r"(?P<prefix>[a-z]+)-(?:lagg-till|(?P<move>upp|ned)-(?P<row>\d{1,4}))")
+ROW_ACTION_NAME = "rad"
+MAX_ROWS = 200
+
+
+class AddRowMixin:
+    """A formset with a "Lägg till rad" button: the form is shown again as posted, with one
+    more empty row, nothing saved and nothing typed lost (no script needed)."""
+
+    def with_another_row(self, data):
+        """The posted data with one more row, or None unless this formset's button was
+        pressed."""
+        if data is None or data.get(ROW_ACTION_NAME) != f"{self.prefix}-lagg-till":
+            return None
+        data = data.copy()
+        total = min(self.total_form_count() + 1, MAX_ROWS)
+        data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total)
+        return data
+
+
+def unchecked(*forms_and_formsets):
+    """Show forms and formsets as posted without checking them: nothing is being saved yet
+    (a row was added or moved), so nothing is wrong yet either."""
+    for item in forms_and_formsets:
+        for form in getattr(item, "forms", [item]):
+            form._errors, form.cleaned_data = ErrorDict(), {}
+        if hasattr(item, "forms"):
+            item._errors, item._non_form_errors = [], item.error_class()
+
+
+class BaseAgreementPartyFormSet(AddRowMixin, RowsMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, own_party_ids=(), offered=None, **kwargs):
         """offered: the organisations listed for choice (agreements.access.parties_offered_to;
         by default the agreement's own); any other is named by its organisationsnummer."""
@@ -458,10 +489,6 @@ class PlaceField(forms.Field):
 
 
 PLACE = "place"
-# A row button's value: "<formset prefix>-lagg-till", or "-upp-<row>" / "-ned-<row>".
-ROW_ACTION = re.compile(r"(?P<prefix>[a-z]+)-(?:lagg-till|(?P<move>upp|ned)-(?P<row>\d{1,4}))")
-ROW_ACTION_NAME = "rad"
-MAX_ROWS = 200
 
 
 class OrderedRowsFormSet(RowsMixin, forms.BaseModelFormSet):
@@ -516,13 +543,6 @@ class OrderedRowsFormSet(RowsMixin, forms.BaseModelFormSet):
             total = min(len(shown) + 1, MAX_ROWS)
             data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total)
         return data
-
-    def unchecked(self):
-        """Show the rows as posted without checking them: nothing is being saved yet."""
-        for form in self.forms:
-            form._errors, form.cleaned_data = ErrorDict(), {}
-        self._errors, self._non_form_errors = [], self.error_class()
-        return self
 
 
 class SectionForm(TextLimitsMixin, forms.ModelForm):

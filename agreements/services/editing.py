@@ -6,8 +6,10 @@ was loaded at; a save finding another version refuses with EditConflict
 (agreements.services.conflicts), and nothing of the save is written.
 """
 
+from itertools import count
+
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AgreementParty, CapacityTarget, EventKind, Obligation
@@ -59,11 +61,14 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
             validate(agreement, details)
             agreement._history_user = by
             agreement.save()
+            # A party added later is listed (and printed) after those already there.
+            last = agreement.parties.aggregate(last=Max("position"))["last"]
+            places = count(0 if last is None else last + 1)
             save_rows(
                 parties,
                 children=agreement.parties,
                 fields=PARTY_FIELDS,
-                new=lambda: AgreementParty(agreement=agreement),
+                new=lambda: AgreementParty(agreement=agreement, position=next(places)),
                 by=by,
             )
             if kind == EventKind.CREATED:

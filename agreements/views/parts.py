@@ -16,6 +16,7 @@ from agreements.forms import (
     SignatoryFormSet,
     VersionForm,
     posted_name,
+    unchecked,
 )
 from agreements.models import AgreementParty
 from agreements.services import DomainError
@@ -109,7 +110,7 @@ def _edit_list(request, pk, page):
     rearranged = rows.rearranged(data) if data is not None else None
     if rearranged is not None:
         rows, version = _forms(page, agreement, rearranged)
-        rows.unchecked()
+        unchecked(rows)
     elif data is not None and all([rows.is_valid(), version.is_valid()]):
         try:
             page.save(

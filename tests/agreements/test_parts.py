@@ -275,3 +275,45 @@ def test_the_pages_read_their_rows_in_a_constant_number_of_queries(
     url = reverse("agreements:signatories", args=[agreement.pk])
     with django_assert_max_num_queries(15):
         assert admin.get(url).status_code == 200
+
+
+def test_parties_are_added_several_in_one_save_without_losing_what_was_typed(admin, world):
+    agreement = world.own["agreement"]
+    third, fourth = make_party("Kommun Tre", kind="municipality"), make_party("Förening Fyra")
+    url = reverse("agreements:edit", args=[agreement.pk])
+    data = posted_form(admin.get(url), url)
+    data |= {
+        "title": "Fyrpartsöverenskommelse",
+        "parter-2-org_number": third.org_number,
+        "parter-2-role": "public",
+        "parter-2-unit": "Socialtjänsten",
+    }
+
+    response = admin.post(url, data | {"rad": "parter-lagg-till"})
+
+    assert response.status_code == 200
+    assert "Formuläret har fel" not in response.content.decode()
+    data = posted_form(response, url)
+    assert (data["title"], data["parter-2-unit"], data["parter-TOTAL_FORMS"]) == (
+        "Fyrpartsöverenskommelse",
+        "Socialtjänsten",
+        "4",
+    )
+    agreement.refresh_from_db()
+    assert (agreement.title, agreement.parties.count()) == ("Vår överenskommelse", 2)
+    data |= {"parter-3-org_number": fourth.org_number, "parter-3-role": "nonprofit"}
+    assert admin.post(url, data).status_code == 302
+    assert [(ap.party.name, ap.unit) for ap in agreement.parties.all()][2:] == [
+        ("Kommun Tre", "Socialtjänsten"),
+        ("Förening Fyra", ""),
+    ]
+
+
+def test_a_new_agreement_takes_a_row_more_for_its_parties(admin, world):
+    url = reverse("agreements:create")
+    data = posted_form(admin.get(url), url)
+    total = int(data["parter-TOTAL_FORMS"])
+    response = admin.post(url, data | {"title": "Ny", "rad": "parter-lagg-till"})
+    data = posted_form(response, url)
+    assert (data["title"], int(data["parter-TOTAL_FORMS"])) == ("Ny", total + 1)
+    assert not world.a.agreement_roles.filter(agreement__title="Ny").exists()
