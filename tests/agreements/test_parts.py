@@ -317,3 +317,17 @@ def test_a_new_agreement_takes_a_row_more_for_its_parties(admin, world):
     data = posted_form(response, url)
     assert (data["title"], int(data["parter-TOTAL_FORMS"])) == ("Ny", total + 1)
     assert not world.a.agreement_roles.filter(agreement__title="Ny").exists()
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["avsnitt-upp-0", "avsnitt-ned-9999", "avsnitt-upp-99999", "annat-lagg-till", "x\x00", ""],
+)
+def test_a_row_button_with_an_odd_value_or_no_management_form_is_no_error(admin, world, action):
+    agreement = world.own["agreement"]
+    AgreementSection.objects.create(agreement=agreement, position=0, heading="Syfte")
+    url, data = _page(admin, "sections", agreement)
+    for posted in (data, {"rad": "avsnitt-lagg-till"}):
+        response = admin.post(url, posted | {"rad": action} if action else posted)
+        assert response.status_code in (200, 302, 400)
+    assert [s.heading for s in agreement.sections.all()] == ["Syfte"]
