@@ -265,19 +265,23 @@ def add_index_value(*, series, year, percent, status, published_on, source, by=N
 CORRECTED_INDEX_FIELDS = ("percent", "published_on", "source")
 
 
-def correct_index_value(*, value, reason, by, **fields):
+def correct_index_value(*, value, reason, version, by, **fields):
     """Correct a published index value with a reason; its history keeps what it was.
 
-    fields: the new values of CORRECTED_INDEX_FIELDS. The amounts uplifted by the series are
-    computed from the value as it now is; issued documents keep what they printed.
+    fields: the new values of CORRECTED_INDEX_FIELDS. version: the value's version when the
+    form was loaded; EditConflict (nothing saved) if it has moved on. The amounts uplifted by
+    the series are computed from the value as it now is; issued documents keep what they
+    printed.
     """
     if not reason.strip():
         raise DomainError(_("Ange varför värdet rättas."))
     with transaction.atomic():
         locked = IndexValue.objects.select_for_update().get(pk=value.pk)
+        conflicts.check_version(locked, version, where=_("Indexvärdet"), posted=fields)
         if not assign(locked, fields, CORRECTED_INDEX_FIELDS):
             raise DomainError(_("Du ändrade ingenting."))
         validate(locked, CORRECTED_INDEX_FIELDS)
+        locked.version += 1
         locked._history_user = by
         locked._change_reason = reason.strip()
         locked.save()

@@ -201,21 +201,35 @@ def index_series(request, pk):
 def index_value(request, pk):
     """Correct a published value, with a reason its history keeps."""
     value = get_index_value_for(request.user, pk, edit=True)
-    form = IndexCorrectionForm(request.POST if request.method == "POST" else None, instance=value)
-    if form.is_bound and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form, version = _index_value_forms(value, data)
+    conflict = None
+    if form.is_bound and all([form.is_valid(), version.is_valid()]):
         fields = {name: form.cleaned_data[name] for name in CORRECTED_INDEX_FIELDS}
         try:
             correct_index_value(
-                value=value, reason=form.cleaned_data["reason"], by=request.user, **fields
+                value=value,
+                reason=form.cleaned_data["reason"],
+                version=version.loaded,
+                by=request.user,
+                **fields,
             )
+        except EditConflict as exc:
+            conflict = exc
+            value.refresh_from_db()
+            form, version = _index_value_forms(value, exc.data(request.POST))
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Indexvärdet är rättat."))
             return redirect("funding:index_series", pk=value.series_id)
     status = 400 if form.is_bound else 200
-    context = {"value": value, "form": form}
+    context = {"value": value, "form": form, "version_form": version, "conflict": conflict}
     return render(request, "funding/index_value_form.html", context, status=status)
+
+
+def _index_value_forms(value, data):
+    return IndexCorrectionForm(data, instance=value), VersionForm(data, version=value.version)
 
 
 @login_required
@@ -333,10 +347,10 @@ def payments(request, pk):
             raise PermissionDenied
         form = PaymentForm(request.POST, agreement=agreement, editable=editable)
         once = SubmitOnceForm(request.POST)
+        # A payment on another party's line is that party's to register.
+        if form.is_valid() and form.cleaned_data["line"].party_id not in editable:
+            raise PermissionDenied
         if all([form.is_valid(), once.is_valid()]):
-            # A payment on another party's line is that party's to register.
-            if form.cleaned_data["line"].party_id not in editable:
-                raise PermissionDenied
             try:
                 submit_once(
                     key=once.key,
@@ -366,9 +380,9 @@ def payment(request, pk):
     data = request.POST if request.method == "POST" else None
     form, version = _payment_forms(payment, agreement, data, editable)
     conflict = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["line"].party_id not in editable:
+        raise PermissionDenied
     if form.is_bound and all([form.is_valid(), version.is_valid()]):
-        if form.cleaned_data["line"].party_id not in editable:
-            raise PermissionDenied
         try:
             change_payment(
                 payment=payment, version=version.loaded, **form.cleaned_data, by=request.user

@@ -24,13 +24,14 @@ from agreements.models import (
     DecisionRecord,
     Meeting,
     Party,
+    PartyCorrection,
     Report,
     ReportAttachment,
     ResourceContribution,
     Signatory,
 )
 from agreements.services.lifecycle import record_decision
-from funding.models import FundingLine, Payment
+from funding.models import FundingLine, IndexSeries, IndexValue, Payment
 from tests.agreements.test_access import EXPECTED
 from tests.factories import make_member, make_world
 from tests.forms_html import posted_form
@@ -68,6 +69,18 @@ def _recorded(world):
         outcome=DecisionOutcome.APPROVED,
         by=world.users["secretary"],
         today=date(2026, 3, 1),
+    )
+
+
+def _index_value(world):
+    series = IndexSeries.objects.create(name="Eget index", owner=world.a)
+    world.own["index_value"] = IndexValue.objects.create(
+        series=series,
+        year=2027,
+        percent="2.000",
+        status="final",
+        published_on=date(2027, 3, 1),
+        source="Egen beräkning",
     )
 
 
@@ -162,12 +175,15 @@ EDIT_FORMS = [
         "admin",
         "name",
         lambda pk: _get(Party, pk).name,
-        marks=(
-            pytest.mark.xfail(
-                strict=True,
-                reason="the organisation forms get their check with the ownership change",
-            ),
-        ),
+    ),
+    EditForm(
+        "funding:index_value",
+        "index_value",
+        "admin",
+        "source",
+        lambda pk: _get(IndexValue, pk).source,
+        fill={"reason": "Fel källa"},
+        setup=_index_value,
     ),
 ]
 
@@ -257,6 +273,14 @@ CREATE_FORMS = [
         setup=_recorded,
     ),
     CreateForm(
+        "agreements:party_correct",
+        "agreements:party_correct",
+        "partner",
+        "admin",
+        lambda w: {"city": "Umeå", "message": "Ny adress"},
+        PartyCorrection,
+    ),
+    CreateForm(
         "funding:payments",
         "funding:payments",
         "agreement",
@@ -279,6 +303,9 @@ OTHER_POSTS = {
     "agreements:move": "a step is refused unless the agreement is in a status it starts from",
     "documents:issue": "a create form; tested with the demo's complete documents below",
     "funding:index_values": "a value for the same year and status is refused",
+    "funding:index_series": "a value for the same year and status is refused",
+    "funding:index_value_withdraw": "the value is gone after the first: a repeat answers 404",
+    "agreements:correction": "a proposal is answered once; a repeat is refused",
     "feeds:manage": "replaces or revokes the user's own link",
 }
 
@@ -292,6 +319,7 @@ def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     world = make_world()
     world.own["own_party"] = world.a
+    world.own["partner"] = world.b  # the non-profit party, with a coordinator of its own
     world.users["admin2"] = make_member("admin2_a", world.a, "administrator")
     return world
 

@@ -32,6 +32,7 @@ from agreements.forms import (
     CorrectionForm,
     DecideCorrectionForm,
     PartyForm,
+    SubmitOnceForm,
     VersionForm,
     posted_name,
 )
@@ -39,6 +40,7 @@ from agreements.models import AgreementParty, CorrectionStatus, Party
 from agreements.party_log import correction_rows, identity_changes
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
+from agreements.services.once import submit_once
 from agreements.services.organisations import (
     decide_correction,
     propose_correction,
@@ -179,15 +181,19 @@ def party_correct(request, pk):
     party = get_party_to_correct(request.user, pk)
     data = request.POST if request.method == "POST" else None
     # A copy for the form to fill in: the record itself is only read.
-    form = CorrectionForm(data, instance=copy.copy(party))
-    if form.is_bound and form.is_valid():
+    form, once = CorrectionForm(data, instance=copy.copy(party)), SubmitOnceForm(data)
+    if form.is_bound and all([form.is_valid(), once.is_valid()]):
         try:
-            correction = propose_correction(
-                party=party,
-                values=form.details(),
-                message=form.cleaned_data["message"],
-                organisation=proposing_organisation(request.user, party),
+            correction = submit_once(
+                key=once.key,
                 by=request.user,
+                create=lambda: propose_correction(
+                    party=party,
+                    values=form.details(),
+                    message=form.cleaned_data["message"],
+                    organisation=proposing_organisation(request.user, party),
+                    by=request.user,
+                ),
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
@@ -196,7 +202,8 @@ def party_correct(request, pk):
                 request, _("Förslaget är skickat. %(name)s svarar på det.") % {"name": party.name}
             )
             return redirect(correction)
-    return render(request, "agreements/party_correct.html", {"form": form, "party": party})
+    context = {"form": form, "party": party, "once_form": once}
+    return render(request, "agreements/party_correct.html", context)
 
 
 @login_required

@@ -99,6 +99,8 @@ class IndexValue(models.Model):
         help_text=_("Varifrån värdet kommer; exempelvärden märks som exempel."),
     )
     # Who added, corrected or withdrew a value, when and why: corrections keep what was there.
+    # Optimistic locking of corrections (agreements.services.conflicts).
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:

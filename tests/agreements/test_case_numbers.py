@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from tests.factories import make_agreement, make_world
+from tests.forms_html import fresh_token
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def new_agreement(world, **overrides):
         "parter-1-party": world.b.pk,
         "parter-1-role": "nonprofit",
     }
-    return data | overrides
+    return data | fresh_token() | overrides
 
 
 def edit_post(agreement, **overrides):

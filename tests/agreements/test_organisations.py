@@ -32,6 +32,7 @@ from tests.factories import (
     org_number,
     party_form_data,
 )
+from tests.forms_html import fresh_token
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +161,7 @@ def new_agreement(world, **parties):
         "parter-0-role": "public",
         "parter-1-role": "nonprofit",
     }
+    data |= fresh_token()
     return data | {f"parter-1-{name}": value for name, value in parties.items()}
 
 
@@ -356,7 +358,7 @@ def test_a_page_without_a_version_saves_nothing(world):
 
 
 def test_the_migration_gives_an_organisation_without_users_its_first_agreements_registrar():
-    fill = importlib.import_module("agreements.migrations.0013_fill_party_registered_by")
+    fill = importlib.import_module("agreements.migrations.0015_fill_party_registered_by")
     region = make_party("Region", kind=PartyKind.REGION)
     town = make_party("Kommun", kind=PartyKind.MUNICIPALITY)
     make_member("admin_region", region, "administrator")

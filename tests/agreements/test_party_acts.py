@@ -11,6 +11,7 @@ from agreements.models import AgreementStatus, Membership
 from funding.models import Payment, Share
 from tests.agreements.test_locking import agreement_data
 from tests.factories import make_agreement, make_line, make_party, make_user
+from tests.forms_html import fresh_token
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +148,7 @@ def test_registering_and_editing_an_agreement_are_recorded_for_the_acting_party(
         "parter-1-party": world.org.pk,
         "parter-1-role": "nonprofit",
     }
+    data |= fresh_token()
     assert client.post(reverse("agreements:create"), data).status_code == 302
     agreement = world.region.agreement_roles.get(agreement__title="Registrerad").agreement
     event = agreement.events.get()

@@ -83,7 +83,7 @@ def test_a_later_bankgiro_change_leaves_an_issued_document_as_printed(demo, clie
     data = party_form_data(srk, name="Röda Korset", bankgiro="5050-1055")
     response = client.post(reverse("agreements:party_edit", args=[srk.pk]), data)
     assert response.status_code == 302
-    assert PaymentPlan.objects.filter(payee=srk).update(bankgiro="5050-1055") == 1
+    assert PaymentPlan.objects.filter(line__receiver=srk).update(bankgiro="5050-1055") == 1
 
     issued.refresh_from_db()
     assert bytes(issued.pdf) == original

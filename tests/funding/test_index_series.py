@@ -143,6 +143,7 @@ def correction(**overrides):
         "published_on": "2026-10-15",
         "source": "SKR cirkulär 26:45, rättad",
         "reason": "SKR rättade prognosen i cirkulär 26:50",
+        "version": "1",  # as the page was loaded: the value was never corrected
     } | overrides
 
 

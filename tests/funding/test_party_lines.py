@@ -11,6 +11,7 @@ from django.urls import reverse
 from agreements.models import Membership
 from funding.models import FundingLine, Payment, Share
 from tests.factories import make_agreement, make_line, make_party, make_user
+from tests.forms_html import fresh_token
 
 pytestmark = pytest.mark.django_db
 
@@ -139,14 +140,19 @@ def test_a_party_without_an_administrator_is_looked_after_until_it_gets_one(clie
 
 
 def payment_post(line, amount="1000", **overrides):
-    return {
-        "line": line.pk,
-        "year": 2026,
-        "paid_on": "2026-03-01",
-        "amount": amount,
-        "reference": "",
-        "note": "",
-    } | overrides
+    return (
+        {
+            "line": line.pk,
+            "year": 2026,
+            "paid_on": "2026-03-01",
+            "amount": amount,
+            "reference": "",
+            "note": "",
+            "version": "1",  # an edit page's version: the payments here were never changed
+        }
+        | fresh_token()
+        | overrides
+    )
 
 
 def test_an_administrator_of_one_party_gets_403_on_another_partys_payments(client, world):
