@@ -1,19 +1,23 @@
 """Forms of the browser app. Rules live in the models (full_clean); forms only show them."""
 
 import hashlib
+import re
 import secrets
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection
-from django.forms import inlineformset_factory
+from django.forms import inlineformset_factory, modelformset_factory
+from django.forms.formsets import TOTAL_FORM_COUNT
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from .access import party_with_org_number
 from .models import (
     Agreement,
     AgreementParty,
+    AgreementSection,
     AgreementStatus,
     CapacityTarget,
     CaseDocument,
@@ -26,11 +30,14 @@ from .models import (
     Obligation,
     Party,
     PredecessorRelation,
+    ResourceContribution,
+    Signatory,
 )
 from .services.conflicts import CONTACT_FIELDS, PARTY_FIELDS
 from .services.editing import OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
 from .services.organisations import ORGANISATION_FIELDS
+from .services.parts import CONTRIBUTION_FIELDS, SECTION_FIELDS, SIGNATORY_FIELDS
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -327,7 +334,38 @@ class AgreementPartyForm(ConstraintFieldsMixin, forms.ModelForm):
         return bool(prefilled) or super().has_changed()
 
 
-class BaseAgreementPartyFormSet(RowsMixin, forms.BaseInlineFormSet):
+# A row button's value: "<formset prefix>-lagg-till", or "-upp-<row>" / "-ned-<row>".
+ROW_ACTION = re.compile(r"(?P<prefix>[a-z]+)-(?:lagg-till|(?P<move>upp|ned)-(?P<row>\d{1,4}))")
+ROW_ACTION_NAME = "rad"
+MAX_ROWS = 200
+
+
+class AddRowMixin:
+    """A formset with a "Lägg till rad" button: the form is shown again as posted, with one
+    more empty row, nothing saved and nothing typed lost (no script needed)."""
+
+    def with_another_row(self, data):
+        """The posted data with one more row, or None unless this formset's button was
+        pressed."""
+        if data is None or data.get(ROW_ACTION_NAME) != f"{self.prefix}-lagg-till":
+            return None
+        data = data.copy()
+        total = min(self.total_form_count() + 1, MAX_ROWS)
+        data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total)
+        return data
+
+
+def unchecked(*forms_and_formsets):
+    """Show forms and formsets as posted without checking them: nothing is being saved yet
+    (a row was added or moved), so nothing is wrong yet either."""
+    for item in forms_and_formsets:
+        for form in getattr(item, "forms", [item]):
+            form._errors, form.cleaned_data = ErrorDict(), {}
+        if hasattr(item, "forms"):
+            item._errors, item._non_form_errors = [], item.error_class()
+
+
+class BaseAgreementPartyFormSet(AddRowMixin, RowsMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, own_party_ids=(), offered=None, **kwargs):
         """offered: the organisations listed for choice (agreements.access.parties_offered_to;
         by default the agreement's own); any other is named by its organisationsnummer."""
@@ -431,6 +469,146 @@ CapacityTargetFormSet = inlineformset_factory(
     formset=BaseAgreementChildFormSet,
     extra=1,
     can_delete=True,
+)
+
+
+class PlaceField(forms.Field):
+    """A row's place in the shown order, carried in a hidden input. Moving a row is no change
+    to it, and a value that is not a place is read as "last", not refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        return None
+
+    def has_changed(self, initial, data):
+        return False
+
+
+PLACE = "place"
+
+
+class OrderedRowsFormSet(RowsMixin, forms.BaseModelFormSet):
+    """Rows in the order they are printed, each with a hidden place. The buttons "Lägg till
+    rad", "Flytta upp" and "Flytta ned" send the form to be shown again with one more row or
+    two rows in each other's place, nothing saved and nothing typed lost (no script needed).
+
+    Saved rows come first in a formset's numbering, so the order is the places', not the
+    numbering: shown_forms and rows() follow it."""
+
+    def __init__(self, data=None, *, queryset, initial_rows=(), **kwargs):
+        """initial_rows: values of the empty rows offered when there are no rows yet."""
+        super().__init__(data, queryset=queryset, initial=list(initial_rows) or None, **kwargs)
+        self.extra = len(initial_rows) if initial_rows and not queryset.exists() else 1
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields[PLACE] = PlaceField(initial=None if index is None else index + 1)
+        form.row_index = index
+
+    def _place(self, form):
+        raw = form.data.get(form.add_prefix(PLACE)) if self.is_bound else None
+        raw = raw if raw is not None else form.fields[PLACE].initial
+        try:
+            return (0, int(str(raw)[:6]), form.row_index)
+        except (TypeError, ValueError):
+            return (1, 0, form.row_index)
+
+    @property
+    def shown_forms(self):
+        return sorted(self.forms, key=self._place)
+
+    def rows(self):
+        return [self.row(form) for form in self.shown_forms if form.cleaned_data]
+
+    def rearranged(self, data):
+        """The posted data as the row button pressed asks it shown (one more row, or a row
+        moved), or None when none of this formset's buttons was pressed."""
+        match = ROW_ACTION.fullmatch(data.get(ROW_ACTION_NAME, ""))
+        if match is None or match["prefix"] != self.prefix:
+            return None
+        shown = self.shown_forms
+        if match["move"]:
+            at = next((i for i, f in enumerate(shown) if f.row_index == int(match["row"])), None)
+            to = None if at is None else at + (-1 if match["move"] == "upp" else 1)
+            if to is not None and 0 <= to < len(shown):
+                shown[at], shown[to] = shown[to], shown[at]
+        data = data.copy()
+        for place, form in enumerate(shown, start=1):
+            data[form.add_prefix(PLACE)] = str(place)
+        if not match["move"]:
+            total = min(len(shown) + 1, MAX_ROWS)
+            data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total)
+        return data
+
+
+class SectionForm(TextLimitsMixin, forms.ModelForm):
+    text_limits = {"body": PAGES_MAX_LENGTH}
+
+    class Meta:
+        model = AgreementSection
+        fields = SECTION_FIELDS
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"body": _("Tom rad mellan stycken.")}
+
+
+class PartyRowForm(forms.ModelForm):
+    """A row that belongs to one of the agreement's parties, chosen by name."""
+
+    def __init__(self, *args, parties=None, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["agreement_party"]
+        field.queryset = parties if parties is not None else AgreementParty.objects.none()
+        field.label_from_instance = lambda ap: ap.party.name
+        field.label = _("för part")
+        if choices is not None:  # read once for all the rows, not once per row
+            field.choices = choices
+
+
+class SignatoryForm(TextLimitsMixin, PartyRowForm):
+    class Meta:
+        model = Signatory
+        fields = SIGNATORY_FIELDS
+        help_texts = {"title": _("T.ex. Hälso- och sjukvårdsdirektör")}
+
+
+class ContributionForm(TextLimitsMixin, PartyRowForm):
+    text_limits = {"description": PARAGRAPHS_MAX_LENGTH}
+
+    class Meta:
+        model = ResourceContribution
+        fields = CONTRIBUTION_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "description": _(
+                "En punkt i partens lista, t.ex. lokaler och material, eller att regionens "
+                "regelverk för sjukresor gäller. Pengar anger du under Finansiering."
+            )
+        }
+
+
+class PartyRowsFormSet(OrderedRowsFormSet):
+    def __init__(self, data=None, *, parties, **kwargs):
+        self.parties = parties
+        self.party_choices = [("", "---------")] + [(ap.pk, ap.party.name) for ap in parties]
+        super().__init__(data, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        return kwargs | {"parties": self.parties, "choices": self.party_choices}
+
+
+SectionFormSet = modelformset_factory(
+    AgreementSection, form=SectionForm, formset=OrderedRowsFormSet, can_delete=True
+)
+SignatoryFormSet = modelformset_factory(
+    Signatory, form=SignatoryForm, formset=PartyRowsFormSet, can_delete=True
+)
+ContributionFormSet = modelformset_factory(
+    ResourceContribution, form=ContributionForm, formset=PartyRowsFormSet, can_delete=True
 )
 
 

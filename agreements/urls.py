@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, dashboard, decisions, followup, parties
+from .views import agreements, dashboard, decisions, followup, parties, parts
 
 app_name = "agreements"
 
@@ -16,6 +16,17 @@ urlpatterns = [
         "overenskommelser/<int:pk>/ataganden/",
         agreements.agreement_obligations,
         name="obligations",
+    ),
+    path("overenskommelser/<int:pk>/text/", parts.agreement_sections, name="sections"),
+    path(
+        "overenskommelser/<int:pk>/undertecknare/",
+        parts.agreement_signatories,
+        name="signatories",
+    ),
+    path(
+        "overenskommelser/<int:pk>/resursbidrag/",
+        parts.agreement_contributions,
+        name="contributions",
     ),
     path(
         "overenskommelser/<int:pk>/status/<slug:move>/",

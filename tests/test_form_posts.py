@@ -27,6 +27,8 @@ from agreements.models import (
     PartyCorrection,
     Report,
     ReportAttachment,
+    ResourceContribution,
+    Signatory,
 )
 from agreements.services.lifecycle import record_decision
 from funding.models import FundingLine, IndexSeries, IndexValue, Payment
@@ -97,6 +99,28 @@ EDIT_FORMS = [
         "admin",
         "ataganden-0-description",
         lambda pk: _get(Agreement, pk).obligations.get().description,
+    ),
+    EditForm(
+        "agreements:sections",
+        "agreement",
+        "admin",
+        "avsnitt-0-heading",
+        lambda pk: _get(Agreement, pk).sections.get().heading,
+    ),
+    EditForm(
+        "agreements:signatories",
+        "agreement",
+        "admin",
+        "undertecknare-0-name",
+        lambda pk: Signatory.objects.get(agreement_party__agreement_id=pk).name,
+        fill={"undertecknare-0-title": "Direktör"},
+    ),
+    EditForm(
+        "agreements:contributions",
+        "agreement",
+        "admin",
+        "bidrag-0-description",
+        lambda pk: ResourceContribution.objects.get(agreement_party__agreement_id=pk).description,
     ),
     EditForm(
         "funding:lines",

@@ -77,7 +77,10 @@ def _agreement_document(agreement, version, issued_at):
     if len(parties) < 2:
         gaps.missing(_("Överenskommelsen behöver minst två parter"))
 
-    sections = [(s.heading, split_paragraphs(s.body)) for s in agreement.sections.all()]
+    sections = [
+        (s.heading, gaps.paragraphs(s.body, _("Text saknas under %(heading)s") % {"heading": s}))
+        for s in agreement.sections.all()
+    ]
     # The seed prints its background before the parties; other sections follow the subject.
     lead = sections[:1] if sections and sections[0][0].strip().lower() == "bakgrund" else []
     identifier = agreement_identifier(agreement)

@@ -111,6 +111,15 @@ class Agreement(models.Model):
     obligations_version = models.PositiveIntegerField(
         _("version av åtagandena"), default=1, editable=False
     )
+    sections_version = models.PositiveIntegerField(
+        _("version av texten"), default=1, editable=False
+    )
+    signatories_version = models.PositiveIntegerField(
+        _("version av undertecknarna"), default=1, editable=False
+    )
+    contributions_version = models.PositiveIntegerField(
+        _("version av resursbidragen"), default=1, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -6,8 +6,10 @@ was loaded at; a save finding another version refuses with EditConflict
 (agreements.services.conflicts), and nothing of the save is written.
 """
 
+from itertools import count
+
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AgreementParty, CapacityTarget, EventKind, Obligation
@@ -15,6 +17,7 @@ from agreements.models import Agreement, AgreementParty, CapacityTarget, EventKi
 from . import DomainError
 from .conflicts import PARTY_FIELDS, RowGroup, agreement_conflict, check_version, loaded
 from .lifecycle import record_change, refresh_reports
+from .parts import start_sections
 from .rows import save_rows, validate
 
 # Tuples: the forms name them too (see conflicts.PARTY_FIELDS).
@@ -40,7 +43,8 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
     details: {field: value} of the agreement's own fields, validated. parties: one dict per
     party row, {"id": AgreementParty pk or None for a new row, "party": Party, "role", "unit",
     "short_name", "delete": bool}; rows not named are left as they are. version: the
-    Agreement.version the values were loaded at (not needed when creating).
+    Agreement.version the values were loaded at (not needed when creating). A new agreement
+    starts with the sections of its organisation's latest agreement (parts.start_sections).
     """
     kind = EventKind.CREATED if agreement is None else EventKind.CHANGED
     try:
@@ -57,13 +61,18 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
             validate(agreement, details)
             agreement._history_user = by
             agreement.save()
+            # A party added later is listed (and printed) after those already there.
+            last = agreement.parties.aggregate(last=Max("position"))["last"]
+            places = count(0 if last is None else last + 1)
             save_rows(
                 parties,
                 children=agreement.parties,
                 fields=PARTY_FIELDS,
-                new=lambda: AgreementParty(agreement=agreement),
+                new=lambda: AgreementParty(agreement=agreement, position=next(places)),
                 by=by,
             )
+            if kind == EventKind.CREATED:
+                start_sections(agreement=agreement, by=by)
             # The terms are shared: whose change it was is kept with it.
             record_change(agreement=agreement, kind=kind, by=by)
     except ProtectedError:

@@ -41,6 +41,7 @@ from agreements.forms import (
     SuccessorForm,
     VersionForm,
     posted_name,
+    unchecked,
 )
 from agreements.models import Agreement, AgreementParty, Decision, Party, PartyRole
 from agreements.services import DomainError
@@ -95,7 +96,9 @@ def agreement_detail(request, pk):
         [agreement],
         Prefetch(
             "parties",
-            queryset=AgreementParty.objects.select_related("party").prefetch_related("signatories"),
+            queryset=AgreementParty.objects.select_related("party").prefetch_related(
+                "signatories", "contributions"
+            ),
         ),
         Prefetch(
             "decisions",
@@ -167,19 +170,12 @@ def agreement_create(request):
     own = administered_party_ids(request.user)
     agreement = Agreement()
     data = request.POST if request.method == "POST" else None
-    form = AgreementForm(data, instance=agreement)
-    initial = [{"party": own[0], "role": PartyRole.PUBLIC}] if own else []
-    parties = AgreementPartyFormSet(
-        data,
-        instance=agreement,
-        own_party_ids=own,
-        offered=parties_offered_to(request.user),
-        initial=initial,
-        prefix="parter",
-    )
-    same_case = SameCaseForm(data)
-    once = SubmitOnceForm(data)
-    if (
+    form, parties, same_case, once = _create_forms(request, agreement, data, own)
+    another = parties.with_another_row(data)
+    if another is not None:
+        form, parties, same_case, once = _create_forms(request, agreement, another, own)
+        unchecked(form, parties)
+    elif (
         data is not None
         and all([form.is_valid(), parties.is_valid(), once.is_valid()])
         and _case_number_confirmed(request.user, form, same_case, agreement)
@@ -208,6 +204,20 @@ def agreement_create(request):
             "once_form": once,
         },
     )
+
+
+def _create_forms(request, agreement, data, own):
+    initial = [{"party": own[0], "role": PartyRole.PUBLIC}] if own else []
+    parties = AgreementPartyFormSet(
+        data,
+        instance=agreement,
+        own_party_ids=own,
+        offered=parties_offered_to(request.user),
+        initial=initial,
+        prefix="parter",
+    )
+    form = AgreementForm(data, instance=agreement)
+    return form, parties, SameCaseForm(data), SubmitOnceForm(data)
 
 
 def _case_number_confirmed(user, form, same_case, agreement):
@@ -242,10 +252,16 @@ def agreement_edit(request, pk):
     own = administered_party_ids(request.user)
     data = request.POST if request.method == "POST" else None
     form, parties, version = _agreement_forms(request, agreement, data, own)
+    another = parties.with_another_row(data)
+    if another is not None:
+        data = another
+        form, parties, version = _agreement_forms(request, agreement, data, own)
+        unchecked(form, parties)
     same_case = SameCaseForm(data)
     conflict = None
     if (
-        data is not None
+        another is None
+        and data is not None
         and all([form.is_valid(), parties.is_valid(), version.is_valid()])
         and _case_number_confirmed(request.user, form, same_case, agreement)
     ):

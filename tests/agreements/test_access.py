@@ -35,6 +35,9 @@ EXPECTED = {
     "agreements:detail": ("agreement", EVERYONE, None),
     "agreements:edit": ("agreement", ADMIN, ADMIN),
     "agreements:obligations": ("agreement", ADMIN, ADMIN),
+    "agreements:sections": ("agreement", ADMIN, ADMIN),
+    "agreements:signatories": ("agreement", ADMIN, ADMIN),
+    "agreements:contributions": ("agreement", ADMIN, ADMIN),
     "agreements:move": ("agreement", None, ADMIN | SECR),
     # The page before giving notice; its form posts to agreements:move.
     "agreements:terminate": ("agreement", ADMIN, None),
