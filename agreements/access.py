@@ -390,6 +390,16 @@ def funding_parties_for(user, agreement):
 NATIONAL_INDEX_PERMISSION = "funding.maintain_national_index"
 
 
+def index_series_usable_by(user):
+    """The series a user may uplift a funding line by: national ones and their
+    organisations' own."""
+    if not user.is_authenticated:
+        return IndexSeries.objects.none()
+    if user.is_superuser:
+        return IndexSeries.objects.all()
+    return IndexSeries.objects.filter(Q(owner__isnull=True) | Q(owner_id__in=party_ids_of(user)))
+
+
 def index_series_visible_to(user):
     """National series, the user's organisations' own, and those the lines of the
     agreements the user sees are uplifted by."""

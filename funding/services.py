@@ -20,7 +20,46 @@ from .summary import line_year_amounts
 CLOSED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
 # The fields of a funding line that its page edits (the form shows these); a tuple, as
 # agreements.services.conflicts.PARTY_FIELDS explains.
-EDITED_LINE_FIELDS = ("party", "receiver", "kind", "purpose", "budget")
+EDITED_LINE_FIELDS = (
+    "party",
+    "receiver",
+    "kind",
+    "purpose",
+    "budget",
+    "amount_pending",
+    "period_total",
+    "uplift_series",
+    "uplift_first_year",
+    "uplift_basis",
+    "uplift_published_month",
+    "uplift_fallback",
+    "uplift_rule_text",
+)
+
+
+def line_amount_errors(*, amount_pending, period_total, shares):
+    """{field: message} of what is wrong with a line's amounts as entered.
+
+    shares: {year: amount or None}. An amount not yet known ("belopp ej fastställt") has no
+    amounts at all; a total for the period must equal its split over the years once a year's
+    amount is entered (a split not yet entered is a gap in the documents, not an error).
+    """
+    entered = {year: amount for year, amount in shares.items() if amount is not None}
+    if amount_pending and (entered or period_total is not None):
+        return {
+            "amount_pending": _(
+                "Ett belopp som inte är fastställt har inga belopp. Ta bort beloppen eller "
+                "avmarkera rutan."
+            )
+        }
+    if period_total is not None and entered and sum(entered.values()) != period_total:
+        return {
+            "period_total": _(
+                "Fördelningen per år är %(split)s men totalen för perioden är %(total)s."
+            )
+            % {"split": format_kr(sum(entered.values())), "total": format_kr(period_total)}
+        }
+    return {}
 
 
 def save_funding(*, agreement, lines, version, by):
@@ -50,13 +89,16 @@ def save_funding(*, agreement, lines, version, by):
 
 
 def _save_lines(agreement, rows, by):
-    years = set(agreement.years)
+    years = set(agreement.funding_years)
+    existing = {line.pk: line for line in agreement.funding_lines.prefetch_related("shares")}
     for row in rows:
         outside = set(row.get("shares", {})) - years
         if outside:
             raise DomainError(
                 _("Finansieringsraden har inget belopp för %(year)s.") % {"year": min(outside)}
             )
+        if not row.get("delete"):
+            _check_amounts(existing.get(row.get("id")), row)
     save_rows(
         rows,
         children=agreement.funding_lines.prefetch_related("shares"),
@@ -65,6 +107,23 @@ def _save_lines(agreement, rows, by):
         by=by,
         then=lambda line, row: _save_shares(line, row.get("shares", {})),
     )
+
+
+def _check_amounts(line, row):
+    """Refuse a row whose amounts contradict each other, as they will be after the save."""
+    shares = {s.year: s.amount for s in line.shares.all()} if line is not None else {}
+    shares |= row.get("shares", {})
+
+    def value(name, default):
+        return row[name] if name in row else getattr(line, name, default)
+
+    errors = line_amount_errors(
+        amount_pending=value("amount_pending", False),
+        period_total=value("period_total", None),
+        shares=shares,
+    )
+    if errors:
+        raise DomainError(" ".join(errors.values()))
 
 
 def _save_shares(line, amounts):
@@ -82,7 +141,7 @@ def _save_shares(line, amounts):
 def _funding_conflict(agreement, version, lines):
     saves = conflicts.later_saves(agreement.history, "funding_version", version)
     since = conflicts.since(saves)
-    years = agreement.years
+    years = agreement.funding_years
     line_history = FundingLine.history.filter(agreement_id=agreement.pk)
     line_ids = set(line_history.values_list("id", flat=True))
     share_history = Share.history.filter(line_id__in=line_ids)

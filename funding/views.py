@@ -22,6 +22,7 @@ from agreements.access import (
     get_index_value_for,
     get_own_party_for,
     get_payment_for,
+    index_series_usable_by,
     index_series_visible_to,
     may_maintain_index_series,
     parties_visible_to,
@@ -278,13 +279,14 @@ def public_csv(request):
 # --- Funding lines and payments of one agreement ----------------------------------------------
 
 
-def _lines_forms(agreement, data, editable):
+def _lines_forms(agreement, data, editable, series):
     formset = FundingLineFormSet(
         data,
         instance=agreement,
         prefix="rader",
         queryset=agreement.funding_lines.select_related("party").prefetch_related("shares"),
         editable=editable,
+        series=series,
     )
     return formset, VersionForm(data, version=agreement.funding_version)
 
@@ -298,7 +300,8 @@ def lines(request, pk):
     if not editable:
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    formset, version = _lines_forms(agreement, data, editable)
+    series = index_series_usable_by(request.user)
+    formset, version = _lines_forms(agreement, data, editable, series)
     conflict = None
     if data is not None and all([formset.is_valid(), version.is_valid()]):
         rows = formset.rows()
@@ -310,7 +313,7 @@ def lines(request, pk):
             conflict = exc
             agreement.refresh_from_db()
             data = exc.data(request.POST, posted_name(formset=formset))
-            formset, version = _lines_forms(agreement, data, editable)
+            formset, version = _lines_forms(agreement, data, editable, series)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
