@@ -6,7 +6,13 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import ConstraintFieldsMixin, DateInput, RowsMixin
+from agreements.forms import (
+    PARAGRAPHS_MAX_LENGTH,
+    ConstraintFieldsMixin,
+    DateInput,
+    RowsMixin,
+    TextLimitsMixin,
+)
 from agreements.models import Agreement, Party, PartyRole
 
 from .models import FundingLine, IndexSeries, IndexValue, Payment, Share
@@ -14,9 +20,10 @@ from .models.lines import AMOUNT_TOO_LARGE
 from .services import CORRECTED_INDEX_FIELDS, EDITED_LINE_FIELDS, line_amount_errors
 
 
-class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
+class FundingLineForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
     """A funding line with one amount field per year of the agreement's period."""
 
+    text_limits = dict.fromkeys(("uplift_fallback", "uplift_rule_text"), PARAGRAPHS_MAX_LENGTH)
     constraint_fields = {
         "funding_line_once": "purpose",
         "funding_line_total_not_negative": "period_total",
