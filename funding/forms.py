@@ -15,9 +15,14 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, Party, PartyRole
 
-from .models import FundingLine, IndexSeries, IndexValue, Payment, Share
+from .models import FundingLine, IndexSeries, IndexValue, Payment, PaymentPlan, Share
 from .models.lines import AMOUNT_TOO_LARGE
-from .services import CORRECTED_INDEX_FIELDS, EDITED_LINE_FIELDS, line_amount_errors
+from .services import (
+    CORRECTED_INDEX_FIELDS,
+    EDITED_LINE_FIELDS,
+    PLAN_FIELDS,
+    line_amount_errors,
+)
 
 
 class FundingLineForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
@@ -201,6 +206,23 @@ FundingLineFormSet = inlineformset_factory(
     extra=3,
     can_delete=True,
 )
+
+
+class PaymentPlanForm(ConstraintFieldsMixin, forms.ModelForm):
+    """How a funding line is paid out; the payee is the line's receiver."""
+
+    constraint_fields = {
+        "payment_plan_month_valid": "first_month",
+        "payment_plan_day_valid": "due_day",
+    }
+
+    class Meta:
+        model = PaymentPlan
+        fields = PLAN_FIELDS
+        widgets = {
+            "first_month": forms.Select(choices=[(m, m) for m in range(1, 13)]),
+            "due_day": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
 
 
 class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):

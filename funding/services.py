@@ -13,7 +13,15 @@ from agreements.services.rows import assign, save_rows, validate
 
 from . import payments as pay
 from .index_csv import parse_index_csv
-from .models import FundingLine, IndexSeries, IndexValue, Payment, Share, ValueStatus
+from .models import (
+    FundingLine,
+    IndexSeries,
+    IndexValue,
+    Payment,
+    PaymentPlan,
+    Share,
+    ValueStatus,
+)
 from .money import format_kr
 from .summary import line_year_amounts
 
@@ -199,6 +207,82 @@ def _funding_conflict(agreement, version, lines):
         shown=shown,
         overrides=conflicts.overrides(merged, rows_mine),
     )
+
+
+# The fields of a payment plan its page edits; the payee is the line's receiver.
+PLAN_FIELDS = ("installments_per_year", "first_month", "due_day", "bankgiro", "reference")
+
+
+def save_payment_plan(*, line, version, by, **fields):
+    """Create or change the payment plan of a funding line: fields are PLAN_FIELDS.
+
+    version: the agreement's funding_version the page was loaded at; a later save of the
+    agreement's funding refuses this one (nothing saved), so no change is silently lost.
+    """
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=line.agreement_id)
+        if agreement.funding_version != conflicts.loaded(version):
+            raise DomainError(
+                _("Någon annan ändrade finansieringen samtidigt. Ladda om sidan och spara igen.")
+            )
+        if line.receiver_id is None:
+            raise DomainError(_("Ange först vem som tar emot pengarna på finansieringsraden."))
+        plan = PaymentPlan.objects.filter(line=line).first() or PaymentPlan(line=line)
+        if plan.pk and not assign(plan, fields, PLAN_FIELDS):
+            return plan
+        assign(plan, fields, PLAN_FIELDS)
+        validate(plan, PLAN_FIELDS)
+        plan._history_user = by
+        plan.save()
+        agreement.funding_version += 1
+        agreement._history_user = by
+        agreement.save(update_fields=["funding_version", "updated_at"])
+    return plan
+
+
+def shares_outside_period(agreement):
+    """The agreement's shares for years its period no longer has (after the period changed)."""
+    return (
+        Share.objects.filter(line__agreement=agreement)
+        .exclude(year__in=agreement.funding_years)
+        .select_related("line__party")
+        .order_by("line__position", "line_id", "year")
+    )
+
+
+def remove_shares_outside_period(*, agreement, parties, version, by):
+    """Delete the shares outside the agreement's period on the lines of parties (ids of the
+    parties whose lines the user may change); the number deleted.
+
+    version: the agreement's funding_version the confirmation page was loaded at; refused
+    (nothing deleted) if the funding changed since.
+    """
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if locked.funding_version != conflicts.loaded(version):
+            raise DomainError(
+                _("Någon annan ändrade finansieringen samtidigt. Ladda om sidan och försök igen.")
+            )
+        outside = list(shares_outside_period(locked).filter(line__party_id__in=parties))
+        if not outside:
+            raise DomainError(_("Det finns inga belopp utanför perioden att ta bort."))
+        if Payment.objects.filter(
+            line__in={share.line_id for share in outside},
+            year__in={share.year for share in outside},
+        ).exists():
+            raise DomainError(
+                _(
+                    "Ett belopp med registrerade betalningar kan inte tas bort. "
+                    "Flytta betalningarna först."
+                )
+            )
+        for share in outside:
+            share._history_user = by
+            share.delete()
+        locked.funding_version += 1
+        locked._history_user = by
+        locked.save(update_fields=["funding_version", "updated_at"])
+    return len(outside)
 
 
 def register_payment(*, line, year, paid_on, amount, reference="", by=None, note=""):

@@ -118,6 +118,16 @@ class AgreementFunding:
         return groups
 
     @property
+    def outside_years(self):
+        """Years with amounts that the agreement's period no longer has."""
+        return [y for y in self.years if y not in self.agreement.funding_years]
+
+    @property
+    def pending(self):
+        """The lines whose amount is not yet known: the totals leave them out, and say so."""
+        return [lf for group in self.parties for lf in group.lines if lf.line.amount_pending]
+
+    @property
     def columns(self):
         """[(year, label)]: each agreement year named by its dates when it is not a calendar
         year."""

@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from agreements import calendar as cal
 from agreements.documents import agreement_document
-from agreements.models import AgreementStatus
+from agreements.models import Agreement, AgreementStatus
 from agreements.services import DomainError
 from agreements.services.lifecycle import move_agreement
-from funding.models import FundingLine, Share
-from funding.services import save_funding
+from funding.exports.opendata import public_summary
+from funding.models import FundingLine, IndexSeries, PaymentPlan, Share
+from funding.services import remove_shares_outside_period, save_funding, shares_outside_period
 from tests.agreements.test_lifecycle import approve
 from tests.documents.helpers import flatten
 from tests.factories import make_agreement, make_line, make_party, make_user
@@ -209,8 +210,6 @@ def test_an_uplift_rule_naming_no_index_reads_as_one_swedish_sentence(world, typ
 
 def test_a_line_has_an_index_or_a_rule_without_one_never_both(world):
     agreement, town, *_ = world
-    from funding.models import IndexSeries
-
     series = IndexSeries.objects.create(name="Omräkningstal")
     with pytest.raises(IntegrityError), transaction.atomic():
         FundingLine.objects.create(
@@ -221,3 +220,124 @@ def test_a_line_has_an_index_or_a_rule_without_one_never_both(world):
             uplift_basis="final",
             uplift_rule_text="de regler som gäller",
         )
+
+
+def test_an_amount_not_yet_known_is_shown_as_such_and_marks_totals_incomplete(client, world):
+    agreement, town, org, admin = world
+    make_line(agreement, org, {2020: 10_000})
+    save(agreement, admin, party=town, kind="cash", purpose="Lokal", amount_pending=True)
+    client.force_login(admin)
+    detail = client.get(agreement.get_absolute_url()).content.decode()
+    assert "Belopp ej fastställt" in detail
+    assert "Summorna är ofullständiga" in detail
+    overview = client.get(reverse("funding:organisation", args=[town.pk])).content.decode()
+    assert "Belopp ej fastställt" in overview
+    assert "ofullständigt" in overview
+    assert "Ingen finansiering är registrerad" not in overview
+
+
+def test_open_data_says_when_an_active_agreements_amounts_are_incomplete(world):
+    agreement, town, org, admin = world
+    make_line(agreement, org, {2020: 10_000})
+    agreement.status = AgreementStatus.ACTIVE
+    agreement.save()
+    (entry,) = public_summary(Agreement.objects.all(), today=date(2021, 1, 1))["agreements"]
+    assert entry["amounts_complete"] is True
+    assert entry["years"][0]["start"] == "2020-11-01"
+    save(agreement, admin, party=town, kind="cash", amount_pending=True)
+    (entry,) = public_summary(Agreement.objects.all(), today=date(2021, 1, 1))["agreements"]
+    assert entry["amounts_complete"] is False
+
+
+# --- Shares outside a changed period ---------------------------------------------------------
+
+
+def test_shortening_the_period_flags_shares_outside_it_and_the_admin_removes_them(client, world):
+    agreement, town, org, admin = world
+    line = make_line(agreement, town, {2020: 1, 2021: 2, 2022: 3})
+    other = make_line(agreement, org, {2022: 4})
+    make_user("forening_admin", party=org, role="administrator")
+    agreement.period_end = date(2022, 10, 31)
+    agreement.save()
+    assert [(s.line_id, s.year) for s in shares_outside_period(agreement)] == [
+        (line.pk, 2022),
+        (other.pk, 2022),
+    ]
+    client.force_login(admin)
+    detail = client.get(agreement.get_absolute_url()).content.decode()
+    url = reverse("funding:outside_shares", args=[agreement.pk])
+    assert "utanför överenskommelsens period (2022)" in detail and url in detail
+    page = client.get(url)
+    assert "Ta bort beloppen" in page.content.decode()
+    assert Share.objects.count() == 4  # a GET deletes nothing
+    response = client.post(url, {"version": agreement.funding_version})
+    assert response.status_code == 302
+    # Only the admin's own party's amount; the other party's is theirs to remove.
+    assert sorted(Share.objects.values_list("line_id", "year")) == [
+        (line.pk, 2020),
+        (line.pk, 2021),
+        (other.pk, 2022),
+    ]
+
+
+def test_removing_shares_outside_the_period_on_a_stale_page_deletes_nothing(world):
+    agreement, town, _org, admin = world
+    make_line(agreement, town, {2022: 3})
+    agreement.period_end = date(2022, 10, 31)
+    agreement.save()
+    loaded = agreement.funding_version
+    save(agreement, admin, party=town, kind="in_kind", shares={2021: 1})
+    with pytest.raises(DomainError, match="samtidigt"):
+        remove_shares_outside_period(
+            agreement=agreement, parties={town.pk}, version=loaded, by=admin
+        )
+    assert Share.objects.filter(year=2022).exists()
+
+
+# --- Payment plans ----------------------------------------------------------------------------
+
+
+def test_the_paying_partys_admin_enters_a_payment_plan_paid_to_the_lines_receiver(client, world):
+    agreement, town, org, admin = world
+    line = make_line(agreement, town, {2020: 100_000}, receiver=org)
+    client.force_login(admin)
+    url = reverse("funding:plan", args=[line.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "version": agreement.funding_version,
+        "installments_per_year": 4,
+        "first_month": 11,
+        "due_day": 25,
+        "bankgiro": "5050-1055",
+        "reference": "IOP-7",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    plan = PaymentPlan.objects.get(line=line)
+    assert (plan.installments_per_year, plan.first_month, plan.bankgiro) == (4, 11, "5050-1055")
+    text = text_of(agreement_document(agreement))
+    assert "Utbetalning ska ske till Förening F, bankgiro 5050-1055." in text
+    # The same page loaded before that save is refused, not applied over it.
+    response = client.post(url, data | {"reference": "annan"})
+    assert response.status_code == 400
+    assert PaymentPlan.objects.get(line=line).reference == "IOP-7"
+
+
+def test_a_bad_bankgiro_is_refused_beside_its_field(client, world):
+    agreement, town, org, admin = world
+    line = make_line(agreement, town, {2020: 100_000}, receiver=org)
+    client.force_login(admin)
+    data = {"version": agreement.funding_version, "installments_per_year": 1, "first_month": 1}
+    response = client.post(
+        reverse("funding:plan", args=[line.pk]), data | {"due_day": 31, "bankgiro": "123"}
+    )
+    assert response.status_code == 400
+    assert 'id="id_bankgiro_error"' in response.content.decode()
+    assert not PaymentPlan.objects.exists()
+
+
+def test_another_partys_admin_gets_403_on_a_lines_payment_plan(client, world):
+    agreement, town, org, _admin = world
+    line = make_line(agreement, town, {2020: 1}, receiver=org)
+    client.force_login(make_user("forening_admin", party=org, role="administrator"))
+    assert client.get(reverse("funding:plan", args=[line.pk])).status_code == 403
