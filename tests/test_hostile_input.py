@@ -386,6 +386,8 @@ APP_FORMS = [
     ("agreements:report", lambda r: [r["report"].pk]),
     ("agreements:meeting", lambda r: [r["meeting"].pk]),
     ("funding:payment", lambda r: [r["payment"].pk]),
+    ("funding:plan", lambda r: [r["line"].pk]),
+    ("funding:outside_shares", lambda r: [r["agreement"].pk]),
 ]
 
 
