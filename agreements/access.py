@@ -362,6 +362,20 @@ def get_payment_for(user, pk, *, edit=False):
     return payment
 
 
+def get_funding_line_for(user, pk, *, edit=False):
+    """A funding line of a visible agreement (else 404); with edit, 403 unless the user may
+    change the paying party's lines (funding_parties_for)."""
+    line = get_object_or_404(
+        FundingLine.objects.filter(agreement__in=agreements_visible_to(user)).select_related(
+            "agreement", "party", "receiver"
+        ),
+        pk=pk,
+    )
+    if edit and line.party_id not in funding_parties_for(user, line.agreement):
+        raise PermissionDenied
+    return line
+
+
 def funding_parties_for(user, agreement):
     """Ids of the agreement's parties whose funding lines and payments the user may change.
 
@@ -388,6 +402,16 @@ def funding_parties_for(user, agreement):
 
 
 NATIONAL_INDEX_PERMISSION = "funding.maintain_national_index"
+
+
+def index_series_usable_by(user):
+    """The series a user may uplift a funding line by: national ones and their
+    organisations' own."""
+    if not user.is_authenticated:
+        return IndexSeries.objects.none()
+    if user.is_superuser:
+        return IndexSeries.objects.all()
+    return IndexSeries.objects.filter(Q(owner__isnull=True) | Q(owner_id__in=party_ids_of(user)))
 
 
 def index_series_visible_to(user):

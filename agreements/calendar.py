@@ -126,3 +126,26 @@ def deadline_status(due_date, today, *, done=False, soon_days=14):
     if (due_date - today).days <= soon_days:
         return "due_soon"
     return "upcoming"
+
+
+def agreement_years(period_start, period_end):
+    """[(start, end)] of each agreement year: twelve months from the period's start, the last
+    one ending with the period.
+
+    A period 2020-11-01 – 2023-10-31 has three agreement years, November to October; a period
+    starting on 1 January has calendar years. A share's year is its agreement year's start year.
+    """
+    years, start = [], period_start
+    while start <= period_end:
+        end = min(add_months(period_start, 12 * (len(years) + 1)) - timedelta(days=1), period_end)
+        years.append((start, end))
+        start = end + timedelta(days=1)
+    return years
+
+
+def agreement_year_dates(period_start, period_end, year):
+    """(start, end) of the agreement year that starts in a year, or None outside the period."""
+    return next(
+        (span for span in agreement_years(period_start, period_end) if span[0].year == year),
+        None,
+    )

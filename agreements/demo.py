@@ -240,7 +240,9 @@ def _vasterbotten(p, lpik):
             "överenskomma ett nytt index för hur uppräkning ska ske."
         ),
     )
-    Share.objects.bulk_create(Share(line=line, year=y, amount=1_726_000) for y in agreement.years)
+    Share.objects.bulk_create(
+        Share(line=line, year=y, amount=1_726_000) for y in agreement.funding_years
+    )
     PaymentPlan.objects.create(
         line=line,
         installments_per_year=1,
@@ -331,7 +333,9 @@ def _skane(p):
             budget=line_budget,
             position=i,
         )
-        Share.objects.bulk_create(Share(line=line, year=y, amount=amount) for y in current.years)
+        Share.objects.bulk_create(
+            Share(line=line, year=y, amount=amount) for y in current.funding_years
+        )
 
     def decision(organisation, body, on, paragraph, summary, kind, agreements=(), cites=()):
         d = Decision.objects.create(

@@ -46,6 +46,7 @@ class Line:
     due_day: int | None
     bankgiro: str | None
     reference: str | None
+    amount_pending: bool
     amounts: dict = field(default_factory=dict)  # {year: YearAmount}, in year order
     paid: dict = field(default_factory=dict)  # {year: kronor}, when read with paid=True
 
@@ -101,6 +102,7 @@ LINE_FIELDS = (
     "payment_plan__due_day",
     "payment_plan__bankgiro",
     "payment_plan__reference",
+    "amount_pending",
 )
 
 

@@ -2,25 +2,53 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import ConstraintFieldsMixin, DateInput, RowsMixin
+from agreements.forms import (
+    PARAGRAPHS_MAX_LENGTH,
+    ConstraintFieldsMixin,
+    DateInput,
+    RowsMixin,
+    TextLimitsMixin,
+)
 from agreements.models import Agreement, Party, PartyRole
 
-from .models import FundingLine, IndexSeries, IndexValue, Payment, Share
+from .models import FundingLine, IndexSeries, IndexValue, Payment, PaymentPlan, Share
 from .models.lines import AMOUNT_TOO_LARGE
-from .services import CORRECTED_INDEX_FIELDS, EDITED_LINE_FIELDS
+from .services import (
+    CORRECTED_INDEX_FIELDS,
+    EDITED_LINE_FIELDS,
+    PLAN_FIELDS,
+    line_amount_errors,
+)
 
 
-class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
+class FundingLineForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
     """A funding line with one amount field per year of the agreement's period."""
 
-    constraint_fields = {"funding_line_once": "purpose"}
+    text_limits = dict.fromkeys(("uplift_fallback", "uplift_rule_text"), PARAGRAPHS_MAX_LENGTH)
+    constraint_fields = {
+        "funding_line_once": "purpose",
+        "funding_line_total_not_negative": "period_total",
+        "funding_line_uplift_complete": "uplift_first_year",
+        "funding_line_one_uplift_rule": "uplift_rule_text",
+    }
 
     class Meta:
         model = FundingLine
         fields = EDITED_LINE_FIELDS
+        widgets = {
+            "period_total": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "uplift_first_year": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "uplift_published_month": forms.Select(
+                choices=[("", "---------")] + [(m, m) for m in range(1, 13)]
+            ),
+            "uplift_fallback": forms.Textarea(attrs={"rows": 2}),
+            "uplift_rule_text": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"period_total": {"max_value": AMOUNT_TOO_LARGE}}
 
     def __init__(
         self,
@@ -30,6 +58,7 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         receivers=None,
         receiver=None,
         editable=None,
+        series=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -37,16 +66,16 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
         self.locked = bool(
             self.instance.pk and editable is not None and self.instance.party_id not in editable
         )
-        self.years = agreement.years if agreement else []
+        self.years = agreement.funding_years if agreement else []
         existing = {}
         if self.instance.pk:
             existing = {share.year: share.amount for share in self.instance.shares.all()}
         for year in self.years:
             self.fields[f"amount_{year}"] = forms.IntegerField(
-                label=_("%(year)s (kr)") % {"year": year},
+                label=_("%(year)s (kr)") % {"year": agreement.year_label(year)},
                 required=False,
                 initial=existing.get(year),
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             )
         # Any organisation validates (the model says whether it is a party); only parties
         # are offered.
@@ -54,6 +83,12 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
             self.fields[name].queryset = Party.objects.all()
             if choices is not None:
                 self.fields[name].widget.choices = choices
+        # The series the user may use (national ones and their organisations' own), and the
+        # one the line already has.
+        if series is not None:
+            queryset, choices = series
+            self.fields["uplift_series"].queryset = queryset
+            self.fields["uplift_series"].widget.choices = choices
         if not self.instance.pk and receiver is not None:
             self.fields["receiver"].initial = receiver
         for field in self.fields.values():
@@ -76,8 +111,20 @@ class FundingLineForm(ConstraintFieldsMixin, forms.ModelForm):
             cleaned["receiver"] = None
         return cleaned
 
+    def uplift_fields(self):
+        names = ["uplift_series", "uplift_first_year", "uplift_basis", "uplift_published_month"]
+        return [self[name] for name in names]
+
     def _post_clean(self):
         super()._post_clean()
+        errors = line_amount_errors(
+            amount_pending=self.cleaned_data.get("amount_pending", False),
+            period_total=self.cleaned_data.get("period_total"),
+            shares=self.shares(),
+        )
+        for name, message in errors.items():
+            if name in self.fields and not self.locked:
+                self.add_error(name, message)
         for year, amount in self.shares().items():
             if amount is None:
                 continue
@@ -95,8 +142,15 @@ class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
     whose lines the user may change; None: every party) are shown locked, and new lines are
     offered for the editable parties only."""
 
-    def __init__(self, *args, editable=None, **kwargs):
+    def __init__(self, *args, editable=None, series=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The index series offered (those the user may use and those the lines have), read once
+        # for every row.
+        self.series = None
+        if series is not None:
+            used = self.get_queryset().exclude(uplift_series=None).values("uplift_series")
+            queryset = IndexSeries.objects.filter(Q(pk__in=series.values("pk")) | Q(pk__in=used))
+            self.series = (queryset, [("", "---------")] + [(s.pk, s.name) for s in queryset])
         # The agreement's parties, read once for every row's choice of payer and receiver.
         roles = list(self.instance.parties.select_related("party"))
         parties = {ap.party_id: ap.party for ap in roles}
@@ -120,6 +174,7 @@ class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
         kwargs["receivers"] = self.receivers
         kwargs["receiver"] = self.receiver
         kwargs["editable"] = self.editable
+        kwargs["series"] = self.series
         return kwargs
 
     def add_fields(self, form, index):
@@ -139,6 +194,7 @@ class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
             receivers=self.receivers,
             receiver=self.receiver,
             editable=self.editable,
+            series=self.series,
             renderer=self.renderer,
         )
         self.add_fields(form, None)
@@ -160,6 +216,23 @@ FundingLineFormSet = inlineformset_factory(
     extra=3,
     can_delete=True,
 )
+
+
+class PaymentPlanForm(ConstraintFieldsMixin, forms.ModelForm):
+    """How a funding line is paid out; the payee is the line's receiver."""
+
+    constraint_fields = {
+        "payment_plan_month_valid": "first_month",
+        "payment_plan_day_valid": "due_day",
+    }
+
+    class Meta:
+        model = PaymentPlan
+        fields = PLAN_FIELDS
+        widgets = {
+            "first_month": forms.Select(choices=[(m, m) for m in range(1, 13)]),
+            "due_day": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
 
 
 class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):

@@ -13,14 +13,61 @@ from agreements.services.rows import assign, save_rows, validate
 
 from . import payments as pay
 from .index_csv import parse_index_csv
-from .models import FundingLine, IndexSeries, IndexValue, Payment, Share, ValueStatus
+from .models import (
+    FundingLine,
+    IndexSeries,
+    IndexValue,
+    Payment,
+    PaymentPlan,
+    Share,
+    ValueStatus,
+)
 from .money import format_kr
 from .summary import line_year_amounts
 
 CLOSED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
 # The fields of a funding line that its page edits (the form shows these); a tuple, as
 # agreements.services.conflicts.PARTY_FIELDS explains.
-EDITED_LINE_FIELDS = ("party", "receiver", "kind", "purpose", "budget")
+EDITED_LINE_FIELDS = (
+    "party",
+    "receiver",
+    "kind",
+    "purpose",
+    "budget",
+    "amount_pending",
+    "period_total",
+    "uplift_series",
+    "uplift_first_year",
+    "uplift_basis",
+    "uplift_published_month",
+    "uplift_fallback",
+    "uplift_rule_text",
+)
+
+
+def line_amount_errors(*, amount_pending, period_total, shares):
+    """{field: message} of what is wrong with a line's amounts as entered.
+
+    shares: {year: amount or None}. An amount not yet known ("belopp ej fastställt") has no
+    amounts at all; a total for the period must equal its split over the years once a year's
+    amount is entered (a split not yet entered is a gap in the documents, not an error).
+    """
+    entered = {year: amount for year, amount in shares.items() if amount is not None}
+    if amount_pending and (entered or period_total is not None):
+        return {
+            "amount_pending": _(
+                "Ett belopp som inte är fastställt har inga belopp. Ta bort beloppen eller "
+                "avmarkera rutan."
+            )
+        }
+    if period_total is not None and entered and sum(entered.values()) != period_total:
+        return {
+            "period_total": _(
+                "Fördelningen per år är %(split)s men totalen för perioden är %(total)s."
+            )
+            % {"split": format_kr(sum(entered.values())), "total": format_kr(period_total)}
+        }
+    return {}
 
 
 def save_funding(*, agreement, lines, version, by):
@@ -50,13 +97,16 @@ def save_funding(*, agreement, lines, version, by):
 
 
 def _save_lines(agreement, rows, by):
-    years = set(agreement.years)
+    years = set(agreement.funding_years)
+    existing = {line.pk: line for line in agreement.funding_lines.prefetch_related("shares")}
     for row in rows:
         outside = set(row.get("shares", {})) - years
         if outside:
             raise DomainError(
                 _("Finansieringsraden har inget belopp för %(year)s.") % {"year": min(outside)}
             )
+        if not row.get("delete"):
+            _check_amounts(existing.get(row.get("id")), row)
     save_rows(
         rows,
         children=agreement.funding_lines.prefetch_related("shares"),
@@ -65,6 +115,23 @@ def _save_lines(agreement, rows, by):
         by=by,
         then=lambda line, row: _save_shares(line, row.get("shares", {})),
     )
+
+
+def _check_amounts(line, row):
+    """Refuse a row whose amounts contradict each other, as they will be after the save."""
+    shares = {s.year: s.amount for s in line.shares.all()} if line is not None else {}
+    shares |= row.get("shares", {})
+
+    def value(name, default):
+        return row[name] if name in row else getattr(line, name, default)
+
+    errors = line_amount_errors(
+        amount_pending=value("amount_pending", False),
+        period_total=value("period_total", None),
+        shares=shares,
+    )
+    if errors:
+        raise DomainError(" ".join(errors.values()))
 
 
 def _save_shares(line, amounts):
@@ -82,7 +149,7 @@ def _save_shares(line, amounts):
 def _funding_conflict(agreement, version, lines):
     saves = conflicts.later_saves(agreement.history, "funding_version", version)
     since = conflicts.since(saves)
-    years = agreement.years
+    years = agreement.funding_years
     line_history = FundingLine.history.filter(agreement_id=agreement.pk)
     line_ids = set(line_history.values_list("id", flat=True))
     share_history = Share.history.filter(line_id__in=line_ids)
@@ -140,6 +207,82 @@ def _funding_conflict(agreement, version, lines):
         shown=shown,
         overrides=conflicts.overrides(merged, rows_mine),
     )
+
+
+# The fields of a payment plan its page edits; the payee is the line's receiver.
+PLAN_FIELDS = ("installments_per_year", "first_month", "due_day", "bankgiro", "reference")
+
+
+def save_payment_plan(*, line, version, by, **fields):
+    """Create or change the payment plan of a funding line: fields are PLAN_FIELDS.
+
+    version: the agreement's funding_version the page was loaded at; a later save of the
+    agreement's funding refuses this one (nothing saved), so no change is silently lost.
+    """
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=line.agreement_id)
+        if agreement.funding_version != conflicts.loaded(version):
+            raise DomainError(
+                _("Någon annan ändrade finansieringen samtidigt. Ladda om sidan och spara igen.")
+            )
+        if line.receiver_id is None:
+            raise DomainError(_("Ange först vem som tar emot pengarna på finansieringsraden."))
+        plan = PaymentPlan.objects.filter(line=line).first() or PaymentPlan(line=line)
+        if plan.pk and not assign(plan, fields, PLAN_FIELDS):
+            return plan
+        assign(plan, fields, PLAN_FIELDS)
+        validate(plan, PLAN_FIELDS)
+        plan._history_user = by
+        plan.save()
+        agreement.funding_version += 1
+        agreement._history_user = by
+        agreement.save(update_fields=["funding_version", "updated_at"])
+    return plan
+
+
+def shares_outside_period(agreement):
+    """The agreement's shares for years its period no longer has (after the period changed)."""
+    return (
+        Share.objects.filter(line__agreement=agreement)
+        .exclude(year__in=agreement.funding_years)
+        .select_related("line__party")
+        .order_by("line__position", "line_id", "year")
+    )
+
+
+def remove_shares_outside_period(*, agreement, parties, version, by):
+    """Delete the shares outside the agreement's period on the lines of parties (ids of the
+    parties whose lines the user may change); the number deleted.
+
+    version: the agreement's funding_version the confirmation page was loaded at; refused
+    (nothing deleted) if the funding changed since.
+    """
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if locked.funding_version != conflicts.loaded(version):
+            raise DomainError(
+                _("Någon annan ändrade finansieringen samtidigt. Ladda om sidan och försök igen.")
+            )
+        outside = list(shares_outside_period(locked).filter(line__party_id__in=parties))
+        if not outside:
+            raise DomainError(_("Det finns inga belopp utanför perioden att ta bort."))
+        if Payment.objects.filter(
+            line__in={share.line_id for share in outside},
+            year__in={share.year for share in outside},
+        ).exists():
+            raise DomainError(
+                _(
+                    "Ett belopp med registrerade betalningar kan inte tas bort. "
+                    "Flytta betalningarna först."
+                )
+            )
+        for share in outside:
+            share._history_user = by
+            share.delete()
+        locked.funding_version += 1
+        locked._history_user = by
+        locked.save(update_fields=["funding_version", "updated_at"])
+    return len(outside)
 
 
 def register_payment(*, line, year, paid_on, amount, reference="", by=None, note=""):

@@ -8,7 +8,13 @@ urlpatterns = [
     path("organisation/<int:pk>/", views.organisation, name="organisation"),
     path("overenskommelse/<int:pk>/rader/", views.lines, name="lines"),
     path("overenskommelse/<int:pk>/betalningar/", views.payments, name="payments"),
+    path(
+        "overenskommelse/<int:pk>/belopp-utanfor-perioden/",
+        views.outside_shares,
+        name="outside_shares",
+    ),
     path("betalningar/<int:pk>/", views.payment, name="payment"),
+    path("rader/<int:pk>/betalningsplan/", views.plan, name="plan"),
     path("index/", views.index_values, name="index_values"),
     path("index/<int:pk>/", views.index_series, name="index_series"),
     path("index/varden/<int:pk>/", views.index_value, name="index_value"),

@@ -18,10 +18,12 @@ from agreements.access import (
     agreements_visible_to,
     funding_parties_for,
     get_agreement_for,
+    get_funding_line_for,
     get_index_series_for,
     get_index_value_for,
     get_own_party_for,
     get_payment_for,
+    index_series_usable_by,
     index_series_visible_to,
     may_maintain_index_series,
     parties_visible_to,
@@ -44,18 +46,23 @@ from .forms import (
     IndexValueForm,
     IndexWithdrawalForm,
     PaymentForm,
+    PaymentPlanForm,
 )
 from .index_history import series_history
-from .models import Payment
+from .models import Payment, PaymentPlan
 from .services import (
     CORRECTED_INDEX_FIELDS,
+    PLAN_FIELDS,
     add_index_value,
     change_payment,
     correct_index_value,
     create_index_series,
     import_index_csv,
     register_payment,
+    remove_shares_outside_period,
     save_funding,
+    save_payment_plan,
+    shares_outside_period,
     withdraw_index_value,
 )
 from .summary import (
@@ -293,13 +300,14 @@ def public_csv(request):
 # --- Funding lines and payments of one agreement ----------------------------------------------
 
 
-def _lines_forms(agreement, data, editable):
+def _lines_forms(agreement, data, editable, series):
     formset = FundingLineFormSet(
         data,
         instance=agreement,
         prefix="rader",
         queryset=agreement.funding_lines.select_related("party").prefetch_related("shares"),
         editable=editable,
+        series=series,
     )
     return formset, VersionForm(data, version=agreement.funding_version)
 
@@ -313,7 +321,8 @@ def lines(request, pk):
     if not editable:
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    formset, version = _lines_forms(agreement, data, editable)
+    series = index_series_usable_by(request.user)
+    formset, version = _lines_forms(agreement, data, editable, series)
     conflict = None
     if data is not None and all([formset.is_valid(), version.is_valid()]):
         rows = formset.rows()
@@ -325,7 +334,7 @@ def lines(request, pk):
             conflict = exc
             agreement.refresh_from_db()
             data = exc.data(request.POST, posted_name(formset=formset))
-            formset, version = _lines_forms(agreement, data, editable)
+            formset, version = _lines_forms(agreement, data, editable, series)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -333,6 +342,64 @@ def lines(request, pk):
             return redirect(agreement)
     context = {"agreement": agreement, "formset": formset, "version_form": version}
     return render(request, "funding/lines_form.html", context | {"conflict": conflict})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outside_shares(request, pk):
+    """Confirm, then remove, the amounts for years the agreement's period no longer has."""
+    agreement = get_agreement_for(request.user, pk)
+    editable = funding_parties_for(request.user, agreement)
+    if not editable:
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    version = VersionForm(data, version=agreement.funding_version)
+    error = None
+    if data is not None and version.is_valid():
+        try:
+            removed = remove_shares_outside_period(
+                agreement=agreement, parties=editable, version=version.loaded, by=request.user
+            )
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, _("%(n)s belopp utanför perioden är borttagna.") % {"n": removed}
+            )
+            return redirect(agreement)
+    shares = list(shares_outside_period(agreement))
+    context = {
+        "agreement": agreement,
+        "shares": shares,
+        "removable": [s for s in shares if s.line.party_id in editable],
+        "version_form": version,
+        "error": error,
+    }
+    return render(request, "funding/outside_shares.html", context, status=400 if data else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request, pk):
+    """The payment plan of one funding line, changed by the paying party's administrators."""
+    line = get_funding_line_for(request.user, pk, edit=True)
+    agreement = line.agreement
+    existing = PaymentPlan.objects.filter(line=line).first()
+    data = request.POST if request.method == "POST" else None
+    form = PaymentPlanForm(data, instance=existing or PaymentPlan(line=line))
+    version = VersionForm(data, version=agreement.funding_version)
+    if data is not None and all([form.is_valid(), version.is_valid()]):
+        fields = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
+        try:
+            save_payment_plan(line=line, version=version.loaded, by=request.user, **fields)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Betalningsplanen är sparad."))
+            return redirect("funding:payments", pk=agreement.pk)
+    context = {"agreement": agreement, "line": line, "form": form, "version_form": version}
+    status = 400 if form.is_bound else 200
+    return render(request, "funding/plan_form.html", context, status=status)
 
 
 @login_required
@@ -419,6 +486,8 @@ def _payments_page(request, agreement, form, *, payment, editable, extra=None):
         "form": form,
         "payment": payment,
         "can_register": any(line.party_id in editable for line in lines),
+        # The lines whose payment plan the user enters or changes.
+        "own_lines": [line for line in lines if line.party_id in editable],
         "editable": editable,
         "funding": agreement_funding(agreement, lines=lines),
         "today": today,

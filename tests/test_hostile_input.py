@@ -401,6 +401,8 @@ APP_FORMS = [
     ("agreements:meeting", lambda r: [r["meeting"].pk]),
     ("funding:payment", lambda r: [r["payment"].pk]),
     ("agreements:decision_correct", lambda r: [r["decided"].pk]),
+    ("funding:plan", lambda r: [r["line"].pk]),
+    ("funding:outside_shares", lambda r: [r["agreement"].pk]),
 ]
 # The button a form is sent with, where the page has more than one step.
 APP_FORM_BUTTONS = {"agreements:decision_correct": {"bekrafta": "1"}}
@@ -550,6 +552,8 @@ TEXT_LIMITS = [
     ("agreements:proposal_edit", lambda r: [r["decision"].pk], "follow_up", 5_000),
     ("agreements:proposal_edit", lambda r: [r["decision"].pk], "text", 5_000),  # an item
     ("agreements:decision_record", lambda r: [r["decision"].pk], "summary", 5_000),
+    ("funding:lines", lambda r: [r["agreement"].pk], "uplift_rule_text", 5_000),
+    ("funding:lines", lambda r: [r["agreement"].pk], "uplift_fallback", 5_000),
 ]
 
 
@@ -597,6 +601,8 @@ MONTHS_TOO_MANY = "Ange högst 120 månader (tio år)."
 HUGE_NUMBERS = [
     ("funding:lines", "amount_2026", "9" * 60, AMOUNT_TOO_LARGE),
     ("funding:lines", "amount_2026", str(10**12 + 1), AMOUNT_TOO_LARGE),
+    ("funding:lines", "period_total", str(10**12 + 1), AMOUNT_TOO_LARGE),
+    ("funding:lines", "period_total", "9" * 60, AMOUNT_TOO_LARGE),
     ("funding:payments", "amount", str(10**12 + 1), AMOUNT_TOO_LARGE),
     ("funding:payment", "amount", "9" * 60, AMOUNT_TOO_LARGE),
     ("funding:index_series", "percent", "100.001", "Förändringen får vara högst 100 procent."),

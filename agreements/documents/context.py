@@ -18,11 +18,13 @@ from .history import condition_subject, history_paragraphs
 from .text import (
     MONTHS,
     amounts_phrase,
+    date_span,
     frequency_phrase,
     genitive,
     join_words,
     months_phrase,
     payment_months,
+    rule_phrase,
     year_span,
 )
 
@@ -96,7 +98,7 @@ def _agreement_document(agreement, version, issued_at):
                 agreement.subject, _("Vad överenskommelsen avser saknas")
             ),
             "contributions_intro": split_paragraphs(agreement.contributions_intro),
-            "contributions": _contributions(parties, lines, gaps),
+            "contributions": _contributions(agreement, parties, lines, gaps),
             "economy": _economy(lines, gaps),
             "period": _("Överenskommelsen avser perioden %(start)s till och med %(end)s.")
             % {
@@ -166,41 +168,63 @@ def _signatories(parties, gaps):
     return signatories
 
 
-def _line_sentences(line, gaps):
+def _line_sentences(agreement, line, gaps):
     """'Resursbidrag med 1 726 000 kr per år. Uppräkning … fr.o.m. 2027-01-01'."""
     by_year = base_by_year([line])
     label = line.purpose or (
         _("Resursbidrag") if line.kind == ShareKind.CASH else _("Insats i annan form")
     )
-    if not by_year:
-        return [gaps.missing(_("Belopp saknas för %(line)s") % {"line": f"{line.party} {label}"})]
+    what = f"{line.party} {label}"
+    if line.amount_pending:
+        return [gaps.missing(_("Belopp ej fastställt för %(line)s") % {"line": what})]
+    if not by_year and line.period_total is None:
+        return [gaps.missing(_("Belopp saknas för %(line)s") % {"line": what})]
     if line.period_total is not None:
-        text = _("%(label)s med totalt %(total)s för perioden %(years)s, fördelat med %(split)s.")
-        text %= {
+        text = _("%(label)s med totalt %(total)s för perioden %(period)s") % {
             "label": label,
             "total": format_kr(line.period_total),
-            "years": year_span(by_year),
-            "split": amounts_phrase(by_year, unit="kr"),
+            "period": date_span(agreement.period_start, agreement.period_end),
         }
+        if by_year:
+            text += _(", fördelat med %(split)s.") % {"split": _split_phrase(agreement, by_year)}
+        else:
+            text += "."
+        split_sum = sum(by_year.values())
+        if split_sum != line.period_total:
+            mismatch = gaps.missing(
+                _("Fördelningen per år (%(split)s) stämmer inte med totalen för %(line)s")
+                % {"split": format_kr(split_sum), "line": what}
+            )
+            return [text, mismatch]
     else:
         text = _("%(label)s med %(amounts)s.") % {
             "label": label,
-            "amounts": amounts_phrase(by_year, unit="kr"),
+            "amounts": amounts_phrase(by_year, unit="kr", label=agreement.year_label),
         }
     if line.kind == ShareKind.IN_KIND:
         text += " " + _("Insatsen är värderad i pengar.")
     if line.has_uplift:
         text += " " + _(
-            "Uppräkning av resursbidraget sker årligen enligt %(index)s fr.o.m. %(year)s-01-01"
-        ) % {"index": line.uplift_series.name, "year": line.uplift_first_year}
+            "Uppräkning av resursbidraget sker årligen enligt %(index)s fr.o.m. %(date)s"
+        ) % {"index": line.uplift_series.name, "date": _uplift_start(line)}
+    elif line.has_uplift_text:
+        text += " " + _rule_sentence(line, _("resursbidraget"))
     return [text]
 
 
-def _contributions(parties, lines, gaps):
+def _split_phrase(agreement, by_year):
+    """'600 000 kr 2020-11-01 – 2021-10-31, …': every year named, even equal amounts."""
+    return join_words(
+        f"{format_kr(amount)} {agreement.year_label(year)}"
+        for year, amount in sorted(by_year.items())
+    )
+
+
+def _contributions(agreement, parties, lines, gaps):
     entries = []
     for agreement_party in parties:
         party_lines = [line for line in lines if line.party_id == agreement_party.party_id]
-        funding = [t for line in party_lines for t in _line_sentences(line, gaps)]
+        funding = [t for line in party_lines for t in _line_sentences(agreement, line, gaps)]
         items = [c.description for c in agreement_party.contributions.all()]
         if funding or items:
             entries.append(
@@ -233,6 +257,8 @@ def _economy(lines, gaps):
             )
         if line.has_uplift:
             paragraphs.append(_uplift_paragraph(line, what))
+        elif line.has_uplift_text:
+            paragraphs.append(_rule_sentence(line, what))
     if not lines:
         paragraphs.append(gaps.missing(_("Finansiering saknas")))
     return paragraphs
@@ -272,6 +298,27 @@ def _payment_paragraph(line, plan, what, gaps):
     return " ".join(sentences)
 
 
+def _uplift_start(line):
+    """'2027-01-01': the first day of the first uplifted agreement year."""
+    span = line.agreement.year_dates(line.uplift_first_year)
+    return span[0].isoformat() if span else f"{line.uplift_first_year}-01-01"
+
+
+def _rule_sentence(line, what):
+    """'Resursbidraget räknas upp enligt de regler som gäller för detta.', for a rule that
+    names no index, from its first year when one is given."""
+    sentence = _("%(what)s räknas upp enligt %(rule)s") % {
+        "what": what[:1].upper() + what[1:],
+        "rule": rule_phrase(line.uplift_rule_text),
+    }
+    if line.uplift_first_year:
+        sentence += _(" fr.o.m. %(date)s") % {"date": _uplift_start(line)}
+    sentence += "."
+    if line.uplift_fallback.strip():
+        sentence += " " + " ".join(line.uplift_fallback.split())
+    return sentence
+
+
 def _uplift_paragraph(line, what):
     series = line.uplift_series
     index = series.name
@@ -279,8 +326,8 @@ def _uplift_paragraph(line, what):
         _("det preliminära") if line.uplift_basis == ValueStatus.PRELIMINARY else _("det slutliga")
     )
     sentences = [
-        _("Uppräkning av %(what)s sker årligen enligt %(index)s fr.o.m. %(year)s-01-01.")
-        % {"what": what, "index": index, "year": line.uplift_first_year}
+        _("Uppräkning av %(what)s sker årligen enligt %(index)s fr.o.m. %(date)s.")
+        % {"what": what, "index": index, "date": _uplift_start(line)}
     ]
     first = _("Utgångspunkt för första uppräkning är %(basis)s %(index)s för %(year)s") % {
         "basis": basis,

@@ -52,13 +52,14 @@ def date_span(start, end):
     return f"{start.isoformat()} – {end.isoformat()}"
 
 
-def amounts_phrase(by_year, *, unit="kronor"):
-    """{2021: 400000, …} -> '400 000 kronor per år'; differing years are listed one by one."""
+def amounts_phrase(by_year, *, unit="kronor", label=str):
+    """{2021: 400000, …} -> '400 000 kronor per år'; differing years are listed one by one,
+    each named by label(year) ('2021', or an agreement year's dates)."""
     fmt = format_kronor if unit == "kronor" else format_kr
     amounts = set(by_year.values())
     if len(amounts) == 1:
         return f"{fmt(amounts.pop())} per år"
-    return join_words(f"{fmt(amount)} {year}" for year, amount in sorted(by_year.items()))
+    return join_words(f"{fmt(amount)} {label(year)}" for year, amount in sorted(by_year.items()))
 
 
 def frequency_phrase(installments):
@@ -76,3 +77,23 @@ def payment_months(first_month, installments):
     step = 12 // installments if installments and 12 % installments == 0 else 12
     months = sorted({(first_month - 1 + i * step) % 12 + 1 for i in range(12 // step)})
     return [MONTHS[m] for m in months]
+
+
+_RULE_LEADS = ("uppräknas", "räknas upp", "sker", "årligen", "enligt")
+
+
+def rule_phrase(text):
+    """What an uplift rule without an index follows, as the end of 'räknas upp enligt …':
+    'Uppräknas enligt de regler som gäller för detta.' -> 'de regler som gäller för detta'.
+
+    The words people tend to start the rule with are dropped, as is the closing full stop, so
+    the printed sentence reads the same however the rule was typed.
+    """
+    phrase = " ".join(text.split()).rstrip(" .")
+    stripped = True
+    while stripped:
+        stripped = False
+        for lead in _RULE_LEADS:
+            if phrase.lower().startswith(lead + " "):
+                phrase, stripped = phrase[len(lead) + 1 :].lstrip(), True
+    return phrase

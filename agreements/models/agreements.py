@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import calendar
 from .parties import Party
 
 # Headings of the seed agreements, offered as a template for a new agreement's prose sections.
@@ -158,7 +159,35 @@ class Agreement(models.Model):
 
     @property
     def years(self):
+        """The calendar years the period touches (annual reports follow these)."""
         return list(range(self.period_start.year, self.period_end.year + 1))
+
+    @property
+    def funding_years(self):
+        """The start year of each agreement year (twelve months from the period's start): the
+        years shares are agreed for. The same as years when the period starts on 1 January."""
+        return [start.year for start, _end in calendar.agreement_years(*self._period)]
+
+    def year_dates(self, year):
+        """(start, end) of the agreement year starting in year, or None."""
+        return calendar.agreement_year_dates(*self._period, year)
+
+    def year_label(self, year):
+        """'2020-11-01 – 2021-10-31' for an agreement year; the bare year when it is a
+        calendar year."""
+        span = self.year_dates(year)
+        if span is None or (span[0].month, span[0].day, span[1].month, span[1].day) == (
+            1,
+            1,
+            12,
+            31,
+        ):
+            return str(year)
+        return f"{span[0].isoformat()} – {span[1].isoformat()}"
+
+    @property
+    def _period(self):
+        return (self.period_start, self.period_end)
 
     def predecessor_chain(self):
         """This agreement's predecessors, nearest first (cycle-safe)."""

@@ -111,6 +111,15 @@ def _require_decisions(agreement):
         )
 
 
+def _require_known_amounts(agreement):
+    pending = agreement.funding_lines.filter(amount_pending=True).select_related("party")
+    if pending:
+        raise DomainError(
+            _("Belopp ej fastställt för: %(lines)s. Ange beloppet innan du aktiverar.")
+            % {"lines": ", ".join(str(line) for line in pending)}
+        )
+
+
 @transaction.atomic
 def move_agreement(*, agreement, move, by, on=None, party=None):
     """Move the agreement one step in its life cycle, if the user's role and the facts allow,
@@ -134,6 +143,8 @@ def move_agreement(*, agreement, move, by, on=None, party=None):
         raise DomainError(_("Ange ett datum."))
     if m.target in (S.DECIDED, S.ACTIVE):
         _require_decisions(agreement)
+    if m.target == S.ACTIVE:
+        _require_known_amounts(agreement)
     if m.target == S.SIGNED:
         agreement.signed_on = on
     if m.target == S.TERMINATED:
@@ -499,7 +510,7 @@ def create_successor(*, agreement, relation, by):
         )
         for t in agreement.capacity_targets.all()
     )
-    years = set(successor.years)
+    years = set(successor.funding_years)
     lines = agreement.funding_lines.prefetch_related("shares").select_related("payment_plan")
     for line in lines:
         shares = list(line.shares.all())

@@ -49,9 +49,12 @@ def public_summary(agreements_qs, *, today):
             statuses = {
                 lf.cells[i].status for g in funding.parties for lf in g.lines if lf.cells[i]
             }
+            start, end = a.year_dates(year) or (None, None)
             years.append(
                 {
                     "year": year,
+                    "start": start.isoformat() if start else None,
+                    "end": end.isoformat() if end else None,
                     "total": funding.totals[i],
                     "cash": funding.cash_totals[i],
                     "in_kind": funding.in_kind_totals[i],
@@ -71,6 +74,8 @@ def public_summary(agreements_qs, *, today):
                 "period_end": a.period_end.isoformat(),
                 "parties": [_party(ap.party) | {"role": ap.role} for ap in a.parties.all()],
                 "years": years,
+                # False while a line's amount is not yet known: the totals leave it out.
+                "amounts_complete": not funding.pending,
                 "index_examples": [_text(source) for source in funding.example_sources],
             }
         )

@@ -62,6 +62,14 @@ class FundingLine(models.Model):
         validators=AMOUNT_VALIDATORS,
         help_text=_("När beloppet är avtalat för hela perioden; fördelas på år i andelarna."),
     )
+    amount_pending = models.BooleanField(
+        _("belopp ej fastställt"),
+        default=False,
+        help_text=_(
+            "När beloppet ännu inte är bestämt. Överenskommelsen kan inte utfärdas eller "
+            "aktiveras förrän beloppet är angivet."
+        ),
+    )
     uplift_series = models.ForeignKey(
         IndexSeries,
         on_delete=models.PROTECT,
@@ -89,6 +97,14 @@ class FundingLine(models.Model):
         _("om indexet upphör"),
         blank=True,
         help_text=_("Vad parterna gör om indexet inte längre publiceras."),
+    )
+    uplift_rule_text = models.TextField(
+        _("uppräkning enligt andra regler"),
+        blank=True,
+        help_text=_(
+            "När uppräkningen inte följer ett namngivet index, t.ex. "
+            "”uppräknas enligt de regler som gäller för detta”."
+        ),
     )
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
     history = HistoricalRecords()
@@ -120,6 +136,13 @@ class FundingLine(models.Model):
                     "En uppräkning behöver första uppräkningsår och vilket indexvärde som gäller."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(uplift_series__isnull=True) | Q(uplift_rule_text=""),
+                name="funding_line_one_uplift_rule",
+                violation_error_message=_(
+                    "Ange antingen ett index eller uppräkning enligt andra regler, inte båda."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -143,7 +166,13 @@ class FundingLine(models.Model):
 
     @property
     def has_uplift(self):
+        """Uplifted by a named index series (the app computes the amounts)."""
         return self.uplift_series_id is not None
+
+    @property
+    def has_uplift_text(self):
+        """Uplifted by a rule that names no index (printed as agreed, not computed)."""
+        return bool(self.uplift_rule_text.strip())
 
 
 class Share(models.Model):
@@ -185,11 +214,14 @@ class Share(models.Model):
         super().clean()
         if self.line_id and self.year:
             agreement = self.line.agreement
-            if not agreement.period_start.year <= self.year <= agreement.period_end.year:
+            if self.year not in agreement.funding_years:
                 raise ValidationError(
                     {
-                        "year": _("Året ligger utanför överenskommelsens period (%(a)s–%(b)s).")
-                        % {"a": agreement.period_start.year, "b": agreement.period_end.year}
+                        "year": _("Året ligger utanför överenskommelsens period (%(a)s – %(b)s).")
+                        % {
+                            "a": agreement.period_start.isoformat(),
+                            "b": agreement.period_end.isoformat(),
+                        }
                     }
                 )
 

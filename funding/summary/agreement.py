@@ -117,6 +117,22 @@ class AgreementFunding:
             groups[-1][1].append(cell)
         return groups
 
+    @property
+    def outside_years(self):
+        """Years with amounts that the agreement's period no longer has."""
+        return [y for y in self.years if y not in self.agreement.funding_years]
+
+    @property
+    def pending(self):
+        """The lines whose amount is not yet known: the totals leave them out, and say so."""
+        return [lf for group in self.parties for lf in group.lines if lf.line.amount_pending]
+
+    @property
+    def columns(self):
+        """[(year, label)]: each agreement year named by its dates when it is not a calendar
+        year."""
+        return [(year, self.agreement.year_label(year)) for year in self.years]
+
     def totals_by_year(self):
         return dict(zip(self.years, self.totals, strict=True))
 
@@ -136,7 +152,7 @@ def agreement_funding(agreement, *, lines=None):
         else agreement.parties.all()
     )
     share_years = {s.year for line in lines for s in line.shares.all()}
-    years = sorted(set(agreement.years) | share_years)
+    years = sorted(set(agreement.funding_years) | share_years)
     by_party = {
         ap.party_id: PartyFigures(ap.party, ap.short_name or ap.party.name) for ap in parties
     }

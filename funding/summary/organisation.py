@@ -8,7 +8,7 @@ budget (or payer) and year; the few lines with uplift are read and uplifted here
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum, Value, Window
+from django.db.models import Case, Count, F, Q, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ class BudgetGroup:
     totals: list
     total: int
     rows: list = field(default_factory=list)  # those shown: (AgreementRow, Line, [amount], total)
+    pending: int = 0  # lines whose amount is not yet known: the totals are incomplete
 
 
 @dataclass
@@ -48,6 +49,14 @@ class OrganisationFunding:
     forecast_years: list
     example_sources: list
     chart: object
+
+    @property
+    def pays_pending(self):
+        return sum(g.pending for g in self.pays)
+
+    @property
+    def receives_pending(self):
+        return sum(g.pending for g in self.receives)
 
 
 @dataclass(slots=True)
@@ -108,16 +117,21 @@ class _Side:
     def __init__(self, lines, side, first):
         label = group_label(side)
         self.counts, self.first, self.uplifted = {}, defaultdict(list), {}
-        for pk, name, count, rank, series in (
+        # Lines whose amount is not yet known count in no total; their groups say so.
+        self.pending = {}
+        unknown = Case(When(amount_pending=True, then=1), default=0)
+        for pk, name, count, pending, rank, series in (
             lines.annotate(
                 label=label,
                 count=Window(Count("pk"), partition_by=label),
+                pending=Window(Sum(unknown), partition_by=label),
                 rank=Window(RowNumber(), partition_by=label, order_by=LINE_ORDER),
             )
             .filter(Q(rank__lte=max(first, 1)) | Q(uplift_series__isnull=False))
-            .values_list("pk", "label", "count", "rank", "uplift_series_id")
+            .values_list("pk", "label", "count", "pending", "rank", "uplift_series_id")
         ):
             self.counts[name] = count
+            self.pending[name] = pending
             if rank <= first:
                 self.first[name].append((rank, pk))
             if series is not None:
@@ -148,7 +162,9 @@ class _Side:
         for name in sorted(self.counts):
             row = [totals[name][year] for year in years]
             rows = [_row(lines[pk], years) for _rank, pk in sorted(self.first[name]) if pk in shown]
-            result.append(BudgetGroup(name, self.counts[name], row, sum(row), rows))
+            group = BudgetGroup(name, self.counts[name], row, sum(row), rows)
+            group.pending = self.pending.get(name, 0)
+            result.append(group)
         return result
 
 

@@ -74,6 +74,8 @@ EXPECTED = {
     "funding:lines": ("agreement", ADMIN, ADMIN),
     "funding:payments": ("agreement", EVERYONE, ADMIN),
     "funding:payment": ("payment", ADMIN, ADMIN),
+    "funding:plan": ("line", ADMIN, ADMIN),
+    "funding:outside_shares": ("agreement", ADMIN, ADMIN),
     "funding:index_values": (None, EVERYONE, ADMIN | {"outsider"}),
     # An organisation's own series: seen by the parties of agreements uplifted by it, changed
     # by its administrators.
