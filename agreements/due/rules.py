@@ -18,7 +18,7 @@ from funding.money import group_thousands
 from funding.payments import PAID
 
 from .. import calendar as cal
-from ..models import AgreementStatus, ObligationKind, ReportPeriod, ReportStatus
+from ..models import DATED_KINDS, AgreementStatus, ObligationKind, ReportPeriod, ReportStatus
 from .texts import Text
 
 # Agreements whose duties run: reports, meetings, payments and notice dates.
@@ -33,6 +33,7 @@ KIND_LABELS = {
     "tertial_report": gettext_lazy("Tertialrapport"),
     "annual_report": gettext_lazy("Årsrapport"),
     "one_off_report": gettext_lazy("Rapport"),
+    "evaluation": gettext_lazy("Utvärdering"),
     "meetings": gettext_lazy("Samverkansmöten"),
     "notice": gettext_lazy("Uppsägning/förlängning"),
     "decision": gettext_lazy("Beslut hos motpart"),
@@ -42,6 +43,7 @@ REPORT_KINDS = {
     ObligationKind.TERTIAL_REPORT: "tertial_report",
     ObligationKind.ANNUAL_REPORT: "annual_report",
     ObligationKind.ONE_OFF_REPORT: "one_off_report",
+    ObligationKind.EVALUATION: "evaluation",
 }
 
 MOVED = gettext_noop("Flyttad: %(reason)s")
@@ -308,14 +310,19 @@ def expected_reports(agreement, obligation):
             )
             for year in agreement.years
         ]
-    if obligation.kind == ObligationKind.ONE_OFF_REPORT and obligation.due_date:
+    if obligation.kind in DATED_KINDS and obligation.due_date:
         title = obligation.description.splitlines()[0][:80] if obligation.description else ""
+        default = (
+            gettext_noop("Utvärdering")
+            if obligation.kind == ObligationKind.EVALUATION
+            else gettext_noop("Rapport")
+        )
         return [
             (
                 obligation.due_date.year,
                 ReportPeriod.ONE_OFF,
                 obligation.due_date,
-                title or Text(gettext_noop("Rapport")),
+                title or Text(default),
             )
         ]
     return []

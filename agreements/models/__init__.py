@@ -28,7 +28,7 @@ from .followup import (
     ReportPeriod,
     ReportStatus,
 )
-from .obligations import CapacityTarget, Obligation, ObligationKind
+from .obligations import DATED_KINDS, CapacityTarget, Obligation, ObligationKind
 from .parties import (
     PUBLIC_KINDS,
     ContactPerson,
@@ -73,6 +73,7 @@ __all__ = [
     "CapacityTarget",
     "Obligation",
     "ObligationKind",
+    "DATED_KINDS",
     "PUBLIC_KINDS",
     "ContactPerson",
     "CorrectionStatus",
