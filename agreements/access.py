@@ -348,6 +348,24 @@ def get_meeting_for(user, pk, *, roles=None):
     return meeting
 
 
+# Who registers a meeting of an agreement: the administrators and coordinators of its parties.
+MEETING_REGISTRARS = (ADMINISTRATOR, COORDINATOR)
+
+
+def may_change_meeting(user, meeting):
+    """Whether the user may change a meeting's date and caller, not only its minutes: an
+    administrator of one of the agreement's parties, or a coordinator of the organisation
+    that called it (a non-profit that calls the meetings keeps its own record of them)."""
+    if has_role(user, meeting.agreement, ADMINISTRATOR):
+        return True
+    return meeting.called_by_id is not None and COORDINATOR in _held_in(user, meeting.called_by_id)
+
+
+def meeting_callers_for(user):
+    """Ids of the organisations whose meetings the user changes as their coordinator."""
+    return set(party_ids_of(user, COORDINATOR))
+
+
 def get_payment_for(user, pk, *, edit=False):
     """A payment on a visible agreement (else 404); with edit, 403 unless the user may
     change its line's payments (funding_parties_for)."""

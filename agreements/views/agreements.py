@@ -24,6 +24,7 @@ from agreements.access import (
     is_any,
     may_create_agreement,
     may_propose,
+    meeting_callers_for,
     parties_offered_to,
     parties_visible_to,
 )
@@ -116,6 +117,7 @@ def agreement_detail(request, pk):
         "missing_decisions": public_parties_without_approval(agreement),
         "reports": agreement.reports.select_related("party").order_by("year", "due_date"),
         "meetings": agreement.meetings.select_related("called_by"),
+        "meeting_callers": meeting_callers_for(request.user),
         "successors": agreement.successors.all(),
         "moves": moves_for(agreement, roles),
         "move_form": MoveForm(initial={"on": timezone.localdate()}),

@@ -8,15 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.access import (
-    ADMINISTRATOR,
     COORDINATOR,
+    MEETING_REGISTRARS,
     agreements_with_role,
     get_agreement_for,
     get_attachment_for,
     get_meeting_for,
     get_report_for,
-    has_role,
     is_any,
+    may_change_meeting,
     may_edit_report,
     reporting_party_for,
     reports_visible_to,
@@ -192,7 +192,7 @@ def attachment_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
-    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    agreement = get_agreement_for(request.user, pk, roles=MEETING_REGISTRARS)
     form = MeetingForm(request.POST if request.method == "POST" else None, agreement=agreement)
     if form.is_bound and form.is_valid():
         meeting = form.save(commit=False)
@@ -210,9 +210,9 @@ def meeting_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
-    meeting = get_meeting_for(request.user, pk, roles=[ADMINISTRATOR, COORDINATOR])
+    meeting = get_meeting_for(request.user, pk, roles=MEETING_REGISTRARS)
     agreement = meeting.agreement
-    form_class = MeetingForm if has_role(request.user, agreement, ADMINISTRATOR) else MinutesForm
+    form_class = MeetingForm if may_change_meeting(request.user, meeting) else MinutesForm
     data = request.POST if request.method == "POST" else None
     form = form_class(data, instance=meeting, agreement=agreement)
     if form.is_bound and form.is_valid():

@@ -40,7 +40,7 @@ EXPECTED = {
     "agreements:terminate": ("agreement", ADMIN, None),
     "agreements:successor": ("agreement", ADMIN, ADMIN),
     "agreements:proposal_create": ("agreement", SECR, SECR),
-    "agreements:meeting_create": ("agreement", ADMIN, ADMIN),
+    "agreements:meeting_create": ("agreement", ADMIN | COORD, ADMIN | COORD),
     "agreements:decisions": (None, EVERYONE, None),
     "agreements:decision": ("decision", EVERYONE, None),
     "agreements:proposal_edit": ("decision", SECR, SECR),
