@@ -384,6 +384,7 @@ APP_FORMS = [
     ("funding:index_value_withdraw", lambda r: [r["index_value"].pk]),
     ("agreements:successor", lambda r: [r["agreement"].pk]),
     ("agreements:report", lambda r: [r["report"].pk]),
+    ("agreements:report_review", lambda r: [r["report"].pk]),
     ("agreements:meeting", lambda r: [r["meeting"].pk]),
     ("funding:payment", lambda r: [r["payment"].pk]),
 ]
@@ -521,6 +522,7 @@ TEXT_LIMITS = [
     ("agreements:meeting_create", lambda r: [r["agreement"].pk], "minutes", PAGES_MAX_LENGTH),
     ("agreements:meeting", lambda r: [r["meeting"].pk], "minutes", 20_000),
     ("agreements:report", lambda r: [r["report"].pk], "text", 20_000),
+    ("agreements:report_review", lambda r: [r["report"].pk], "comment", 5_000),
     ("agreements:proposal_create", lambda r: [r["agreement"].pk], "background", 20_000),
     ("agreements:proposal_edit", lambda r: [r["decision"].pk], "background", 20_000),
     ("agreements:proposal_edit", lambda r: [r["decision"].pk], "proposal_summary", 5_000),

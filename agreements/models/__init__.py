@@ -21,6 +21,8 @@ from .documents import CalendarFeed, DocumentKind, IssuedDocument, ReminderLog
 from .due import DueItem, DueState
 from .events import AgreementEvent, EventKind
 from .followup import (
+    EDITABLE_REPORT_STATUSES,
+    HANDED_IN_REPORT_STATUSES,
     Meeting,
     Report,
     ReportAttachment,
@@ -70,6 +72,8 @@ __all__ = [
     "ReportFigure",
     "ReportPeriod",
     "ReportStatus",
+    "EDITABLE_REPORT_STATUSES",
+    "HANDED_IN_REPORT_STATUSES",
     "CapacityTarget",
     "Obligation",
     "ObligationKind",

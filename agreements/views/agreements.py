@@ -37,6 +37,7 @@ from agreements.forms import (
     CapacityTargetFormSet,
     MoveForm,
     ObligationFormSet,
+    PastFollowupForm,
     SameCaseForm,
     SuccessorForm,
     VersionForm,
@@ -177,15 +178,18 @@ def agreement_create(request):
         initial=initial,
         prefix="parter",
     )
-    same_case = SameCaseForm(data)
+    same_case, past = SameCaseForm(data), PastFollowupForm(data)
     if (
         data is not None
         and all([form.is_valid(), parties.is_valid()])
         and _case_number_confirmed(request.user, form, same_case, agreement)
     ):
+        done_before = past.done_before(form.cleaned_data["period_start"], timezone.localdate())
         try:
             agreement = save_agreement(
-                details=form.cleaned_data, parties=parties.rows(), by=request.user
+                details=form.cleaned_data | {"followup_done_before": done_before},
+                parties=parties.rows(),
+                by=request.user,
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
@@ -195,7 +199,13 @@ def agreement_create(request):
     return render(
         request,
         "agreements/agreement_form.html",
-        {"form": form, "parties": parties, "same_case": same_case, "agreement": None},
+        {
+            "form": form,
+            "parties": parties,
+            "same_case": same_case,
+            "past_followup": past,
+            "agreement": None,
+        },
     )
 
 

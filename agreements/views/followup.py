@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from agreements.access import (
     is_any,
     may_change_meeting,
     may_edit_report,
+    may_review_report,
     reporting_party_for,
     reports_visible_to,
     require_any,
@@ -28,6 +30,7 @@ from agreements.forms import (
     MinutesForm,
     ReportForm,
     ReportPickForm,
+    ReviewForm,
     VersionForm,
 )
 from agreements.services import DomainError
@@ -36,6 +39,7 @@ from agreements.services.followup import (
     add_attachment,
     delete_attachment,
     open_report,
+    review_report,
     save_report,
     submit_report,
 )
@@ -109,7 +113,9 @@ def report_detail(request, pk):
                 version=version.loaded,
             )
             if "lamna_in" in request.POST:
-                submit_report(report=saved, by=request.user, version=saved.version)
+                submit_report(
+                    report=saved, by=request.user, version=saved.version, now=timezone.now()
+                )
                 messages.success(request, _("Rapporten är inlämnad."))
             else:
                 messages.success(request, _("Utkastet är sparat."))
@@ -131,6 +137,7 @@ def report_detail(request, pk):
             "report": report,
             "form": form,
             "can_edit": may_edit_report(request.user, report),
+            "can_review": may_review_report(request.user, report),
             "figures": report.figures.select_related("target"),
             "attachments": report.attachments.all(),
             "attachment_form": AttachmentForm(),
@@ -138,6 +145,31 @@ def report_detail(request, pk):
             "conflict": conflict,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_review(request, pk):
+    report = get_report_for(request.user, pk, review=True)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            review_report(
+                report=report,
+                approve=form.approves,
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Rapporten är godkänd.") if form.approves else _("Rapporten är returnerad."),
+            )
+            return redirect("agreements:report", report.pk)
+    return render(request, "agreements/report_review.html", {"report": report, "form": form})
 
 
 @login_required

@@ -48,6 +48,7 @@ EXPECTED = {
     "agreements:reports": (None, EVERYONE, None),
     "agreements:report_create": (None, COORD, COORD),
     "agreements:report": ("report", EVERYONE, COORD),
+    "agreements:report_review": ("report", ADMIN, ADMIN),
     "agreements:attachment_upload": ("report", None, COORD),
     "agreements:attachment": ("attachment", EVERYONE, None),
     "agreements:attachment_delete": ("attachment", None, COORD),
