@@ -19,13 +19,14 @@ from .models import (
     DecisionCondition,
     DecisionItem,
     DecisionOutcome,
+    Exclusion,
     Meeting,
     Obligation,
     Party,
     PredecessorRelation,
 )
 from .services.conflicts import CONTACT_FIELDS, PARTY_FIELDS
-from .services.editing import OBLIGATION_FIELDS, TARGET_FIELDS
+from .services.editing import EXCLUSION_FIELDS, OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
 from .services.organisations import ORGANISATION_FIELDS
 
@@ -413,6 +414,16 @@ CapacityTargetFormSet = inlineformset_factory(
     CapacityTarget,
     form=CapacityTargetForm,
     formset=BaseAgreementChildFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+ExclusionFormSet = inlineformset_factory(
+    Agreement,
+    Exclusion,
+    formset=RowsFormSet,
+    fields=EXCLUSION_FIELDS,
     extra=1,
     can_delete=True,
 )

@@ -39,6 +39,7 @@ AGREEMENT_PREFETCH = [
     Prefetch("funding_lines", queryset=line_instances()),
     Prefetch("obligations", queryset=Obligation.objects.select_related("responsible", "recipient")),
     "capacity_targets",
+    "exclusions",
 ]
 
 

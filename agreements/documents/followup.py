@@ -1,4 +1,5 @@
-"""The follow-up the agreement prints: meetings, reports, evaluations, other duties, targets.
+"""The follow-up the agreement prints: meetings, reports, evaluations, other duties, targets
+and what the agreement does not cover.
 
 Built from the agreement's obligations and capacity targets, in the order of Region
 Västerbotten's "Samverkan och uppföljning": the meetings and who calls them, the written
@@ -40,7 +41,8 @@ def with_followup(sections, agreement, parties):
 
 
 def followup_paragraphs(agreement, parties):
-    """One paragraph per obligation, then one for the capacity targets."""
+    """One paragraph per obligation, then one for the capacity targets and one for what the
+    agreement does not cover."""
     names = {p.party_id: p.short_name or p.party.name for p in parties}
 
     def name(party):
@@ -64,6 +66,11 @@ def followup_paragraphs(agreement, parties):
     if targets:
         paragraphs.append(
             _("Verksamhetens mål per år är %(targets)s.") % {"targets": join_words(targets)}
+        )
+    exclusions = [e.description.strip().rstrip(".") for e in agreement.exclusions.all()]
+    if exclusions:
+        paragraphs.append(
+            _("Överenskommelsen omfattar inte %(what)s.") % {"what": join_words(exclusions)}
         )
     return [p for p in paragraphs if p]
 

@@ -30,7 +30,7 @@ from .followup import (
     ReportPeriod,
     ReportStatus,
 )
-from .obligations import DATED_KINDS, CapacityTarget, Obligation, ObligationKind
+from .obligations import DATED_KINDS, CapacityTarget, Exclusion, Obligation, ObligationKind
 from .parties import (
     PUBLIC_KINDS,
     ContactPerson,
@@ -77,6 +77,7 @@ __all__ = [
     "CapacityTarget",
     "Obligation",
     "ObligationKind",
+    "Exclusion",
     "DATED_KINDS",
     "PUBLIC_KINDS",
     "ContactPerson",

@@ -144,3 +144,28 @@ class CapacityTarget(models.Model):
     def __str__(self):
         prefix = "ca " if self.approximate else ""
         return f"{prefix}{self.quantity} {self.description}"
+
+
+class Exclusion(models.Model):
+    """Something the agreement explicitly does not cover, e.g. the exercise of public authority."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="exclusions",
+        verbose_name=_("överenskommelse"),
+    )
+    description = models.CharField(
+        _("omfattar inte"),
+        max_length=500,
+        help_text=_("T.ex. myndighetsutövning"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("undantag")
+        verbose_name_plural = _("undantag")
+        ordering = ["agreement_id", "id"]
+
+    def __str__(self):
+        return self.description

@@ -9,7 +9,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, AgreementParty, CapacityTarget, EventKind, Obligation
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    CapacityTarget,
+    EventKind,
+    Exclusion,
+    Obligation,
+)
 
 from . import DomainError
 from .conflicts import PARTY_FIELDS, agreement_conflict, loaded
@@ -31,6 +38,7 @@ OBLIGATION_FIELDS = (
     "description",
 )
 TARGET_FIELDS = ("description", "quantity", "approximate")
+EXCLUSION_FIELDS = ("description",)
 
 
 def save_agreement(*, agreement=None, details, parties, version=None, by):
@@ -74,9 +82,10 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
     return agreement
 
 
-def save_obligations(*, agreement, obligations, targets, by):
-    """Save an agreement's obligations and capacity targets (rows as agreements.services.rows
-    takes them), and create the report rows they now ask for; all or nothing."""
+def save_obligations(*, agreement, obligations, targets, exclusions=(), by):
+    """Save an agreement's obligations, capacity targets and what it does not cover (rows as
+    agreements.services.rows takes them), and create the report rows they now ask for; all or
+    nothing."""
     try:
         with transaction.atomic():
             save_rows(
@@ -91,6 +100,13 @@ def save_obligations(*, agreement, obligations, targets, by):
                 children=agreement.capacity_targets,
                 fields=TARGET_FIELDS,
                 new=lambda: CapacityTarget(agreement=agreement),
+                by=by,
+            )
+            save_rows(
+                exclusions,
+                children=agreement.exclusions,
+                fields=EXCLUSION_FIELDS,
+                new=lambda: Exclusion(agreement=agreement),
                 by=by,
             )
             refresh_reports(agreement)

@@ -35,6 +35,7 @@ from agreements.forms import (
     AgreementForm,
     AgreementPartyFormSet,
     CapacityTargetFormSet,
+    ExclusionFormSet,
     MoveForm,
     ObligationFormSet,
     PastFollowupForm,
@@ -288,12 +289,14 @@ def agreement_obligations(request, pk):
     data = request.POST if request.method == "POST" else None
     obligations = ObligationFormSet(data, instance=agreement, prefix="ataganden")
     targets = CapacityTargetFormSet(data, instance=agreement, prefix="mal")
-    if data is not None and obligations.is_valid() and targets.is_valid():
+    exclusions = ExclusionFormSet(data, instance=agreement, prefix="undantag")
+    if data is not None and all(f.is_valid() for f in (obligations, targets, exclusions)):
         try:
             save_obligations(
                 agreement=agreement,
                 obligations=obligations.rows(),
                 targets=targets.rows(),
+                exclusions=exclusions.rows(),
                 by=request.user,
             )
         except DomainError as exc:
@@ -304,7 +307,12 @@ def agreement_obligations(request, pk):
     return render(
         request,
         "agreements/agreement_obligations_form.html",
-        {"agreement": agreement, "obligations": obligations, "targets": targets},
+        {
+            "agreement": agreement,
+            "obligations": obligations,
+            "targets": targets,
+            "exclusions": exclusions,
+        },
     )
 
 
