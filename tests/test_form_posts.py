@@ -307,6 +307,9 @@ OTHER_POSTS = {
     "funding:index_value_withdraw": "the value is gone after the first: a repeat answers 404",
     "agreements:correction": "a proposal is answered once; a repeat is refused",
     "feeds:manage": "replaces or revokes the user's own link",
+    "agreements:report_review": (
+        "reviews only a submitted report: a repeat finds it approved or returned and is refused"
+    ),
 }
 
 
