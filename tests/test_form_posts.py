@@ -307,6 +307,14 @@ OTHER_POSTS = {
     "funding:index_value_withdraw": "the value is gone after the first: a repeat answers 404",
     "agreements:correction": "a proposal is answered once; a repeat is refused",
     "feeds:manage": "replaces or revokes the user's own link",
+    "funding:plan": (
+        "an edit refused on a stale page by Agreement.funding_version with an error, not the "
+        "conflict page (tests/funding/test_money_rules.py)"
+    ),
+    "funding:outside_shares": (
+        "deletes only; a stale page (Agreement.funding_version) deletes nothing "
+        "(tests/funding/test_money_rules.py)"
+    ),
     "agreements:report_review": (
         "reviews only a submitted report: a repeat finds it approved or returned and is refused"
     ),
