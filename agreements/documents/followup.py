@@ -37,7 +37,7 @@ def with_followup(sections, agreement, parties):
     for i, (heading, body) in enumerate(sections):
         if heading.strip().lower() in (FOLLOWUP_HEADING.lower(), "uppföljning"):
             return sections[:i] + [(heading, body + paragraphs)] + sections[i + 1 :]
-    return sections + [(_(FOLLOWUP_HEADING), paragraphs)]
+    return sections + [(FOLLOWUP_HEADING, paragraphs)]
 
 
 def followup_paragraphs(agreement, parties):
