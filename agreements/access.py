@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from funding.models import FundingLine, IndexSeries, IndexValue, Payment
 
 from .models import (
+    EDITABLE_REPORT_STATUSES,
     Agreement,
     AgreementParty,
     Decision,
@@ -23,7 +24,6 @@ from .models import (
     PartyRole,
     Report,
     ReportAttachment,
-    ReportStatus,
     Role,
 )
 from .numbers import normalize_org_number
@@ -314,15 +314,34 @@ def get_decision_for(user, pk, *, roles=None):
     return decision
 
 
-def get_report_for(user, pk, *, edit=False):
+def get_report_for(user, pk, *, edit=False, review=False):
     """The report if its agreement is visible (else 404); with edit, 403 unless the user is
-    a coordinator of the reporting organisation."""
+    a coordinator of the reporting organisation; with review, unless may_review_report."""
     report = get_object_or_404(
-        reports_visible_to(user).select_related("agreement", "party", "submitted_by"), pk=pk
+        reports_visible_to(user).select_related(
+            "agreement", "party", "submitted_by", "reviewed_by", "obligation"
+        ),
+        pk=pk,
     )
     if edit and not user.is_superuser and COORDINATOR not in _held_in(user, report.party_id):
         raise PermissionDenied
+    if review and not may_review_report(user, report):
+        raise PermissionDenied
     return report
+
+
+def may_review_report(user, report):
+    """Whether the user approves or returns the report: an administrator of the party the
+    obligation names as recipient, else of any other party to the agreement than the one
+    reporting."""
+    if user.is_superuser:
+        return True
+    recipient = report.obligation.recipient_id if report.obligation else None
+    administered = set(party_ids_of(user, ADMINISTRATOR))
+    if recipient is not None:
+        return recipient in administered
+    parties = set(report.agreement.parties.values_list("party_id", flat=True))
+    return bool((parties - {report.party_id}) & administered)
 
 
 def get_attachment_for(user, pk, *, edit=False):
@@ -346,6 +365,24 @@ def get_meeting_for(user, pk, *, roles=None):
     if roles and not has_role(user, meeting.agreement, *roles):
         raise PermissionDenied
     return meeting
+
+
+# Who registers a meeting of an agreement: the administrators and coordinators of its parties.
+MEETING_REGISTRARS = (ADMINISTRATOR, COORDINATOR)
+
+
+def may_change_meeting(user, meeting):
+    """Whether the user may change a meeting's date and caller, not only its minutes: an
+    administrator of one of the agreement's parties, or a coordinator of the organisation
+    that called it (a non-profit that calls the meetings keeps its own record of them)."""
+    if has_role(user, meeting.agreement, ADMINISTRATOR):
+        return True
+    return meeting.called_by_id is not None and COORDINATOR in _held_in(user, meeting.called_by_id)
+
+
+def meeting_callers_for(user):
+    """Ids of the organisations whose meetings the user changes as their coordinator."""
+    return set(party_ids_of(user, COORDINATOR))
 
 
 def get_payment_for(user, pk, *, edit=False):
@@ -531,8 +568,9 @@ def reporting_party_for(user, agreement):
 
 
 def may_edit_report(user, report):
-    """A draft report is edited by a coordinator of the reporting organisation."""
-    return report.status == ReportStatus.DRAFT and (
+    """A report not handed in (or returned) is edited by a coordinator of the reporting
+    organisation."""
+    return report.status in EDITABLE_REPORT_STATUSES and (
         user.is_superuser or report.party_id in party_ids_of(user, COORDINATOR)
     )
 

@@ -22,6 +22,7 @@ from .models import (
     Decision,
     DecisionCondition,
     DecisionItem,
+    Exclusion,
     IssuedDocument,
     Meeting,
     Membership,
@@ -137,6 +138,11 @@ class CapacityTargetInline(admin.TabularInline):
     extra = 0
 
 
+class ExclusionInline(admin.TabularInline):
+    model = Exclusion
+    extra = 0
+
+
 class FundingLineInline(admin.TabularInline):
     model = FundingLine
     extra = 0
@@ -172,6 +178,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
         SectionInline,
         ObligationInline,
         CapacityTargetInline,
+        ExclusionInline,
         FundingLineInline,
         DecisionInline,
     ]

@@ -113,6 +113,24 @@ def meetings_needed(min_per_year, held):
     return max(0, (min_per_year or 0) - held)
 
 
+def meetings_expected(min_per_year, year, done_before=None):
+    """The meetings of a year still expected in the app when the follow-up before done_before
+    was done outside it: every one for a year after it, none for a year before it, and for
+    its own year the minimum's share of the days from it on, rounded up.
+
+    Example: three a year, follow-up done before 2026-07-01: 184 of 365 days are left, and
+    3 × 184 / 365 = 1.5 rounds up to 2 meetings.
+    """
+    minimum = min_per_year or 0
+    if done_before is None or done_before.year < year:
+        return minimum
+    if done_before.year > year:
+        return 0
+    days = (year_end(year) - date(year, 1, 1)).days + 1
+    left = (year_end(year) - done_before).days + 1
+    return -(-minimum * left // days)
+
+
 def year_end(year):
     return date(year, 12, 31)
 

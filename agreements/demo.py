@@ -202,9 +202,7 @@ def _vasterbotten(p, lpik):
         agreement=agreement,
         kind=ObligationKind.TERTIAL_REPORT,
         responsible=p["srk"],
-        recipient=p["vb"],
-        description="SRK lämnar tertialvis skriftliga uppföljningar. "
-        "Överenskommelsen anger ingen tidsgräns efter tertialets slut.",
+        # The agreement sets no number of days after the tertial's end.
     )
     Obligation.objects.create(
         agreement=agreement,
@@ -221,8 +219,11 @@ def _vasterbotten(p, lpik):
         kind=ObligationKind.MEETINGS,
         responsible=p["srk"],
         min_per_year=3,
-        description="Samverkansmöten för dialog och uppföljning hålls i samband med att SRK "
-        "tertialvis lämnar skriftliga uppföljningar. SRK ansvarar för att kalla till mötet.",
+        # The rest of the seed's paragraph (the tertial reports, who calls) is printed from
+        # the obligations themselves.
+        description="Parterna är överens om att hålla samverkansmöten för dialog och "
+        "uppföljning där de informerar varandra om respektive verksamhets innehåll, "
+        "utveckling, planering, förutsättningar och förändringar.",
     )
 
     line = FundingLine.objects.create(
@@ -311,8 +312,7 @@ def _skane(p):
         agreement=current,
         kind=ObligationKind.MEETINGS,
         min_per_year=2,
-        description="Återkoppling, utvärdering och dialog mellan parterna sker på "
-        "samverkansmöten minst två gånger årligen.",
+        description="Återkoppling, utvärdering och dialog mellan parterna sker på samverkansmöten.",
     )
     CapacityTarget.objects.create(agreement=current, description="barn", quantity=70)
     CapacityTarget.objects.create(agreement=current, description="föräldrar", quantity=40)
@@ -504,7 +504,7 @@ Barnverksamheten är tillgänglig för patienters barn samt för andra barn med 
     (
         "Samverkan och uppföljning",
         """
-De insatser som möjliggörs genom överenskommelsen sker inom respektive huvudmans ansvar och innebär ingen inskränkning i andra huvudmäns ansvar. Återkoppling, utvärdering och dialog mellan parterna sker på samverkansmöten minst två gånger årligen.
+De insatser som möjliggörs genom överenskommelsen sker inom respektive huvudmans ansvar och innebär ingen inskränkning i andra huvudmäns ansvar.
 """,
     ),
 ]
@@ -567,9 +567,6 @@ Verksamheten ska arbeta aktivt för att uppmärksamma och stötta personer som k
         """
 SRK och Region Västerbotten samverkar på de sätt som är relevanta för att ge en adekvat och god vård. Samverkan sker också med relevanta kommunala verksamheter och andra aktörer, samt med den idéburna sektorn. Denna samverkan gäller även utveckling av sociala samt psykosociala insatser för målgruppen. Genom att samverka i nätverk, kring utbildning samt konsultationer bidrar båda parter till det preventiva folkhälsoarbetet.
 
-Parterna är överens om att hålla samverkansmöten för dialog och uppföljning där de informerar varandra om respektive verksamhets innehåll, utveckling, planering, förutsättningar och förändringar. Detta görs i samband med att SRK tertialvis lämnar skriftliga uppföljningar. SRK ansvarar för att kalla till mötet.
-
-SRK ska årligen, före första mars, lämna in en verksamhetsberättelse inklusive verksamhetsplan samt patientsäkerhetsberättelse till utsedd kontaktperson i Regionen.
 """,
     ),
     (

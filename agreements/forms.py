@@ -26,6 +26,7 @@ from .models import (
     DecisionCondition,
     DecisionItem,
     DecisionOutcome,
+    Exclusion,
     Meeting,
     Obligation,
     Party,
@@ -34,7 +35,7 @@ from .models import (
     Signatory,
 )
 from .services.conflicts import CONTACT_FIELDS, PARTY_FIELDS
-from .services.editing import OBLIGATION_FIELDS, TARGET_FIELDS
+from .services.editing import EXCLUSION_FIELDS, OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
 from .services.organisations import ORGANISATION_FIELDS
 from .services.parts import CONTRIBUTION_FIELDS, SECTION_FIELDS, SIGNATORY_FIELDS
@@ -242,6 +243,26 @@ class AgreementForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
             "contributions_intro": forms.Textarea(attrs={"rows": 3}),
             "renegotiation_text": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class PastFollowupForm(forms.Form):
+    """Asked when an agreement is entered: whether the follow-up before today is done."""
+
+    done = forms.BooleanField(
+        label=_("Uppföljningen före i dag är redan gjord"),
+        required=False,
+        help_text=_(
+            "Kryssa i om överenskommelsen redan har börjat och rapporter och möten fram till "
+            "i dag är gjorda. De visas då inte som försenade."
+        ),
+    )
+
+    def done_before(self, period_start, today):
+        """The day before which the follow-up is done, or None (also for a period that has
+        not begun)."""
+        if self.is_valid() and self.cleaned_data["done"] and period_start < today:
+            return today
+        return None
 
 
 class SameCaseForm(forms.Form):
@@ -612,6 +633,16 @@ ContributionFormSet = modelformset_factory(
 )
 
 
+ExclusionFormSet = inlineformset_factory(
+    Agreement,
+    Exclusion,
+    formset=RowsFormSet,
+    fields=EXCLUSION_FIELDS,
+    extra=1,
+    can_delete=True,
+)
+
+
 class MeetingForm(TextLimitsMixin, forms.ModelForm):
     text_limits = {"participants": PARAGRAPHS_MAX_LENGTH, "minutes": PAGES_MAX_LENGTH}
 
@@ -754,6 +785,35 @@ class ReportForm(forms.Form):
 
     def target_fields(self):
         return [self[f"target_{t.pk}"] for t in self.targets]
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Vad blir resultatet av granskningen?"),
+        choices=[
+            ("approve", _("Godkänn rapporten")),
+            ("return", _("Returnera rapporten för komplettering")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Kommentar till den som rapporterar"),
+        required=False,
+        max_length=PARAGRAPHS_MAX_LENGTH,
+        error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Skriv vad som behöver kompletteras om du returnerar rapporten."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Skriv vad som behöver kompletteras."))
+        return cleaned
+
+    @property
+    def approves(self):
+        return self.cleaned_data["outcome"] == "approve"
 
 
 class AttachmentForm(forms.Form):

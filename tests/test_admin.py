@@ -142,6 +142,7 @@ def _agreement_post(agreement, **overrides):
         "sections",
         "obligations",
         "capacity_targets",
+        "exclusions",
         "funding_lines",
         "Decision_agreements",
     ]:

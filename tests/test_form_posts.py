@@ -315,6 +315,9 @@ OTHER_POSTS = {
         "deletes only; a stale page (Agreement.funding_version) deletes nothing "
         "(tests/funding/test_money_rules.py)"
     ),
+    "agreements:report_review": (
+        "reviews only a submitted report: a repeat finds it approved or returned and is refused"
+    ),
 }
 
 

@@ -8,11 +8,12 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementParty, Decision, DocumentKind
+from agreements.models import AgreementParty, Decision, DocumentKind, Obligation
 from funding.figures import base_by_year, line_instances
 from funding.models import ShareKind, ValueStatus
 from funding.money import format_kr, format_kronor
 
+from .followup import with_followup
 from .gaps import Gaps, split_paragraphs, typeset_all
 from .history import condition_subject, history_paragraphs
 from .text import (
@@ -38,6 +39,9 @@ AGREEMENT_PREFETCH = [
         ),
     ),
     Prefetch("funding_lines", queryset=line_instances()),
+    Prefetch("obligations", queryset=Obligation.objects.select_related("responsible", "recipient")),
+    "capacity_targets",
+    "exclusions",
 ]
 
 
@@ -83,6 +87,7 @@ def _agreement_document(agreement, version, issued_at):
         (s.heading, gaps.paragraphs(s.body, _("Text saknas under %(heading)s") % {"heading": s}))
         for s in agreement.sections.all()
     ]
+    sections = with_followup(sections, agreement, parties)
     # The seed prints its background before the parties; other sections follow the subject.
     lead = sections[:1] if sections and sections[0][0].strip().lower() == "bakgrund" else []
     identifier = agreement_identifier(agreement)

@@ -18,7 +18,13 @@ from funding.money import group_thousands
 from funding.payments import PAID
 
 from .. import calendar as cal
-from ..models import AgreementStatus, ObligationKind, ReportPeriod, ReportStatus
+from ..models import (
+    DATED_KINDS,
+    HANDED_IN_REPORT_STATUSES,
+    AgreementStatus,
+    ObligationKind,
+    ReportPeriod,
+)
 from .texts import Text
 
 # Agreements whose duties run: reports, meetings, payments and notice dates.
@@ -33,6 +39,7 @@ KIND_LABELS = {
     "tertial_report": gettext_lazy("Tertialrapport"),
     "annual_report": gettext_lazy("Årsrapport"),
     "one_off_report": gettext_lazy("Rapport"),
+    "evaluation": gettext_lazy("Utvärdering"),
     "meetings": gettext_lazy("Samverkansmöten"),
     "notice": gettext_lazy("Uppsägning/förlängning"),
     "decision": gettext_lazy("Beslut hos motpart"),
@@ -42,6 +49,7 @@ REPORT_KINDS = {
     ObligationKind.TERTIAL_REPORT: "tertial_report",
     ObligationKind.ANNUAL_REPORT: "annual_report",
     ObligationKind.ONE_OFF_REPORT: "one_off_report",
+    ObligationKind.EVALUATION: "evaluation",
 }
 
 MOVED = gettext_noop("Flyttad: %(reason)s")
@@ -168,7 +176,7 @@ def _expected_report_deadline(scope, obligation, expected, report):
         done, detail, responsible = False, "", obligation.responsible_id
     else:
         due = report.due_date
-        done = report.status == ReportStatus.SUBMITTED
+        done = report.status in HANDED_IN_REPORT_STATUSES
         detail, responsible = _moved(report), report.party_id
     return scope.deadline(
         done=done,
@@ -191,7 +199,7 @@ def _report_row_deadline(scope, report):
     else:
         kind = "one_off_report"
     return scope.deadline(
-        done=report.status == ReportStatus.SUBMITTED,
+        done=report.status in HANDED_IN_REPORT_STATUSES,
         kind=kind,
         key=f"report:{scope.agreement.pk}:{report.year}:{report.period or f'r{report.pk}'}",
         due_date=report.due_date,
@@ -214,14 +222,19 @@ def meeting_deadlines(scope, obligations, held):
     for obligation in obligations:
         if obligation.kind != ObligationKind.MEETINGS or not obligation.min_per_year:
             continue
-        needed = cal.meetings_needed(obligation.min_per_year, held)
+        expected = cal.meetings_expected(
+            obligation.min_per_year, year, agreement.followup_done_before
+        )
+        if not expected:
+            continue
+        needed = cal.meetings_needed(expected, held)
         items.append(
             scope.deadline(
                 done=needed == 0,
                 kind="meetings",
                 key=f"meetings:{agreement.pk}:{year}",
                 due_date=min(cal.year_end(year), agreement.period_end),
-                title=Text(title, {"needed": needed, "min": obligation.min_per_year, "year": year}),
+                title=Text(title, {"needed": needed, "min": expected, "year": year}),
                 responsible_party_id=obligation.responsible_id,
             )
         )
@@ -280,7 +293,17 @@ def payment_deadlines(scope, funding_lines):
 
 
 def expected_reports(agreement, obligation):
-    """(year, period, computed due date, title) of every report an obligation asks for."""
+    """(year, period, computed due date, title) of every report an obligation asks for, but
+    those due before the day the agreement's follow-up was done outside the app."""
+    done_before = agreement.followup_done_before
+    return [
+        expected
+        for expected in _reports_asked_for(agreement, obligation)
+        if done_before is None or expected[2] >= done_before
+    ]
+
+
+def _reports_asked_for(agreement, obligation):
     if obligation.kind == ObligationKind.TERTIAL_REPORT:
         days = obligation.days_after_period
         if days is None:
@@ -308,14 +331,19 @@ def expected_reports(agreement, obligation):
             )
             for year in agreement.years
         ]
-    if obligation.kind == ObligationKind.ONE_OFF_REPORT and obligation.due_date:
+    if obligation.kind in DATED_KINDS and obligation.due_date:
         title = obligation.description.splitlines()[0][:80] if obligation.description else ""
+        default = (
+            gettext_noop("Utvärdering")
+            if obligation.kind == ObligationKind.EVALUATION
+            else gettext_noop("Rapport")
+        )
         return [
             (
                 obligation.due_date.year,
                 ReportPeriod.ONE_OFF,
                 obligation.due_date,
-                title or Text(gettext_noop("Rapport")),
+                title or Text(default),
             )
         ]
     return []

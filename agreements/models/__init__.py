@@ -22,6 +22,8 @@ from .documents import CalendarFeed, DocumentKind, IssuedDocument, ReminderLog
 from .due import DueItem, DueState
 from .events import AgreementEvent, EventKind
 from .followup import (
+    EDITABLE_REPORT_STATUSES,
+    HANDED_IN_REPORT_STATUSES,
     Meeting,
     Report,
     ReportAttachment,
@@ -29,7 +31,7 @@ from .followup import (
     ReportPeriod,
     ReportStatus,
 )
-from .obligations import CapacityTarget, Obligation, ObligationKind
+from .obligations import DATED_KINDS, CapacityTarget, Exclusion, Obligation, ObligationKind
 from .parties import (
     PUBLIC_KINDS,
     ContactPerson,
@@ -73,9 +75,13 @@ __all__ = [
     "ReportFigure",
     "ReportPeriod",
     "ReportStatus",
+    "EDITABLE_REPORT_STATUSES",
+    "HANDED_IN_REPORT_STATUSES",
     "CapacityTarget",
     "Obligation",
     "ObligationKind",
+    "Exclusion",
+    "DATED_KINDS",
     "PUBLIC_KINDS",
     "ContactPerson",
     "CorrectionStatus",

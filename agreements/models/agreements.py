@@ -101,6 +101,14 @@ class Agreement(models.Model):
     signed_digitally = models.BooleanField(_("signeras digitalt"), default=False)
     signed_on = models.DateField(_("undertecknad"), null=True, blank=True)
     terminated_on = models.DateField(_("uppsagd den"), null=True, blank=True)
+    # An agreement entered after it began: the reports and meetings due before this day were
+    # followed up outside the app, and are not asked for here (agreements.due.rules).
+    followup_done_before = models.DateField(
+        _("uppföljning gjord före"),
+        null=True,
+        blank=True,
+        help_text=_("Rapporter och möten före det här datumet är redan gjorda utanför appen."),
+    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
     # Optimistic locking: each save through the app bumps the version it was read at, so two

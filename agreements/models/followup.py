@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
@@ -53,8 +54,17 @@ class ReportPeriod(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Ej påbörjad")
     DRAFT = "draft", _("Utkast")
     SUBMITTED = "submitted", _("Inlämnad")
+    RETURNED = "returned", _("Returnerad för komplettering")
+    APPROVED = "approved", _("Godkänd")
+
+
+# Statuses in which the reporting organisation writes the report; the others are handed in.
+EDITABLE_REPORT_STATUSES = (ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED)
+# Statuses in which the duty to report is met.
+HANDED_IN_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
 class Report(models.Model):
@@ -87,7 +97,10 @@ class Report(models.Model):
         _("skäl till ändrad förfallodag"), max_length=300, blank=True
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+        _("status"),
+        max_length=20,
+        choices=ReportStatus.choices,
+        default=ReportStatus.NOT_STARTED,
     )
     text = models.TextField(_("redovisning"), blank=True)
     submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
@@ -99,6 +112,16 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("inlämnad av"),
     )
+    reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granskad av"),
+    )
+    review_comment = models.TextField(_("kommentar vid granskning"), blank=True)
     # Optimistic locking, as on Agreement.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
@@ -115,7 +138,7 @@ class Report(models.Model):
                 violation_error_message=_("Det finns redan en rapport för den perioden."),
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                condition=Q(status__in=["not_started", "draft"]) | Q(submitted_at__isnull=False),
                 name="report_submitted_has_time",
                 violation_error_message=_("En inlämnad rapport måste ha inlämningstid."),
             ),
@@ -127,6 +150,13 @@ class Report(models.Model):
     def __str__(self):
         label = self.title or self.get_period_display()
         return f"{self.year} {label} – {self.agreement.title}"
+
+    @property
+    def submitted_late(self):
+        """Whether it was handed in after its due date (the day in Swedish time)."""
+        if self.submitted_at is None:
+            return False
+        return timezone.localtime(self.submitted_at).date() > self.due_date
 
     @property
     def period_label(self):

@@ -13,6 +13,12 @@ class ObligationKind(models.TextChoices):
     ANNUAL_REPORT = "annual_report", _("Årlig rapport")
     MEETINGS = "meetings", _("Samverkansmöten")
     ONE_OFF_REPORT = "one_off_report", _("Enstaka rapport")
+    EVALUATION = "evaluation", _("Utvärdering")
+    OTHER = "other", _("Annan uppföljning")
+
+
+# Kinds that hand in something written on one date: each expects one report row.
+DATED_KINDS = (ObligationKind.ONE_OFF_REPORT, ObligationKind.EVALUATION)
 
 
 class Obligation(models.Model):
@@ -97,15 +103,19 @@ class Obligation(models.Model):
         super().clean()
         errors = {}
         if self.kind != ObligationKind.MEETINGS and not self.responsible_id:
-            errors["responsible"] = _("Ange vilken part som lämnar rapporten.")
+            errors["responsible"] = _("Ange vilken part som ansvarar.")
         if self.kind == ObligationKind.ANNUAL_REPORT and not (
             self.due_before_month and self.due_before_day
         ):
             errors["due_before_month"] = _("Ange före vilket datum årsrapporten ska lämnas.")
         if self.kind == ObligationKind.MEETINGS and not self.min_per_year:
             errors["min_per_year"] = _("Ange minsta antal möten per år.")
-        if self.kind == ObligationKind.ONE_OFF_REPORT and not self.due_date:
+        if self.kind in DATED_KINDS and not self.due_date:
             errors["due_date"] = _("Ange förfallodag för rapporten.")
+        if self.kind in (ObligationKind.EVALUATION, ObligationKind.OTHER) and not (
+            self.description.strip()
+        ):
+            errors["description"] = _("Beskriv vad som ska göras.")
         if not isinstance(self.parts, list) or not all(isinstance(p, str) for p in self.parts):
             errors["parts"] = _("Delarna ska vara en lista med text.")
         if errors:
@@ -134,3 +144,28 @@ class CapacityTarget(models.Model):
     def __str__(self):
         prefix = "ca " if self.approximate else ""
         return f"{prefix}{self.quantity} {self.description}"
+
+
+class Exclusion(models.Model):
+    """Something the agreement explicitly does not cover, e.g. the exercise of public authority."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="exclusions",
+        verbose_name=_("överenskommelse"),
+    )
+    description = models.CharField(
+        _("omfattar inte"),
+        max_length=500,
+        help_text=_("T.ex. myndighetsutövning"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("undantag")
+        verbose_name_plural = _("undantag")
+        ordering = ["agreement_id", "id"]
+
+    def __str__(self):
+        return self.description

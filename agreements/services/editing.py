@@ -12,7 +12,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, AgreementParty, CapacityTarget, EventKind, Obligation
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    CapacityTarget,
+    EventKind,
+    Exclusion,
+    Obligation,
+)
 
 from . import DomainError
 from .conflicts import PARTY_FIELDS, RowGroup, agreement_conflict, check_version, loaded
@@ -35,6 +42,7 @@ OBLIGATION_FIELDS = (
     "description",
 )
 TARGET_FIELDS = ("description", "quantity", "approximate")
+EXCLUSION_FIELDS = ("description",)
 
 
 def save_agreement(*, agreement=None, details, parties, version=None, by):
@@ -84,9 +92,10 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
     return agreement
 
 
-def save_obligations(*, agreement, obligations, targets, version, by):
-    """Save an agreement's obligations and capacity targets (rows as agreements.services.rows
-    takes them), and create the report rows they now ask for; all or nothing.
+def save_obligations(*, agreement, obligations, targets, version, by, exclusions=()):
+    """Save an agreement's obligations, capacity targets and what it does not cover (rows as
+    agreements.services.rows takes them), and create the report rows they now ask for; all or
+    nothing.
 
     version: the Agreement.obligations_version the rows were loaded at; EditConflict (nothing
     saved) if it has moved on.
@@ -98,7 +107,7 @@ def save_obligations(*, agreement, obligations, targets, version, by):
                 locked,
                 version,
                 where=_("Åtaganden"),
-                groups=_obligation_groups(locked, obligations, targets),
+                groups=_obligation_groups(locked, obligations, targets, exclusions),
                 on="obligations_version",
             )
             locked.obligations_version += 1
@@ -118,6 +127,13 @@ def save_obligations(*, agreement, obligations, targets, version, by):
                 new=lambda: CapacityTarget(agreement=locked),
                 by=by,
             )
+            save_rows(
+                exclusions,
+                children=locked.exclusions,
+                fields=EXCLUSION_FIELDS,
+                new=lambda: Exclusion(agreement=locked),
+                by=by,
+            )
             refresh_reports(locked)
     except (IntegrityError, ProtectedError):
         raise DomainError(_("Det som har rapporter kopplade kan inte tas bort.")) from None
@@ -125,7 +141,7 @@ def save_obligations(*, agreement, obligations, targets, version, by):
     return locked
 
 
-def _obligation_groups(agreement, obligations, targets):
+def _obligation_groups(agreement, obligations, targets, exclusions):
     return [
         RowGroup(
             "obligations",
@@ -144,5 +160,14 @@ def _obligation_groups(agreement, obligations, targets):
             TARGET_FIELDS,
             agreement.capacity_targets.all(),
             targets,
+        ),
+        RowGroup(
+            "exclusions",
+            _("Omfattar inte"),
+            Exclusion,
+            "agreement",
+            EXCLUSION_FIELDS,
+            agreement.exclusions.all(),
+            exclusions,
         ),
     ]

@@ -1,5 +1,5 @@
-"""Follow-up writes: reports (draft, figures, submit), their attachments, meetings and their
-minutes."""
+"""Follow-up writes: reports (draft, figures, submit, review), their attachments, meetings
+and their minutes."""
 
 import io
 import uuid
@@ -7,11 +7,11 @@ import zipfile
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import calendar as cal
 from agreements.models import (
+    EDITABLE_REPORT_STATUSES,
     Meeting,
     ObligationKind,
     Report,
@@ -75,7 +75,7 @@ def open_report(*, agreement, party, year, period, by):
 
 
 def _require_draft(report):
-    if report.status == ReportStatus.SUBMITTED:
+    if report.status not in EDITABLE_REPORT_STATUSES:
         raise DomainError(_("Rapporten är inlämnad och kan inte ändras."))
 
 
@@ -89,6 +89,8 @@ def save_report(*, report, text, figures, by, version):
     _require_draft(report)
     check_report_version(report=report, version=version, text=text, figures=figures)
     report.text = text
+    if report.status == ReportStatus.NOT_STARTED:
+        report.status = ReportStatus.DRAFT
     report.version += 1
     report._history_user = by
     report.save()
@@ -103,16 +105,37 @@ def save_report(*, report, text, figures, by, version):
 
 
 @transaction.atomic
-def submit_report(*, report, by, version):
-    """Submit a draft report as loaded at version; from now on it is read-only."""
+def submit_report(*, report, by, version, now):
+    """Submit a draft (or returned) report as loaded at version, at the moment now; from now
+    on it is read-only until a reviewer returns it."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require_draft(report)
     check_report_version(report=report, version=version, text=report.text, figures={})
     if not report.text.strip():
         raise DomainError(_("Skriv redovisningen innan du lämnar in."))
     report.status = ReportStatus.SUBMITTED
-    report.submitted_at = timezone.now()
+    report.submitted_at = now
     report.submitted_by = by
+    # A new submission awaits a new review; the history keeps the earlier one.
+    report.reviewed_at, report.reviewed_by, report.review_comment = None, None, ""
+    report.version += 1
+    report._history_user = by
+    report.save()
+    return report
+
+
+@transaction.atomic
+def review_report(*, report, approve, comment, by, now):
+    """Approve a submitted report, or return it to the reporting organisation with a comment
+    saying what is missing (it can then be changed and submitted again)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise DomainError(_("Bara en inlämnad rapport kan granskas."))
+    comment = comment.strip()
+    if not approve and not comment:
+        raise DomainError(_("Skriv vad som behöver kompletteras."))
+    report.status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
+    report.reviewed_at, report.reviewed_by, report.review_comment = now, by, comment
     report.version += 1
     report._history_user = by
     report.save()

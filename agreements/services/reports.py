@@ -9,7 +9,8 @@ from . import DomainError  # noqa: F401 – the one error services raise
 
 
 def ensure_reports(agreement):
-    """Create the draft Report rows every obligation asks for; existing rows are kept as they are.
+    """Create the Report rows every obligation asks for, not yet started; existing rows are
+    kept as they are.
 
     Idempotent: a second call creates nothing. A moved due date (due_date with a reason) is
     never reset; original_due_date records the computed one.
@@ -37,7 +38,7 @@ def ensure_reports(agreement):
                         title=title if not period else "",
                         due_date=due,
                         original_due_date=due,
-                        status=ReportStatus.DRAFT,
+                        status=ReportStatus.NOT_STARTED,
                     )
                 )
                 if period:

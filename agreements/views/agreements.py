@@ -24,6 +24,7 @@ from agreements.access import (
     is_any,
     may_create_agreement,
     may_propose,
+    meeting_callers_for,
     parties_offered_to,
     parties_visible_to,
 )
@@ -34,8 +35,10 @@ from agreements.forms import (
     AgreementForm,
     AgreementPartyFormSet,
     CapacityTargetFormSet,
+    ExclusionFormSet,
     MoveForm,
     ObligationFormSet,
+    PastFollowupForm,
     SameCaseForm,
     SubmitOnceForm,
     SuccessorForm,
@@ -121,6 +124,7 @@ def agreement_detail(request, pk):
         "missing_decisions": public_parties_without_approval(agreement),
         "reports": agreement.reports.select_related("party").order_by("year", "due_date"),
         "meetings": agreement.meetings.select_related("called_by"),
+        "meeting_callers": meeting_callers_for(request.user),
         "successors": agreement.successors.all(),
         "moves": moves_for(agreement, roles),
         "move_form": MoveForm(initial={"on": timezone.localdate()}),
@@ -170,22 +174,25 @@ def agreement_create(request):
     own = administered_party_ids(request.user)
     agreement = Agreement()
     data = request.POST if request.method == "POST" else None
-    form, parties, same_case, once = _create_forms(request, agreement, data, own)
+    form, parties, same_case, past, once = _create_forms(request, agreement, data, own)
     another = parties.with_another_row(data)
     if another is not None:
-        form, parties, same_case, once = _create_forms(request, agreement, another, own)
+        form, parties, same_case, past, once = _create_forms(request, agreement, another, own)
         unchecked(form, parties)
     elif (
         data is not None
         and all([form.is_valid(), parties.is_valid(), once.is_valid()])
         and _case_number_confirmed(request.user, form, same_case, agreement)
     ):
+        done_before = past.done_before(form.cleaned_data["period_start"], timezone.localdate())
         try:
             agreement = submit_once(
                 key=once.key,
                 by=request.user,
                 create=lambda: save_agreement(
-                    details=form.cleaned_data, parties=parties.rows(), by=request.user
+                    details=form.cleaned_data | {"followup_done_before": done_before},
+                    parties=parties.rows(),
+                    by=request.user,
                 ),
             )
         except DomainError as exc:
@@ -200,6 +207,7 @@ def agreement_create(request):
             "form": form,
             "parties": parties,
             "same_case": same_case,
+            "past_followup": past,
             "agreement": None,
             "once_form": once,
         },
@@ -217,7 +225,7 @@ def _create_forms(request, agreement, data, own):
         prefix="parter",
     )
     form = AgreementForm(data, instance=agreement)
-    return form, parties, SameCaseForm(data), SubmitOnceForm(data)
+    return form, parties, SameCaseForm(data), PastFollowupForm(data), SubmitOnceForm(data)
 
 
 def _case_number_confirmed(user, form, same_case, agreement):
@@ -302,6 +310,7 @@ def _obligation_forms(agreement, data):
     return (
         ObligationFormSet(data, instance=agreement, prefix="ataganden"),
         CapacityTargetFormSet(data, instance=agreement, prefix="mal"),
+        ExclusionFormSet(data, instance=agreement, prefix="undantag"),
         VersionForm(data, version=agreement.obligations_version),
     )
 
@@ -311,28 +320,39 @@ def _obligation_forms(agreement, data):
 def agreement_obligations(request, pk):
     agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
     data = request.POST if request.method == "POST" else None
-    obligations, targets, version = _obligation_forms(agreement, data)
+    obligations, targets, exclusions, version = _obligation_forms(agreement, data)
     conflict = None
-    if data is not None and all([obligations.is_valid(), targets.is_valid(), version.is_valid()]):
+    if data is not None and all(
+        [obligations.is_valid(), targets.is_valid(), exclusions.is_valid(), version.is_valid()]
+    ):
         try:
             save_obligations(
                 agreement=agreement,
                 obligations=obligations.rows(),
                 targets=targets.rows(),
+                exclusions=exclusions.rows(),
                 version=version.loaded,
                 by=request.user,
             )
         except EditConflict as exc:
             conflict = exc
             agreement.refresh_from_db()
-            data = exc.data(request.POST, posted_name(obligations=obligations, targets=targets))
-            obligations, targets, version = _obligation_forms(agreement, data)
+            data = exc.data(
+                request.POST,
+                posted_name(obligations=obligations, targets=targets, exclusions=exclusions),
+            )
+            obligations, targets, exclusions, version = _obligation_forms(agreement, data)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Åtagandena är sparade."))
             return redirect(agreement)
-    context = {"agreement": agreement, "obligations": obligations, "targets": targets}
+    context = {
+        "agreement": agreement,
+        "obligations": obligations,
+        "targets": targets,
+        "exclusions": exclusions,
+    }
     return render(
         request,
         "agreements/agreement_obligations_form.html",

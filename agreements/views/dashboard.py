@@ -22,7 +22,7 @@ HORIZON_DAYS = 60
 # Rows shown per group on the dashboard; "Visa alla" opens the whole group, page by page.
 SHOWN_PER_GROUP = 20
 GROUPS = {
-    "rapporter": ("tertial_report", "annual_report", "one_off_report"),
+    "rapporter": ("tertial_report", "annual_report", "one_off_report", "evaluation"),
     "moten": ("meetings",),
     "uppsagning": ("notice",),
     "beslut": ("decision",),

@@ -4,20 +4,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.access import (
-    ADMINISTRATOR,
     COORDINATOR,
+    MEETING_REGISTRARS,
     agreements_with_role,
     get_agreement_for,
     get_attachment_for,
     get_meeting_for,
     get_report_for,
-    has_role,
     is_any,
+    may_change_meeting,
     may_edit_report,
+    may_review_report,
     reporting_party_for,
     reports_visible_to,
     require_any,
@@ -28,6 +30,7 @@ from agreements.forms import (
     MinutesForm,
     ReportForm,
     ReportPickForm,
+    ReviewForm,
     SubmitOnceForm,
     VersionForm,
 )
@@ -39,6 +42,7 @@ from agreements.services.followup import (
     change_meeting,
     delete_attachment,
     open_report,
+    review_report,
     save_report,
     submit_report,
 )
@@ -113,7 +117,9 @@ def report_detail(request, pk):
                 version=version.loaded,
             )
             if "lamna_in" in request.POST:
-                submit_report(report=saved, by=request.user, version=saved.version)
+                submit_report(
+                    report=saved, by=request.user, version=saved.version, now=timezone.now()
+                )
                 messages.success(request, _("Rapporten är inlämnad."))
             else:
                 messages.success(request, _("Utkastet är sparat."))
@@ -135,6 +141,7 @@ def report_detail(request, pk):
             "report": report,
             "form": form,
             "can_edit": may_edit_report(request.user, report),
+            "can_review": may_review_report(request.user, report),
             "figures": report.figures.select_related("target"),
             "attachments": report.attachments.all(),
             "attachment_form": AttachmentForm(),
@@ -143,6 +150,31 @@ def report_detail(request, pk):
             "conflict": conflict,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_review(request, pk):
+    report = get_report_for(request.user, pk, review=True)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            review_report(
+                report=report,
+                approve=form.approves,
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Rapporten är godkänd.") if form.approves else _("Rapporten är returnerad."),
+            )
+            return redirect("agreements:report", report.pk)
+    return render(request, "agreements/report_review.html", {"report": report, "form": form})
 
 
 @login_required
@@ -206,7 +238,7 @@ def attachment_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, pk):
-    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    agreement = get_agreement_for(request.user, pk, roles=MEETING_REGISTRARS)
     data = request.POST if request.method == "POST" else None
     form, once = MeetingForm(data, agreement=agreement), SubmitOnceForm(data)
     if form.is_bound and all([form.is_valid(), once.is_valid()]):
@@ -235,9 +267,9 @@ def _meeting_forms(form_class, meeting, data):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
-    meeting = get_meeting_for(request.user, pk, roles=[ADMINISTRATOR, COORDINATOR])
+    meeting = get_meeting_for(request.user, pk, roles=MEETING_REGISTRARS)
     agreement = meeting.agreement
-    form_class = MeetingForm if has_role(request.user, agreement, ADMINISTRATOR) else MinutesForm
+    form_class = MeetingForm if may_change_meeting(request.user, meeting) else MinutesForm
     data = request.POST if request.method == "POST" else None
     form, version = _meeting_forms(form_class, meeting, data)
     conflict = None

@@ -1,6 +1,8 @@
 """Lost updates: two administrators saving the same agreement, funding or report one after the
 other. The second is refused with the first's change shown, and nothing is lost."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
 
@@ -259,6 +261,8 @@ def test_funding_and_details_are_locked_separately(world):
 
 # --- Report: service ----------------------------------------------------------------------
 
+SUBMITTED_AT = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
+
 
 def test_a_second_report_save_is_refused_and_submitting_respects_the_version(world):
     report = world.own["report"]
@@ -273,10 +277,10 @@ def test_a_second_report_save_is_refused_and_submitting_respects_the_version(wor
     assert ("Rapporten", "Redovisning", "–", "Första", False) in shown(caught.value)
     assert caught.value.data({"text": ""})["text"] == "Första"
     with pytest.raises(EditConflict):
-        submit_report(report=report, by=coordinator, version=1)
+        submit_report(report=report, by=coordinator, version=1, now=SUBMITTED_AT)
     report.refresh_from_db()
     assert (report.status, report.text, report.version) == (ReportStatus.DRAFT, "Första", 2)
-    submit_report(report=report, by=coordinator, version=2)
+    submit_report(report=report, by=coordinator, version=2, now=SUBMITTED_AT)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
 

@@ -865,3 +865,56 @@ def test_edit_page_offers_every_party_row_and_one_more(client, world):
     assert 'name="parter-TOTAL_FORMS" value="3"' in page
     for row in range(3):
         assert f'name="parter-{row}-party"' in page
+
+
+def test_coordinator_registers_a_meeting_and_changes_those_its_organisation_called(client, world):
+    agreement = world.own["agreement"]
+    login(client, world, "coordinator")
+    detail = client.get(agreement.get_absolute_url()).content.decode()
+    assert reverse("agreements:meeting_create", args=[agreement.pk]) in detail
+    response = client.post(
+        reverse("agreements:meeting_create", args=[agreement.pk]),
+        {
+            "date": "2026-09-15",
+            "called_by": world.b.pk,
+            "participants": "Förening B",
+            **fresh_token(),
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(agreement=agreement, date=date(2026, 9, 15))
+    assert meeting.called_by == world.b
+    # The organisation called it: its coordinator corrects the date, not only the minutes.
+    client.post(
+        reverse("agreements:meeting", args=[meeting.pk]),
+        {
+            "date": "2026-09-16",
+            "called_by": world.b.pk,
+            "minutes": "Vi gick igenom T2.",
+            "version": meeting.version,
+        },
+    )
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.minutes) == (date(2026, 9, 16), "Vi gick igenom T2.")
+
+
+def test_coordinator_may_not_move_a_meeting_another_party_called(client, world):
+    meeting = world.own["meeting"]
+    meeting.called_by = world.a
+    meeting.save()
+    login(client, world, "coordinator")
+    client.post(
+        reverse("agreements:meeting", args=[meeting.pk]),
+        {
+            "date": "2030-01-01",
+            "called_by": world.b.pk,
+            "minutes": "Anteckningar.",
+            "version": meeting.version,
+        },
+    )
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.called_by, meeting.minutes) == (
+        world.own["agreement"].period_start,
+        world.a,
+        "Anteckningar.",
+    )

@@ -161,6 +161,20 @@ def test_vasterbotten_agreement_reproduces_the_seed(demo):
         "Signeras digitalt",
     ]:
         assert fact in text, fact
+    # The follow-up is printed from the obligations, in the seed's section and order.
+    assert in_order(
+        text,
+        [
+            "Samverkan och uppföljning",
+            "Parterna är överens om att hålla samverkansmöten för dialog och uppföljning",
+            "SRK kallar till samverkansmötena, som hålls minst tre gånger per år.",
+            "SRK lämnar skriftliga uppföljningar varje tertial.",
+            "SRK ska årligen, före den 1 mars, lämna in verksamhetsberättelse, "
+            "verksamhetsplan och patientsäkerhetsberättelse till utsedd kontaktperson i "
+            "Regionen.",
+            "Mål för gemensamt lärande",
+        ],
+    )
     assert in_order(
         text,
         [

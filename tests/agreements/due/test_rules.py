@@ -172,7 +172,7 @@ def test_ensure_reports_is_idempotent_and_keeps_moved_dates(demo):
     created = ensure_reports(agreement)
     # Nine tertials and three annual reports for 2026–2028.
     assert len(created) == 12
-    assert {r.status for r in created} == {ReportStatus.DRAFT}
+    assert {r.status for r in created} == {ReportStatus.NOT_STARTED}
     annual = Report.objects.get(agreement=agreement, year=2027, period="annual")
     assert annual.due_date == annual.original_due_date == date(2028, 2, 29)
     annual.due_date = date(2028, 3, 15)
