@@ -24,6 +24,7 @@ from agreements.models import (
     DecisionCondition,
     DecisionItem,
     DecisionOutcome,
+    IssuedDocument,
     PartyRole,
     PredecessorRelation,
     ResourceContribution,
@@ -215,9 +216,12 @@ def prepare_proposal(
     return decision
 
 
-def change_proposal(*, decision, by, items=(), case_documents=(), conditions=(), **fields):
+def change_proposal(
+    *, decision, by, items=(), case_documents=(), conditions=(), agreements=None, **fields
+):
     """Change a proposal that is not decided yet, with its items, case documents and
-    conditions; fields are the proposal's own, validated."""
+    conditions; fields are the proposal's own, validated. agreements, if given, are all the
+    agreements the decision covers (see link_agreements)."""
     try:
         with transaction.atomic():
             decision = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -228,10 +232,46 @@ def change_proposal(*, decision, by, items=(), case_documents=(), conditions=(),
             validate(decision, fields)
             decision._history_user = by
             decision.save()
+            if agreements is not None:
+                link_agreements(decision=decision, agreements=agreements)
             _save_proposal_rows(decision, by, items, case_documents, conditions)
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
+
+
+def link_agreements(*, decision, agreements):
+    """Make agreements all the agreements the decision covers: at least one, each with the
+    deciding organisation as a public party, and every one the proposal was issued under."""
+    agreements = list(agreements)
+    if not agreements:
+        raise DomainError(_("Välj minst en överenskommelse."))
+    public = set(
+        AgreementParty.objects.filter(
+            agreement__in=agreements, party_id=decision.organisation_id, role=PartyRole.PUBLIC
+        ).values_list("agreement_id", flat=True)
+    )
+    outside = [a for a in agreements if a.pk not in public]
+    if outside:
+        raise DomainError(
+            _("%(org)s är inte offentlig part i %(agreements)s.")
+            % {
+                "org": decision.organisation.name,
+                "agreements": ", ".join(str(a) for a in outside),
+            }
+        )
+    issued_under = (
+        IssuedDocument.objects.filter(decision=decision)
+        .exclude(agreement__in=agreements)
+        .select_related("agreement")
+        .first()
+    )
+    if issued_under is not None:
+        raise DomainError(
+            _("Beslutsförslaget är utfärdat under %(agreement)s, som därför inte kan tas bort.")
+            % {"agreement": issued_under.agreement}
+        )
+    decision.agreements.set(agreements)
 
 
 # A proposal's rows: where they hang, their model, the fields a row sets.

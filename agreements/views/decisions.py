@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.access import (
     SECRETARY,
+    agreements_decision_may_cover,
     decisions_visible_to,
     get_agreement_for,
     get_decision_for,
@@ -22,7 +23,7 @@ from agreements.forms import (
     ConditionFormSet,
     DecisionItemFormSet,
     NewProposalForm,
-    ProposalForm,
+    ProposalAgreementsForm,
     RecordDecisionForm,
 )
 from agreements.models import Agreement, DecisionOutcome, Party
@@ -139,7 +140,8 @@ def proposal_edit(request, pk):
         return redirect(decision)
     parties = Party.objects.filter(agreement_roles__agreement__decisions=decision).distinct()
     data = request.POST if request.method == "POST" else None
-    form = ProposalForm(data, instance=decision)
+    agreements = agreements_decision_may_cover(request.user, decision)
+    form = ProposalAgreementsForm(data, instance=decision, agreements=agreements)
     formsets = _formsets(data, decision, parties)
     if data is not None and form.is_valid() and all(f.is_valid() for f in formsets):
         rows, fields = _rows(formsets), form.cleaned_data
