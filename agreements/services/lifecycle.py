@@ -211,6 +211,7 @@ def prepare_proposal(
             decision.save()
             decision.agreements.add(agreement)
             _save_proposal_rows(decision, by, items, case_documents, conditions)
+            meet_conditions(decision=decision)
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
@@ -235,6 +236,7 @@ def change_proposal(
             if agreements is not None:
                 link_agreements(decision=decision, agreements=agreements)
             _save_proposal_rows(decision, by, items, case_documents, conditions)
+            meet_conditions(decision=decision)
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
@@ -323,12 +325,46 @@ def record_decision(*, decision, body, decided_on, paragraph, outcome, summary="
             ).values("agreement_id")
         )
         met.update(satisfied_by=decision)
-        for agreement in decision.agreements.filter(status=S.PROPOSED):
-            if not public_parties_without_approval(agreement):
-                agreement.status = S.DECIDED
-                agreement.save()
-                refresh_reports(agreement)
+        move_on_approval(decision=decision, by=by)
     return decision
+
+
+def move_on_approval(*, decision, by):
+    """Move each agreement the approved decision covers that waits for decisions (a draft or
+    a proposed one) to decided once every public party has approved it, recorded as the act
+    of the deciding organisation."""
+    waiting = decision.agreements.filter(status__in=(S.DRAFT, S.PROPOSED)).values("pk")
+    # Locked before the check: two last approvals recorded at once wait for each other, so
+    # the second sees the first and moves the agreement.
+    for agreement in Agreement.objects.select_for_update().filter(pk__in=waiting).order_by("pk"):
+        if public_parties_without_approval(agreement):
+            continue
+        agreement.status = S.DECIDED
+        agreement._history_user = by
+        agreement.save()
+        record_event(
+            agreement=agreement, kind=MOVES["decide"].name, by=by, party_id=decision.organisation_id
+        )
+        refresh_reports(agreement)
+
+
+def meet_conditions(*, decision):
+    """Meet the decision's open conditions on a party that has already approved one of the
+    decision's agreements (a condition added after that party decided)."""
+    for condition in decision.conditions.filter(satisfied_by__isnull=True):
+        approval = (
+            Decision.objects.filter(
+                organisation_id=condition.party_id,
+                outcome=DecisionOutcome.APPROVED,
+                agreements__in=decision.agreements.all(),
+            )
+            .exclude(pk=decision.pk)
+            .order_by("decided_on", "pk")
+            .first()
+        )
+        if approval is not None:
+            condition.satisfied_by = approval
+            condition.save(update_fields=["satisfied_by"])
 
 
 def _shift_years(d, years):

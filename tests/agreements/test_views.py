@@ -751,6 +751,25 @@ def test_secretary_links_a_proposal_to_several_agreements_of_the_organisation(cl
     assert set(decision.agreements.all()) == {world.own["agreement"], second}
 
 
+def test_a_condition_reads_the_same_on_the_decision_and_the_agreement_page(client, world):
+    decision = world.own["decision"]
+    condition = decision.conditions.create(party=world.b, body="Styrelsen")
+    login(client, world, "secretary")
+    pages = [
+        reverse("agreements:decision", args=[decision.pk]),
+        reverse("agreements:detail", args=[world.own["agreement"].pk]),
+    ]
+    for url in pages:
+        assert ">Väntar på beslut</span>" in client.get(url).content.decode(), url
+    condition.satisfied_by = Decision.objects.create(
+        organisation=world.b, outcome=DecisionOutcome.APPROVED, decided_on=date(2026, 1, 1)
+    )
+    condition.save()
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert ">Uppfyllt</span>" in page and ">Väntar på beslut</span>" not in page, url
+
+
 def _vasterbotten_line():
     from funding.models import FundingLine
 
