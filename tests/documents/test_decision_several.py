@@ -3,13 +3,14 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from agreements.documents import proposal_document, render_document_html, render_pdf
 from agreements.models import Decision
 from agreements.services import DomainError
 from agreements.services.documents import issue_document
 from funding.models import ShareKind
-from tests.factories import make_agreement, make_line, make_party, make_user
+from tests.factories import make_agreement, make_line, make_member, make_party, make_user
 
 from .helpers import in_order, pdf_text
 
@@ -132,3 +133,12 @@ def test_a_proposal_to_the_council_gets_the_general_heading(committee):
     text = pdf_text(render(proposal_document(committee)))
     assert "Förslag till beslut" in text
     assert "Ordförandens förslag" not in text
+
+
+def test_the_preview_links_every_agreement_the_decision_covers(committee, client):
+    client.force_login(make_member("sekr_vast", committee.organisation, "secretary"))
+    page = client.get(reverse("documents:proposal_preview", args=[committee.pk]))
+    text = page.content.decode()
+    for agreement in committee.agreements.all():
+        assert reverse("documents:agreement_preview", args=[agreement.pk]) in text
+    assert "Beslutet omfattar 3 överenskommelser" in text
