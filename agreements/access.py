@@ -608,6 +608,18 @@ def may_propose(user, agreement):
     )
 
 
+def agreements_decision_may_cover(user, decision):
+    """The agreements the user sees to which the deciding organisation is a public party:
+    those the decision may cover."""
+    return agreements_visible_to(user).filter(
+        Exists(
+            AgreementParty.objects.filter(
+                agreement=OuterRef("pk"), party_id=decision.organisation_id, role=PartyRole.PUBLIC
+            )
+        )
+    )
+
+
 def proposal_organisations_for(user, agreement):
     """The public parties of the agreement for which the user may prepare a proposal (those
     where the user is a secretary; all for a superuser); 403 if none."""

@@ -872,6 +872,24 @@ class ProposalForm(TextLimitsMixin, forms.ModelForm):
         }
 
 
+class ProposalAgreementsForm(ProposalForm):
+    """The proposal with the agreements it covers: one decision may enter several."""
+
+    agreements = ModelMultipleChoiceField(
+        label=_("Överenskommelser som beslutet gäller"),
+        queryset=Agreement.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Överenskommelser där organisationen är offentlig part."),
+        error_messages={"required": _("Välj minst en överenskommelse.")},
+    )
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreements"].queryset = agreements
+        if self.instance.pk and not self.is_bound:
+            self.initial["agreements"] = [a.pk for a in self.instance.agreements.all()]
+
+
 class NewProposalForm(ProposalForm):
     organisation = forms.ModelChoiceField(
         label=_("Beslutande organisation"), queryset=Party.objects

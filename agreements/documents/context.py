@@ -11,14 +11,16 @@ from django.utils.translation import gettext as _
 from agreements.models import AgreementParty, Decision, DocumentKind, Obligation
 from funding.figures import base_by_year, line_instances
 from funding.models import ShareKind, ValueStatus
-from funding.money import format_kr, format_kronor
+from funding.money import format_kr
 
+from .decision_economy import economy_blocks
 from .followup import with_followup
 from .gaps import Gaps, split_paragraphs, typeset_all
 from .history import condition_subject, history_paragraphs
 from .text import (
     MONTHS,
     amounts_phrase,
+    chair_proposes,
     date_span,
     frequency_phrase,
     genitive,
@@ -26,7 +28,6 @@ from .text import (
     months_phrase,
     payment_months,
     rule_phrase,
-    year_span,
 )
 
 # The models order by their parent's id, so these prefetches read no agreement table.
@@ -389,17 +390,12 @@ def _proposal_document(decision, agreement, version, issued_at):
         Prefetch("cites", queryset=Decision.objects.prefetch_related("agreements")),
     )
     gaps = Gaps()
-    agreement = agreement or proposal_agreement(decision)
-    if agreement is None:
+    # Every agreement the decision covers is printed; the one the document is issued under
+    # (agreement) is only where its versions are kept.
+    agreements = list(decision.agreements.all())
+    if not agreements:
         gaps.missing(_("Beslutet är inte kopplat till någon överenskommelse"))
-    notes = []
-    if len(decision.agreements.all()) > 1:
-        notes.append(
-            _("Beslutet gäller flera överenskommelser; dokumentet bygger på %(agreement)s.")
-            % {"agreement": agreement}
-        )
-    if agreement is not None:
-        prefetch_related_objects([agreement], *AGREEMENT_PREFETCH)
+    prefetch_related_objects(agreements, *AGREEMENT_PREFETCH)
     organisation = decision.organisation.name
     body = gaps.value(decision.body, _("Beslutande organ saknas"))
     identifier = proposal_identifier(decision)
@@ -407,7 +403,7 @@ def _proposal_document(decision, agreement, version, issued_at):
     if not items:
         items = [{"number": 1, "text": gaps.missing(_("Beslutspunkter saknas"))}]
     title = gaps.value(decision.title, _("Ärendets rubrik saknas"))
-    history = history_paragraphs(decision, agreement, gaps)
+    history = history_paragraphs(decision, agreements, gaps)
     text = typeset_all(
         {
             "organisation": organisation,
@@ -432,7 +428,11 @@ def _proposal_document(decision, agreement, version, issued_at):
             or [{"number": 1, "title": gaps.missing(_("Dokument i ärendet saknas"))}],
             "description": history
             + gaps.paragraphs(decision.background, _("Beskrivning av ärendet saknas")),
-            "economy": _proposal_economy(decision, agreement, gaps),
+            "heading": _("Ordförandens förslag")
+            if chair_proposes(decision.body, decision.chair_name, decision.chair_title)
+            else _("Förslag till beslut"),
+            "case_number": _case_number(decision, gaps),
+            "economy": economy_blocks(decision, agreements, gaps),
             "legal": gaps.paragraphs(decision.legal_assessment, _("Juridisk bedömning saknas")),
             "environment": gaps.paragraphs(
                 decision.environmental_impact, _("Miljökonsekvenser saknas")
@@ -455,72 +455,14 @@ def _proposal_document(decision, agreement, version, issued_at):
         "identifier": identifier,
         "stamp": stamp(identifier, version, issued_at),
         "warnings": gaps.warnings,
-        "notes": notes,
+        "notes": [],
         **text,
     }
 
 
-def _proposal_economy(decision, agreement, gaps):
-    """'Ekonomiska konsekvenser och finansiering' from the agreement's funding shares."""
-    lines = list(agreement.funding_lines.all()) if agreement else []
-    total = base_by_year(lines)
-    if not total:
-        return [gaps.missing(_("Finansiering saknas"))]
-    first = _("Överenskommelsens ekonomiska omfattning är %(amounts)s") % {
-        "amounts": amounts_phrase(total)
-    }
-    if len(total) > 1:
-        first += _(", totalt %(sum)s för %(years)s") % {
-            "sum": format_kronor(sum(total.values())),
-            "years": year_span(total),
-        }
-    paragraphs = [first + "."]
-
-    by_party = {}
-    for line in lines:
-        by_party.setdefault(line.party.name, []).append(line)
-    per_party = {name: base_by_year(party_lines) for name, party_lines in by_party.items()}
-    per_party = {name: years for name, years in per_party.items() if years}
-    if all(len(set(years.values())) == 1 for years in per_party.values()):
-        parts = [
-            f"{name} med {format_kronor(next(iter(y.values())))}" for name, y in per_party.items()
-        ]
-        paragraphs[0] += " " + _("Verksamheten finansieras av %(parts)s per år.") % {
-            "parts": join_words(parts)
-        }
-    else:
-        parts = [f"{name} med {amounts_phrase(years)}" for name, years in per_party.items()]
-        paragraphs[0] += " " + _("Verksamheten finansieras av %(parts)s.") % {
-            "parts": "; ".join(parts)
-        }
-
-    own = [line for line in lines if line.party_id == decision.organisation_id]
-    if not own:
-        paragraphs.append(
-            gaps.missing(
-                _("%(org)s har ingen finansieringsrad i överenskommelsen")
-                % {"org": decision.organisation.name}
-            )
-        )
-    for line in own:
-        years = base_by_year([line])
-        if not years:
-            continue
-        purpose = f" ({line.purpose})" if line.purpose and len(own) > 1 else ""
-        amounts = amounts_phrase(years)
-        if len(set(years.values())) == 1:
-            amounts += f" {year_span(years)}"
-        paragraphs.append(
-            _(
-                "%(org)s del i finansieringen%(purpose)s av överenskommelse om idéburet offentligt "
-                "partnerskap belastar %(budget)s med %(amounts)s."
-            )
-            % {
-                "org": genitive(decision.organisation.name),
-                "purpose": purpose,
-                "budget": line.budget
-                or gaps.missing(_("Budget som finansieringen belastar saknas")),
-                "amounts": amounts,
-            }
-        )
-    return paragraphs
+def _case_number(decision, gaps):
+    """The decision's diarienummer; without one, the case system's document id printed on
+    every page identifies the case (as in the Skåne seed), else it is a gap."""
+    if decision.case_number or decision.document_identifier:
+        return decision.case_number
+    return gaps.missing(_("Diarienummer saknas"))

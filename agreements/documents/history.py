@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 
 from agreements.models import PredecessorRelation
 
-from .text import date_span, months_phrase
+from .text import date_span, join_words, months_phrase
 
 
-def history_paragraphs(decision, agreement, gaps):
-    """One paragraph per earlier decision or uncited agreement, oldest first, then the proposal."""
+def history_paragraphs(decision, agreements, gaps):
+    """One paragraph per earlier decision or uncited agreement, oldest first, then the proposal
+    (one sentence per proposed agreement when the decision covers several)."""
+    agreement = agreements[0] if len(agreements) == 1 else None
     chain = list(reversed(agreement.predecessor_chain())) if agreement else []
     cited = list(decision.cites.all())
     covered = {a.pk for d in cited for a in d.agreements.all()}
@@ -24,7 +26,34 @@ def history_paragraphs(decision, agreement, gaps):
     paragraphs = [text for _when, text in sorted(events, key=lambda e: e[0])]
     if agreement is not None:
         paragraphs.append(_proposal_sentences(decision, agreement, chain))
+    elif agreements:
+        paragraphs.append(_several_sentences(decision, agreements))
     return paragraphs
+
+
+def _several_sentences(decision, agreements):
+    """'De föreslagna överenskommelserna är: med A och B för perioden …; …'."""
+    entries = [
+        _("%(title)s med %(parties)s, %(period)s")
+        % {
+            "title": a.title,
+            "parties": join_words(
+                ap.party.name for ap in a.parties.all() if ap.party_id != decision.organisation_id
+            ),
+            "period": date_span(a.period_start, a.period_end),
+        }
+        for a in agreements
+    ]
+    sentences = [
+        _("Förslaget gäller %(count)s överenskommelser: %(entries)s.")
+        % {"count": len(agreements), "entries": "; ".join(entries)}
+    ]
+    sentences += [
+        _("Förslaget förutsätter att %(who)s fattar motsvarande beslut.")
+        % {"who": condition_subject(c)}
+        for c in decision.conditions.all()
+    ]
+    return " ".join(sentences)
 
 
 def _decision_sentence(decision, chain, gaps):

@@ -97,3 +97,19 @@ def rule_phrase(text):
             if phrase.lower().startswith(lead + " "):
                 phrase, stripped = phrase[len(lead) + 1 :].lstrip(), True
     return phrase
+
+
+def chair_proposes(body, chair_name, chair_title):
+    """Whether the chair puts the proposal to the deciding body.
+
+    A committee or board (a 'nämnd' or 'styrelse') is put the proposal by its chair when the
+    chair signs it, as Region Skåne's Hälso- och sjukvårdsnämnd is ('Ordförandens förslag');
+    any other body, or a proposal no chair signs, is put it otherwise ('Förslag till beslut').
+    """
+    name = (body or "").strip().lower()
+    committee = name.endswith(("nämnden", "nämnd", "styrelsen", "styrelse"))
+    chaired = bool((chair_name or "").strip()) and (chair_title or "").strip().lower() in (
+        "ordförande",
+        "ordföranden",
+    )
+    return committee and chaired

@@ -11,6 +11,7 @@ from .agreements import (
 )
 from .decisions import (
     CaseDocument,
+    ConditionStatus,
     Decision,
     DecisionCondition,
     DecisionItem,
@@ -55,6 +56,7 @@ __all__ = [
     "ResourceContribution",
     "Signatory",
     "CaseDocument",
+    "ConditionStatus",
     "Decision",
     "DecisionCondition",
     "DecisionItem",

@@ -166,6 +166,11 @@ class CaseDocument(models.Model):
         return f"{self.number}. {self.title}"
 
 
+class ConditionStatus(models.TextChoices):
+    MET = "met", _("Uppfyllt")
+    WAITING = "waiting", _("Väntar på beslut")
+
+
 class DecisionCondition(models.Model):
     """The decision holds only if another party decides the same."""
 
@@ -201,6 +206,11 @@ class DecisionCondition(models.Model):
     @property
     def is_met(self):
         return self.satisfied_by_id is not None
+
+    @property
+    def status(self):
+        """The condition's status, as every page shows it (agreements/_condition_status.html)."""
+        return ConditionStatus.MET if self.is_met else ConditionStatus.WAITING
 
 
 class DecisionRecord(models.Model):

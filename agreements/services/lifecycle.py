@@ -26,6 +26,7 @@ from agreements.models import (
     DecisionItem,
     DecisionOutcome,
     DecisionRecord,
+    IssuedDocument,
     PartyRole,
     PredecessorRelation,
     ResourceContribution,
@@ -226,14 +227,18 @@ def prepare_proposal(
             _save_proposal_rows(
                 decision, by, items=items, case_documents=case_documents, conditions=conditions
             )
+            meet_conditions(decision=decision)
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
 
 
-def change_proposal(*, decision, version, by, items=(), case_documents=(), conditions=(), **fields):
+def change_proposal(
+    *, decision, version, by, items=(), case_documents=(), conditions=(), agreements=None, **fields
+):
     """Change a proposal that is not decided yet, with its items, case documents and
-    conditions; fields are the proposal's own, validated. version: the Decision.version the
+    conditions; fields are the proposal's own, validated. agreements, if given, are all the
+    agreements the decision covers (see link_agreements). version: the Decision.version the
     proposal was loaded at; EditConflict (nothing saved) if it has moved on."""
     rows = {"items": items, "case_documents": case_documents, "conditions": conditions}
     try:
@@ -254,10 +259,47 @@ def change_proposal(*, decision, version, by, items=(), case_documents=(), condi
             decision.version += 1
             decision._history_user = by
             decision.save()
+            if agreements is not None:
+                link_agreements(decision=decision, agreements=agreements)
             _save_proposal_rows(decision, by, **rows)
+            meet_conditions(decision=decision)
     except IntegrityError:
         raise DomainError(_("Någon annan ändrade samtidigt. Kontrollera och spara igen.")) from None
     return decision
+
+
+def link_agreements(*, decision, agreements):
+    """Make agreements all the agreements the decision covers: at least one, each with the
+    deciding organisation as a public party, and every one the proposal was issued under."""
+    agreements = list(agreements)
+    if not agreements:
+        raise DomainError(_("Välj minst en överenskommelse."))
+    public = set(
+        AgreementParty.objects.filter(
+            agreement__in=agreements, party_id=decision.organisation_id, role=PartyRole.PUBLIC
+        ).values_list("agreement_id", flat=True)
+    )
+    outside = [a for a in agreements if a.pk not in public]
+    if outside:
+        raise DomainError(
+            _("%(org)s är inte offentlig part i %(agreements)s.")
+            % {
+                "org": decision.organisation.name,
+                "agreements": ", ".join(str(a) for a in outside),
+            }
+        )
+    issued_under = (
+        IssuedDocument.objects.filter(decision=decision)
+        .exclude(agreement__in=agreements)
+        .select_related("agreement")
+        .first()
+    )
+    if issued_under is not None:
+        raise DomainError(
+            _("Beslutsförslaget är utfärdat under %(agreement)s, som därför inte kan tas bort.")
+            % {"agreement": issued_under.agreement}
+        )
+    decision.agreements.set(agreements)
 
 
 # A proposal's rows: where they hang, their model, the fields a row sets, what a row is called.
@@ -330,7 +372,7 @@ def record_decision(
     record.recorded_by, record.recorded_at = by, timezone.now()
     record.save()
     if outcome == DecisionOutcome.APPROVED:
-        _approval_takes_effect(decision)
+        _approval_takes_effect(decision, by)
     return decision
 
 
@@ -387,7 +429,7 @@ def correct_decision(*, decision, version, reason, by, today, **values):
     _save_decision(decision, by)
     approved = decision.outcome == DecisionOutcome.APPROVED
     if approved and not was_approved:
-        _approval_takes_effect(decision)
+        _approval_takes_effect(decision, by)
     elif was_approved and not approved:
         _approval_taken_back(decision)
     return correction
@@ -412,9 +454,9 @@ def _agreements_of_decisions(decisions):
     )
 
 
-def _approval_takes_effect(decision):
-    """Meet the conditions that waited for this approval, and move each proposed agreement
-    it covers on once every public party has approved it."""
+def _approval_takes_effect(decision, by):
+    """Meet the conditions that waited for this approval, and move each agreement it covers
+    that waits for decisions on once every public party has approved it."""
     met = DecisionCondition.objects.filter(
         party=decision.organisation,
         satisfied_by__isnull=True,
@@ -422,11 +464,7 @@ def _approval_takes_effect(decision):
     )
     mark_changed(_agreements_of_decisions(met.values("decision_id")))
     met.update(satisfied_by=decision)
-    for agreement in decision.agreements.filter(status=S.PROPOSED):
-        if not public_parties_without_approval(agreement):
-            agreement.status = S.DECIDED
-            agreement.save()
-            refresh_reports(agreement)
+    move_on_approval(decision=decision, by=by)
 
 
 def _approval_taken_back(decision):
@@ -434,6 +472,44 @@ def _approval_taken_back(decision):
     unmet = DecisionCondition.objects.filter(satisfied_by=decision)
     mark_changed(_agreements_of_decisions(unmet.values("decision_id")))
     unmet.update(satisfied_by=None)
+
+
+def move_on_approval(*, decision, by):
+    """Move each agreement the approved decision covers that waits for decisions (a draft or
+    a proposed one) to decided once every public party has approved it, recorded as the act
+    of the deciding organisation."""
+    waiting = decision.agreements.filter(status__in=(S.DRAFT, S.PROPOSED)).values("pk")
+    # Locked before the check: two last approvals recorded at once wait for each other, so
+    # the second sees the first and moves the agreement.
+    for agreement in Agreement.objects.select_for_update().filter(pk__in=waiting).order_by("pk"):
+        if public_parties_without_approval(agreement):
+            continue
+        agreement.status = S.DECIDED
+        agreement._history_user = by
+        agreement.save()
+        record_event(
+            agreement=agreement, kind=MOVES["decide"].name, by=by, party_id=decision.organisation_id
+        )
+        refresh_reports(agreement)
+
+
+def meet_conditions(*, decision):
+    """Meet the decision's open conditions on a party that has already approved one of the
+    decision's agreements (a condition added after that party decided)."""
+    for condition in decision.conditions.filter(satisfied_by__isnull=True):
+        approval = (
+            Decision.objects.filter(
+                organisation_id=condition.party_id,
+                outcome=DecisionOutcome.APPROVED,
+                agreements__in=decision.agreements.all(),
+            )
+            .exclude(pk=decision.pk)
+            .order_by("decided_on", "pk")
+            .first()
+        )
+        if approval is not None:
+            condition.satisfied_by = approval
+            condition.save(update_fields=["satisfied_by"])
 
 
 def _shift_years(d, years):

@@ -105,7 +105,9 @@ def agreement_detail(request, pk):
         ),
         Prefetch(
             "decisions",
-            queryset=Decision.objects.select_related("organisation").order_by("-decided_on", "-id"),
+            queryset=Decision.objects.select_related("organisation")
+            .prefetch_related("conditions__party")
+            .order_by("-decided_on", "-id"),
         ),
     )
     roles = acting_roles(request.user, agreement)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agreements.access import (
     ADMINISTRATOR,
     SECRETARY,
+    agreements_decision_may_cover,
     decisions_visible_to,
     get_agreement_for,
     get_decision_for,
@@ -26,7 +27,7 @@ from agreements.forms import (
     CorrectDecisionForm,
     DecisionItemFormSet,
     NewProposalForm,
-    ProposalForm,
+    ProposalAgreementsForm,
     RecordDecisionForm,
     SubmitOnceForm,
     VersionForm,
@@ -144,8 +145,8 @@ def proposal_create(request, pk):
     return render(request, "agreements/proposal_form.html", context | {"once_form": once})
 
 
-def _proposal_forms(decision, data, parties):
-    form = ProposalForm(data, instance=decision)
+def _proposal_forms(decision, data, parties, agreements):
+    form = ProposalAgreementsForm(data, instance=decision, agreements=agreements)
     return form, _formsets(data, decision, parties), VersionForm(data, version=decision.version)
 
 
@@ -158,7 +159,8 @@ def proposal_edit(request, pk):
         return redirect(decision)
     parties = Party.objects.filter(agreement_roles__agreement__decisions=decision).distinct()
     data = request.POST if request.method == "POST" else None
-    form, formsets, version = _proposal_forms(decision, data, parties)
+    agreements = agreements_decision_may_cover(request.user, decision)
+    form, formsets, version = _proposal_forms(decision, data, parties, agreements)
     conflict = None
     if data is not None and all([form.is_valid(), version.is_valid()] + _valid(formsets)):
         try:
@@ -177,7 +179,7 @@ def proposal_edit(request, pk):
                 form, items=items, case_documents=case_documents, conditions=conditions
             )
             form, formsets, version = _proposal_forms(
-                decision, exc.data(request.POST, key_of), parties
+                decision, exc.data(request.POST, key_of), parties, agreements
             )
         except DomainError as exc:
             messages.error(request, str(exc))

@@ -70,6 +70,7 @@ def proposal_preview(request, pk):
         "doc": proposal_document(decision),
         "decision": decision,
         "agreement": proposal_agreement(decision),
+        "agreements": decision.agreements.all(),
         "can_issue": may_issue_proposal(request.user, decision),
         "issue_kind": "beslut",
         "once_form": SubmitOnceForm(),

@@ -5,9 +5,11 @@ from datetime import date
 import pytest
 
 from agreements.models import (
+    AgreementEvent,
     AgreementSection,
     AgreementStatus,
     CapacityTarget,
+    ConditionStatus,
     Decision,
     DecisionCondition,
     DecisionOutcome,
@@ -22,6 +24,7 @@ from agreements.services.lifecycle import (
     create_successor,
     move_agreement,
     moves_for,
+    prepare_proposal,
     record_decision,
 )
 from funding.models import Share
@@ -245,3 +248,44 @@ def test_a_decided_agreement_gets_its_expected_report_rows(setup):
     rows = agreement.reports.order_by("year", "period")
     assert [(r.year, r.period) for r in rows][:3] == [(2026, "T1"), (2026, "T2"), (2026, "T3")]
     assert rows.count() == 9 and {r.party for r in rows} == {nonprofit}
+
+
+def test_the_last_approval_decides_every_waiting_agreement_it_covers(setup):
+    agreement, region, city, _, _, secretary, _ = setup
+    draft = make_agreement(region, city, make_party("Förening D"))
+    approve(agreement, city)
+    approve(draft, city)
+    agreement.status = S.PROPOSED
+    agreement.save()
+    decision = Decision.objects.create(organisation=region, title="Två överenskommelser")
+    decision.agreements.set([agreement, draft])
+    record_decision(
+        decision=decision,
+        version=1,
+        body="Regionstyrelsen",
+        decided_on=date(2026, 2, 5),
+        paragraph="4",
+        outcome=DecisionOutcome.APPROVED,
+        by=secretary,
+        today=date(2026, 3, 1),
+    )
+    for covered in (agreement, draft):
+        covered.refresh_from_db()
+        assert covered.status == S.DECIDED
+        event = AgreementEvent.objects.get(agreement=covered)
+        assert (event.kind, event.party_id, event.user) == ("decide", region.pk, secretary)
+
+
+def test_a_condition_on_a_party_that_already_approved_is_met(setup):
+    agreement, region, city, _, _, secretary, _ = setup
+    city_decision = approve(agreement, city)
+    decision = prepare_proposal(
+        agreement=agreement,
+        organisation=region,
+        by=secretary,
+        conditions=[{"id": None, "party": city, "body": "Socialnämnden"}],
+    )
+    condition = decision.conditions.get()
+    assert condition.satisfied_by == city_decision
+    assert condition.status == ConditionStatus.MET
+    assert str(condition.status.label) == "Uppfyllt"

@@ -451,6 +451,7 @@ def proposal_post(world, **extra):
         "villkor-0-party": world.b.pk,
         "villkor-0-body": "Styrelsen",
         **fresh_token(),
+        "agreements": [world.own["agreement"].pk],
     }
     data.update(extra)
     return data
@@ -735,6 +736,53 @@ def test_secretary_edits_a_proposal_with_its_items(client, world):
     assert response.status_code == 200
     decision.refresh_from_db()
     assert decision.title == "Ändrat ärende"
+
+
+def test_secretary_links_a_proposal_to_several_agreements_of_the_organisation(client, world):
+    decision = world.own["decision"]
+    second = make_agreement(world.a, make_party("Förening F"), title="Andra")
+    # Region A is party to this one, but not as a public party: not a choice.
+    as_partner = make_agreement(make_party("Kommun G", kind="municipality"), title="Tredje")
+    as_partner.parties.create(party=world.a, role="nonprofit", position=1)
+    login(client, world, "secretary")
+    url = reverse("agreements:proposal_edit", args=[decision.pk])
+    page = client.get(url).content.decode()
+    assert "Andra (2026–2028)" in page and "Tredje" not in page
+    assert "Deras överenskommelse" not in page
+
+    data = proposal_post(world, version=decision.version)
+    data["agreements"].append(second.pk)
+    data.pop("organisation")
+    assert client.post(url, data).status_code == 302
+    assert set(decision.agreements.all()) == {world.own["agreement"], second}
+    decision.refresh_from_db()
+    data["version"] = decision.version
+
+    # Another organisation's agreement, one where A is no public party, or none: refused.
+    for chosen in ([world.other["agreement"].pk], [as_partner.pk], []):
+        response = client.post(url, data | {"agreements": chosen})
+        assert response.status_code == 200
+        assert field_errors(response)["agreements"]
+    assert set(decision.agreements.all()) == {world.own["agreement"], second}
+
+
+def test_a_condition_reads_the_same_on_the_decision_and_the_agreement_page(client, world):
+    decision = world.own["decision"]
+    condition = decision.conditions.create(party=world.b, body="Styrelsen")
+    login(client, world, "secretary")
+    pages = [
+        reverse("agreements:decision", args=[decision.pk]),
+        reverse("agreements:detail", args=[world.own["agreement"].pk]),
+    ]
+    for url in pages:
+        assert ">Väntar på beslut</span>" in client.get(url).content.decode(), url
+    condition.satisfied_by = Decision.objects.create(
+        organisation=world.b, outcome=DecisionOutcome.APPROVED, decided_on=date(2026, 1, 1)
+    )
+    condition.save()
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert ">Uppfyllt</span>" in page and ">Väntar på beslut</span>" not in page, url
 
 
 def _vasterbotten_line():

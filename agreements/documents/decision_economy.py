@@ -1,0 +1,243 @@
+"""'Ekonomiska konsekvenser och finansiering' of a decision proposal, for every agreement it
+covers, as paragraphs.
+
+A decision may enter several agreements (one committee decision, three non-profits): each
+agreement prints its own parties, amounts per year and in total, budget and uplift, then the
+decision prints the sum of all of them. One agreement's figures never stand for the others.
+Contributions in kind are valued in money but are not financing: they are listed apart and
+left out of every financing sum. A year of the period a line has no amount for is a gap
+(it blocks issuing), never a silent 0.
+
+Expects the agreements' funding lines prefetched (context.AGREEMENT_PREFETCH).
+"""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+
+from funding.models import ShareKind
+from funding.money import format_kronor
+
+from .text import amounts_phrase, date_span, genitive, join_words, year_span
+
+
+def economy_blocks(decision, agreements, gaps):
+    """[{'heading': …, 'paragraphs': […]}]: one block per agreement (no heading for a single
+    one, which prints as the seed), then the decision's total when it covers several."""
+    if not agreements:
+        return [{"heading": "", "paragraphs": [gaps.missing(_("Finansiering saknas"))]}]
+    if len(agreements) == 1:
+        paragraphs = _agreement_paragraphs(decision, agreements[0], gaps, several=False)
+        return [{"heading": "", "paragraphs": paragraphs}]
+    blocks = [
+        {
+            "heading": _agreement_heading(agreement),
+            "paragraphs": _agreement_paragraphs(decision, agreement, gaps, several=True),
+        }
+        for agreement in agreements
+    ]
+    blocks.append(
+        {"heading": _("Beslutet totalt"), "paragraphs": _decision_total(decision, agreements)}
+    )
+    return blocks
+
+
+def _agreement_heading(agreement):
+    return _("%(title)s, %(period)s") % {
+        "title": agreement.title,
+        "period": date_span(agreement.period_start, agreement.period_end),
+    }
+
+
+def _by_year(lines):
+    """{year: agreed amount before uplift} of the lines, in year order."""
+    totals = defaultdict(int)
+    for line in lines:
+        for share in line.shares.all():
+            totals[share.year] += share.amount
+    return dict(sorted(totals.items()))
+
+
+def _missing_years(agreement, lines, gaps):
+    """A placeholder for each year of the agreement's period a line has no amount for."""
+    return [
+        gaps.missing(
+            _("Belopp saknas för %(party)s %(year)s i %(agreement)s")
+            % {"party": line.party.name, "year": year, "agreement": agreement.title}
+        )
+        for line in lines
+        for year in agreement.years
+        if year not in {share.year for share in line.shares.all()}
+    ]
+
+
+def _cash(lines):
+    return [line for line in lines if line.kind == ShareKind.CASH]
+
+
+def _agreement_paragraphs(decision, agreement, gaps, *, several):
+    lines = list(agreement.funding_lines.all())
+    cash = _cash(lines)
+    total = _by_year(cash)
+    paragraphs = []
+    if several:
+        names = [ap.party.name for ap in agreement.parties.all()]
+        paragraphs.append(_("Parter: %(parties)s.") % {"parties": join_words(names)})
+    if not total:
+        paragraphs.append(
+            gaps.missing(_("Finansiering saknas för %(agreement)s") % {"agreement": agreement})
+            if several
+            else gaps.missing(_("Finansiering saknas"))
+        )
+    else:
+        paragraphs.append(_financing(cash, total, several=several))
+    paragraphs += _missing_years(agreement, lines, gaps)
+    in_kind = _in_kind(lines)
+    if in_kind:
+        paragraphs.append(in_kind)
+    paragraphs += _own_share(decision, agreement, cash, gaps, several=several)
+    paragraphs += [_uplift_sentence(line) for line in cash if line.has_uplift]
+    return paragraphs
+
+
+def _financing(cash, total, *, several):
+    """'Överenskommelsens ekonomiska omfattning är … Verksamheten finansieras av …'."""
+    text = _("Överenskommelsens ekonomiska omfattning är %(amounts)s") % {
+        "amounts": amounts_phrase(total)
+    }
+    if len(total) > 1:
+        text += _(", totalt %(sum)s för %(years)s") % {
+            "sum": format_kronor(sum(total.values())),
+            "years": year_span(total),
+        }
+    text += "."
+    by_party = defaultdict(list)
+    for line in cash:
+        by_party[line.party.name].append(line)
+    per_party = {name: _by_year(party_lines) for name, party_lines in by_party.items()}
+    per_party = {name: years for name, years in per_party.items() if years}
+    if several:
+        parts = [
+            _("%(party)s med %(amounts)s, totalt %(sum)s")
+            % {
+                "party": name,
+                "amounts": amounts_phrase(years),
+                "sum": format_kronor(sum(years.values())),
+            }
+            for name, years in per_party.items()
+        ]
+        return (
+            text + " " + _("Verksamheten finansieras av %(parts)s.") % {"parts": "; ".join(parts)}
+        )
+    if all(len(set(years.values())) == 1 for years in per_party.values()):
+        parts = [
+            f"{name} med {format_kronor(next(iter(years.values())))}"
+            for name, years in per_party.items()
+        ]
+        return (
+            text
+            + " "
+            + _("Verksamheten finansieras av %(parts)s per år.") % {"parts": join_words(parts)}
+        )
+    parts = [f"{name} med {amounts_phrase(years)}" for name, years in per_party.items()]
+    return text + " " + _("Verksamheten finansieras av %(parts)s.") % {"parts": "; ".join(parts)}
+
+
+def _in_kind(lines):
+    """Contributions in kind, apart from the financing: 'Därutöver bidrar … i annan form'."""
+    parts = []
+    for line in lines:
+        if line.kind != ShareKind.IN_KIND:
+            continue
+        years = _by_year([line])
+        what = f" ({line.purpose})" if line.purpose else ""
+        if years:
+            parts.append(
+                _(
+                    "%(party)s med insatser i annan form än pengar%(what)s, "
+                    "värderade till %(amounts)s"
+                )
+                % {"party": line.party.name, "what": what, "amounts": amounts_phrase(years)}
+            )
+    if not parts:
+        return ""
+    return _(
+        "Därutöver bidrar %(parts)s. Insatser i annan form än pengar ingår inte i finansieringen."
+    ) % {"parts": "; ".join(parts)}
+
+
+def _own_share(decision, agreement, cash, gaps, *, several):
+    """What the deciding organisation's part charges: one sentence per own line."""
+    organisation = decision.organisation
+    own = [line for line in cash if line.party_id == organisation.pk]
+    if not own:
+        message = (
+            _("%(org)s har ingen finansieringsrad i %(agreement)s")
+            % {"org": organisation.name, "agreement": agreement}
+            if several
+            else _("%(org)s har ingen finansieringsrad i överenskommelsen")
+            % {"org": organisation.name}
+        )
+        return [gaps.missing(message)]
+    paragraphs = []
+    for line in own:
+        years = _by_year([line])
+        if not years:
+            continue
+        purpose = f" ({line.purpose})" if line.purpose and len(own) > 1 else ""
+        amounts = amounts_phrase(years)
+        if len(set(years.values())) == 1:
+            amounts += f" {year_span(years)}"
+        paragraphs.append(
+            _(
+                "%(org)s del i finansieringen%(purpose)s av överenskommelse om idéburet offentligt "
+                "partnerskap belastar %(budget)s med %(amounts)s."
+            )
+            % {
+                "org": genitive(organisation.name),
+                "purpose": purpose,
+                "budget": line.budget
+                or gaps.missing(_("Budget som finansieringen belastar saknas")),
+                "amounts": amounts,
+            }
+        )
+    return paragraphs
+
+
+def _uplift_sentence(line):
+    return _(
+        "%(party)s belopp är angivna före uppräkning och räknas upp årligen enligt %(index)s "
+        "fr.o.m. %(year)s."
+    ) % {
+        "party": genitive(line.party.name),
+        "index": line.uplift_series.name,
+        "year": line.uplift_first_year,
+    }
+
+
+def _decision_total(decision, agreements):
+    """The sum over every agreement the decision covers, and the deciding organisation's."""
+    lines = [line for agreement in agreements for line in _cash(agreement.funding_lines.all())]
+    total = defaultdict(int)
+    own = defaultdict(int)
+    for line in lines:
+        for share in line.shares.all():
+            total[share.year] += share.amount
+            if line.party_id == decision.organisation_id:
+                own[share.year] += share.amount
+    text = _(
+        "Beslutet omfattar %(count)s överenskommelser med en sammanlagd finansiering av "
+        "%(amounts)s, totalt %(sum)s för %(years)s."
+    ) % {
+        "count": len(agreements),
+        "amounts": amounts_phrase(dict(sorted(total.items()))),
+        "sum": format_kronor(sum(total.values())),
+        "years": year_span(total),
+    }
+    if own:
+        text += " " + _("%(org)s del är %(amounts)s, totalt %(sum)s.") % {
+            "org": genitive(decision.organisation.name),
+            "amounts": amounts_phrase(dict(sorted(own.items()))),
+            "sum": format_kronor(sum(own.values())),
+        }
+    return [text]
