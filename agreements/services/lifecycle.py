@@ -103,22 +103,45 @@ def public_parties_without_approval(agreement):
     ]
 
 
-def _require_decisions(agreement):
-    missing = public_parties_without_approval(agreement)
-    if missing:
-        raise DomainError(
-            _("Beslut om bifall saknas från: %(parties)s.")
-            % {"parties": ", ".join(p.name for p in missing)}
-        )
+def requirements_missing(agreement, target):
+    """What the agreement lacks to take a step to status target, whatever its status now:
+    every public party's approval (to be decided, and to be activated) and every amount
+    fixed (to be activated). Messages, none when nothing is missing; reads the caller's
+    prefetched decisions, parties and funding lines."""
+    missing = []
+    if target in (S.DECIDED, S.ACTIVE):
+        without = public_parties_without_approval(agreement)
+        if without:
+            missing.append(
+                _("Beslut om bifall saknas från: %(parties)s.")
+                % {"parties": ", ".join(p.name for p in without)}
+            )
+    if target == S.ACTIVE:
+        pending = _pending_lines(agreement)
+        if pending:
+            missing.append(
+                _("Belopp ej fastställt för: %(lines)s. Ange beloppet innan du aktiverar.")
+                % {"lines": ", ".join(str(line) for line in pending)}
+            )
+    return missing
 
 
-def _require_known_amounts(agreement):
-    pending = agreement.funding_lines.filter(amount_pending=True).select_related("party")
-    if pending:
-        raise DomainError(
-            _("Belopp ej fastställt för: %(lines)s. Ange beloppet innan du aktiverar.")
-            % {"lines": ", ".join(str(line) for line in pending)}
-        )
+def _pending_lines(agreement):
+    if "funding_lines" in getattr(agreement, "_prefetched_objects_cache", {}):
+        return [line for line in agreement.funding_lines.all() if line.amount_pending]
+    return list(agreement.funding_lines.filter(amount_pending=True).select_related("party"))
+
+
+def move_blockers(agreement, move):
+    """Why the agreement cannot take the move now, whoever asks: its status, then what
+    requirements_missing finds. Messages, none when it can."""
+    m = MOVES[move]
+    if agreement.status not in m.sources:
+        return [
+            _("Steget går inte från status %(status)s.")
+            % {"status": agreement.get_status_display()}
+        ]
+    return requirements_missing(agreement, m.target)
 
 
 @transaction.atomic
@@ -134,18 +157,15 @@ def move_agreement(*, agreement, move, by, on=None, party=None):
     m = MOVES.get(move)
     if m is None:
         raise DomainError(_("Okänt steg."))
-    if agreement.status not in m.sources:
-        raise DomainError(
-            _("Steget går inte från status %(status)s.")
-            % {"status": agreement.get_status_display()}
-        )
+    # The status first, then the role, then the facts: a wrong step is told as such.
+    blockers = move_blockers(agreement, move)
+    if blockers and agreement.status not in m.sources:
+        raise DomainError(blockers[0])
     acting = acting_party(agreement=agreement, by=by, roles=m.roles, party=party)
     if m.needs_date and on is None:
         raise DomainError(_("Ange ett datum."))
-    if m.target in (S.DECIDED, S.ACTIVE):
-        _require_decisions(agreement)
-    if m.target == S.ACTIVE:
-        _require_known_amounts(agreement)
+    if blockers:
+        raise DomainError(blockers[0])
     if m.target == S.SIGNED:
         agreement.signed_on = on
     if m.target == S.TERMINATED:
