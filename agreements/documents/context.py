@@ -15,7 +15,7 @@ from funding.money import format_kr
 
 from .decision_economy import economy_blocks
 from .followup import with_followup
-from .gaps import Gaps, split_paragraphs, typeset_all
+from .gaps import Gaps, Part, Target, split_paragraphs, typeset_all
 from .history import condition_subject, history_paragraphs
 from .text import (
     MONTHS,
@@ -44,6 +44,11 @@ AGREEMENT_PREFETCH = [
     "capacity_targets",
     "exclusions",
 ]
+
+
+def form(agreement, part, name, pk=None, party_id=None):
+    """The form of the agreement (or of the object pk) that fills a gap in its part."""
+    return Target(part, name, agreement.pk if pk is None else pk, agreement, party_id)
 
 
 def agreement_identifier(agreement):
@@ -81,11 +86,16 @@ def _agreement_document(agreement, version, issued_at):
     parties = list(agreement.parties.all())
     lines = list(agreement.funding_lines.all())
     names = [p.party.name for p in parties]
+    edit = form(agreement, Part.PARTIES, "agreements:edit")
     if len(parties) < 2:
-        gaps.missing(_("Överenskommelsen behöver minst två parter"))
+        gaps.missing(_("Överenskommelsen behöver minst två parter"), edit)
 
+    text = form(agreement, Part.TEXT, "agreements:sections")
     sections = [
-        (s.heading, gaps.paragraphs(s.body, _("Text saknas under %(heading)s") % {"heading": s}))
+        (
+            s.heading,
+            gaps.paragraphs(s.body, _("Text saknas under %(heading)s") % {"heading": s}, text),
+        )
         for s in agreement.sections.all()
     ]
     sections = with_followup(sections, agreement, parties)
@@ -93,19 +103,21 @@ def _agreement_document(agreement, version, issued_at):
     lead = sections[:1] if sections and sections[0][0].strip().lower() == "bakgrund" else []
     identifier = agreement_identifier(agreement)
     title = _("Överenskommelse om idéburet offentligt partnerskap mellan %(parties)s") % {
-        "parties": join_words(names) or gaps.missing(_("Parter saknas"))
+        "parties": join_words(names) or gaps.missing(_("Parter saknas"), edit)
     }
     text = typeset_all(
         {
             "lead_sections": lead,
             "sections": sections[len(lead) :],
-            "parties": [_party_entry(p, gaps) for p in parties],
+            "parties": [_party_entry(agreement, p, gaps) for p in parties],
             "agreement_subject": gaps.paragraphs(
-                agreement.subject, _("Vad överenskommelsen avser saknas")
+                agreement.subject,
+                _("Vad överenskommelsen avser saknas"),
+                form(agreement, Part.TEXT, "agreements:edit"),
             ),
             "contributions_intro": split_paragraphs(agreement.contributions_intro),
             "contributions": _contributions(agreement, parties, lines, gaps),
-            "economy": _economy(lines, gaps),
+            "economy": _economy(agreement, lines, gaps),
             "period": _("Överenskommelsen avser perioden %(start)s till och med %(end)s.")
             % {
                 "start": agreement.period_start.isoformat(),
@@ -119,7 +131,7 @@ def _agreement_document(agreement, version, issued_at):
             ),
             "renegotiation": split_paragraphs(agreement.renegotiation_text),
             "notice": _notice_sentence(agreement, gaps),
-            "signatories": _signatories(parties, gaps),
+            "signatories": _signatories(agreement, parties, gaps),
         }
     )
     return {
@@ -146,31 +158,36 @@ def _extension_length(months):
 
 def _notice_sentence(agreement, gaps):
     if agreement.notice_months is None:
-        return gaps.missing(_("Uppsägningstid saknas"))
+        return gaps.missing(
+            _("Uppsägningstid saknas"), form(agreement, Part.TEXT, "agreements:edit")
+        )
     return _("Vid uppsägning gäller %(length)s uppsägningstid.") % {
         "length": months_phrase(agreement.notice_months)
     }
 
 
-def _party_entry(agreement_party, gaps):
+def _party_entry(agreement, agreement_party, gaps):
     party = agreement_party.party
+    record = form(agreement, Part.PARTIES, "agreements:party_edit", party.pk, party.pk)
     return {
         "name": party.name,
         "unit": agreement_party.display_unit,
         "address": party.postal_address
-        or gaps.missing(_("Postadress saknas för %(party)s") % {"party": party.name}),
+        or gaps.missing(_("Postadress saknas för %(party)s") % {"party": party.name}, record),
         "org_number": party.org_number,
     }
 
 
-def _signatories(parties, gaps):
+def _signatories(agreement, parties, gaps):
     signatories = [
         {"name": s.name, "title": s.title, "organisation": p.party.name}
         for p in parties
         for s in p.signatories.all()
     ]
     if not signatories:
-        gaps.missing(_("Undertecknare saknas"))
+        gaps.missing(
+            _("Undertecknare saknas"), form(agreement, Part.SIGNATORIES, "agreements:signatories")
+        )
     return signatories
 
 
@@ -181,10 +198,11 @@ def _line_sentences(agreement, line, gaps):
         _("Resursbidrag") if line.kind == ShareKind.CASH else _("Insats i annan form")
     )
     what = f"{line.party} {label}"
+    lines = form(agreement, Part.FUNDING, "funding:lines")
     if line.amount_pending:
-        return [gaps.missing(_("Belopp ej fastställt för %(line)s") % {"line": what})]
+        return [gaps.missing(_("Belopp ej fastställt för %(line)s") % {"line": what}, lines)]
     if not by_year and line.period_total is None:
-        return [gaps.missing(_("Belopp saknas för %(line)s") % {"line": what})]
+        return [gaps.missing(_("Belopp saknas för %(line)s") % {"line": what}, lines)]
     if line.period_total is not None:
         text = _("%(label)s med totalt %(total)s för perioden %(period)s") % {
             "label": label,
@@ -199,7 +217,8 @@ def _line_sentences(agreement, line, gaps):
         if split_sum != line.period_total:
             mismatch = gaps.missing(
                 _("Fördelningen per år (%(split)s) stämmer inte med totalen för %(line)s")
-                % {"split": format_kr(split_sum), "line": what}
+                % {"split": format_kr(split_sum), "line": what},
+                lines,
             )
             return [text, mismatch]
     else:
@@ -241,13 +260,16 @@ def _contributions(agreement, parties, lines, gaps):
                 }
             )
     if not entries:
-        gaps.missing(_("Parternas resursbidrag saknas"))
+        gaps.missing(
+            _("Parternas resursbidrag saknas"), form(agreement, Part.FUNDING, "funding:lines")
+        )
     return entries
 
 
-def _economy(lines, gaps):
+def _economy(agreement, lines, gaps):
     """'Ekonomi': how each paid line is paid and uplifted."""
     paragraphs = []
+    edit_lines = form(agreement, Part.FUNDING, "funding:lines")
     for line in lines:
         plan = getattr(line, "payment_plan", None)
         what = (
@@ -256,21 +278,24 @@ def _economy(lines, gaps):
             else _("resursbidraget (%(purpose)s)") % {"purpose": line.purpose}
         )
         if plan is not None:
-            paragraphs.append(_payment_paragraph(line, plan, what, gaps))
+            paragraphs.append(_payment_paragraph(line, plan, what, gaps, edit_lines))
         elif line.kind == ShareKind.CASH and line.party.is_public:
             paragraphs.append(
-                gaps.missing(_("Betalningsplan saknas för %(party)s") % {"party": line.party})
+                gaps.missing(
+                    _("Betalningsplan saknas för %(party)s") % {"party": line.party},
+                    form(agreement, Part.PAYMENT_PLAN, "funding:plan", line.pk, line.party_id),
+                )
             )
         if line.has_uplift:
             paragraphs.append(_uplift_paragraph(line, what))
         elif line.has_uplift_text:
             paragraphs.append(_rule_sentence(line, what))
     if not lines:
-        paragraphs.append(gaps.missing(_("Finansiering saknas")))
+        paragraphs.append(gaps.missing(_("Finansiering saknas"), edit_lines))
     return paragraphs
 
 
-def _payment_paragraph(line, plan, what, gaps):
+def _payment_paragraph(line, plan, what, gaps, edit_lines):
     months = payment_months(plan.first_month, plan.installments_per_year)
     when = (
         _("Detta görs varje månad.")
@@ -295,7 +320,7 @@ def _payment_paragraph(line, plan, what, gaps):
         % {
             "payee": line.receiver.name
             if line.receiver
-            else gaps.missing(_("Mottagare saknas för %(line)s") % {"line": line}),
+            else gaps.missing(_("Mottagare saknas för %(line)s") % {"line": line}, edit_lines),
             "bankgiro": plan.bankgiro,
         }
     )
@@ -393,16 +418,23 @@ def _proposal_document(decision, agreement, version, issued_at):
     # Every agreement the decision covers is printed; the one the document is issued under
     # (agreement) is only where its versions are kept.
     agreements = list(decision.agreements.all())
+    proposal = Target(
+        Part.DECISION,
+        "agreements:proposal_edit",
+        decision.pk,
+        agreements[0] if agreements else None,
+        decision.organisation_id,
+    )
     if not agreements:
-        gaps.missing(_("Beslutet är inte kopplat till någon överenskommelse"))
+        gaps.missing(_("Beslutet är inte kopplat till någon överenskommelse"), proposal)
     prefetch_related_objects(agreements, *AGREEMENT_PREFETCH)
     organisation = decision.organisation.name
-    body = gaps.value(decision.body, _("Beslutande organ saknas"))
+    body = gaps.value(decision.body, _("Beslutande organ saknas"), proposal)
     identifier = proposal_identifier(decision)
     items = [{"number": i.number, "text": i.text} for i in decision.items.all()]
     if not items:
-        items = [{"number": 1, "text": gaps.missing(_("Beslutspunkter saknas"))}]
-    title = gaps.value(decision.title, _("Ärendets rubrik saknas"))
+        items = [{"number": 1, "text": gaps.missing(_("Beslutspunkter saknas"), proposal)}]
+    title = gaps.value(decision.title, _("Ärendets rubrik saknas"), proposal)
     history = history_paragraphs(decision, agreements, gaps)
     text = typeset_all(
         {
@@ -410,10 +442,12 @@ def _proposal_document(decision, agreement, version, issued_at):
             "body": body,
             "date": decision.proposal_date.isoformat()
             if decision.proposal_date
-            else gaps.missing(_("Datum saknas")),
-            "officer_name": gaps.value(decision.case_officer_name, _("Handläggare saknas")),
+            else gaps.missing(_("Datum saknas"), proposal),
+            "officer_name": gaps.value(
+                decision.case_officer_name, _("Handläggare saknas"), proposal
+            ),
             "officer_email": gaps.value(
-                decision.case_officer_email, _("Handläggarens e-post saknas")
+                decision.case_officer_email, _("Handläggarens e-post saknas"), proposal
             ),
             "items": items,
             "conditions": [
@@ -421,29 +455,35 @@ def _proposal_document(decision, agreement, version, issued_at):
                 % {"who": condition_subject(c)}
                 for c in decision.conditions.all()
             ],
-            "summary": gaps.paragraphs(decision.proposal_summary, _("Sammanfattning saknas")),
+            "summary": gaps.paragraphs(
+                decision.proposal_summary, _("Sammanfattning saknas"), proposal
+            ),
             "case_documents": [
                 {"number": d.number, "title": d.title} for d in decision.case_documents.all()
             ]
-            or [{"number": 1, "title": gaps.missing(_("Dokument i ärendet saknas"))}],
+            or [{"number": 1, "title": gaps.missing(_("Dokument i ärendet saknas"), proposal)}],
             "description": history
-            + gaps.paragraphs(decision.background, _("Beskrivning av ärendet saknas")),
+            + gaps.paragraphs(decision.background, _("Beskrivning av ärendet saknas"), proposal),
             "heading": _("Ordförandens förslag")
             if chair_proposes(decision.body, decision.chair_name, decision.chair_title)
             else _("Förslag till beslut"),
-            "case_number": _case_number(decision, gaps),
+            "case_number": _case_number(decision, gaps, proposal),
             "economy": economy_blocks(decision, agreements, gaps),
-            "legal": gaps.paragraphs(decision.legal_assessment, _("Juridisk bedömning saknas")),
+            "legal": gaps.paragraphs(
+                decision.legal_assessment, _("Juridisk bedömning saknas"), proposal
+            ),
             "environment": gaps.paragraphs(
-                decision.environmental_impact, _("Miljökonsekvenser saknas")
+                decision.environmental_impact, _("Miljökonsekvenser saknas"), proposal
             ),
             "union": gaps.paragraphs(
-                decision.union_consultation, _("Samverkan med fackliga organisationer saknas")
+                decision.union_consultation,
+                _("Samverkan med fackliga organisationer saknas"),
+                proposal,
             ),
-            "follow_up": gaps.paragraphs(decision.follow_up, _("Uppföljning saknas")),
-            "chair_name": gaps.value(decision.chair_name, _("Ordförande saknas")),
+            "follow_up": gaps.paragraphs(decision.follow_up, _("Uppföljning saknas"), proposal),
+            "chair_name": gaps.value(decision.chair_name, _("Ordförande saknas"), proposal),
             "chair_title": decision.chair_title,
-            "director_name": gaps.value(decision.director_name, _("Direktör saknas")),
+            "director_name": gaps.value(decision.director_name, _("Direktör saknas"), proposal),
             "director_title": decision.director_title,
         }
     )
@@ -460,9 +500,9 @@ def _proposal_document(decision, agreement, version, issued_at):
     }
 
 
-def _case_number(decision, gaps):
+def _case_number(decision, gaps, target):
     """The decision's diarienummer; without one, the case system's document id printed on
     every page identifies the case (as in the Skåne seed), else it is a gap."""
     if decision.case_number or decision.document_identifier:
         return decision.case_number
-    return gaps.missing(_("Diarienummer saknas"))
+    return gaps.missing(_("Diarienummer saknas"), target)

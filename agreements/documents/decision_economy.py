@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from funding.models import ShareKind
 from funding.money import format_kronor
 
+from .gaps import Part, Target
 from .text import amounts_phrase, date_span, genitive, join_words, year_span
 
 
@@ -25,7 +26,11 @@ def economy_blocks(decision, agreements, gaps):
     """[{'heading': …, 'paragraphs': […]}]: one block per agreement (no heading for a single
     one, which prints as the seed), then the decision's total when it covers several."""
     if not agreements:
-        return [{"heading": "", "paragraphs": [gaps.missing(_("Finansiering saknas"))]}]
+        # The decision covers no agreement yet: its proposal is where one is chosen.
+        link = Target(
+            Part.DECISION, "agreements:proposal_edit", decision.pk, None, decision.organisation_id
+        )
+        return [{"heading": "", "paragraphs": [gaps.missing(_("Finansiering saknas"), link)]}]
     if len(agreements) == 1:
         paragraphs = _agreement_paragraphs(decision, agreements[0], gaps, several=False)
         return [{"heading": "", "paragraphs": paragraphs}]
@@ -63,12 +68,18 @@ def _missing_years(agreement, lines, gaps):
     return [
         gaps.missing(
             _("Belopp saknas för %(party)s %(year)s i %(agreement)s")
-            % {"party": line.party.name, "year": year, "agreement": agreement.title}
+            % {"party": line.party.name, "year": year, "agreement": agreement.title},
+            _lines(agreement),
         )
         for line in lines
         for year in agreement.years
         if year not in {share.year for share in line.shares.all()}
     ]
+
+
+def _lines(agreement):
+    """The agreement's funding form, where amounts, receivers and budgets are entered."""
+    return Target(Part.FUNDING, "funding:lines", agreement.pk, agreement)
 
 
 def _cash(lines):
@@ -85,9 +96,12 @@ def _agreement_paragraphs(decision, agreement, gaps, *, several):
         paragraphs.append(_("Parter: %(parties)s.") % {"parties": join_words(names)})
     if not total:
         paragraphs.append(
-            gaps.missing(_("Finansiering saknas för %(agreement)s") % {"agreement": agreement})
+            gaps.missing(
+                _("Finansiering saknas för %(agreement)s") % {"agreement": agreement},
+                _lines(agreement),
+            )
             if several
-            else gaps.missing(_("Finansiering saknas"))
+            else gaps.missing(_("Finansiering saknas"), _lines(agreement))
         )
     else:
         paragraphs.append(_financing(cash, total, several=several))
@@ -178,7 +192,7 @@ def _own_share(decision, agreement, cash, gaps, *, several):
             else _("%(org)s har ingen finansieringsrad i överenskommelsen")
             % {"org": organisation.name}
         )
-        return [gaps.missing(message)]
+        return [gaps.missing(message, _lines(agreement))]
     paragraphs = []
     for line in own:
         years = _by_year([line])
@@ -197,7 +211,7 @@ def _own_share(decision, agreement, cash, gaps, *, several):
                 "org": genitive(organisation.name),
                 "purpose": purpose,
                 "budget": line.budget
-                or gaps.missing(_("Budget som finansieringen belastar saknas")),
+                or gaps.missing(_("Budget som finansieringen belastar saknas"), _lines(agreement)),
                 "amounts": amounts,
             }
         )

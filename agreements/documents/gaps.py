@@ -1,7 +1,9 @@
 """Missing data in a document: a visible placeholder in the text and a warning on the preview."""
 
 import re
+from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -13,26 +15,67 @@ class Placeholder(str):
         return format_html('<span class="placeholder">{}</span>', str(self))
 
 
+class Part:
+    """The parts of an agreement's task list, each gap belongs to one."""
+
+    PARTIES = "parties"
+    TEXT = "text"
+    FUNDING = "funding"
+    UPLIFT = "uplift"
+    PAYMENT_PLAN = "payment_plan"
+    SIGNATORIES = "signatories"
+    FOLLOWUP = "followup"
+    DECISION = "decision"
+    DOCUMENTS = "documents"
+
+
+@dataclass(frozen=True, eq=False)
+class Target:
+    """The form that fills a gap: its URL name and the id it takes, the part of the
+    agreement's task list (agreements.tasklist) it belongs to, the agreement, and the
+    organisation whose record or line it is (for who may open the form)."""
+
+    part: str
+    name: str
+    pk: int
+    agreement: object = None
+    party_id: int | None = None
+
+    @property
+    def url(self):
+        return reverse(self.name, args=[self.pk])
+
+
+class Gap(str):
+    """A gap's message (compares as its text) with the form that fills it, if known."""
+
+    def __new__(cls, message, target=None):
+        gap = super().__new__(cls, message)
+        gap.target = target
+        return gap
+
+
 class Gaps:
     """Collects what a document lacks while its context is built."""
 
     def __init__(self):
         self.warnings = []
 
-    def missing(self, message):
-        """Record the gap; return the placeholder to print in its place."""
+    def missing(self, message, target=None):
+        """Record the gap (with the form that fills it); return the placeholder to print
+        in its place."""
         if message not in self.warnings:
-            self.warnings.append(message)
+            self.warnings.append(Gap(message, target))
         return Placeholder(f"[{message}]")
 
-    def value(self, value, message):
+    def value(self, value, message, target=None):
         """The value if present, else the placeholder."""
-        return value if value else self.missing(message)
+        return value if value else self.missing(message, target)
 
-    def paragraphs(self, text, message):
+    def paragraphs(self, text, message, target=None):
         """Blank-line separated paragraphs of a text field, or one placeholder."""
         found = split_paragraphs(text)
-        return found or [self.missing(message)]
+        return found or [self.missing(message, target)]
 
 
 def split_paragraphs(text):

@@ -8,8 +8,9 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from agreements.models import PredecessorRelation
+from agreements.models import DecisionOutcome, PredecessorRelation
 
+from .gaps import Part, Target
 from .text import date_span, join_words, months_phrase
 
 
@@ -57,8 +58,15 @@ def _several_sentences(decision, agreements):
 
 
 def _decision_sentence(decision, chain, gaps):
-    body = decision.body or gaps.missing(_("Beslutande organ saknas i ett tidigare beslut"))
-    reference = decision.reference or gaps.missing(_("Datum saknas för ett tidigare beslut"))
+    # A recorded decision is completed by a correction, a proposal on its own page.
+    form = (
+        "agreements:proposal_edit"
+        if decision.outcome == DecisionOutcome.PROPOSED
+        else "agreements:decision_correct"
+    )
+    link = Target(Part.DECISION, form, decision.pk, None, decision.organisation_id)
+    body = decision.body or gaps.missing(_("Beslutande organ saknas i ett tidigare beslut"), link)
+    reference = decision.reference or gaps.missing(_("Datum saknas för ett tidigare beslut"), link)
     what = decision.summary.strip().rstrip(".")
     if not what:
         in_chain = [a for a in decision.agreements.all() if a in chain]
