@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, dashboard, decisions, followup, parties, parts
+from .views import agreements, dashboard, decisions, followup, parties, parts, tasks
 
 app_name = "agreements"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         agreements.agreement_obligations,
         name="obligations",
     ),
+    path("overenskommelser/<int:pk>/uppgifter/", tasks.agreement_tasks, name="tasks"),
     path("overenskommelser/<int:pk>/text/", parts.agreement_sections, name="sections"),
     path(
         "overenskommelser/<int:pk>/undertecknare/",

@@ -31,6 +31,7 @@ from agreements.models import DocumentKind
 from agreements.services import DomainError
 from agreements.services.documents import issue_document
 from agreements.services.once import submit_once
+from agreements.tasklist import FormAccess
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +45,10 @@ KIND_SLUGS = {"overenskommelse": DocumentKind.AGREEMENT, "beslut": DocumentKind.
 @require_GET
 def agreement_preview(request, pk):
     agreement = get_agreement_for(request.user, pk)
+    doc = agreement_document(agreement)
+    FormAccess(request.user).link(doc["warnings"])  # each gap links to the form filling it
     context = {
-        "doc": agreement_document(agreement),
+        "doc": doc,
         "agreement": agreement,
         "can_issue": has_role(request.user, agreement, *ISSUERS),
         "issue_kind": "overenskommelse",
@@ -66,8 +69,10 @@ def agreement_pdf(request, pk):
 @require_GET
 def proposal_preview(request, pk):
     decision = get_decision_for(request.user, pk)
+    doc = proposal_document(decision)
+    FormAccess(request.user).link(doc["warnings"])  # each gap links to the form filling it
     context = {
-        "doc": proposal_document(decision),
+        "doc": doc,
         "decision": decision,
         "agreement": proposal_agreement(decision),
         "agreements": decision.agreements.all(),

@@ -33,6 +33,7 @@ EXPECTED = {
     "agreements:list": (None, EVERYONE, None),
     "agreements:create": (None, ADMIN | {"outsider"}, ADMIN | {"outsider"}),
     "agreements:detail": ("agreement", EVERYONE, None),
+    "agreements:tasks": ("agreement", EVERYONE, None),
     "agreements:edit": ("agreement", ADMIN, ADMIN),
     "agreements:obligations": ("agreement", ADMIN, ADMIN),
     "agreements:sections": ("agreement", ADMIN, ADMIN),
