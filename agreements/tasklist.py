@@ -121,8 +121,8 @@ class TaskList:
     tasks: list
     steps: list
 
-    def gaps(self):
-        """Every gap and task that may link to a form."""
+    def linkable(self):
+        """Every task, gap and blocker that may link to a form."""
         return [*self.tasks, *(p for t in self.tasks for p in t.problems)] + [
             b for s in self.steps for b in s.blockers
         ]
@@ -190,7 +190,9 @@ def _decision_gaps(agreement, decisions):
         target = (
             Target(Part.DECISION, "agreements:decision_record", proposal.pk, agreement, party.pk)
             if proposal
-            else Target(Part.DECISION, "agreements:proposal_create", agreement.pk, agreement)
+            else Target(
+                Part.DECISION, "agreements:proposal_create", agreement.pk, agreement, party.pk
+            )
         )
         gaps.append(
             Gap(_("Beslut om bifall saknas från %(party)s") % {"party": party.name}, target)
@@ -315,6 +317,9 @@ class FormAccess:
         if name == "agreements:party_edit":
             return target.pk in self._editable
         if name == "agreements:proposal_create":
+            # A party's own proposal is prepared by its secretaries.
+            if target.party_id is not None:
+                return self._holds(target.party_id, SECRETARY)
             return may_propose(user, agreement)
         if name in ("agreements:proposal_edit", "agreements:decision_record"):
             return self._holds(target.party_id, SECRETARY)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from agreements.access import get_agreement_for
 from agreements.documents.context import AGREEMENT_PREFETCH
-from agreements.tasklist import TASK_PREFETCH, FormAccess, task_list
+from agreements.tasklist import COMPLETE, TASK_PREFETCH, FormAccess, task_list
 
 
 @login_required
@@ -16,6 +16,11 @@ def agreement_tasks(request, pk):
     agreement = get_agreement_for(request.user, pk)
     prefetch_related_objects([agreement], *AGREEMENT_PREFETCH, *TASK_PREFETCH)
     tasks = task_list(agreement)
-    FormAccess(request.user).link(tasks.gaps())
-    context = {"agreement": agreement, "tasks": tasks.tasks, "steps": tasks.steps}
+    FormAccess(request.user).link(tasks.linkable())
+    context = {
+        "agreement": agreement,
+        "tasks": tasks.tasks,
+        "steps": tasks.steps,
+        "completed": sum(task.status == COMPLETE for task in tasks.tasks),
+    }
     return render(request, "agreements/agreement_tasks.html", context)

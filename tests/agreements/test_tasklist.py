@@ -230,6 +230,17 @@ def test_every_link_shown_opens_for_the_user(client, users, draft, region, role)
         assert client.get(url).status_code == 200, url
 
 
+def test_a_missing_approval_links_only_for_the_secretaries_of_that_party(
+    client, users, region, forening
+):
+    kommun = make_party("Kommun Väster", kind=PartyKind.MUNICIPALITY, **ADDRESS)
+    agreement = make_agreement(region, kommun, forening)
+    html = page(client, users["secretary"], agreement).content.decode()
+    create = reverse("agreements:proposal_create", args=[agreement.pk])
+    assert f'<a href="{create}">Beslut om bifall saknas från Region Norr</a>' in html
+    assert "<li>Beslut om bifall saknas från Kommun Väster</li>" in html
+
+
 def test_a_user_of_an_organisation_not_party_gets_404(client, users, draft):
     assert page(client, users["outsider"], draft).status_code == 404
 
