@@ -252,10 +252,19 @@ def test_the_page_answers_405_to_post_and_sends_anonymous_to_login(client, users
     assert client.post(url).status_code == 405
 
 
-def test_the_detail_page_links_to_the_task_list(client, users, draft):
+def test_the_detail_page_and_the_preview_link_to_the_task_list(client, users, draft):
     client.force_login(users["coordinator"])
-    html = client.get(draft.get_absolute_url()).content.decode()
-    assert reverse("agreements:tasks", args=[draft.pk]) in html
+    tasks = reverse("agreements:tasks", args=[draft.pk])
+    assert tasks in client.get(draft.get_absolute_url()).content.decode()
+    preview = client.get(reverse("documents:agreement_preview", args=[draft.pk]))
+    assert tasks in preview.content.decode()
+
+
+def test_markup_in_a_gap_is_shown_as_text(client, users, draft):
+    AgreementSection.objects.create(agreement=draft, heading="<script>x</script>")
+    html = page(client, users["admin"], draft).content.decode()
+    assert "Text saknas under &lt;script&gt;x&lt;/script&gt;" in html
+    assert "<script>x" not in html
 
 
 def _grow(agreement, region, forening, n):
