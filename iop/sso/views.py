@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from mozilla_django_oidc.utils import generate_code_challenge
 
 from agreements.services.sso import SsoRefused
@@ -22,9 +22,14 @@ STATES_SESSION_KEY = "sso_states"
 MAX_STATES = 10
 
 
-@require_POST
+@require_GET
 def start(request, key):
-    """Send the browser to the provider, with a fresh state, nonce and PKCE challenge."""
+    """Send the browser to the provider, with a fresh state, nonce and PKCE challenge.
+
+    A link, not a form: the Content-Security-Policy's form-action 'self' would stop a form's
+    redirect to the provider. Starting a login for someone else gains nothing: its state
+    answers only in the session that started it.
+    """
     provider = provider_for(key)
     try:
         metadata = provider_metadata(provider)
@@ -40,7 +45,7 @@ def start(request, key):
         "provider": provider.key,
         "nonce": nonce,
         "code_verifier": code_verifier,
-        "next": _safe_next(request, request.POST.get("next", "")),
+        "next": _safe_next(request, request.GET.get("next", "")),
         "started": time.time(),
     }
     request.session[STATES_SESSION_KEY] = states

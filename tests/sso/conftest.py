@@ -8,6 +8,7 @@ signed, with a claim changed.
 
 import json
 import subprocess
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,22 +38,22 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture(scope="session")
-def oidc_server(tmp_path_factory):
-    """The provider, running for the whole session; its issuer and signing key."""
+@contextmanager
+def running_provider(folder, redirect_uris):
+    """Start the provider with the client's redirect URIs; its issuer and signing key."""
     if not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
         pytest.fail("oidc-provider is not installed: run `make test` (npm ci in tests/oidc)")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
     jwk.update(kid="test-key", use="sig", alg="RS256")
-    config = tmp_path_factory.mktemp("oidc") / "provider.json"
+    config = Path(folder) / "provider.json"
     config.write_text(
         json.dumps(
             {
                 "client": {
                     "client_id": CLIENT_ID,
                     "client_secret": CLIENT_SECRET,
-                    "redirect_uris": [f"{APP}/konto/sso/test/retur/"],
+                    "redirect_uris": redirect_uris,
                     "token_endpoint_auth_method": "client_secret_post",
                 },
                 "jwk": jwk,
@@ -74,6 +75,14 @@ def oidc_server(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oidc_server(tmp_path_factory):
+    """The provider for the test client's app, running for the whole session."""
+    folder = tmp_path_factory.mktemp("oidc")
+    with running_provider(folder, [f"{APP}/konto/sso/test/retur/"]) as server:
+        yield server
 
 
 def make_provider(issuer, **fields):
@@ -144,7 +153,7 @@ def at_provider(authorize_url, login):
 
 def start_login(client, key="test", next_url=""):
     """Press "Logga in med …"; return the provider's authorization address."""
-    response = client.post(f"/konto/sso/{key}/", {"next": next_url})
+    response = client.get(f"/konto/sso/{key}/", {"next": next_url} if next_url else {})
     assert response.status_code == 302, response.status_code
     return response["Location"]
 

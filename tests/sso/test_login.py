@@ -80,7 +80,7 @@ def resigned(key, **changes):
 def test_the_login_page_offers_each_provider_beside_the_password_form(client, provider):
     page = client.get("/konto/login/").content.decode()
     assert 'name="password"' in page
-    assert 'action="/konto/sso/test/"' in page
+    assert 'href="/konto/sso/test/"' in page
     assert "Logga in med Region A:s inloggning" in page
 
 
@@ -167,7 +167,7 @@ def test_an_issuer_other_than_the_configured_is_refused(client, settings, oidc_s
     # The same server under another name: its discovery document names 127.0.0.1.
     issuer = oidc_server.issuer.replace("127.0.0.1", "localhost")
     settings.OIDC_PROVIDERS = (make_provider(issuer),)
-    response = client.post("/konto/sso/test/")
+    response = client.get("/konto/sso/test/")
     assert "Inloggningstjänsten Region A:s inloggning svarar inte som den ska" in refusal(
         client, response
     )
@@ -240,7 +240,12 @@ def test_a_deactivated_user_is_logged_out(client, provider, anna):
     assert client.get("/")["Location"].startswith("/konto/login/")
 
 
-def test_an_unknown_provider_is_not_found_and_start_takes_only_post(client, provider):
-    assert client.post("/konto/sso/nobody/").status_code == 404
+def test_an_unknown_provider_is_not_found(client, provider):
+    assert client.get("/konto/sso/nobody/").status_code == 404
     assert client.get("/konto/sso/nobody/retur/").status_code == 404
-    assert client.get("/konto/sso/test/").status_code == 405
+    assert client.post("/konto/sso/test/").status_code == 405
+
+
+def test_the_login_page_links_to_the_provider_with_the_page_to_return_to(client, provider):
+    page = client.get("/konto/login/", {"next": "/overenskommelser/?q=a&b"}).content.decode()
+    assert 'href="/konto/sso/test/?next=/overenskommelser/%3Fq%3Da%26b"' in page
