@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.utils import generate_code_challenge
 
@@ -22,6 +23,7 @@ STATES_SESSION_KEY = "sso_states"
 MAX_STATES = 10
 
 
+@never_cache
 @require_GET
 def start(request, key):
     """Send the browser to the provider, with a fresh state, nonce and PKCE challenge.
@@ -63,6 +65,7 @@ def start(request, key):
     return redirect(endpoint + ("&" if "?" in endpoint else "?") + urlencode(params))
 
 
+@never_cache
 @require_GET
 def callback(request, key):
     """Log in the user the provider's answer names, or show the login page with why not."""

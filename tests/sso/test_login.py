@@ -12,7 +12,7 @@ from mozilla_django_oidc.utils import generate_code_challenge
 
 from agreements.models import Membership, Party, PartyKind
 from iop.sso.backend import SSO_BACKEND, SSO_PROVIDER_SESSION_KEY, OidcBackend
-from iop.sso.views import STATES_SESSION_KEY
+from iop.sso.views import MAX_STATES, STATES_SESSION_KEY
 
 from .conftest import APP, REGION_NUMBER, at_provider, make_provider, sso_login, start_login
 
@@ -249,3 +249,11 @@ def test_an_unknown_provider_is_not_found(client, provider):
 def test_the_login_page_links_to_the_provider_with_the_page_to_return_to(client, provider):
     page = client.get("/konto/login/", {"next": "/overenskommelser/?q=a&b"}).content.decode()
     assert 'href="/konto/sso/test/?next=/overenskommelser/%3Fq%3Da%26b"' in page
+
+
+def test_a_session_remembers_its_latest_unfinished_logins_only(client, provider):
+    first = parse_qs(urlsplit(start_login(client)).query)["state"][0]
+    for _ in range(MAX_STATES):
+        start_login(client)
+    states = client.session[STATES_SESSION_KEY]
+    assert len(states) == MAX_STATES and first not in states
