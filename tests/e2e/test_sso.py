@@ -13,6 +13,15 @@ from .conftest import shot
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def log_in_at_provider(page, login):
+    """From the login page: the provider's button, its sign-in form as login, its consent."""
+    page.get_by_role("link", name="Logga in med Region A:s inloggning").click()
+    page.locator("input[name=login]").fill(login)
+    page.locator("input[name=password]").fill("valfritt")
+    page.get_by_role("button", name="Sign-in").click()
+    page.get_by_role("button", name="Continue").click()
+
+
 def test_a_user_logs_in_with_the_regions_provider(browser, live_server, settings, tmp_path):
     region = Party.objects.create(name="Region A", kind=PartyKind.REGION, org_number=REGION_NUMBER)
     anna = get_user_model().objects.create(
@@ -32,11 +41,7 @@ def test_a_user_logs_in_with_the_regions_provider(browser, live_server, settings
         blocked = []
         page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m))
         page.goto("/overenskommelser/")
-        page.get_by_role("link", name="Logga in med Region A:s inloggning").click()
-        page.locator("input[name=login]").fill("anna")
-        page.locator("input[name=password]").fill("valfritt")
-        page.get_by_role("button", name="Sign-in").click()
-        page.get_by_role("button", name="Continue").click()
+        log_in_at_provider(page, "anna")
         expect(page).to_have_url(f"{live_server.url}/overenskommelser/")
         shot(page, "sso-logged-in")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -45,11 +50,7 @@ def test_a_user_logs_in_with_the_regions_provider(browser, live_server, settings
         other = browser.new_context(base_url=live_server.url, locale="sv-SE")
         page = other.new_page()
         page.goto("/konto/login/")
-        page.get_by_role("link", name="Logga in med Region A:s inloggning").click()
-        page.locator("input[name=login]").fill("stranger")
-        page.locator("input[name=password]").fill("valfritt")
-        page.get_by_role("button", name="Sign-in").click()
-        page.get_by_role("button", name="Continue").click()
+        log_in_at_provider(page, "stranger")
         expect(
             page.get_by_text("Det finns inget konto i IOP för okand@region-a.se")
         ).to_be_visible()
