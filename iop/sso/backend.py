@@ -7,7 +7,7 @@ import logging
 import jwt
 import requests
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
@@ -38,6 +38,11 @@ _LIBRARY_SETTINGS = {
     "OIDC_TIMEOUT": TIMEOUT_SECONDS,
     "OIDC_PROXY": None,
 }
+
+
+def logged_in_with_sso(session):
+    """Whether the session's user logged in through an identity provider, not a password."""
+    return session.get(BACKEND_SESSION_KEY) == SSO_BACKEND
 
 
 def provider_for(key):

@@ -11,7 +11,12 @@ from django.test import Client
 from mozilla_django_oidc.utils import generate_code_challenge
 
 from agreements.models import Membership, Party, PartyKind
-from iop.sso.backend import SSO_BACKEND, SSO_PROVIDER_SESSION_KEY, OidcBackend
+from iop.sso.backend import (
+    SSO_BACKEND,
+    SSO_PROVIDER_SESSION_KEY,
+    OidcBackend,
+    logged_in_with_sso,
+)
 from iop.sso.views import MAX_STATES, STATES_SESSION_KEY
 
 from .conftest import APP, REGION_NUMBER, at_provider, make_provider, sso_login, start_login
@@ -90,7 +95,18 @@ def test_a_user_with_the_verified_address_is_logged_in(client, provider, anna):
     assert logged_in_user_id(client) == str(anna.pk)
     assert client.session[BACKEND_SESSION_KEY] == SSO_BACKEND
     assert client.session[SSO_PROVIDER_SESSION_KEY] == "test"
+    assert logged_in_with_sso(client.session)
     assert client.get("/").status_code == 200
+
+
+def test_a_password_login_is_not_taken_for_single_sign_on(client, provider, anna):
+    anna.set_password("ett långt lösenord 123")
+    anna.save()
+    response = client.post(
+        "/konto/login/", {"username": "anna", "password": "ett långt lösenord 123"}
+    )
+    assert response.status_code == 302 and logged_in_user_id(client) == str(anna.pk)
+    assert not logged_in_with_sso(client.session)
 
 
 def test_the_flow_sends_a_pkce_challenge_state_and_nonce(client, provider, anna):
