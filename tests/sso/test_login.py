@@ -273,3 +273,14 @@ def test_a_session_remembers_its_latest_unfinished_logins_only(client, provider)
         start_login(client)
     states = client.session[STATES_SESSION_KEY]
     assert len(states) == MAX_STATES and first not in states
+
+
+def test_an_address_locked_out_for_password_spraying_is_not_let_in_by_a_provider(
+    client, provider, anna, settings
+):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT = 3
+    for i in range(3):
+        client.post("/konto/login/", {"username": f"guess{i}", "password": "fel"})
+    response = sso_login(client, "anna")
+    assert response.status_code == 429
+    assert logged_in_user_id(client) is None
