@@ -114,4 +114,4 @@ docs-demo: install sysdeps
 	rm -f $(DOCS_DEMO)/demo.sqlite3
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache tests/oidc/node_modules
