@@ -20,7 +20,8 @@ install: $(STAMP)
 # Debian packages, installed only when missing (one apt-get update, one install): Pango,
 # HarfBuzz's font subsetter and DejaVu fonts for WeasyPrint (without the subsetter it falls
 # back to fontTools, five times slower); for the tests also Chromium (browser tests) and
-# poppler (PDF text and PNGs), faketime (the suite with the clock moved ahead).
+# poppler (PDF text and PNGs), faketime (the suite with the clock moved ahead), Node.js and
+# npm (the OpenID Connect provider of the single sign-on tests).
 PDF_PACKAGES = \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
@@ -28,7 +29,8 @@ PDF_PACKAGES = \
 TEST_PACKAGES = \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
-	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils";
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm";
 INSTALL_MISSING = \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
@@ -46,13 +48,20 @@ run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install sysdeps
+# The OpenID Connect provider the single sign-on tests log in through (npm's oidc-provider,
+# pinned in tests/oidc/package-lock.json); installed again when the lock file changes.
+OIDC_STAMP := tests/oidc/node_modules/.installed
+$(OIDC_STAMP): tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --silent
+	touch $@
+
+test: install sysdeps $(OIDC_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The suite without the browser tests, the clock moved about 14 months ahead: a test that passes
 # only near the day it was written fails here, not a week later.
 FUTURE ?= +420d
-test-future: install sysdeps
+test-future: install sysdeps $(OIDC_STAMP)
 	faketime -f $(FUTURE) $(BIN)/python -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
 
 # Production-like serving (see docs/deploy.md): DEBUG off, settings from the environment or
@@ -105,4 +114,4 @@ docs-demo: install sysdeps
 	rm -f $(DOCS_DEMO)/demo.sqlite3
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache tests/oidc/node_modules

@@ -1,11 +1,14 @@
 """Settings for IOP, read from the environment (see .env.example and README)."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from iop.sso.config import parse_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -150,7 +153,13 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out login before the password is even checked.
     "iop.security.ThrottlingBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (iop.sso); answers only its own callback, never a password login.
+    "iop.sso.backend.OidcBackend",
 ]
+
+# Single sign-on with OpenID Connect: a JSON list of identity providers, each with its client
+# secret in OIDC_CLIENT_SECRET_<KEY> (iop/sso/config.py, docs/deploy.md). Empty: no buttons.
+OIDC_PROVIDERS = parse_providers(env.str("OIDC_PROVIDERS", default=""), os.environ)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

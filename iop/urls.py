@@ -13,6 +13,7 @@ urlpatterns = [
         ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
+    path("konto/sso/", include("iop.sso.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("dokument/", include("agreements.document_urls")),
     path("finansiering/", include("funding.urls")),

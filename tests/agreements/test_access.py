@@ -22,7 +22,7 @@ from tests.factories import OTHER_PK, make_member, make_world
 ROLES = ["admin", "coordinator", "secretary", "outsider"]
 EVERYONE = set(ROLES)
 ADMIN, COORD, SECR = {"admin"}, {"coordinator"}, {"secretary"}
-NAMESPACES = ["agreements", "documents", "funding", "feeds"]
+NAMESPACES = ["agreements", "documents", "funding", "feeds", "sso"]
 
 # url name -> (object the pk names, roles allowed to GET, roles allowed to POST).
 # None as a role set: the method is not accepted (405). The object "member_party" is an
@@ -93,6 +93,8 @@ EXPECTED = {
 NO_OBJECT = {name for name, (kind, _, _) in EXPECTED.items() if kind is None}
 # Open to anyone, by design (published open data).
 PUBLIC = {"funding:public_json", "funding:public_csv"}
+# Single sign-on: anyone starts a login and returns from the provider (tests/sso).
+PUBLIC |= {"sso:start", "sso:callback"}
 # Values for URL parameters other than pk.
 PARAMS = {
     "group": "rapporter",

@@ -1,0 +1,162 @@
+"""Who a single sign-on login is: an existing user, an invited person, or nobody.
+
+An identity provider (iop.sso.config.Provider) speaks for the organisations it belongs to and
+for no one else. Its claims log in a user only when the e-mail address is verified and
+belongs to exactly one user whose roles are all in those organisations, or to a pending
+invitation to one of them. A stranger gets no account. Where the provider maps a group claim
+to roles for an organisation, the user's roles there follow the claim at every login.
+"""
+
+from typing import Protocol
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from agreements.models import Membership, Party
+
+from . import DomainError
+
+
+class SsoRefused(DomainError):
+    """A single sign-on login that logs nobody in; the message tells the person why."""
+
+
+class Invitations(Protocol):
+    """Pending invitations, as agreements.services.members keeps them.
+
+    pending_for returns an invitation (with the invited organisation's id as party_id) or
+    None; accept turns it into a user with the invited role and returns the user.
+    """
+
+    def pending_for(self, email, *, now): ...
+
+    def accept(self, invitation, *, email, now): ...
+
+
+class NoInvitations:
+    """No invitations: every login needs an existing user."""
+
+    def pending_for(self, email, *, now):
+        return None
+
+    def accept(self, invitation, *, email, now):
+        raise AssertionError("there is no invitation to accept")
+
+
+# TODO(merge): replace with an adapter over agreements.services.members
+# (pending_invitation_for(email, *, now) and accept_invitation(...)) once that module lands.
+INVITATIONS = NoInvitations()
+
+
+@transaction.atomic
+def user_for_sso_login(*, provider, claims, now, invitations=None):
+    """Return the user the provider's claims log in, their roles in line with its group claim.
+
+    Raises SsoRefused for an unverified address, an address of several users, an account the
+    provider does not speak for (a superuser, or roles in another organisation), and for a
+    stranger without a pending invitation.
+    """
+    invitations = invitations or INVITATIONS
+    email = verified_email(provider, claims)
+    parties = {p.org_number: p for p in Party.objects.filter(org_number__in=provider.organisations)}
+    user = _existing_user(provider, email, parties)
+    if user is None:
+        invitation = invitations.pending_for(email, now=now)
+        if invitation is None or invitation.party_id not in {p.pk for p in parties.values()}:
+            raise SsoRefused(
+                _(
+                    "Det finns inget konto i IOP för %(email)s. Be administratören i din "
+                    "organisation att bjuda in dig, och logga sedan in igen."
+                )
+                % {"email": email}
+            )
+        user = invitations.accept(invitation, email=email, now=now)
+    apply_group_roles(user=user, provider=provider, claims=claims, parties=parties)
+    if not user.memberships.filter(party__in=parties.values()).exists():
+        raise SsoRefused(
+            _(
+                "Ditt konto har ingen roll i de organisationer som loggar in via %(provider)s. "
+                "Kontakta administratören i din organisation."
+            )
+            % {"provider": provider.name}
+        )
+    return user
+
+
+def verified_email(provider, claims):
+    """The claims' e-mail address, if the provider vouches for it."""
+    email = claims.get("email")
+    verified = claims.get(provider.email_verified_claim)
+    if not isinstance(email, str) or "@" not in email:
+        raise SsoRefused(
+            _("%(provider)s skickade ingen e-postadress. Kontakta din IT-avdelning.")
+            % {"provider": provider.name}
+        )
+    # Some providers send the flag as the string "true".
+    if verified is not True and str(verified).lower() != "true":
+        raise SsoRefused(
+            _(
+                "%(provider)s har inte bekräftat din e-postadress %(email)s, så den kan inte "
+                "kopplas till ett konto. Kontakta din IT-avdelning."
+            )
+            % {"provider": provider.name, "email": email}
+        )
+    return email.strip()
+
+
+def _existing_user(provider, email, parties):
+    """The one user with the address, if the provider may speak for them; else None."""
+    users = list(get_user_model().objects.filter(email__iexact=email)[:2])
+    if not users:
+        return None
+    if len(users) > 1:
+        raise SsoRefused(
+            _(
+                "Flera konton i IOP har e-postadressen %(email)s. Kontakta administratören i "
+                "din organisation."
+            )
+            % {"email": email}
+        )
+    user = users[0]
+    if not user.is_active:
+        raise SsoRefused(_("Ditt konto i IOP är avstängt."))
+    # A provider's administrators could otherwise mint a login for anyone whose address they
+    # type: it speaks only for users whose every role is in its own organisations.
+    outside = user.memberships.exclude(party__in=parties.values()).exists()
+    if user.is_superuser or outside:
+        raise SsoRefused(
+            _(
+                "Ditt konto har roller i organisationer som inte loggar in via %(provider)s. "
+                "Logga in med användarnamn och lösenord."
+            )
+            % {"provider": provider.name}
+        )
+    return user
+
+
+def apply_group_roles(*, user, provider, claims, parties):
+    """Give the user exactly the roles the group claim maps to in each mapped organisation.
+
+    A login without the claim changes nothing: the provider did not say (Entra ID leaves
+    the claim out when a user is in too many groups).
+    """
+    groups = claims.get(provider.groups_claim)
+    if groups is None:
+        return
+    if isinstance(groups, str):
+        groups = [groups]
+    if not isinstance(groups, list):
+        return
+    groups = {g for g in groups if isinstance(g, str)}
+    for number, roles_by_group in provider.group_roles.items():
+        party = parties.get(number)
+        if party is None:
+            continue
+        wanted = {roles_by_group[g] for g in groups if g in roles_by_group}
+        held = Membership.objects.filter(user=user, party=party)
+        for membership in held:
+            if membership.role not in wanted:
+                membership.delete()
+        for role in wanted - {m.role for m in held}:
+            Membership.objects.create(user=user, party=party, role=role)
