@@ -35,7 +35,7 @@ from agreements.models import Agreement, Party
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.once import submit_once
-from agreements.views._common import paginate, query_without_page
+from agreements.views._common import after_conflict, paginate, query_without_page
 
 from . import exports
 from .forms import (
@@ -223,8 +223,9 @@ def index_value(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            value.refresh_from_db()
-            form, version = _index_value_forms(value, exc.data(request.POST))
+            form, version = after_conflict(
+                request, exc, value, lambda data: _index_value_forms(value, data)
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -332,9 +333,13 @@ def lines(request, pk):
             save_funding(agreement=agreement, lines=rows, version=version.loaded, by=request.user)
         except EditConflict as exc:
             conflict = exc
-            agreement.refresh_from_db()
-            data = exc.data(request.POST, posted_name(formset=formset))
-            formset, version = _lines_forms(agreement, data, editable, series)
+            formset, version = after_conflict(
+                request,
+                exc,
+                agreement,
+                lambda data: _lines_forms(agreement, data, editable, series),
+                posted_name(formset=formset),
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -456,8 +461,12 @@ def payment(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            payment.refresh_from_db()
-            form, version = _payment_forms(payment, agreement, exc.data(request.POST), editable)
+            form, version = after_conflict(
+                request,
+                exc,
+                payment,
+                lambda data: _payment_forms(payment, agreement, data, editable),
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:

@@ -45,7 +45,7 @@ from agreements.services.lifecycle import (
 )
 from agreements.services.once import submit_once
 
-from ._common import paginate
+from ._common import after_conflict, paginate
 
 
 @login_required
@@ -173,13 +173,15 @@ def proposal_edit(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            decision.refresh_from_db()
             items, case_documents, conditions = formsets
-            key_of = posted_name(
-                form, items=items, case_documents=case_documents, conditions=conditions
-            )
-            form, formsets, version = _proposal_forms(
-                decision, exc.data(request.POST, key_of), parties, agreements
+            form, formsets, version = after_conflict(
+                request,
+                exc,
+                decision,
+                lambda data: _proposal_forms(decision, data, parties, agreements),
+                posted_name(
+                    form, items=items, case_documents=case_documents, conditions=conditions
+                ),
             )
         except DomainError as exc:
             messages.error(request, str(exc))
@@ -220,8 +222,9 @@ def _save(request, decision, form_class, forms, service, message):
         messages.success(request, message)
         return redirect(decision), None, None
     if conflict is not None:
-        decision.refresh_from_db()
-        forms = _decision_forms(form_class, decision, conflict.data(request.POST))
+        forms = after_conflict(
+            request, conflict, decision, lambda data: _decision_forms(form_class, decision, data)
+        )
     return None, forms, conflict
 
 
