@@ -359,11 +359,19 @@ def outside_shares(request, pk):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     version = VersionForm(data, version=agreement.funding_version)
-    error = None
+    error = conflict = None
     if data is not None and version.is_valid():
         try:
             removed = remove_shares_outside_period(
                 agreement=agreement, parties=editable, version=version.loaded, by=request.user
+            )
+        except EditConflict as exc:
+            conflict = exc
+            version = after_conflict(
+                request,
+                exc,
+                agreement,
+                lambda data: VersionForm(data, version=agreement.funding_version),
             )
         except DomainError as exc:
             error = str(exc)
@@ -378,6 +386,7 @@ def outside_shares(request, pk):
         "shares": shares,
         "removable": [s for s in shares if s.line.party_id in editable],
         "version_form": version,
+        "conflict": conflict,
         "error": error,
     }
     return render(request, "funding/outside_shares.html", context, status=400 if data else 200)
@@ -391,12 +400,18 @@ def plan(request, pk):
     agreement = line.agreement
     existing = PaymentPlan.objects.filter(line=line).first()
     data = request.POST if request.method == "POST" else None
-    form = PaymentPlanForm(data, instance=existing or PaymentPlan(line=line))
-    version = VersionForm(data, version=agreement.funding_version)
+    form, version = _plan_forms(line, existing, data)
+    conflict = None
     if data is not None and all([form.is_valid(), version.is_valid()]):
         fields = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
         try:
             save_payment_plan(line=line, version=version.loaded, by=request.user, **fields)
+        except EditConflict as exc:
+            conflict = exc
+            existing = PaymentPlan.objects.filter(line=line).first()
+            form, version = after_conflict(
+                request, exc, agreement, lambda data: _plan_forms(line, existing, data)
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -404,7 +419,14 @@ def plan(request, pk):
             return redirect("funding:payments", pk=agreement.pk)
     context = {"agreement": agreement, "line": line, "form": form, "version_form": version}
     status = 400 if form.is_bound else 200
-    return render(request, "funding/plan_form.html", context, status=status)
+    return render(
+        request, "funding/plan_form.html", context | {"conflict": conflict}, status=status
+    )
+
+
+def _plan_forms(line, plan, data):
+    form = PaymentPlanForm(data, instance=plan or PaymentPlan(line=line))
+    return form, VersionForm(data, version=line.agreement.funding_version)
 
 
 @login_required

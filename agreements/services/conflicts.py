@@ -459,3 +459,36 @@ def _report_conflict(report, version, text, figures):
         shown=shown,
         overrides=overrides(merged, posted),
     )
+
+
+# What a reviewer reads and decides: a save of any of them since the page was loaded means
+# the review would be of something else than what was read.
+REVIEWED_FIELDS = ("status", "text", "review_comment")
+
+
+def check_review_version(*, report, version, comment):
+    """Refuse a review (comment as posted) with EditConflict unless the locked report is
+    still at the version its review page was loaded at."""
+    if report.version != loaded(version):
+        raise _review_conflict(report, version, comment)
+
+
+def _review_conflict(report, version, comment):
+    saves = later_saves(report.history, "version", version)
+    before = as_of(Report.history.filter(id=report.pk), since(saves)).get(report.pk)
+    theirs = {None: snapshot(report, REVIEWED_FIELDS)}
+    base = {None: snapshot(before, REVIEWED_FIELDS)} if before else theirs
+    # Only the comment is the reviewer's to change; the rest is what was read.
+    mine = {None: base[None] | {"review_comment": comment}}
+    merged, clashes = changes.merge(base, theirs, mine)
+    shown = shown_rows(
+        changes.compare(base, theirs),
+        clashes,
+        where=lambda key: _("Rapporten"),
+        label=lambda name: label(Report, name),
+        show=lambda name, value: show(value, Report._meta.get_field(name)),
+    )
+    replace, key = overrides(merged, mine), (None, "review_comment")
+    # The review form posts the comment as "comment", and none of the other fields.
+    replace = {(None, "comment"): replace[key]} if key in replace else {}
+    return conflict(saves=saves, current_version=report.version, shown=shown, overrides=replace)

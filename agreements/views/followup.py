@@ -162,8 +162,10 @@ def report_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_review(request, pk):
     report = get_report_for(request.user, pk, review=True)
-    form = ReviewForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form, version = _review_forms(report, data)
+    conflict = None
+    if form.is_bound and all([form.is_valid(), version.is_valid()]):
         try:
             review_report(
                 report=report,
@@ -171,6 +173,12 @@ def report_review(request, pk):
                 comment=form.cleaned_data["comment"],
                 by=request.user,
                 now=timezone.now(),
+                version=version.loaded,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            form, version = after_conflict(
+                request, exc, report, lambda data: _review_forms(report, data)
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
@@ -180,7 +188,12 @@ def report_review(request, pk):
                 _("Rapporten är godkänd.") if form.approves else _("Rapporten är returnerad."),
             )
             return redirect("agreements:report", report.pk)
-    return render(request, "agreements/report_review.html", {"report": report, "form": form})
+    context = {"report": report, "form": form, "version_form": version, "conflict": conflict}
+    return render(request, "agreements/report_review.html", context)
+
+
+def _review_forms(report, data):
+    return ReviewForm(data), VersionForm(data, version=report.version)
 
 
 @login_required
