@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from agreements import calendar as cal
 from agreements.documents import agreement_document
-from agreements.models import Agreement, AgreementStatus
+from agreements.models import Agreement, AgreementStatus, DocumentKind
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
+from agreements.services.documents import issue_document
 from agreements.services.lifecycle import move_agreement
 from funding.exports.opendata import public_summary
 from funding.models import FundingLine, IndexSeries, PaymentPlan, Share
@@ -179,6 +180,24 @@ def test_an_amount_not_yet_known_is_a_gap_in_the_document_and_blocks_activation(
         move_agreement(agreement=agreement, move="activate", by=admin)
 
 
+def test_an_amount_not_yet_known_blocks_issuing_until_it_is_known(world):
+    agreement, town, org, admin = world
+    make_line(agreement, org, {2020: 10_000})
+    save(agreement, admin, party=town, kind="cash", purpose="Lokal", amount_pending=True)
+    with pytest.raises(DomainError, match="Belopp ej fastställt för Kommun K Lokal"):
+        issue_document(agreement=agreement, kind=DocumentKind.AGREEMENT, by=admin)
+
+    line = FundingLine.objects.get(agreement=agreement, party=town)
+    agreement.refresh_from_db()
+    save_funding(
+        agreement=agreement,
+        lines=[{"id": line.pk, "amount_pending": False, "shares": {2020: 5_000}}],
+        version=agreement.funding_version,
+        by=admin,
+    )
+    assert "Belopp ej fastställt" not in " ".join(agreement_document(agreement)["warnings"])
+
+
 # --- Uplift rules -----------------------------------------------------------------------------
 
 
@@ -259,13 +278,15 @@ def test_shortening_the_period_flags_shares_outside_it_and_the_admin_removes_the
     line = make_line(agreement, town, {2020: 1, 2021: 2, 2022: 3})
     other = make_line(agreement, org, {2022: 4})
     make_user("forening_admin", party=org, role="administrator")
-    agreement.period_end = date(2022, 10, 31)
-    agreement.save()
+    client.force_login(admin)
+    edit = reverse("agreements:edit", args=[agreement.pk])
+    shortened = posted_form(client.get(edit), edit) | {"period_end": "2022-10-31"}
+    assert client.post(edit, shortened).status_code == 302
+    agreement.refresh_from_db()
     assert [(s.line_id, s.year) for s in shares_outside_period(agreement)] == [
         (line.pk, 2022),
         (other.pk, 2022),
     ]
-    client.force_login(admin)
     detail = client.get(agreement.get_absolute_url()).content.decode()
     url = reverse("funding:outside_shares", args=[agreement.pk])
     assert "utanför överenskommelsens period (2022)" in detail and url in detail
