@@ -177,7 +177,7 @@ def agreement_create(request):
     agreement = Agreement()
     data = request.POST if request.method == "POST" else None
     form, parties, same_case, past, once = _create_forms(request, agreement, data, own)
-    another = parties.with_another_row(data)
+    another = parties.rearranged(data) if data is not None else None
     if another is not None:
         form, parties, same_case, past, once = _create_forms(request, agreement, another, own)
         unchecked(form, parties)
@@ -262,7 +262,7 @@ def agreement_edit(request, pk):
     own = administered_party_ids(request.user)
     data = request.POST if request.method == "POST" else None
     form, parties, version = _agreement_forms(request, agreement, data, own)
-    another = parties.with_another_row(data)
+    another = parties.rearranged(data) if data is not None else None
     if another is not None:
         data = another
         form, parties, version = _agreement_forms(request, agreement, data, own)
