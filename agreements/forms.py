@@ -906,12 +906,21 @@ class DecisionItemForm(TextLimitsMixin, forms.ModelForm):
     text_limits = {"text": PARAGRAPHS_MAX_LENGTH}
 
 
+class BaseDecisionItemFormSet(PlacesMixin, RowsMixin, forms.BaseInlineFormSet):
+    """A proposal's items in the order they are numbered and printed (PlacesMixin)."""
+
+    def rows(self):
+        """As RowsMixin's, in the order shown, each kept row numbered by its place from 1."""
+        kept = count(1)
+        return [row if row["delete"] else row | {"number": next(kept)} for row in super().rows()]
+
+
 DecisionItemFormSet = inlineformset_factory(
     Decision,
     DecisionItem,
     form=DecisionItemForm,
-    formset=RowsFormSet,
-    fields=["number", "text"],
+    formset=BaseDecisionItemFormSet,
+    fields=["text"],
     widgets={"text": forms.Textarea(attrs={"rows": 3})},
     extra=1,
     can_delete=True,
