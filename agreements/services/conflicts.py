@@ -318,17 +318,19 @@ def party_names(*states):
     return dict(Party.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def merge_details(obj, version, details):
+def merge_details(obj, version, details, fields=None):
     """The three-way merge of an object's own fields ({field: value} as posted) from version,
-    for its conflict: (the later saves, when they began, the changes to show, the overrides)."""
+    for its conflict: (the later saves, when they began, the changes to show, the overrides).
+    fields: those compared, if more than the posted ones (the others as the user loaded them).
+    """
     model = type(obj)
     saves = later_saves(obj.history, "version", version)
     start = since(saves)
-    fields = list(details)
+    fields = list(details) if fields is None else list(fields)
     before = as_of(model.history.filter(id=obj.pk), start).get(obj.pk)
     theirs = {None: {name: getattr(obj, name) for name in fields}}
     base = {None: {name: getattr(before, name) for name in fields}} if before else theirs
-    posted = {None: {name: details.get(name) for name in fields}}
+    posted = {None: base[None] | {name: details.get(name) for name in details}}
     merged, clashes = changes.merge(base, theirs, posted)
     shown = shown_rows(
         changes.compare(base, theirs),
@@ -474,21 +476,10 @@ def check_review_version(*, report, version, comment):
 
 
 def _review_conflict(report, version, comment):
-    saves = later_saves(report.history, "version", version)
-    before = as_of(Report.history.filter(id=report.pk), since(saves)).get(report.pk)
-    theirs = {None: snapshot(report, REVIEWED_FIELDS)}
-    base = {None: snapshot(before, REVIEWED_FIELDS)} if before else theirs
     # Only the comment is the reviewer's to change; the rest is what was read.
-    mine = {None: base[None] | {"review_comment": comment}}
-    merged, clashes = changes.merge(base, theirs, mine)
-    shown = shown_rows(
-        changes.compare(base, theirs),
-        clashes,
-        where=lambda key: _("Rapporten"),
-        label=lambda name: label(Report, name),
-        show=lambda name, value: show(value, Report._meta.get_field(name)),
-    )
-    replace, key = overrides(merged, mine), (None, "review_comment")
+    details = {"review_comment": comment}
+    saves, _start, shown, replace = merge_details(report, version, details, REVIEWED_FIELDS)
+    key = (None, "review_comment")
     # The review form posts the comment as "comment", and none of the other fields.
     replace = {(None, "comment"): replace[key]} if key in replace else {}
     return conflict(saves=saves, current_version=report.version, shown=shown, overrides=replace)
