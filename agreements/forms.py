@@ -3,6 +3,7 @@
 import hashlib
 import re
 import secrets
+from itertools import count
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -361,21 +362,6 @@ ROW_ACTION_NAME = "rad"
 MAX_ROWS = 200
 
 
-class AddRowMixin:
-    """A formset with a "Lägg till rad" button: the form is shown again as posted, with one
-    more empty row, nothing saved and nothing typed lost (no script needed)."""
-
-    def with_another_row(self, data):
-        """The posted data with one more row, or None unless this formset's button was
-        pressed."""
-        if data is None or data.get(ROW_ACTION_NAME) != f"{self.prefix}-lagg-till":
-            return None
-        data = data.copy()
-        total = min(self.total_form_count() + 1, MAX_ROWS)
-        data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total)
-        return data
-
-
 def unchecked(*forms_and_formsets):
     """Show forms and formsets as posted without checking them: nothing is being saved yet
     (a row was added or moved), so nothing is wrong yet either."""
@@ -386,7 +372,77 @@ def unchecked(*forms_and_formsets):
             item._errors, item._non_form_errors = [], item.error_class()
 
 
-class BaseAgreementPartyFormSet(AddRowMixin, RowsMixin, forms.BaseInlineFormSet):
+class PlaceField(forms.Field):
+    """A row's place in the shown order, carried in a hidden input. Moving a row is no change
+    to it, and a value that is not a place is read as "last", not refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        return None
+
+    def has_changed(self, initial, data):
+        return False
+
+
+PLACE = "place"
+
+
+class PlacesMixin:
+    """Rows in the order they are printed, each with a hidden place. The buttons "Lägg till
+    rad", "Flytta upp" and "Flytta ned" send the form to be shown again with one more row or
+    two rows in each other's place, nothing saved and nothing typed lost (no script needed).
+
+    Saved rows come first in a formset's numbering, so the order is the places', not the
+    numbering: shown_forms and rows() follow it."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields[PLACE] = PlaceField(initial=None if index is None else index + 1)
+        form.row_index = index
+
+    def _place(self, form):
+        raw = form.data.get(form.add_prefix(PLACE)) if self.is_bound else None
+        raw = raw if raw is not None else form.fields[PLACE].initial
+        try:
+            return (0, int(str(raw)[:6]), form.row_index)
+        except (TypeError, ValueError):
+            return (1, 0, form.row_index)
+
+    @property
+    def shown_forms(self):
+        return sorted(self.forms, key=self._place)
+
+    def rows(self):
+        return [self.row(form) for form in self.shown_forms if form.cleaned_data]
+
+    def rearranged(self, data):
+        """The posted data as the row button pressed asks it shown (one more row, or a row
+        moved), or None when none of this formset's buttons was pressed."""
+        match = ROW_ACTION.fullmatch(data.get(ROW_ACTION_NAME, ""))
+        if match is None or match["prefix"] != self.prefix:
+            return None
+        shown = self.shown_forms
+        if match["move"]:
+            at = next((i for i, f in enumerate(shown) if f.row_index == int(match["row"])), None)
+            to = None if at is None else at + (-1 if match["move"] == "upp" else 1)
+            if to is not None and 0 <= to < len(shown):
+                shown[at], shown[to] = shown[to], shown[at]
+        data = data.copy()
+        for place, form in enumerate(shown, start=1):
+            data[form.add_prefix(PLACE)] = str(place)
+        if not match["move"]:
+            total = min(len(shown) + 1, MAX_ROWS)
+            data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total)
+        return data
+
+
+class BaseAgreementPartyFormSet(PlacesMixin, RowsMixin, forms.BaseInlineFormSet):
+    """The agreement's parties in the order they are listed and printed (PlacesMixin)."""
+
     def __init__(self, *args, own_party_ids=(), offered=None, **kwargs):
         """offered: the organisations listed for choice (agreements.access.parties_offered_to;
         by default the agreement's own); any other is named by its organisationsnummer."""
@@ -412,6 +468,11 @@ class BaseAgreementPartyFormSet(AddRowMixin, RowsMixin, forms.BaseInlineFormSet)
             raise ValidationError(_("En överenskommelse behöver minst två parter."))
         if self.own_party_ids and not {p.pk for p in chosen} & self.own_party_ids:
             raise ValidationError(_("Din organisation måste vara part i överenskommelsen."))
+
+    def rows(self):
+        """As RowsMixin's, in the order shown, each kept row with its place ("position")."""
+        kept = count()
+        return [row if row["delete"] else row | {"position": next(kept)} for row in super().rows()]
 
 
 AgreementPartyFormSet = inlineformset_factory(
@@ -493,77 +554,13 @@ CapacityTargetFormSet = inlineformset_factory(
 )
 
 
-class PlaceField(forms.Field):
-    """A row's place in the shown order, carried in a hidden input. Moving a row is no change
-    to it, and a value that is not a place is read as "last", not refused."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
-
-    def clean(self, value):
-        return None
-
-    def has_changed(self, initial, data):
-        return False
-
-
-PLACE = "place"
-
-
-class OrderedRowsFormSet(RowsMixin, forms.BaseModelFormSet):
-    """Rows in the order they are printed, each with a hidden place. The buttons "Lägg till
-    rad", "Flytta upp" and "Flytta ned" send the form to be shown again with one more row or
-    two rows in each other's place, nothing saved and nothing typed lost (no script needed).
-
-    Saved rows come first in a formset's numbering, so the order is the places', not the
-    numbering: shown_forms and rows() follow it."""
+class OrderedRowsFormSet(PlacesMixin, RowsMixin, forms.BaseModelFormSet):
+    """An agreement's ordered list of rows of one kind (PlacesMixin)."""
 
     def __init__(self, data=None, *, queryset, initial_rows=(), **kwargs):
         """initial_rows: values of the empty rows offered when there are no rows yet."""
         super().__init__(data, queryset=queryset, initial=list(initial_rows) or None, **kwargs)
         self.extra = len(initial_rows) if initial_rows and not queryset.exists() else 1
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        form.fields[PLACE] = PlaceField(initial=None if index is None else index + 1)
-        form.row_index = index
-
-    def _place(self, form):
-        raw = form.data.get(form.add_prefix(PLACE)) if self.is_bound else None
-        raw = raw if raw is not None else form.fields[PLACE].initial
-        try:
-            return (0, int(str(raw)[:6]), form.row_index)
-        except (TypeError, ValueError):
-            return (1, 0, form.row_index)
-
-    @property
-    def shown_forms(self):
-        return sorted(self.forms, key=self._place)
-
-    def rows(self):
-        return [self.row(form) for form in self.shown_forms if form.cleaned_data]
-
-    def rearranged(self, data):
-        """The posted data as the row button pressed asks it shown (one more row, or a row
-        moved), or None when none of this formset's buttons was pressed."""
-        match = ROW_ACTION.fullmatch(data.get(ROW_ACTION_NAME, ""))
-        if match is None or match["prefix"] != self.prefix:
-            return None
-        shown = self.shown_forms
-        if match["move"]:
-            at = next((i for i, f in enumerate(shown) if f.row_index == int(match["row"])), None)
-            to = None if at is None else at + (-1 if match["move"] == "upp" else 1)
-            if to is not None and 0 <= to < len(shown):
-                shown[at], shown[to] = shown[to], shown[at]
-        data = data.copy()
-        for place, form in enumerate(shown, start=1):
-            data[form.add_prefix(PLACE)] = str(place)
-        if not match["move"]:
-            total = min(len(shown) + 1, MAX_ROWS)
-            data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total)
-        return data
 
 
 class SectionForm(TextLimitsMixin, forms.ModelForm):
@@ -909,12 +906,21 @@ class DecisionItemForm(TextLimitsMixin, forms.ModelForm):
     text_limits = {"text": PARAGRAPHS_MAX_LENGTH}
 
 
+class BaseDecisionItemFormSet(PlacesMixin, RowsMixin, forms.BaseInlineFormSet):
+    """A proposal's items in the order they are numbered and printed (PlacesMixin)."""
+
+    def rows(self):
+        """As RowsMixin's, in the order shown, each kept row numbered by its place from 1."""
+        kept = count(1)
+        return [row if row["delete"] else row | {"number": next(kept)} for row in super().rows()]
+
+
 DecisionItemFormSet = inlineformset_factory(
     Decision,
     DecisionItem,
     form=DecisionItemForm,
-    formset=RowsFormSet,
-    fields=["number", "text"],
+    formset=BaseDecisionItemFormSet,
+    fields=["text"],
     widgets={"text": forms.Textarea(attrs={"rows": 3})},
     extra=1,
     can_delete=True,

@@ -221,23 +221,65 @@ def save_payment_plan(*, line, version, by, **fields):
     """
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=line.agreement_id)
-        if agreement.funding_version != conflicts.loaded(version):
-            raise DomainError(
-                _("Någon annan ändrade finansieringen samtidigt. Ladda om sidan och spara igen.")
-            )
+        plan = PaymentPlan.objects.filter(line=line).first() or PaymentPlan(line=line)
+        posted = [{"id": plan.pk} | fields] if plan.pk else []
+        _check_funding_version(agreement, version, plans=posted)
         if line.receiver_id is None:
             raise DomainError(_("Ange först vem som tar emot pengarna på finansieringsraden."))
-        plan = PaymentPlan.objects.filter(line=line).first() or PaymentPlan(line=line)
-        if plan.pk and not assign(plan, fields, PLAN_FIELDS):
+        if not assign(plan, fields, PLAN_FIELDS) and plan.pk:
             return plan
-        assign(plan, fields, PLAN_FIELDS)
         validate(plan, PLAN_FIELDS)
+        _next_funding_version(agreement, by)
         plan._history_user = by
         plan.save()
-        agreement.funding_version += 1
-        agreement._history_user = by
-        agreement.save(update_fields=["funding_version", "updated_at"])
     return plan
+
+
+def _next_funding_version(agreement, by):
+    """Count a save of the locked agreement's funding. Before its rows are written: a later
+    conflict reads the rows as they were before the agreement's history record of the save."""
+    agreement.funding_version += 1
+    agreement._history_user = by
+    agreement.save(update_fields=["funding_version", "updated_at"])
+
+
+def _check_funding_version(agreement, version, *, plans=()):
+    """Refuse with EditConflict unless the locked agreement's funding is still at the version
+    the page was loaded at; the conflict shows what changed in its lines, amounts and payment
+    plans. plans: the payment plan rows the page posts, as agreements.services.rows takes them.
+    """
+    groups = [
+        conflicts.RowGroup(
+            "lines",
+            _("Finansieringsrad"),
+            FundingLine,
+            "agreement",
+            EDITED_LINE_FIELDS,
+            agreement.funding_lines.all(),
+            [],
+        ),
+        conflicts.RowGroup(
+            "shares",
+            _("Belopp"),
+            Share,
+            "line__agreement",
+            ("year", "amount"),
+            Share.objects.filter(line__agreement=agreement),
+            [],
+        ),
+        conflicts.RowGroup(
+            "plans",
+            _("Betalningsplan"),
+            PaymentPlan,
+            "line__agreement",
+            PLAN_FIELDS,
+            PaymentPlan.objects.filter(line__agreement=agreement),
+            list(plans),
+        ),
+    ]
+    conflicts.check_version(
+        agreement, version, where=_("Finansieringen"), groups=groups, on="funding_version"
+    )
 
 
 def shares_outside_period(agreement):
@@ -259,10 +301,7 @@ def remove_shares_outside_period(*, agreement, parties, version, by):
     """
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        if locked.funding_version != conflicts.loaded(version):
-            raise DomainError(
-                _("Någon annan ändrade finansieringen samtidigt. Ladda om sidan och försök igen.")
-            )
+        _check_funding_version(locked, version)
         outside = list(shares_outside_period(locked).filter(line__party_id__in=parties))
         if not outside:
             raise DomainError(_("Det finns inga belopp utanför perioden att ta bort."))
@@ -276,12 +315,10 @@ def remove_shares_outside_period(*, agreement, parties, version, by):
                     "Flytta betalningarna först."
                 )
             )
+        _next_funding_version(locked, by)
         for share in outside:
             share._history_user = by
             share.delete()
-        locked.funding_version += 1
-        locked._history_user = by
-        locked.save(update_fields=["funding_version", "updated_at"])
     return len(outside)
 
 

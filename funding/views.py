@@ -35,7 +35,7 @@ from agreements.models import Agreement, Party
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.once import submit_once
-from agreements.views._common import paginate, query_without_page
+from agreements.views._common import after_conflict, paginate, query_without_page
 
 from . import exports
 from .forms import (
@@ -223,8 +223,9 @@ def index_value(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            value.refresh_from_db()
-            form, version = _index_value_forms(value, exc.data(request.POST))
+            form, version = after_conflict(
+                request, exc, value, lambda data: _index_value_forms(value, data)
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -332,9 +333,13 @@ def lines(request, pk):
             save_funding(agreement=agreement, lines=rows, version=version.loaded, by=request.user)
         except EditConflict as exc:
             conflict = exc
-            agreement.refresh_from_db()
-            data = exc.data(request.POST, posted_name(formset=formset))
-            formset, version = _lines_forms(agreement, data, editable, series)
+            formset, version = after_conflict(
+                request,
+                exc,
+                agreement,
+                lambda data: _lines_forms(agreement, data, editable, series),
+                posted_name(formset=formset),
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -354,11 +359,19 @@ def outside_shares(request, pk):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     version = VersionForm(data, version=agreement.funding_version)
-    error = None
+    error = conflict = None
     if data is not None and version.is_valid():
         try:
             removed = remove_shares_outside_period(
                 agreement=agreement, parties=editable, version=version.loaded, by=request.user
+            )
+        except EditConflict as exc:
+            conflict = exc
+            version = after_conflict(
+                request,
+                exc,
+                agreement,
+                lambda data: VersionForm(data, version=agreement.funding_version),
             )
         except DomainError as exc:
             error = str(exc)
@@ -373,6 +386,7 @@ def outside_shares(request, pk):
         "shares": shares,
         "removable": [s for s in shares if s.line.party_id in editable],
         "version_form": version,
+        "conflict": conflict,
         "error": error,
     }
     return render(request, "funding/outside_shares.html", context, status=400 if data else 200)
@@ -386,12 +400,18 @@ def plan(request, pk):
     agreement = line.agreement
     existing = PaymentPlan.objects.filter(line=line).first()
     data = request.POST if request.method == "POST" else None
-    form = PaymentPlanForm(data, instance=existing or PaymentPlan(line=line))
-    version = VersionForm(data, version=agreement.funding_version)
+    form, version = _plan_forms(line, existing, data)
+    conflict = None
     if data is not None and all([form.is_valid(), version.is_valid()]):
         fields = {name: form.cleaned_data[name] for name in PLAN_FIELDS}
         try:
             save_payment_plan(line=line, version=version.loaded, by=request.user, **fields)
+        except EditConflict as exc:
+            conflict = exc
+            existing = PaymentPlan.objects.filter(line=line).first()
+            form, version = after_conflict(
+                request, exc, agreement, lambda data: _plan_forms(line, existing, data)
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -399,7 +419,14 @@ def plan(request, pk):
             return redirect("funding:payments", pk=agreement.pk)
     context = {"agreement": agreement, "line": line, "form": form, "version_form": version}
     status = 400 if form.is_bound else 200
-    return render(request, "funding/plan_form.html", context, status=status)
+    return render(
+        request, "funding/plan_form.html", context | {"conflict": conflict}, status=status
+    )
+
+
+def _plan_forms(line, plan, data):
+    form = PaymentPlanForm(data, instance=plan or PaymentPlan(line=line))
+    return form, VersionForm(data, version=line.agreement.funding_version)
 
 
 @login_required
@@ -456,8 +483,12 @@ def payment(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            payment.refresh_from_db()
-            form, version = _payment_forms(payment, agreement, exc.data(request.POST), editable)
+            form, version = after_conflict(
+                request,
+                exc,
+                payment,
+                lambda data: _payment_forms(payment, agreement, data, editable),
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:

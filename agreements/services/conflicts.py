@@ -318,17 +318,19 @@ def party_names(*states):
     return dict(Party.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
-def merge_details(obj, version, details):
+def merge_details(obj, version, details, fields=None):
     """The three-way merge of an object's own fields ({field: value} as posted) from version,
-    for its conflict: (the later saves, when they began, the changes to show, the overrides)."""
+    for its conflict: (the later saves, when they began, the changes to show, the overrides).
+    fields: those compared, if more than the posted ones (the others as the user loaded them).
+    """
     model = type(obj)
     saves = later_saves(obj.history, "version", version)
     start = since(saves)
-    fields = list(details)
+    fields = list(details) if fields is None else list(fields)
     before = as_of(model.history.filter(id=obj.pk), start).get(obj.pk)
     theirs = {None: {name: getattr(obj, name) for name in fields}}
     base = {None: {name: getattr(before, name) for name in fields}} if before else theirs
-    posted = {None: {name: details.get(name) for name in fields}}
+    posted = {None: base[None] | {name: details.get(name) for name in details}}
     merged, clashes = changes.merge(base, theirs, posted)
     shown = shown_rows(
         changes.compare(base, theirs),
@@ -459,3 +461,25 @@ def _report_conflict(report, version, text, figures):
         shown=shown,
         overrides=overrides(merged, posted),
     )
+
+
+# What a reviewer reads and decides: a save of any of them since the page was loaded means
+# the review would be of something else than what was read.
+REVIEWED_FIELDS = ("status", "text", "review_comment")
+
+
+def check_review_version(*, report, version, comment):
+    """Refuse a review (comment as posted) with EditConflict unless the locked report is
+    still at the version its review page was loaded at."""
+    if report.version != loaded(version):
+        raise _review_conflict(report, version, comment)
+
+
+def _review_conflict(report, version, comment):
+    # Only the comment is the reviewer's to change; the rest is what was read.
+    details = {"review_comment": comment}
+    saves, _start, shown, replace = merge_details(report, version, details, REVIEWED_FIELDS)
+    key = (None, "review_comment")
+    # The review form posts the comment as "comment", and none of the other fields.
+    replace = {(None, "comment"): replace[key]} if key in replace else {}
+    return conflict(saves=saves, current_version=report.version, shown=shown, overrides=replace)

@@ -50,7 +50,9 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
 
     details: {field: value} of the agreement's own fields, validated. parties: one dict per
     party row, {"id": AgreementParty pk or None for a new row, "party": Party, "role", "unit",
-    "short_name", "delete": bool}; rows not named are left as they are. version: the
+    "short_name", "delete": bool}, with "position" (the row's place in the order the parties
+    are listed and printed) when the order is given; rows not named are left as they are,
+    and a new row without a position is listed last. version: the
     Agreement.version the values were loaded at (not needed when creating). A new agreement
     starts with the sections of its organisation's latest agreement (parts.start_sections).
     """
@@ -75,7 +77,7 @@ def save_agreement(*, agreement=None, details, parties, version=None, by):
             save_rows(
                 parties,
                 children=agreement.parties,
-                fields=PARTY_FIELDS,
+                fields=(*PARTY_FIELDS, "position"),
                 new=lambda: AgreementParty(agreement=agreement, position=next(places)),
                 by=by,
             )

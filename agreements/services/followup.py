@@ -23,7 +23,7 @@ from agreements.models import (
 
 from ..uploads import CONTENT_TYPES, attachment_name
 from . import DomainError
-from .conflicts import check_report_version, check_version
+from .conflicts import check_report_version, check_review_version, check_version
 from .rows import validate
 
 # Report periods a coordinator can pick; one-off reports come from obligations.
@@ -125,10 +125,15 @@ def submit_report(*, report, by, version, now):
 
 
 @transaction.atomic
-def review_report(*, report, approve, comment, by, now):
+@transaction.atomic
+def review_report(*, report, approve, comment, by, now, version):
     """Approve a submitted report, or return it to the reporting organisation with a comment
-    saying what is missing (it can then be changed and submitted again)."""
+    saying what is missing (it can then be changed and submitted again).
+
+    version is the Report.version the review page was loaded at; EditConflict (nothing saved)
+    if it has moved on, so that no one approves a text they have not read."""
     report = Report.objects.select_for_update().get(pk=report.pk)
+    check_review_version(report=report, version=version, comment=comment)
     if report.status != ReportStatus.SUBMITTED:
         raise DomainError(_("Bara en inlämnad rapport kan granskas."))
     comment = comment.strip()

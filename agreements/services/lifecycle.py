@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -345,7 +346,22 @@ def _proposal_groups(decision, rows):
     ]
 
 
+# Numbers are unique per proposal and rows are written one at a time: an item renumbered
+# (moved) or removed first steps aside to a number no item has, so that none meets another's
+# number half-way through the save.
+ASIDE = 10_000
+
+
 def _save_proposal_rows(decision, by, **rows):
+    numbers = dict(decision.items.values_list("pk", "number"))
+    aside = [
+        row["id"]
+        for row in rows["items"]
+        if row.get("id") in numbers
+        and (row.get("delete") or row.get("number", numbers[row["id"]]) != numbers[row["id"]])
+    ]
+    if aside:
+        decision.items.filter(pk__in=aside).update(number=F("number") + ASIDE)
     for name, model, fields, _label in PROPOSAL_ROWS:
         save_rows(
             rows[name],

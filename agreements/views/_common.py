@@ -15,3 +15,14 @@ def query_without_page(request, *also):
     for name in ("sida", *also):
         params.pop(name, None)
     return params.urlencode()
+
+
+def after_conflict(request, conflict, obj, forms, key_of=None):
+    """The forms of an edit page refused with conflict (EditConflict): obj reloaded as saved
+    now, and forms(data) built from what was posted with the other's changes kept and the
+    current version (EditConflict.data), so that a deliberate second save keeps both.
+    key_of names a value's posted key (agreements.forms.posted_name) when it is not the
+    field's name."""
+    obj.refresh_from_db()
+    data = conflict.data(request.POST) if key_of is None else conflict.data(request.POST, key_of)
+    return forms(data)

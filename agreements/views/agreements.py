@@ -60,7 +60,7 @@ from agreements.services.lifecycle import (
 from agreements.services.once import submit_once
 from funding.summary import agreement_funding, lines_queryset
 
-from ._common import paginate, query_without_page
+from ._common import after_conflict, paginate, query_without_page
 
 
 @login_required
@@ -177,7 +177,7 @@ def agreement_create(request):
     agreement = Agreement()
     data = request.POST if request.method == "POST" else None
     form, parties, same_case, past, once = _create_forms(request, agreement, data, own)
-    another = parties.with_another_row(data)
+    another = parties.rearranged(data) if data is not None else None
     if another is not None:
         form, parties, same_case, past, once = _create_forms(request, agreement, another, own)
         unchecked(form, parties)
@@ -262,7 +262,7 @@ def agreement_edit(request, pk):
     own = administered_party_ids(request.user)
     data = request.POST if request.method == "POST" else None
     form, parties, version = _agreement_forms(request, agreement, data, own)
-    another = parties.with_another_row(data)
+    another = parties.rearranged(data) if data is not None else None
     if another is not None:
         data = another
         form, parties, version = _agreement_forms(request, agreement, data, own)
@@ -285,9 +285,13 @@ def agreement_edit(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            agreement.refresh_from_db()
-            data = exc.data(request.POST, posted_name(form, parties))
-            form, parties, version = _agreement_forms(request, agreement, data, own)
+            form, parties, version = after_conflict(
+                request,
+                exc,
+                agreement,
+                lambda data: _agreement_forms(request, agreement, data, own),
+                posted_name(form, parties),
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
             agreement.refresh_from_db()
@@ -338,12 +342,13 @@ def agreement_obligations(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            agreement.refresh_from_db()
-            data = exc.data(
-                request.POST,
+            obligations, targets, exclusions, version = after_conflict(
+                request,
+                exc,
+                agreement,
+                lambda data: _obligation_forms(agreement, data),
                 posted_name(obligations=obligations, targets=targets, exclusions=exclusions),
             )
-            obligations, targets, exclusions, version = _obligation_forms(agreement, data)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:

@@ -32,6 +32,7 @@ from agreements.forms import (
     SubmitOnceForm,
     VersionForm,
     posted_name,
+    unchecked,
 )
 from agreements.models import Agreement, DecisionOutcome, Party
 from agreements.services import DomainError
@@ -45,7 +46,7 @@ from agreements.services.lifecycle import (
 )
 from agreements.services.once import submit_once
 
-from ._common import paginate
+from ._common import after_conflict, paginate
 
 
 @login_required
@@ -104,6 +105,12 @@ def _rows(formsets):
     }
 
 
+def _items_rearranged(data, formsets):
+    """The posted data as an item's row button asks it shown (one more item, or an item
+    moved), or None when none was pressed."""
+    return formsets[0].rearranged(data) if data is not None else None
+
+
 def _valid(forms):
     """Each form's is_valid(), every one asked (so that each shows its errors)."""
     return [form.is_valid() for form in forms]
@@ -116,13 +123,21 @@ def proposal_create(request, pk):
     organisations = proposal_organisations_for(request.user, agreement)
     parties = Party.objects.filter(agreement_roles__agreement=agreement)
     data = request.POST if request.method == "POST" else None
-    form = NewProposalForm(
-        data,
-        organisations=Party.objects.filter(pk__in=[o.pk for o in organisations]),
-        initial={"title": agreement.title, "case_number": agreement.case_number},
-    )
-    formsets, once = _formsets(data, form.instance, parties), SubmitOnceForm(data)
-    if data is not None and all([form.is_valid(), once.is_valid()] + _valid(formsets)):
+
+    def forms(data):
+        form = NewProposalForm(
+            data,
+            organisations=Party.objects.filter(pk__in=[o.pk for o in organisations]),
+            initial={"title": agreement.title, "case_number": agreement.case_number},
+        )
+        return form, _formsets(data, form.instance, parties), SubmitOnceForm(data)
+
+    form, formsets, once = forms(data)
+    moved = _items_rearranged(data, formsets)
+    if moved is not None:
+        form, formsets, once = forms(moved)
+        unchecked(form, *formsets)
+    elif data is not None and all([form.is_valid(), once.is_valid()] + _valid(formsets)):
         fields = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
         try:
             decision = submit_once(
@@ -162,7 +177,11 @@ def proposal_edit(request, pk):
     agreements = agreements_decision_may_cover(request.user, decision)
     form, formsets, version = _proposal_forms(decision, data, parties, agreements)
     conflict = None
-    if data is not None and all([form.is_valid(), version.is_valid()] + _valid(formsets)):
+    moved = _items_rearranged(data, formsets)
+    if moved is not None:
+        form, formsets, version = _proposal_forms(decision, moved, parties, agreements)
+        unchecked(form, *formsets)
+    elif data is not None and all([form.is_valid(), version.is_valid()] + _valid(formsets)):
         try:
             change_proposal(
                 decision=decision,
@@ -173,13 +192,15 @@ def proposal_edit(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            decision.refresh_from_db()
             items, case_documents, conditions = formsets
-            key_of = posted_name(
-                form, items=items, case_documents=case_documents, conditions=conditions
-            )
-            form, formsets, version = _proposal_forms(
-                decision, exc.data(request.POST, key_of), parties, agreements
+            form, formsets, version = after_conflict(
+                request,
+                exc,
+                decision,
+                lambda data: _proposal_forms(decision, data, parties, agreements),
+                posted_name(
+                    form, items=items, case_documents=case_documents, conditions=conditions
+                ),
             )
         except DomainError as exc:
             messages.error(request, str(exc))
@@ -220,8 +241,9 @@ def _save(request, decision, form_class, forms, service, message):
         messages.success(request, message)
         return redirect(decision), None, None
     if conflict is not None:
-        decision.refresh_from_db()
-        forms = _decision_forms(form_class, decision, conflict.data(request.POST))
+        forms = after_conflict(
+            request, conflict, decision, lambda data: _decision_forms(form_class, decision, data)
+        )
     return None, forms, conflict
 
 

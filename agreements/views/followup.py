@@ -48,7 +48,7 @@ from agreements.services.followup import (
 )
 from agreements.services.once import submit_once
 
-from ._common import paginate
+from ._common import after_conflict, paginate
 
 
 @login_required
@@ -100,12 +100,16 @@ def report_create(request):
     return render(request, "agreements/report_pick.html", {"form": form})
 
 
+def _report_forms(report, data):
+    return ReportForm(data, report=report), VersionForm(data, version=report.version)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request, pk):
     report = get_report_for(request.user, pk, edit=request.method == "POST")
     data = request.POST if request.method == "POST" else None
-    form, version = ReportForm(data, report=report), VersionForm(data, version=report.version)
+    form, version = _report_forms(report, data)
     conflict = None
     if form.is_bound and form.is_valid() and version.is_valid():
         try:
@@ -125,10 +129,12 @@ def report_detail(request, pk):
                 messages.success(request, _("Utkastet är sparat."))
         except EditConflict as exc:
             conflict = exc
-            report.refresh_from_db()
-            data = exc.data(request.POST)
-            form = ReportForm(data, report=report)
-            version = VersionForm(data, version=report.version)
+            form, version = after_conflict(
+                request,
+                exc,
+                report,
+                lambda data: _report_forms(report, data),
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect("agreements:report", report.pk)
@@ -156,8 +162,10 @@ def report_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_review(request, pk):
     report = get_report_for(request.user, pk, review=True)
-    form = ReviewForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form, version = _review_forms(report, data)
+    conflict = None
+    if form.is_bound and all([form.is_valid(), version.is_valid()]):
         try:
             review_report(
                 report=report,
@@ -165,6 +173,12 @@ def report_review(request, pk):
                 comment=form.cleaned_data["comment"],
                 by=request.user,
                 now=timezone.now(),
+                version=version.loaded,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            form, version = after_conflict(
+                request, exc, report, lambda data: _review_forms(report, data)
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
@@ -174,7 +188,12 @@ def report_review(request, pk):
                 _("Rapporten är godkänd.") if form.approves else _("Rapporten är returnerad."),
             )
             return redirect("agreements:report", report.pk)
-    return render(request, "agreements/report_review.html", {"report": report, "form": form})
+    context = {"report": report, "form": form, "version_form": version, "conflict": conflict}
+    return render(request, "agreements/report_review.html", context)
+
+
+def _review_forms(report, data):
+    return ReviewForm(data), VersionForm(data, version=report.version)
 
 
 @login_required
@@ -280,8 +299,9 @@ def meeting_edit(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            meeting.refresh_from_db()
-            form, version = _meeting_forms(form_class, meeting, exc.data(request.POST))
+            form, version = after_conflict(
+                request, exc, meeting, lambda data: _meeting_forms(form_class, meeting, data)
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:

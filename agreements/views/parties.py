@@ -48,7 +48,7 @@ from agreements.services.organisations import (
     save_party,
 )
 
-from ._common import paginate
+from ._common import after_conflict, paginate
 
 
 @login_required
@@ -153,9 +153,13 @@ def party_edit(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            party.refresh_from_db()
-            data = exc.data(request.POST, posted_name(form, contacts))
-            form, contacts, version = _party_forms(party, data)
+            form, contacts, version = after_conflict(
+                request,
+                exc,
+                party,
+                lambda data: _party_forms(party, data),
+                posted_name(form, contacts),
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
             party.refresh_from_db()

@@ -30,6 +30,8 @@ from agreements.services.parts import (
     save_signatories,
 )
 
+from ._common import after_conflict
+
 
 @dataclass(frozen=True)
 class ListPage:
@@ -121,9 +123,13 @@ def _edit_list(request, pk, page):
             )
         except EditConflict as exc:
             conflict = exc
-            agreement.refresh_from_db()
-            data = exc.data(request.POST, posted_name(**{page.kind.name: rows}))
-            rows, version = _forms(page, agreement, data)
+            rows, version = after_conflict(
+                request,
+                exc,
+                agreement,
+                lambda data: _forms(page, agreement, data),
+                posted_name(**{page.kind.name: rows}),
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:

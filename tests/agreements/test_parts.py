@@ -331,3 +331,39 @@ def test_a_row_button_with_an_odd_value_or_no_management_form_is_no_error(admin,
         response = admin.post(url, posted | {"rad": action} if action else posted)
         assert response.status_code in (200, 302, 400)
     assert [s.heading for s in agreement.sections.all()] == ["Syfte"]
+
+
+def test_moving_a_party_changes_the_order_the_document_prints_the_parties_in(admin, world):
+    agreement = world.own["agreement"]
+    url = reverse("agreements:edit", args=[agreement.pk])
+    data = posted_form(admin.get(url), url)
+    data["parter-1-unit"] = "Styrelsen"  # typed, not saved yet
+
+    response = admin.post(url, data | {"rad": "parter-upp-1"})
+
+    assert response.status_code == 200
+    assert in_order(response.content.decode(), ["Förening B", "Styrelsen", "Region A"])
+    assert [ap.party for ap in agreement.parties.all()] == [world.a, world.b]  # nothing saved
+    assert admin.post(url, posted_form(response, url)).status_code == 302
+    assert [(ap.party, ap.unit) for ap in agreement.parties.all()] == [
+        (world.b, "Styrelsen"),
+        (world.a, ""),
+    ]
+    text = _pdf(admin, agreement)
+    assert "mellan Förening B och Region A" in text
+    assert in_order(text, ["Förening B", "Region A"])
+
+
+def test_a_party_added_and_moved_up_is_saved_in_its_place(admin, world):
+    agreement = world.own["agreement"]
+    third = make_party("Kommun Tre", kind="municipality")
+    url = reverse("agreements:edit", args=[agreement.pk])
+    data = posted_form(admin.get(url), url)
+    data |= {"parter-2-org_number": third.org_number, "parter-2-role": "public"}
+    data = posted_form(admin.post(url, data | {"rad": "parter-upp-2"}), url)
+
+    assert admin.post(url, data).status_code == 302
+
+    assert [ap.party for ap in agreement.parties.all()] == [world.a, third, world.b]
+    preview = admin.get(reverse("documents:agreement_preview", args=[agreement.pk]))
+    assert "mellan Region A, Kommun Tre och Förening B" in preview.content.decode()

@@ -10,7 +10,8 @@ from agreements.models import Report, ReportStatus
 from agreements.services import DomainError
 from agreements.services.followup import review_report, save_report, submit_report
 from agreements.services.reports import ensure_reports
-from tests.factories import make_world
+from tests.factories import make_member, make_world
+from tests.forms_html import posted_form
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +65,14 @@ def test_administrator_returns_a_report_and_the_coordinator_completes_it(client,
 
     client.force_login(world.users["admin"])
     url = reverse("agreements:report_review", args=[report.pk])
-    refused = client.post(url, {"outcome": "return", "comment": "  "})
+    report.refresh_from_db()
+    loaded = {"version": report.version}
+    refused = client.post(url, loaded | {"outcome": "return", "comment": "  "})
     assert refused.status_code == 200
     assert refused.context["form"].errors["comment"] == ["Skriv vad som behöver kompletteras."]
-    response = client.post(url, {"outcome": "return", "comment": "Lägg till antalet barn."})
+    response = client.post(
+        url, loaded | {"outcome": "return", "comment": "Lägg till antalet barn."}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert (report.status, report.review_comment, report.reviewed_by) == (
@@ -85,7 +90,8 @@ def test_administrator_returns_a_report_and_the_coordinator_completes_it(client,
     assert (report.status, report.review_comment) == (ReportStatus.SUBMITTED, "")
 
     client.force_login(world.users["admin"])
-    client.post(url, {"outcome": "approve", "comment": ""})
+    report.refresh_from_db()
+    client.post(url, {"outcome": "approve", "comment": "", "version": report.version})
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
     seen = page(client, world.users["coordinator"], report)
@@ -100,8 +106,9 @@ def test_only_another_party_reviews_and_only_a_submitted_report(client, world):
     client.force_login(world.users["outsider"])
     assert client.post(url, {"outcome": "approve"}).status_code == 404
     client.force_login(world.users["admin"])
-    response = client.post(url, {"outcome": "approve"})
+    response = client.post(url, {"outcome": "approve", "version": report.version})
     assert response.status_code == 200
+    assert "Bara en inlämnad rapport kan granskas." in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.NOT_STARTED
 
@@ -144,8 +151,42 @@ def test_a_report_is_reviewed_once(world):
     saved = save_report(report=report, text="Klar.", figures={}, by=coordinator, version=1)
     now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
     submit_report(report=saved, by=coordinator, version=saved.version, now=now)
-    review_report(report=report, approve=True, comment="", by=admin, now=now)
+    review_report(report=report, approve=True, comment="", by=admin, now=now, version=3)
     with pytest.raises(DomainError):
-        review_report(report=report, approve=False, comment="Nej.", by=admin, now=now)
+        review_report(report=report, approve=False, comment="Nej.", by=admin, now=now, version=4)
     with pytest.raises(DomainError):
         save_report(report=report, text="Ändrad.", figures={}, by=coordinator, version=3)
+
+
+def test_a_review_of_a_text_changed_since_the_page_was_read_is_refused(client, world):
+    report = world.own["report"]
+    submit_through_the_page(client, world, report, "Vi har haft 20 träffar.")
+    client.force_login(world.users["admin"])
+    url = reverse("agreements:report_review", args=[report.pk])
+    page = client.get(url)
+    # Meanwhile another administrator returns it, and the coordinator changes and resubmits.
+    report.refresh_from_db()
+    other = make_member("admin2_a", world.a, "administrator")
+    now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    review_report(
+        report=report,
+        approve=False,
+        comment="Antal barn?",
+        by=other,
+        now=now,
+        version=report.version,
+    )
+    submit_through_the_page(client, world, report, "Vi har haft 20 träffar med 31 barn.")
+
+    client.force_login(world.users["admin"])
+    response = client.post(url, posted_form(page, url) | {"outcome": "approve"})
+
+    shown = response.content.decode()
+    assert "Någon annan har sparat under tiden" in shown
+    assert "Vi har haft 20 träffar med 31 barn." in shown  # the text now to be reviewed
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    again = posted_form(response, url) | {"outcome": "approve"}
+    assert client.post(url, again).status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED

@@ -71,7 +71,6 @@ def prepare_and_record(page, agreement, *, body, paragraph, condition=None):
     page.locator("#id_body").fill(body)
     page.locator("#id_proposal_date").fill("2026-02-05")
     page.locator("#id_case_officer_name").fill("Bim Handläggare")
-    page.locator("#id_punkter-0-number").fill("1")
     page.locator("#id_punkter-0-text").fill("Nämnden ingår överenskommelsen.")
     page.locator("#id_dokument-0-number").fill("1")
     page.locator("#id_dokument-0-title").fill("Beslutsförslag")

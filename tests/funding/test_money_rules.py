@@ -11,8 +11,10 @@ from django.urls import reverse
 
 from agreements import calendar as cal
 from agreements.documents import agreement_document
-from agreements.models import Agreement, AgreementStatus
+from agreements.models import Agreement, AgreementStatus, DocumentKind
 from agreements.services import DomainError
+from agreements.services.conflicts import EditConflict
+from agreements.services.documents import issue_document
 from agreements.services.lifecycle import move_agreement
 from funding.exports.opendata import public_summary
 from funding.models import FundingLine, IndexSeries, PaymentPlan, Share
@@ -20,6 +22,7 @@ from funding.services import remove_shares_outside_period, save_funding, shares_
 from tests.agreements.test_lifecycle import approve
 from tests.documents.helpers import flatten
 from tests.factories import make_agreement, make_line, make_party, make_user
+from tests.forms_html import posted_form
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +180,24 @@ def test_an_amount_not_yet_known_is_a_gap_in_the_document_and_blocks_activation(
         move_agreement(agreement=agreement, move="activate", by=admin)
 
 
+def test_an_amount_not_yet_known_blocks_issuing_until_it_is_known(world):
+    agreement, town, org, admin = world
+    make_line(agreement, org, {2020: 10_000})
+    save(agreement, admin, party=town, kind="cash", purpose="Lokal", amount_pending=True)
+    with pytest.raises(DomainError, match="Belopp ej fastställt för Kommun K Lokal"):
+        issue_document(agreement=agreement, kind=DocumentKind.AGREEMENT, by=admin)
+
+    line = FundingLine.objects.get(agreement=agreement, party=town)
+    agreement.refresh_from_db()
+    save_funding(
+        agreement=agreement,
+        lines=[{"id": line.pk, "amount_pending": False, "shares": {2020: 5_000}}],
+        version=agreement.funding_version,
+        by=admin,
+    )
+    assert "Belopp ej fastställt" not in " ".join(agreement_document(agreement)["warnings"])
+
+
 # --- Uplift rules -----------------------------------------------------------------------------
 
 
@@ -257,13 +278,15 @@ def test_shortening_the_period_flags_shares_outside_it_and_the_admin_removes_the
     line = make_line(agreement, town, {2020: 1, 2021: 2, 2022: 3})
     other = make_line(agreement, org, {2022: 4})
     make_user("forening_admin", party=org, role="administrator")
-    agreement.period_end = date(2022, 10, 31)
-    agreement.save()
+    client.force_login(admin)
+    edit = reverse("agreements:edit", args=[agreement.pk])
+    shortened = posted_form(client.get(edit), edit) | {"period_end": "2022-10-31"}
+    assert client.post(edit, shortened).status_code == 302
+    agreement.refresh_from_db()
     assert [(s.line_id, s.year) for s in shares_outside_period(agreement)] == [
         (line.pk, 2022),
         (other.pk, 2022),
     ]
-    client.force_login(admin)
     detail = client.get(agreement.get_absolute_url()).content.decode()
     url = reverse("funding:outside_shares", args=[agreement.pk])
     assert "utanför överenskommelsens period (2022)" in detail and url in detail
@@ -287,11 +310,39 @@ def test_removing_shares_outside_the_period_on_a_stale_page_deletes_nothing(worl
     agreement.save()
     loaded = agreement.funding_version
     save(agreement, admin, party=town, kind="in_kind", shares={2021: 1})
-    with pytest.raises(DomainError, match="samtidigt"):
+    with pytest.raises(EditConflict, match="efter att du öppnade sidan"):
         remove_shares_outside_period(
             agreement=agreement, parties={town.pk}, version=loaded, by=admin
         )
     assert Share.objects.filter(year=2022).exists()
+
+
+def test_a_stale_removal_shows_what_changed_and_a_second_confirmation_removes(client, world):
+    agreement, town, org, admin = world
+    line = make_line(agreement, town, {2021: 2, 2022: 3})
+    agreement.period_end = date(2022, 10, 31)
+    agreement.save()
+    client.force_login(admin)
+    url = reverse("funding:outside_shares", args=[agreement.pk])
+    page = client.get(url)
+    # Meanwhile the other party's administrator adds its line.
+    save(
+        agreement,
+        make_user("f_admin", party=org, role="administrator"),
+        party=org,
+        kind="cash",
+        purpose="Föreningens egen insats",
+        shares={2021: 7},
+    )
+
+    response = client.post(url, posted_form(page, url))
+    shown = response.content.decode()
+    assert "Någon annan har sparat under tiden" in shown
+    assert "Föreningens egen insats" in shown  # what they saved
+    assert Share.objects.filter(line=line, year=2022).exists()  # nothing removed
+
+    assert client.post(url, posted_form(response, url)).status_code == 302
+    assert not Share.objects.filter(line=line, year=2022).exists()
 
 
 # --- Payment plans ----------------------------------------------------------------------------
@@ -317,10 +368,17 @@ def test_the_paying_partys_admin_enters_a_payment_plan_paid_to_the_lines_receive
     assert (plan.installments_per_year, plan.first_month, plan.bankgiro) == (4, 11, "5050-1055")
     text = text_of(agreement_document(agreement))
     assert "Utbetalning ska ske till Förening F, bankgiro 5050-1055." in text
-    # The same page loaded before that save is refused, not applied over it.
+    # The same page loaded before that save is refused, not applied over it: the conflict
+    # page shows what was saved, keeps what was typed, and a second save is deliberate.
     response = client.post(url, data | {"reference": "annan"})
     assert response.status_code == 400
+    shown = response.content.decode()
+    assert "Någon annan har sparat under tiden" in shown and "IOP-7" in shown
     assert PaymentPlan.objects.get(line=line).reference == "IOP-7"
+    again = posted_form(response, url)
+    assert again["reference"] == "annan"
+    assert client.post(url, again).status_code == 302
+    assert PaymentPlan.objects.get(line=line).reference == "annan"
 
 
 def test_a_bad_bankgiro_is_refused_beside_its_field(client, world):
