@@ -13,6 +13,7 @@ urlpatterns = [
         ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
+    path("konto/tvastegsverifiering/", include("iop.two_factor.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("dokument/", include("agreements.document_urls")),
     path("finansiering/", include("funding.urls")),

@@ -1,0 +1,37 @@
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+
+from .policy import SETUP, VERIFY, pending_step
+
+# Pages a session may reach before its second step: the step's own, leaving, and the
+# language switch (the setup page is read in either language).
+OPEN_BEFORE_STEP = {
+    VERIFY: {"two_factor:verify", "logout", "login", "set_language"},
+    SETUP: {"two_factor:setup", "logout", "login", "set_language"},
+}
+
+
+class TwoFactorMiddleware:
+    """Send a password login that still owes its second factor to the code or setup page,
+    from every other page (after django_otp's OTPMiddleware, which says who is verified)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        step = pending_step(request)
+        if step is None or _url_name(request) in OPEN_BEFORE_STEP[step]:
+            return self.get_response(request)
+        url = reverse(f"two_factor:{step}")
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(url)
+
+
+def _url_name(request):
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
