@@ -76,12 +76,16 @@ def confirm_app(*, device, code):
         if device is None or device.confirmed:
             raise DomainError(_("Appen är redan inställd. Ladda om sidan."))
         _refuse_if_throttled(device, timezone.now())
-        if not device.verify_token(normalise(code)):
-            raise _wrong_code()
-        TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        return device, _new_recovery_codes(device.user)
+        confirmed = device.verify_token(normalise(code))
+        if confirmed:
+            TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = _new_recovery_codes(device.user)
+    # Refused after the transaction: the wrong code's count on the throttle stays.
+    if not confirmed:
+        raise _wrong_code()
+    return device, codes
 
 
 def verify_code(*, user, code):
