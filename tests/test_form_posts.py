@@ -318,8 +318,8 @@ OTHER_POSTS = {
     "agreements:report_review": (
         "reviews only a submitted report: a repeat finds it approved or returned and is refused"
     ),
-    "two_factor:setup": "confirms the pending app once: a repeat finds it confirmed and is refused",
-    "two_factor:verify": "checks a code; a code works once (the app's by time step, recovery codes)",
+    "two_factor:setup": "confirms the pending app once: a repeat finds none, goes to the overview",
+    "two_factor:verify": "checks a code, each of which works once (tests/test_two_factor.py)",
     "two_factor:regenerate": "replaces the user's own recovery codes, as feeds:manage the link",
     "two_factor:remove": "a second removal finds nothing to remove and goes to the overview",
 }

@@ -171,6 +171,18 @@ def test_the_setup_shows_the_key_and_a_qr_code_and_a_code_from_the_app_confirms_
     assert app_of(user).confirmed
 
 
+def test_a_repeated_confirmation_is_told_the_app_is_set_up(client, clock):
+    user = member(make_party(kind="region"))
+    client.force_login(user)
+    client.get(reverse("two_factor:setup"))
+    code = code_of(TOTPDevice.objects.get(user=user))
+    first = client.post(reverse("two_factor:setup"), {"code": code})
+    again = client.post(reverse("two_factor:setup"), {"code": code})
+    assert goes_to(first, "two_factor:codes") and goes_to(again, "two_factor:overview")
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert StaticToken.objects.filter(device__user=user).count() == 10
+
+
 def test_a_wrong_setup_code_confirms_nothing(client):
     user = member(requiring(make_party(kind="region")))
     client.force_login(user)

@@ -27,10 +27,13 @@ def confirmed_app(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def pending_app(user):
-    """The app the user is setting up: its key is shown until a code from it confirms it."""
+def pending_app(user, *, create=True):
+    """The app the user is setting up (its key is shown until a code from it confirms it);
+    a new one if there is none and create, else None."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+    if device is None and create:
+        device = TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+    return device
 
 
 def recovery_codes_left(user):

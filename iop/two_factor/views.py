@@ -63,7 +63,11 @@ def setup(request):
     """Show a new key (as a QR code and as text) and confirm it with a code from the app."""
     if needs_code(request):
         return _to_verify(request)  # replacing the app takes the app, not only the password
-    device = services.pending_app(request.user)
+    # Only the page makes a key: a repeated confirmation finds none and is told it is done.
+    device = services.pending_app(request.user, create=request.method == "GET")
+    if device is None:
+        messages.info(request, _("Appen är redan inställd."))
+        return redirect("two_factor:overview")
     form = CodeForm(
         request.POST if request.method == "POST" else None,
         help_text=_("Sex siffror som appen visar nu."),
