@@ -109,7 +109,7 @@ def test_without_an_app_every_page_sends_to_setup(client):
     urls = [
         url_for(name, pattern, world.own)
         for name, pattern in url_patterns()
-        if name != "two_factor:setup"
+        if name not in ("two_factor:setup", "two_factor:verify")
     ]
     urls += ["/admin/", reverse("password_change"), "/no-such-page/"]
     failures = []
@@ -122,8 +122,10 @@ def test_without_an_app_every_page_sends_to_setup(client):
     # Where it came from is kept for after the setup.
     response = client.get(reverse("agreements:list"))
     assert response["Location"].endswith("?next=%2Foverenskommelser%2F")
-    # What is left: the setup page, and leaving.
+    # What is left: the setup page, the code page that sends on to it, and leaving.
     assert client.get(reverse("two_factor:setup")).status_code == 200
+    response = client.get(reverse("two_factor:verify"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("two_factor:setup"))
     assert client.post(reverse("logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 
@@ -181,6 +183,16 @@ def test_a_repeated_confirmation_is_told_the_app_is_set_up(client, clock):
     assert goes_to(first, "two_factor:codes") and goes_to(again, "two_factor:overview")
     assert TOTPDevice.objects.filter(user=user).count() == 1
     assert StaticToken.objects.filter(device__user=user).count() == 10
+
+
+def test_an_app_set_up_in_another_session_is_asked_for_not_set_up_again(client, clock):
+    user = member(requiring(make_party(kind="region")))
+    client.force_login(user)
+    assert goes_to(client.get("/"), "two_factor:setup")
+    give_app(user, clock)  # on another device, before this session's step is read again
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("two_factor:verify"))
+    assert goes_to(client.get("/"), "two_factor:verify")
 
 
 def test_a_wrong_setup_code_confirms_nothing(client):

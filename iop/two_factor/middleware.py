@@ -3,14 +3,12 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
-from .policy import SETUP, VERIFY, pending_step
+from .policy import pending_step
 
-# Pages a session may reach before its second step: the step's own, leaving, and the
-# language switch (the setup page is read in either language).
-OPEN_BEFORE_STEP = {
-    VERIFY: {"two_factor:verify", "logout", "login", "set_language"},
-    SETUP: {"two_factor:setup", "logout", "login", "set_language"},
-}
+# Pages a session may reach before its second step: the two steps' own (each sends on to the
+# other when the user's devices changed since the step was read), leaving, and the language
+# switch (the setup page is read in either language).
+OPEN_BEFORE_STEP = {"two_factor:verify", "two_factor:setup", "logout", "login", "set_language"}
 
 
 class TwoFactorMiddleware:
@@ -22,7 +20,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         step = pending_step(request)
-        if step is None or _url_name(request) in OPEN_BEFORE_STEP[step]:
+        if step is None or _url_name(request) in OPEN_BEFORE_STEP:
             return self.get_response(request)
         url = reverse(f"two_factor:{step}")
         if request.method == "GET":

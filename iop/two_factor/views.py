@@ -62,6 +62,7 @@ def overview(request):
 def setup(request):
     """Show a new key (as a QR code and as text) and confirm it with a code from the app."""
     if needs_code(request):
+        remember(request, request.user)
         return _to_verify(request)  # replacing the app takes the app, not only the password
     # Only the page makes a key: a repeated confirmation finds none and is told it is done.
     device = services.pending_app(request.user, create=request.method == "GET")
