@@ -22,6 +22,7 @@ from . import services
 from .forms import CodeForm, ConfirmForm
 from .policy import is_required, needs_code, organisations_requiring, remember
 
+QR_SCALE, QR_BORDER = 4, 4  # pixels a module; the quiet zone the standard asks, in modules
 # The recovery codes just made, kept in the session until the codes page shows them once.
 NEW_CODES_KEY = "iop_two_factor_new_codes"
 
@@ -85,11 +86,13 @@ def setup(request):
             messages.success(request, _("Tvåstegsverifiering är inställd."))
             next_url = _next_url(request, "agreements:dashboard")
             return redirect(_with_next("two_factor:codes", next_url))
-    url = device.config_url
+    qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,
         "key": " ".join(_groups(b32encode(device.bin_key).decode())),
-        "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2),
+        "qr": qr.svg_data_uri(scale=QR_SCALE, border=QR_BORDER),
+        # Its own size: a scaled module would blur and scan worse.
+        "qr_size": qr.symbol_size(scale=QR_SCALE, border=QR_BORDER)[0],
         "required": is_required(request.user),
         "next": _next_url(request, "agreements:dashboard"),
     }
