@@ -283,6 +283,9 @@ if not OTP_TOTP_ISSUER or ":" in OTP_TOTP_ISSUER:
 OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
 if OTP_TOTP_THROTTLE_FACTOR < 1:
     raise ImproperlyConfigured("OTP_THROTTLE_FACTOR must be positive")
+# The admin lists and removes devices but never shows a key or a recovery code: whoever read
+# one there could log in as that user with the password alone.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The password-reset page: at most PASSWORD_RESET_ADDRESS_LIMIT requests from one client
 # address and PASSWORD_RESET_EMAIL_LIMIT for one e-mail address within

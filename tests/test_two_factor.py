@@ -441,6 +441,37 @@ def test_verify_never_redirects_off_site(client, clock):
     assert response.status_code == 302 and response["Location"] == "/"
 
 
+def test_the_admin_never_shows_a_users_key_or_recovery_codes(client, clock, superuser):
+    user = member(make_party(kind="region"))
+    codes = give_app(user, clock)
+    client.force_login(superuser)
+    device = app_of(user)
+    for url in (
+        reverse("admin:otp_totp_totpdevice_change", args=[device.pk]),
+        reverse("admin:otp_totp_totpdevice_changelist"),
+        reverse("admin:otp_static_staticdevice_changelist"),
+        reverse(
+            "admin:otp_static_staticdevice_change", args=[device.user.staticdevice_set.get().pk]
+        ),
+    ):
+        page = client.get(url).content.decode()
+        assert device.key not in page and b32(device) not in page, url
+        assert not any(code in page for code in codes), url
+    assert (
+        client.post(
+            reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+        ).status_code
+        == 302
+    )
+    assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def b32(device):
+    from base64 import b32encode
+
+    return b32encode(device.bin_key).decode()
+
+
 # --- Login throttling still counts passwords --------------------------------------------------
 
 
