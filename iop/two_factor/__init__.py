@@ -5,7 +5,9 @@ code, with django-otp's devices and throttling.
       → signals.remember_at_login: the session's next step, read once per login
       → middleware.TwoFactorMiddleware, before every page:
             a confirmed device, not yet verified        → views.verify (a code or recovery code)
-            none, in an organisation that requires one  → views.setup (only logout besides)
+            none, in an organisation that requires one  → views.setup
+            (nothing else opens but logging out, the language switch and the other step's
+            page, which sends on to the right one)
             otherwise                                   → the page
       → django_otp.login marks the session verified (django_otp's OTPMiddleware reads it)
 
