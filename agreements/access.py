@@ -181,6 +181,12 @@ def may_edit_party(user, party):
     return parties_editable_by(user).filter(pk=party.pk).exists()
 
 
+def may_set_two_factor_policy(user, party):
+    """Whether the user may require two factors of the organisation's members: its own
+    administrators only (not a registering organisation's, nor a partner's)."""
+    return user.is_superuser or party.pk in party_ids_of(user, ADMINISTRATOR)
+
+
 def parties_offered_to(user):
     """The organisations offered in a list when an administrator picks the parties of an
     agreement: those the user already sees. Any other is found only by its exact

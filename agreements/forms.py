@@ -712,6 +712,17 @@ ContactFormSet = inlineformset_factory(
 )
 
 
+class TwoFactorPolicyForm(forms.ModelForm):
+    """The organisation's login policy, shown to its own administrators on its edit page."""
+
+    class Meta:
+        model = Party
+        fields = ["require_two_factor"]
+
+    def details(self):
+        return {"require_two_factor": self.cleaned_data["require_two_factor"]}
+
+
 class CorrectionForm(PartyForm):
     """The record as the proposer would have it, and why."""
 

@@ -9,6 +9,7 @@ class IopConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deployment checks)
+        from .two_factor import signals  # noqa: F401  (reads the second step at login)
 
         guard_admin_autocomplete()
 

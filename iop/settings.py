@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "iop.apps.IopConfig",
     "agreements",
     "funding",
@@ -98,6 +101,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After the user is known, before axes' lockout page: every signed-in answer is private.
     "iop.middleware.PrivateCacheMiddleware",
+    # Which one-time-code device verified the session; then the second step of a password
+    # login, before any page (iop.two_factor).
+    "django_otp.middleware.OTPMiddleware",
+    "iop.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -275,6 +282,19 @@ AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 # a proxy, check --deploy warns: every login would share the proxy's address.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="").strip()
 AXES_CLIENT_IP_CALLABLE = "iop.security.client_ip"
+
+# Two-factor login (django-otp, iop.two_factor): the name the authenticator app shows beside
+# the account, and the throttle on codes: after n wrong codes in a row the next is checked
+# only OTP_THROTTLE_FACTOR * 2^(n-1) seconds after the last (django-otp's back-off).
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="IOP").strip()
+if not OTP_TOTP_ISSUER or ":" in OTP_TOTP_ISSUER:
+    raise ImproperlyConfigured("OTP_TOTP_ISSUER must be a non-empty name without a colon")
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
+if OTP_TOTP_THROTTLE_FACTOR < 1:
+    raise ImproperlyConfigured("OTP_THROTTLE_FACTOR must be positive")
+# The admin lists and removes devices but never shows a key or a recovery code: whoever read
+# one there could log in as that user with the password alone.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The password-reset page: at most PASSWORD_RESET_ADDRESS_LIMIT requests from one client
 # address and PASSWORD_RESET_EMAIL_LIMIT for one e-mail address within

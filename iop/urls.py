@@ -14,6 +14,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("konto/sso/", include("iop.sso.urls")),
+    path("konto/tvastegsverifiering/", include("iop.two_factor.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("dokument/", include("agreements.document_urls")),
     path("finansiering/", include("funding.urls")),

@@ -367,6 +367,10 @@ OTHER_POSTS = {
     "funding:index_value_withdraw": "the value is gone after the first: a repeat answers 404",
     "agreements:correction": "a proposal is answered once; a repeat is refused",
     "feeds:manage": "replaces or revokes the user's own link",
+    "two_factor:setup": "confirms the pending app once: a repeat finds none, goes to the overview",
+    "two_factor:verify": "checks a code, each of which works once (tests/test_two_factor.py)",
+    "two_factor:regenerate": "replaces the user's own recovery codes, as feeds:manage the link",
+    "two_factor:remove": "a second removal finds nothing to remove and goes to the overview",
 }
 
 

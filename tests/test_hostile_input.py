@@ -404,6 +404,7 @@ APP_FORMS = [
     ("agreements:decision_correct", lambda r: [r["decided"].pk]),
     ("funding:plan", lambda r: [r["line"].pk]),
     ("funding:outside_shares", lambda r: [r["agreement"].pk]),
+    ("two_factor:setup", lambda r: []),
 ]
 # The button a form is sent with, where the page has more than one step.
 APP_FORM_BUTTONS = {"agreements:decision_correct": {"bekrafta": "1"}}
@@ -438,6 +439,23 @@ def test_correction_proposal_survives_hostile_input(rows):
     assert "bankgiro" in target.fields and "message" in target.fields
     attack(client, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
     run_fuzz(client, target)
+
+
+def test_the_code_asked_at_login_survives_hostile_input(rows):
+    """The second step of a password login, for a user with an app and recovery codes."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = make_member("kod_region_test", rows["region"], "administrator")
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    StaticDevice.objects.create(user=user, name="reservkoder").token_set.create(token="abcdefgh")
+    client = Client()
+    client.force_login(user)  # by password: the code is owed
+    target = discover_app_target(client, reverse("two_factor:verify"))
+    assert "code" in target.fields
+    attack(client, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
+    run_fuzz(client, target)
+    assert client.get("/").status_code == 302  # no hostile value passed for a code
 
 
 LIST_FILTERS = ("q", "status", "party", "year", "ending_within", "sida")

@@ -85,6 +85,8 @@ def test_valid_production_settings_start():
         ({"AXES_COOLOFF_MINUTES": "-1"}, "AXES_COOLOFF_MINUTES"),
         ({"TIME_ZONE": "Europe/Atlantis"}, "TIME_ZONE"),
         ({"LANGUAGE_CODE": "xx"}, "LANGUAGE_CODE"),
+        ({"OTP_TOTP_ISSUER": "IOP:Region"}, "OTP_TOTP_ISSUER"),
+        ({"OTP_THROTTLE_FACTOR": "0"}, "OTP_THROTTLE_FACTOR"),
     ],
 )
 def test_missing_or_malformed_setting_stops_startup_naming_it(overrides, named):

@@ -62,6 +62,16 @@ class Party(models.Model):
             "har egna användare."
         ),
     )
+    # Set by the organisation's own administrators (agreements.access.may_set_two_factor_policy);
+    # enforced at every password login of its members (iop.two_factor).
+    require_two_factor = models.BooleanField(
+        _("kräv tvåstegsverifiering"),
+        default=False,
+        help_text=_(
+            "Alla i organisationen loggar då in med lösenord och en kod från en app i mobilen. "
+            "Den som saknar appen får ställa in den innan den kommer vidare."
+        ),
+    )
     # Optimistic locking of the record and its contact people, as Agreement.version.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()

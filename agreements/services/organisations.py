@@ -32,6 +32,9 @@ ORGANISATION_FIELDS = (
     "phone",
 )
 
+# Set only by the organisation's own administrators (access.may_set_two_factor_policy).
+POLICY_FIELDS = ("require_two_factor",)
+
 
 def register_party(*, details, registered_by, by):
     """Register an organisation ({field: value} of ORGANISATION_FIELDS); registered_by (an
@@ -51,7 +54,8 @@ def register_party(*, details, registered_by, by):
 def save_party(*, party, details, contacts, version, by):
     """Save an organisation's record and its contact people, all or nothing.
 
-    details: {field: value} of ORGANISATION_FIELDS, validated. contacts: rows as
+    details: {field: value} of ORGANISATION_FIELDS (and POLICY_FIELDS, when the caller may
+    set them), validated. contacts: rows as
     agreements.services.rows takes them, of CONTACT_FIELDS. version: the Party.version the
     page was loaded at; a save finding another refuses with EditConflict.
     """
@@ -60,7 +64,7 @@ def save_party(*, party, details, contacts, version, by):
             party = Party.objects.select_for_update().get(pk=party.pk)
             if party.version != loaded(version):
                 raise organisation_conflict(party, version, details, contacts)
-            assign(party, details, ORGANISATION_FIELDS)
+            assign(party, details, ORGANISATION_FIELDS + POLICY_FIELDS)
             validate(party, details)
             party.version += 1
             party._history_user = by

@@ -22,6 +22,7 @@ from agreements.access import (
     get_party_to_correct,
     is_any,
     may_edit_party,
+    may_set_two_factor_policy,
     parties_editable_by,
     parties_visible_to,
     proposing_organisation,
@@ -33,6 +34,7 @@ from agreements.forms import (
     DecideCorrectionForm,
     PartyForm,
     SubmitOnceForm,
+    TwoFactorPolicyForm,
     VersionForm,
     posted_name,
 )
@@ -47,6 +49,7 @@ from agreements.services.organisations import (
     register_party,
     save_party,
 )
+from iop.two_factor.policy import remember
 
 from ._common import after_conflict, paginate
 
@@ -127,11 +130,13 @@ def party_create(request):
     return render(request, "agreements/party_form.html", {"form": form, "party": None})
 
 
-def _party_forms(party, data):
+def _party_forms(party, data, *, policy=False):
+    """The record's forms; with policy, the login policy's too (else None)."""
     return (
         PartyForm(data, instance=party),
         ContactFormSet(data, instance=party, prefix="kontakter"),
         VersionForm(data, version=party.version),
+        TwoFactorPolicyForm(data, instance=party) if policy else None,
     )
 
 
@@ -139,31 +144,35 @@ def _party_forms(party, data):
 @require_http_methods(["GET", "POST"])
 def party_edit(request, pk):
     party = get_party_for(request.user, pk, edit=True)
+    sets_policy = may_set_two_factor_policy(request.user, party)
     data = request.POST if request.method == "POST" else None
-    form, contacts, version = _party_forms(party, data)
+    form, contacts, version, policy = _party_forms(party, data, policy=sets_policy)
     conflict = None
-    if data is not None and all([form.is_valid(), contacts.is_valid(), version.is_valid()]):
+    valid = [form.is_valid(), contacts.is_valid(), version.is_valid()]
+    if data is not None and all([*valid, policy is None or policy.is_valid()]):
         try:
             save_party(
                 party=party,
-                details=form.details(),
+                details=form.details() | (policy.details() if policy else {}),
                 contacts=contacts.rows(),
                 version=version.loaded,
                 by=request.user,
             )
         except EditConflict as exc:
             conflict = exc
-            form, contacts, version = after_conflict(
+            form, contacts, version, policy = after_conflict(
                 request,
                 exc,
                 party,
-                lambda data: _party_forms(party, data),
+                lambda data: _party_forms(party, data, policy=sets_policy),
                 posted_name(form, contacts),
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
             party.refresh_from_db()
         else:
+            # Read at once whether the policy now sends this user to set up the app.
+            remember(request, request.user)
             messages.success(request, _("Organisationen är sparad."))
             return redirect("agreements:party", party.pk)
     return render(
@@ -174,6 +183,7 @@ def party_edit(request, pk):
             "contacts": contacts,
             "party": party,
             "version_form": version,
+            "policy_form": policy,
             "conflict": conflict,
         },
     )

@@ -22,7 +22,7 @@ from tests.factories import OTHER_PK, make_member, make_world
 ROLES = ["admin", "coordinator", "secretary", "outsider"]
 EVERYONE = set(ROLES)
 ADMIN, COORD, SECR = {"admin"}, {"coordinator"}, {"secretary"}
-NAMESPACES = ["agreements", "documents", "funding", "feeds", "sso"]
+NAMESPACES = ["agreements", "documents", "funding", "feeds", "sso", "two_factor"]
 
 # url name -> (object the pk names, roles allowed to GET, roles allowed to POST).
 # None as a role set: the method is not accepted (405). The object "member_party" is an
@@ -88,6 +88,13 @@ EXPECTED = {
     "feeds:manage": (None, EVERYONE, EVERYONE),
     # The feed is found by its secret token, not by login: an unknown token is not found.
     "feeds:calendar": ("token", set(), None),
+    # The user's own second factor: nobody else's is reachable (tests/test_two_factor.py).
+    "two_factor:overview": (None, EVERYONE, None),
+    "two_factor:setup": (None, EVERYONE, EVERYONE),
+    "two_factor:verify": (None, EVERYONE, EVERYONE),
+    "two_factor:codes": (None, EVERYONE, None),
+    "two_factor:regenerate": (None, EVERYONE, EVERYONE),
+    "two_factor:remove": (None, EVERYONE, EVERYONE),
 }
 # Lists and forms without an object: the outsider is a user like any other there.
 NO_OBJECT = {name for name, (kind, _, _) in EXPECTED.items() if kind is None}
