@@ -59,14 +59,16 @@ def _by_year(lines):
 
 
 def _missing_years(agreement, lines, gaps):
-    """A placeholder for each year of the agreement's period a line has no amount for."""
+    """A placeholder for each agreement year of the period a line has no amount for (shares
+    are agreed per agreement year: a period from 1 November has no share for the calendar year
+    it ends in)."""
     return [
         gaps.missing(
             _("Belopp saknas för %(party)s %(year)s i %(agreement)s")
             % {"party": line.party.name, "year": year, "agreement": agreement.title}
         )
         for line in lines
-        for year in agreement.years
+        for year in agreement.funding_years
         if year not in {share.year for share in line.shares.all()}
     ]
 
@@ -90,9 +92,9 @@ def _agreement_paragraphs(decision, agreement, gaps, *, several):
             else gaps.missing(_("Finansiering saknas"))
         )
     else:
-        paragraphs.append(_financing(cash, total, several=several))
+        paragraphs.append(_financing(agreement, cash, total, several=several))
     paragraphs += _missing_years(agreement, lines, gaps)
-    in_kind = _in_kind(lines)
+    in_kind = _in_kind(agreement, lines)
     if in_kind:
         paragraphs.append(in_kind)
     paragraphs += _own_share(decision, agreement, cash, gaps, several=several)
@@ -100,15 +102,30 @@ def _agreement_paragraphs(decision, agreement, gaps, *, several):
     return paragraphs
 
 
-def _financing(cash, total, *, several):
+def _span(agreement, years):
+    """The years as the agreement counts them: '2021–2024' for calendar years, else the
+    dates they run, '2020-11-01 – 2023-10-31' (the agreement PDF's labels, too)."""
+    years = sorted(years)
+    first, last = agreement.year_dates(years[0]), agreement.year_dates(years[-1])
+    if first is None or last is None or agreement.year_label(years[0]) == str(years[0]):
+        return year_span(years)
+    return date_span(first[0], last[1])
+
+
+def _amounts(agreement, by_year):
+    """amounts_phrase with each agreement year named as the agreement PDF names it."""
+    return amounts_phrase(by_year, label=agreement.year_label)
+
+
+def _financing(agreement, cash, total, *, several):
     """'Överenskommelsens ekonomiska omfattning är … Verksamheten finansieras av …'."""
     text = _("Överenskommelsens ekonomiska omfattning är %(amounts)s") % {
-        "amounts": amounts_phrase(total)
+        "amounts": _amounts(agreement, total)
     }
     if len(total) > 1:
         text += _(", totalt %(sum)s för %(years)s") % {
             "sum": format_kronor(sum(total.values())),
-            "years": year_span(total),
+            "years": _span(agreement, total),
         }
     text += "."
     by_party = defaultdict(list)
@@ -121,7 +138,7 @@ def _financing(cash, total, *, several):
             _("%(party)s med %(amounts)s, totalt %(sum)s")
             % {
                 "party": name,
-                "amounts": amounts_phrase(years),
+                "amounts": _amounts(agreement, years),
                 "sum": format_kronor(sum(years.values())),
             }
             for name, years in per_party.items()
@@ -139,11 +156,11 @@ def _financing(cash, total, *, several):
             + " "
             + _("Verksamheten finansieras av %(parts)s per år.") % {"parts": join_words(parts)}
         )
-    parts = [f"{name} med {amounts_phrase(years)}" for name, years in per_party.items()]
+    parts = [f"{name} med {_amounts(agreement, years)}" for name, years in per_party.items()]
     return text + " " + _("Verksamheten finansieras av %(parts)s.") % {"parts": "; ".join(parts)}
 
 
-def _in_kind(lines):
+def _in_kind(agreement, lines):
     """Contributions in kind, apart from the financing: 'Därutöver bidrar … i annan form'."""
     parts = []
     for line in lines:
@@ -157,7 +174,7 @@ def _in_kind(lines):
                     "%(party)s med insatser i annan form än pengar%(what)s, "
                     "värderade till %(amounts)s"
                 )
-                % {"party": line.party.name, "what": what, "amounts": amounts_phrase(years)}
+                % {"party": line.party.name, "what": what, "amounts": _amounts(agreement, years)}
             )
     if not parts:
         return ""
@@ -185,9 +202,9 @@ def _own_share(decision, agreement, cash, gaps, *, several):
         if not years:
             continue
         purpose = f" ({line.purpose})" if line.purpose and len(own) > 1 else ""
-        amounts = amounts_phrase(years)
+        amounts = _amounts(agreement, years)
         if len(set(years.values())) == 1:
-            amounts += f" {year_span(years)}"
+            amounts += f" {_span(agreement, years)}"
         paragraphs.append(
             _(
                 "%(org)s del i finansieringen%(purpose)s av överenskommelse om idéburet offentligt "
