@@ -45,7 +45,8 @@ def world(transactional_db):
 
 def register(page, world):
     """The agreement and its four parties, the fourth in a row added on the form."""
-    page.get_by_role("link", name="Överenskommelser").click()
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+    menu.get_by_role("link", name="Överenskommelser").click()
     page.get_by_role("link", name="Ny överenskommelse").click()
     field(page, "Titel").fill("Stöd till familjer i Mittbygden")
     field(page, "Diarienummer").fill("VK 2020/77")
