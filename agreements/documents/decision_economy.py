@@ -242,19 +242,41 @@ def _decision_total(decision, agreements):
             total[share.year] += share.amount
             if line.party_id == decision.organisation_id:
                 own[share.year] += share.amount
+    labels = _shared_year_labels(agreements)
+
+    def label(year):
+        return labels.get(year, str(year))
+
+    years = year_span(total)
+    if any(label(year) != str(year) for year in total):
+        years = date_span(
+            min(a.period_start for a in agreements), max(a.period_end for a in agreements)
+        )
     text = _(
         "Beslutet omfattar %(count)s överenskommelser med en sammanlagd finansiering av "
         "%(amounts)s, totalt %(sum)s för %(years)s."
     ) % {
         "count": len(agreements),
-        "amounts": amounts_phrase(dict(sorted(total.items()))),
+        "amounts": amounts_phrase(dict(sorted(total.items())), label=label),
         "sum": format_kronor(sum(total.values())),
-        "years": year_span(total),
+        "years": years,
     }
     if own:
         text += " " + _("%(org)s del är %(amounts)s, totalt %(sum)s.") % {
             "org": genitive(decision.organisation.name),
-            "amounts": amounts_phrase(dict(sorted(own.items()))),
+            "amounts": amounts_phrase(dict(sorted(own.items())), label=label),
             "sum": format_kronor(sum(own.values())),
         }
     return [text]
+
+
+def _shared_year_labels(agreements):
+    """{year: label} naming each year as every agreement counting it does: '2026', or
+    '2020-11-01 – 2021-10-31' when all of them run November to October. Bare years when two
+    agreements count a year differently (no one label is true for the sum)."""
+    labels = {}
+    for agreement in agreements:
+        for year in agreement.funding_years:
+            if labels.setdefault(year, agreement.year_label(year)) != agreement.year_label(year):
+                return {}
+    return labels
