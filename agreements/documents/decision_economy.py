@@ -64,7 +64,9 @@ def _by_year(lines):
 
 
 def _missing_years(agreement, lines, gaps):
-    """A placeholder for each year of the agreement's period a line has no amount for."""
+    """A placeholder for each agreement year of the period a line has no amount for (shares
+    are agreed per agreement year: a period from 1 November has no share for the calendar year
+    it ends in)."""
     return [
         gaps.missing(
             _("Belopp saknas för %(party)s %(year)s i %(agreement)s")
@@ -72,7 +74,7 @@ def _missing_years(agreement, lines, gaps):
             _lines(agreement),
         )
         for line in lines
-        for year in agreement.years
+        for year in agreement.funding_years
         if year not in {share.year for share in line.shares.all()}
     ]
 
@@ -104,9 +106,9 @@ def _agreement_paragraphs(decision, agreement, gaps, *, several):
             else gaps.missing(_("Finansiering saknas"), _lines(agreement))
         )
     else:
-        paragraphs.append(_financing(cash, total, several=several))
+        paragraphs.append(_financing(agreement, cash, total, several=several))
     paragraphs += _missing_years(agreement, lines, gaps)
-    in_kind = _in_kind(lines)
+    in_kind = _in_kind(agreement, lines)
     if in_kind:
         paragraphs.append(in_kind)
     paragraphs += _own_share(decision, agreement, cash, gaps, several=several)
@@ -114,15 +116,30 @@ def _agreement_paragraphs(decision, agreement, gaps, *, several):
     return paragraphs
 
 
-def _financing(cash, total, *, several):
+def _span(agreement, years):
+    """The years as the agreement counts them: '2021–2024' for calendar years, else the
+    dates they run, '2020-11-01 – 2023-10-31' (the agreement PDF's labels, too)."""
+    years = sorted(years)
+    first, last = agreement.year_dates(years[0]), agreement.year_dates(years[-1])
+    if first is None or last is None or agreement.year_label(years[0]) == str(years[0]):
+        return year_span(years)
+    return date_span(first[0], last[1])
+
+
+def _amounts(agreement, by_year):
+    """amounts_phrase with each agreement year named as the agreement PDF names it."""
+    return amounts_phrase(by_year, label=agreement.year_label)
+
+
+def _financing(agreement, cash, total, *, several):
     """'Överenskommelsens ekonomiska omfattning är … Verksamheten finansieras av …'."""
     text = _("Överenskommelsens ekonomiska omfattning är %(amounts)s") % {
-        "amounts": amounts_phrase(total)
+        "amounts": _amounts(agreement, total)
     }
     if len(total) > 1:
         text += _(", totalt %(sum)s för %(years)s") % {
             "sum": format_kronor(sum(total.values())),
-            "years": year_span(total),
+            "years": _span(agreement, total),
         }
     text += "."
     by_party = defaultdict(list)
@@ -135,7 +152,7 @@ def _financing(cash, total, *, several):
             _("%(party)s med %(amounts)s, totalt %(sum)s")
             % {
                 "party": name,
-                "amounts": amounts_phrase(years),
+                "amounts": _amounts(agreement, years),
                 "sum": format_kronor(sum(years.values())),
             }
             for name, years in per_party.items()
@@ -153,11 +170,11 @@ def _financing(cash, total, *, several):
             + " "
             + _("Verksamheten finansieras av %(parts)s per år.") % {"parts": join_words(parts)}
         )
-    parts = [f"{name} med {amounts_phrase(years)}" for name, years in per_party.items()]
+    parts = [f"{name} med {_amounts(agreement, years)}" for name, years in per_party.items()]
     return text + " " + _("Verksamheten finansieras av %(parts)s.") % {"parts": "; ".join(parts)}
 
 
-def _in_kind(lines):
+def _in_kind(agreement, lines):
     """Contributions in kind, apart from the financing: 'Därutöver bidrar … i annan form'."""
     parts = []
     for line in lines:
@@ -171,7 +188,7 @@ def _in_kind(lines):
                     "%(party)s med insatser i annan form än pengar%(what)s, "
                     "värderade till %(amounts)s"
                 )
-                % {"party": line.party.name, "what": what, "amounts": amounts_phrase(years)}
+                % {"party": line.party.name, "what": what, "amounts": _amounts(agreement, years)}
             )
     if not parts:
         return ""
@@ -199,9 +216,9 @@ def _own_share(decision, agreement, cash, gaps, *, several):
         if not years:
             continue
         purpose = f" ({line.purpose})" if line.purpose and len(own) > 1 else ""
-        amounts = amounts_phrase(years)
+        amounts = _amounts(agreement, years)
         if len(set(years.values())) == 1:
-            amounts += f" {year_span(years)}"
+            amounts += f" {_span(agreement, years)}"
         paragraphs.append(
             _(
                 "%(org)s del i finansieringen%(purpose)s av överenskommelse om idéburet offentligt "
@@ -239,19 +256,41 @@ def _decision_total(decision, agreements):
             total[share.year] += share.amount
             if line.party_id == decision.organisation_id:
                 own[share.year] += share.amount
+    labels = _shared_year_labels(agreements)
+
+    def label(year):
+        return labels.get(year, str(year))
+
+    years = year_span(total)
+    if any(label(year) != str(year) for year in total):
+        years = date_span(
+            min(a.period_start for a in agreements), max(a.period_end for a in agreements)
+        )
     text = _(
         "Beslutet omfattar %(count)s överenskommelser med en sammanlagd finansiering av "
         "%(amounts)s, totalt %(sum)s för %(years)s."
     ) % {
         "count": len(agreements),
-        "amounts": amounts_phrase(dict(sorted(total.items()))),
+        "amounts": amounts_phrase(dict(sorted(total.items())), label=label),
         "sum": format_kronor(sum(total.values())),
-        "years": year_span(total),
+        "years": years,
     }
     if own:
         text += " " + _("%(org)s del är %(amounts)s, totalt %(sum)s.") % {
             "org": genitive(decision.organisation.name),
-            "amounts": amounts_phrase(dict(sorted(own.items()))),
+            "amounts": amounts_phrase(dict(sorted(own.items())), label=label),
             "sum": format_kronor(sum(own.values())),
         }
     return [text]
+
+
+def _shared_year_labels(agreements):
+    """{year: label} naming each year as every agreement counting it does: '2026', or
+    '2020-11-01 – 2021-10-31' when all of them run November to October. Bare years when two
+    agreements count a year differently (no one label is true for the sum)."""
+    labels = {}
+    for agreement in agreements:
+        for year in agreement.funding_years:
+            if labels.setdefault(year, agreement.year_label(year)) != agreement.year_label(year):
+                return {}
+    return labels
