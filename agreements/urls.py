@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, dashboard, decisions, followup, parties, parts
+from .views import agreements, dashboard, decisions, followup, members, parties, parts
 
 app_name = "agreements"
 
@@ -72,4 +72,17 @@ urlpatterns = [
     path("organisationer/<int:pk>/andra/", parties.party_edit, name="party_edit"),
     path("organisationer/<int:pk>/rattelse/", parties.party_correct, name="party_correct"),
     path("rattelser/<int:pk>/", parties.correction_detail, name="correction"),
+    # An organisation's members
+    path("medlemmar/", members.my_members, name="my_members"),
+    path("organisationer/<int:pk>/medlemmar/", members.member_list, name="members"),
+    path(
+        "organisationer/<int:pk>/medlemmar/historik/",
+        members.member_history,
+        name="member_history",
+    ),
+    path("organisationer/<int:pk>/medlemmar/bjud-in/", members.member_invite, name="member_invite"),
+    path("medlemskap/<int:pk>/roll/", members.member_role, name="member_role"),
+    path("medlemskap/<int:pk>/ta-bort/", members.member_remove, name="member_remove"),
+    path("inbjudningar/<int:pk>/aterkalla/", members.invitation_revoke, name="invitation_revoke"),
+    path("inbjudan/<str:token>/", members.invitation_accept, name="invitation"),
 ]

@@ -22,6 +22,7 @@ from agreements.access import (
     get_party_to_correct,
     is_any,
     may_edit_party,
+    may_manage_members,
     parties_editable_by,
     parties_visible_to,
     proposing_organisation,
@@ -36,6 +37,7 @@ from agreements.forms import (
     VersionForm,
     posted_name,
 )
+from agreements.member_log import membership_changes
 from agreements.models import AgreementParty, CorrectionStatus, Party
 from agreements.party_log import correction_rows, identity_changes
 from agreements.services import DomainError
@@ -96,8 +98,16 @@ def party_detail(request, pk):
             "can_propose": not can_edit,
             "changes": identity_changes(party),
             "corrections": corrections,
+            **_members_section(request.user, party),
         },
     )
+
+
+def _members_section(user, party):
+    """The latest changes of the organisation's members, for those who manage them."""
+    if not may_manage_members(user, party):
+        return {"can_manage_members": False}
+    return {"can_manage_members": True, "member_changes": membership_changes(party)[:10]}
 
 
 def _registrars(user):
