@@ -22,6 +22,7 @@ from agreements.models import (
     Decision,
     DecisionOutcome,
     DecisionRecord,
+    Invitation,
     Meeting,
     Party,
     PartyCorrection,
@@ -293,6 +294,14 @@ CREATE_FORMS = [
         },
         Payment,
     ),
+    CreateForm(
+        "agreements:member_invite",
+        "agreements:member_invite",
+        "own_party",
+        "admin",
+        lambda w: {"email": "ny.medlem@example.se", "role": "coordinator"},
+        Invitation,
+    ),
 ]
 
 # Every other URL that takes a POST, and why it needs neither.
@@ -315,6 +324,15 @@ OTHER_POSTS = {
         "deletes only; a stale page (Agreement.funding_version) deletes nothing "
         "(tests/funding/test_money_rules.py)"
     ),
+    "agreements:member_role": (
+        "an edit of one choice: a stale page (Membership.version) is refused with the conflict "
+        "message (tests/agreements/test_members.py)"
+    ),
+    "agreements:member_remove": (
+        "removes once: a stale page (Membership.version) or a repeat finds the member changed "
+        "or gone and is refused"
+    ),
+    "agreements:invitation_revoke": "revokes a pending invitation once; a repeat is refused",
     "agreements:report_review": (
         "reviews only a submitted report: a repeat finds it approved or returned and is refused"
     ),
