@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, dashboard, decisions, followup, members, parties, parts
+from .views import agreements, dashboard, decisions, followup, history, members, parties, parts
 
 app_name = "agreements"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("overenskommelser/ny/", agreements.agreement_create, name="create"),
     path("overenskommelser/<int:pk>/", agreements.agreement_detail, name="detail"),
     path("overenskommelser/<int:pk>/andra/", agreements.agreement_edit, name="edit"),
+    path("overenskommelser/<int:pk>/historik/", history.agreement_history, name="history"),
     path(
         "overenskommelser/<int:pk>/ataganden/",
         agreements.agreement_obligations,

@@ -41,6 +41,7 @@ EXPECTED = {
     "agreements:create": (None, ADMIN | {"outsider"}, ADMIN | {"outsider"}),
     "agreements:detail": ("agreement", EVERYONE, None),
     "agreements:edit": ("agreement", ADMIN, ADMIN),
+    "agreements:history": ("agreement", EVERYONE, None),
     "agreements:obligations": ("agreement", ADMIN, ADMIN),
     "agreements:sections": ("agreement", ADMIN, ADMIN),
     "agreements:signatories": ("agreement", ADMIN, ADMIN),
