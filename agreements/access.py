@@ -696,9 +696,6 @@ def get_invitation_to_manage(user, pk):
 
 
 def managed_parties(user):
-    """The organisations whose members the user manages, by name (every one for a
-    superuser)."""
-    if user.is_superuser:
-        return list(Party.objects.order_by("name", "pk"))
+    """The user's organisations whose members the user manages, by name."""
     own = Party.objects.filter(pk__in=party_ids_of(user)).order_by("name", "pk")
     return [party for party in own if may_manage_members(user, party)]

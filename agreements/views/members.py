@@ -46,6 +46,8 @@ from ._common import paginate
 def my_members(request):
     """The menu's "Medlemmar": the members page of the organisation the user manages, or
     the list of them when there are several."""
+    if request.user.is_superuser:
+        return redirect("agreements:parties")  # every organisation: the list searches them
     parties = managed_parties(request.user)
     if not parties:
         raise PermissionDenied
