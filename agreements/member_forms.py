@@ -14,7 +14,7 @@ def _role_choices(roles):
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label=_("E-postadress"),
-        max_length=254,
+        max_length=150,  # it becomes the new account's user name
         help_text=_("Personen får en länk med e-post. Länken gäller i sju dagar."),
     )
     role = forms.ChoiceField(label=_("Roll"), choices=(), widget=forms.RadioSelect)

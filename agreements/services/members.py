@@ -22,7 +22,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,6 +40,8 @@ from .conflicts import check_version
 
 # How long an invitation's link opens.
 INVITATION_VALID_FOR = timedelta(days=7)
+# A new account's user name is the invited address (Django's user name holds 150 characters).
+USERNAME_MAX_LENGTH = 150
 
 
 def token_hash(token):
@@ -70,6 +74,15 @@ def invite_member(*, party, email, role, by, now):
     opens until now + INVITATION_VALID_FOR. An earlier pending invitation of the address to
     the organisation is revoked. Nothing is stored when the e-mail cannot be sent."""
     email = normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError(_("Ange en giltig e-postadress.")) from None
+    if len(email) > USERNAME_MAX_LENGTH:
+        raise DomainError(
+            _("E-postadressen får ha högst %(n)s tecken: den blir användarnamnet.")
+            % {"n": USERNAME_MAX_LENGTH}
+        )
     _check_role(party, role)
     with transaction.atomic():
         party = _lock(party)

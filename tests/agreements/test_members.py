@@ -322,3 +322,11 @@ def make_world_party():
     from tests.factories import make_party
 
     return make_party("Kommun Ny", kind="municipality")
+
+
+def test_an_address_that_is_no_address_or_too_long_for_a_user_name_is_refused(world):
+    admin, now = world.users["admin"], timezone.now()
+    for email in ("inte en adress", "a" * 140 + "@example.se"):
+        with pytest.raises(DomainError):
+            invite_member(party=world.a, email=email, role="secretary", by=admin, now=now)
+    assert not Invitation.objects.exists()
