@@ -482,6 +482,8 @@ QUERY_PAGES = [
     ("agreements:parties", lambda r: [], ("sida",)),
     ("agreements:report_create", lambda r: [], ("ar", "overenskommelse", "period")),
     ("funding:organisation", lambda r: [r["region"].pk], ("budget", "betalare", "sida")),
+    ("agreements:history", lambda r: [r["agreement"].pk], ("sida",)),
+    ("agreements:member_history", lambda r: [r["region"].pk], ("sida",)),
 ]
 
 
