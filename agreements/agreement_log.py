@@ -158,14 +158,18 @@ def _row_name(model, record, names):
         return _line_name(party, record.purpose)
     if model is Report:
         return f"{record.year} {record.period}"
-    if model is Share:
+    if model in (Share, Payment):
         return f"{record.year}: {names.get((FundingLine, record.line_id), '–')}"
+    if model is PaymentPlan:
+        return names.get((FundingLine, record.line_id), "–")
     for name in NAMED_BY:
         value = getattr(record, name, None)
         if value and isinstance(value, str):
             return _shorten(value, 60)
     if model is Meeting:
         return show(record.date)
+    if model is Obligation:
+        return show(record.kind, Obligation._meta.get_field("kind"))
     if hasattr(record, "year"):
         return str(record.year)
     return f"#{record.id}"
