@@ -16,11 +16,13 @@ from .models import (
     AgreementParty,
     Decision,
     DueItem,
+    Invitation,
     IssuedDocument,
     Meeting,
     Membership,
     Party,
     PartyCorrection,
+    PartyKind,
     PartyRole,
     Report,
     ReportAttachment,
@@ -638,3 +640,68 @@ def proposal_organisations_for(user, agreement):
     if not organisations:
         raise PermissionDenied
     return organisations
+
+
+# --- An organisation's members ----------------------------------------------------------
+
+
+def member_manager_role(party):
+    """The role whose holders manage an organisation's members: the administrators of a
+    region, a municipality or another organisation; the coordinators of a non-profit, whose
+    users are coordinators (an administrator there would change its agreements)."""
+    return COORDINATOR if party.kind == PartyKind.NONPROFIT else ADMINISTRATOR
+
+
+def roles_offered(party):
+    """The roles a member of the organisation may be given: a non-profit's users are
+    coordinators; a public organisation's hold any role."""
+    if party.kind == PartyKind.NONPROFIT:
+        return (COORDINATOR,)
+    return (ADMINISTRATOR, COORDINATOR, SECRETARY)
+
+
+def may_manage_members(user, party):
+    """Whether the user invites, changes and removes the organisation's members."""
+    return user.is_superuser or member_manager_role(party) in _held_in(user, party.pk)
+
+
+def get_party_to_manage(user, pk):
+    """An organisation of the user's (else 404) whose members the user manages (else 403)."""
+    party = get_own_party_for(user, pk)
+    if not may_manage_members(user, party):
+        raise PermissionDenied
+    return party
+
+
+def _of_own_organisations(user, queryset):
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(party_id__in=party_ids_of(user))
+
+
+def get_membership_to_manage(user, pk):
+    """A membership in one of the user's organisations (else 404) whose members the user
+    manages (else 403)."""
+    membership = get_object_or_404(
+        _of_own_organisations(user, Membership.objects.select_related("user", "party")), pk=pk
+    )
+    if not may_manage_members(user, membership.party):
+        raise PermissionDenied
+    return membership
+
+
+def get_invitation_to_manage(user, pk):
+    """An invitation to one of the user's organisations (else 404) whose members the user
+    manages (else 403)."""
+    invitation = get_object_or_404(
+        _of_own_organisations(user, Invitation.objects.select_related("party")), pk=pk
+    )
+    if not may_manage_members(user, invitation.party):
+        raise PermissionDenied
+    return invitation
+
+
+def managed_parties(user):
+    """The user's organisations whose members the user manages, by name."""
+    own = Party.objects.filter(pk__in=party_ids_of(user)).order_by("name", "pk")
+    return [party for party in own if may_manage_members(user, party)]

@@ -23,6 +23,7 @@ from .models import (
     DecisionCondition,
     DecisionItem,
     Exclusion,
+    Invitation,
     IssuedDocument,
     Meeting,
     Membership,
@@ -495,6 +496,23 @@ class AgreementEventAdmin(admin.ModelAdmin):
     search_fields = ["agreement__title", "party__name", "user__username"]
     list_select_related = ["agreement", "party", "user"]
     readonly_fields = ["agreement", "kind", "party", "user", "on", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    """Read only: invitations are sent in the app (members pages) or by create_org_admin."""
+
+    list_display = ["email", "party", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "party__name"]
+    list_select_related = ["party"]
+    exclude = ["token_hash"]
 
     def has_add_permission(self, request):
         return False

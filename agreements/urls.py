@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import agreements, dashboard, decisions, followup, parties, parts, tasks
+from .views import (
+    agreements,
+    dashboard,
+    decisions,
+    followup,
+    history,
+    members,
+    parties,
+    parts,
+    tasks,
+)
 
 app_name = "agreements"
 
@@ -12,6 +22,7 @@ urlpatterns = [
     path("overenskommelser/ny/", agreements.agreement_create, name="create"),
     path("overenskommelser/<int:pk>/", agreements.agreement_detail, name="detail"),
     path("overenskommelser/<int:pk>/andra/", agreements.agreement_edit, name="edit"),
+    path("overenskommelser/<int:pk>/historik/", history.agreement_history, name="history"),
     path(
         "overenskommelser/<int:pk>/ataganden/",
         agreements.agreement_obligations,
@@ -73,4 +84,17 @@ urlpatterns = [
     path("organisationer/<int:pk>/andra/", parties.party_edit, name="party_edit"),
     path("organisationer/<int:pk>/rattelse/", parties.party_correct, name="party_correct"),
     path("rattelser/<int:pk>/", parties.correction_detail, name="correction"),
+    # An organisation's members
+    path("medlemmar/", members.my_members, name="my_members"),
+    path("organisationer/<int:pk>/medlemmar/", members.member_list, name="members"),
+    path(
+        "organisationer/<int:pk>/medlemmar/historik/",
+        members.member_history,
+        name="member_history",
+    ),
+    path("organisationer/<int:pk>/medlemmar/bjud-in/", members.member_invite, name="member_invite"),
+    path("medlemskap/<int:pk>/roll/", members.member_role, name="member_role"),
+    path("medlemskap/<int:pk>/ta-bort/", members.member_remove, name="member_remove"),
+    path("inbjudningar/<int:pk>/aterkalla/", members.invitation_revoke, name="invitation_revoke"),
+    path("inbjudan/<str:token>/", members.invitation_accept, name="invitation"),
 ]

@@ -229,6 +229,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Database sessions that know their user, so that removing a member ends their sessions.
+SESSION_ENGINE = "iop.sessions"
 
 # Security headers; SSL redirect is configurable for deployments behind a TLS proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

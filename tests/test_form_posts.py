@@ -23,6 +23,7 @@ from agreements.models import (
     Decision,
     DecisionOutcome,
     DecisionRecord,
+    Invitation,
     Meeting,
     Party,
     PartyCorrection,
@@ -353,6 +354,14 @@ CREATE_FORMS = [
         },
         Payment,
     ),
+    CreateForm(
+        "agreements:member_invite",
+        "agreements:member_invite",
+        "own_party",
+        "admin",
+        lambda w: {"email": "ny.medlem@example.se", "role": "coordinator"},
+        Invitation,
+    ),
 ]
 
 # Every other URL that takes a POST, and why it needs neither.
@@ -371,6 +380,15 @@ OTHER_POSTS = {
     "two_factor:verify": "checks a code, each of which works once (tests/test_two_factor.py)",
     "two_factor:regenerate": "replaces the user's own recovery codes, as feeds:manage the link",
     "two_factor:remove": "a second removal finds nothing to remove and goes to the overview",
+    "agreements:member_role": (
+        "an edit of one choice: a stale page (Membership.version) is refused with the conflict "
+        "message (tests/agreements/test_members.py)"
+    ),
+    "agreements:member_remove": (
+        "removes once: a stale page (Membership.version) or a repeat finds the member changed "
+        "or gone and is refused"
+    ),
+    "agreements:invitation_revoke": "revokes a pending invitation once; a repeat is refused",
 }
 
 

@@ -405,6 +405,7 @@ APP_FORMS = [
     ("funding:plan", lambda r: [r["line"].pk]),
     ("funding:outside_shares", lambda r: [r["agreement"].pk]),
     ("two_factor:setup", lambda r: []),
+    ("agreements:member_invite", lambda r: [r["region"].pk]),
 ]
 # The button a form is sent with, where the page has more than one step.
 APP_FORM_BUTTONS = {"agreements:decision_correct": {"bekrafta": "1"}}
@@ -458,6 +459,34 @@ def test_the_code_asked_at_login_survives_hostile_input(rows):
     assert client.get("/").status_code == 302  # no hostile value passed for a code
 
 
+def test_member_forms_survive_hostile_input(admin_client_, rows, mailoutbox):
+    """A member's role and removal (as a superuser), and the invitation's account form (as
+    the anonymous invitee)."""
+    from django.utils import timezone
+
+    from agreements.models import Membership
+    from agreements.services.members import invite_member
+
+    for role in ("administrator", "secretary"):
+        make_member(f"{role}_region_test", rows["region"], role)
+    membership = Membership.objects.get(role="secretary")
+    for name in ("agreements:member_role", "agreements:member_remove"):
+        target = discover_app_target(admin_client_, reverse(name, args=[membership.pk]))
+        assert target.fields, name
+        attack(admin_client_, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
+        run_fuzz(admin_client_, target)
+    invite_member(
+        party=rows["region"], email="ny@example.se", role="secretary", by=None, now=timezone.now()
+    )
+    link = next(w for w in mailoutbox[-1].body.split() if "/inbjudan/" in w)
+    invitee = Client()
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    target = discover_app_target(invitee, path)
+    assert "password1" in target.fields
+    attack(invitee, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
+    run_fuzz(invitee, target)
+
+
 LIST_FILTERS = ("q", "status", "party", "year", "ending_within", "sida")
 
 # URL name, a function of the rows giving its arguments, the query parameters it reads.
@@ -471,6 +500,8 @@ QUERY_PAGES = [
     ("agreements:parties", lambda r: [], ("sida",)),
     ("agreements:report_create", lambda r: [], ("ar", "overenskommelse", "period")),
     ("funding:organisation", lambda r: [r["region"].pk], ("budget", "betalare", "sida")),
+    ("agreements:history", lambda r: [r["agreement"].pk], ("sida",)),
+    ("agreements:member_history", lambda r: [r["region"].pk], ("sida",)),
 ]
 
 

@@ -32,6 +32,7 @@ from .followup import (
     ReportPeriod,
     ReportStatus,
 )
+from .members import Invitation
 from .obligations import DATED_KINDS, CapacityTarget, Exclusion, Obligation, ObligationKind
 from .parties import (
     PUBLIC_KINDS,
@@ -93,4 +94,5 @@ __all__ = [
     "PartyKind",
     "Role",
     "FormSubmission",
+    "Invitation",
 ]

@@ -214,6 +214,8 @@ class Membership(models.Model):
         Party, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    # Optimistic locking of a change of role or a removal (agreements.services.members).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -22,6 +22,7 @@ from agreements.access import (
     get_party_to_correct,
     is_any,
     may_edit_party,
+    may_manage_members,
     may_set_two_factor_policy,
     parties_editable_by,
     parties_visible_to,
@@ -38,6 +39,7 @@ from agreements.forms import (
     VersionForm,
     posted_name,
 )
+from agreements.member_log import membership_changes
 from agreements.models import AgreementParty, CorrectionStatus, Party
 from agreements.party_log import correction_rows, identity_changes
 from agreements.services import DomainError
@@ -99,8 +101,16 @@ def party_detail(request, pk):
             "can_propose": not can_edit,
             "changes": identity_changes(party),
             "corrections": corrections,
+            **_members_section(request.user, party),
         },
     )
+
+
+def _members_section(user, party):
+    """The latest changes of the organisation's members, for those who manage them."""
+    if not may_manage_members(user, party):
+        return {"can_manage_members": False}
+    return {"can_manage_members": True, "member_changes": membership_changes(party)[:10]}
 
 
 def _registrars(user):

@@ -8,14 +8,20 @@ of the app's namespaces needs a row in EXPECTED (the test fails without one).
 """
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from agreements.access import agreements_visible_to, get_agreement_for, roles_on
-from agreements.models import DocumentKind, IssuedDocument, Membership, PartyCorrection
+from agreements.models import (
+    DocumentKind,
+    Invitation,
+    IssuedDocument,
+    Membership,
+    PartyCorrection,
+)
 from funding.models import IndexSeries, IndexValue
 from tests.factories import OTHER_PK, make_member, make_world
 
@@ -26,7 +32,8 @@ NAMESPACES = ["agreements", "documents", "funding", "feeds", "sso", "two_factor"
 
 # url name -> (object the pk names, roles allowed to GET, roles allowed to POST).
 # None as a role set: the method is not accepted (405). The object "member_party" is an
-# organisation only its own members see (404 for everyone else, whatever the role).
+# organisation only its own members see (404 for everyone else, whatever the role); likewise
+# "member_membership" and "member_invitation", a membership of and an invitation to it.
 EXPECTED = {
     "agreements:dashboard": (None, EVERYONE, None),
     "agreements:todo": (None, EVERYONE, None),
@@ -35,6 +42,7 @@ EXPECTED = {
     "agreements:detail": ("agreement", EVERYONE, None),
     "agreements:tasks": ("agreement", EVERYONE, None),
     "agreements:edit": ("agreement", ADMIN, ADMIN),
+    "agreements:history": ("agreement", EVERYONE, None),
     "agreements:obligations": ("agreement", ADMIN, ADMIN),
     "agreements:sections": ("agreement", ADMIN, ADMIN),
     "agreements:signatories": ("agreement", ADMIN, ADMIN),
@@ -65,6 +73,17 @@ EXPECTED = {
     "agreements:party_edit": ("party", COORD, COORD),
     "agreements:party_correct": ("party", ADMIN | SECR, ADMIN | SECR),
     "agreements:correction": ("correction", EVERYONE, COORD),
+    # An organisation's members are managed by its administrators, a non-profit's (B) by its
+    # coordinators; nobody else sees them.
+    "agreements:my_members": (None, ADMIN | COORD | {"outsider"}, None),
+    "agreements:members": ("member_party", COORD, None),
+    "agreements:member_history": ("member_party", COORD, None),
+    "agreements:member_invite": ("member_party", COORD, COORD),
+    "agreements:member_role": ("member_membership", COORD, COORD),
+    "agreements:member_remove": ("member_membership", COORD, COORD),
+    "agreements:invitation_revoke": ("member_invitation", None, COORD),
+    # The invitation's link is found by its secret token, with or without login.
+    "agreements:invitation": ("token", set(), set()),
     "documents:agreement_preview": ("agreement", EVERYONE, None),
     "documents:agreement_pdf": ("agreement", EVERYONE, None),
     "documents:versions": ("agreement", EVERYONE, None),
@@ -137,7 +156,7 @@ def url_for(qualified, pattern, objects):
     kwargs = {}
     for param in params:
         if param == "pk":
-            kind = "party" if kind_of(qualified) == "member_party" else kind_of(qualified)
+            kind = (kind_of(qualified) or "").removeprefix("member_") or None
             obj = objects.get(kind) if kind else None
             kwargs["pk"] = obj.pk if obj is not None else OTHER_PK
         else:
@@ -159,7 +178,7 @@ def expected_status(name, role, method, own):
         return 405
     if kind == "token":
         return 404
-    if kind == "member_party":
+    if kind and kind.startswith("member_"):
         # Only the coordinator belongs to the own world's organisation B; nobody to E.
         return "ok" if own and role in allowed else 404
     if kind is not None:
@@ -202,7 +221,27 @@ def world(db, settings, tmp_path):
     world.other["correction"] = _correction(
         world.other["party"], world.users["outsider"], world.c, pk=OTHER_PK
     )
+    # A membership of and an invitation to each world's non-profit.
+    world.own["membership"] = Membership.objects.get(user=world.users["coordinator"])
+    member_e = make_member("samord_e", world.other["party"], "coordinator")
+    Membership.objects.filter(user=member_e).update(id=OTHER_PK)
+    world.other["membership"] = Membership.objects.get(pk=OTHER_PK)
+    for objects, ids in ((world.own, {}), (world.other, OTHER_IDS)):
+        objects["invitation"] = _invitation(objects["party"], **ids)
     return world
+
+
+def _invitation(party, **ids):
+    now = timezone.now()
+    return Invitation.objects.create(
+        party=party,
+        email=f"ny{party.pk}@example.se",
+        role="coordinator",
+        token_hash=hashlib.sha256(str(party.pk).encode()).hexdigest(),
+        created_at=now,
+        expires_at=now + timedelta(days=7),
+        **ids,
+    )
 
 
 OTHER_IDS = {"pk": OTHER_PK}
@@ -295,7 +334,7 @@ def test_anonymous_is_sent_to_login_everywhere(client, world, own):
                 continue
             response = getattr(client, method)(url)
             ok = response.status_code == 302 and response["Location"].startswith(login)
-            if qualified.startswith("feeds:"):
+            if qualified.startswith("feeds:") or kind_of(qualified) == "token":
                 ok = ok or response.status_code in (403, 404, 405)
             if not ok:
                 failures.append(f"{method.upper()} {url}: {response.status_code}")
