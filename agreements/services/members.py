@@ -145,20 +145,19 @@ def invitation_for_token(token):
     )
 
 
-def pending_invitation_for(email, *, now):
-    """The newest invitation to the address that still opens at now, or None.
+def pending_invitation_for(email, *, now, among=None):
+    """The newest invitation to the address that still opens at now, or None; with among,
+    only an invitation to one of those organisations.
 
-    For a login that proves the address by itself (single sign-on): the caller then
-    accepts it with accept_invitation for the signed-in user.
+    For a login that proves the address by itself (single sign-on, agreements.services.sso):
+    the caller then accepts it for the signed-in person.
     """
-    return (
-        Invitation.objects.filter(
-            email=normalize_email(email), accepted_at=None, revoked_at=None, expires_at__gt=now
-        )
-        .select_related("party")
-        .order_by("-created_at", "-id")
-        .first()
+    invitations = Invitation.objects.filter(
+        email=normalize_email(email), accepted_at=None, revoked_at=None, expires_at__gt=now
     )
+    if among is not None:
+        invitations = invitations.filter(party__in=list(among))
+    return invitations.select_related("party").order_by("-created_at", "-id").first()
 
 
 def accept_invitation(*, invitation, user, now):
@@ -186,8 +185,9 @@ def accept_invitation(*, invitation, user, now):
 
 
 def accept_as_new_user(*, invitation, first_name, last_name, password, now):
-    """Create the invitee's account (user name: the invited address) with the password and
-    accept the invitation for it; refused when an account already has that address."""
+    """Create the invitee's account (user name: the invited address) with the password (None:
+    no password, for a person whose identity provider vouches for them) and accept the
+    invitation for it; refused when an account already has that address."""
     User = get_user_model()
     with transaction.atomic():
         if (

@@ -7,8 +7,6 @@ invitation to one of them. A stranger gets no account. Where the provider maps a
 to roles for an organisation, the user's roles there follow the claim at every login.
 """
 
-from typing import Protocol
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,54 +14,27 @@ from django.utils.translation import gettext as _
 from agreements.models import Membership, Party
 
 from . import DomainError
+from .members import accept_as_new_user, pending_invitation_for
 
 
 class SsoRefused(DomainError):
     """A single sign-on login that logs nobody in; the message tells the person why."""
 
 
-class Invitations(Protocol):
-    """Pending invitations, as agreements.services.members keeps them.
-
-    pending_for returns an invitation (with the invited organisation's id as party_id) or
-    None; accept turns it into a user with the invited role and returns the user.
-    """
-
-    def pending_for(self, email, *, now): ...
-
-    def accept(self, invitation, *, email, now): ...
-
-
-class NoInvitations:
-    """No invitations: every login needs an existing user."""
-
-    def pending_for(self, email, *, now):
-        return None
-
-    def accept(self, invitation, *, email, now):
-        raise AssertionError("there is no invitation to accept")
-
-
-# TODO(merge): replace with an adapter over agreements.services.members
-# (pending_invitation_for(email, *, now) and accept_invitation(...)) once that module lands.
-INVITATIONS = NoInvitations()
-
-
 @transaction.atomic
-def user_for_sso_login(*, provider, claims, now, invitations=None):
+def user_for_sso_login(*, provider, claims, now):
     """Return the user the provider's claims log in, their roles in line with its group claim.
 
     Raises SsoRefused for an unverified address, an address of several users, an account the
     provider does not speak for (a superuser, or roles in another organisation), and for a
     stranger without a pending invitation.
     """
-    invitations = invitations or INVITATIONS
     email = verified_email(provider, claims)
     parties = {p.org_number: p for p in Party.objects.filter(org_number__in=provider.organisations)}
     user = _existing_user(provider, email, parties)
     if user is None:
-        invitation = invitations.pending_for(email, now=now)
-        if invitation is None or invitation.party_id not in {p.pk for p in parties.values()}:
+        invitation = pending_invitation_for(email, now=now, among=parties.values())
+        if invitation is None:
             raise SsoRefused(
                 _(
                     "Det finns inget konto i IOP för %(email)s. Be administratören i din "
@@ -71,7 +42,7 @@ def user_for_sso_login(*, provider, claims, now, invitations=None):
                 )
                 % {"email": email}
             )
-        user = invitations.accept(invitation, email=email, now=now)
+        user = _accept_invitation(invitation, claims, now)
     apply_group_roles(user=user, provider=provider, claims=claims, parties=parties)
     if not user.memberships.filter(party__in=parties.values()).exists():
         raise SsoRefused(
@@ -82,6 +53,27 @@ def user_for_sso_login(*, provider, claims, now, invitations=None):
             % {"provider": provider.name}
         )
     return user
+
+
+def _accept_invitation(invitation, claims, now):
+    """The invitee's new account, without a password: the provider vouches for them."""
+    try:
+        return accept_as_new_user(
+            invitation=invitation,
+            first_name=_claim_text(claims, "given_name"),
+            last_name=_claim_text(claims, "family_name"),
+            password=None,
+            now=now,
+        )
+    except SsoRefused:
+        raise
+    except DomainError as exc:
+        raise SsoRefused(str(exc)) from None
+
+
+def _claim_text(claims, name):
+    value = claims.get(name)
+    return value.strip()[:150] if isinstance(value, str) else ""
 
 
 def verified_email(provider, claims):

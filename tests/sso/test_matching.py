@@ -1,12 +1,12 @@
 """Who a single sign-on login is (agreements.services.sso), without a provider."""
 
-from datetime import UTC, datetime
-from types import SimpleNamespace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from agreements.models import Membership, Party, PartyKind
+from agreements.models import Invitation, Membership, Party, PartyKind
+from agreements.services.members import invite_member
 from agreements.services.sso import SsoRefused, user_for_sso_login
 
 from .conftest import REGION_NUMBER, make_provider
@@ -29,47 +29,54 @@ def other():
     )
 
 
-class FakeInvitations:
-    """Invitations as agreements.services.members will answer them."""
-
-    def __init__(self, **by_email):
-        self.by_email = by_email
-        self.accepted = []
-
-    def pending_for(self, email, *, now):
-        return self.by_email.get(email.casefold())
-
-    def accept(self, invitation, *, email, now):
-        user = get_user_model().objects.create(username=email, email=email)
-        Membership.objects.create(user=user, party_id=invitation.party_id, role=invitation.role)
-        self.accepted.append(invitation)
-        return user
-
-
 def claims(email="ny@region-a.se", **more):
     return {"sub": "1", "email": email, "email_verified": True, **more}
 
 
-def login(claims, invitations=None, **provider_fields):
+def login(claims, **provider_fields):
     provider = make_provider("https://idp.region-a.se", **provider_fields)
-    return user_for_sso_login(provider=provider, claims=claims, now=NOW, invitations=invitations)
+    return user_for_sso_login(provider=provider, claims=claims, now=NOW)
 
 
-def test_a_pending_invitation_to_the_providers_organisation_is_accepted(region):
-    invitation = SimpleNamespace(party_id=region.pk, role="coordinator")
-    invitations = FakeInvitations(**{"ny@region-a.se": invitation})
-    user = login(claims(), invitations)
-    assert invitations.accepted == [invitation]
+def invite(party, email, role, mailoutbox):
+    invite_member(party=party, email=email, role=role, by=None, now=NOW)
+    assert mailoutbox, "the invitation is sent"
+
+
+def test_a_pending_invitation_to_the_providers_organisation_is_accepted(region, mailoutbox):
+    invite(region, "Ny@region-a.se", "coordinator", mailoutbox)
+    user = login(claims(given_name="Nina", family_name="Ny"))
     assert list(user.memberships.values_list("party", "role")) == [(region.pk, "coordinator")]
+    assert (user.email, user.get_full_name(), user.has_usable_password()) == (
+        "ny@region-a.se",
+        "Nina Ny",
+        False,
+    )
+    assert Invitation.objects.get().accepted_by == user
+    assert login(claims()) == user  # the next login finds the account
 
 
-def test_an_invitation_to_another_organisation_is_not_the_providers_to_accept(region, other):
-    invitations = FakeInvitations(
-        **{"ny@region-a.se": SimpleNamespace(party_id=other.pk, role="administrator")}
+def test_an_invitation_to_another_organisation_is_not_the_providers_to_accept(
+    region, other, mailoutbox
+):
+    invite(other, "ny@region-a.se", "administrator", mailoutbox)
+    with pytest.raises(SsoRefused, match="Det finns inget konto"):
+        login(claims())
+    assert Invitation.objects.get().accepted_at is None
+    assert not get_user_model().objects.exists()
+
+
+def test_an_expired_invitation_is_not_accepted(region, mailoutbox):
+    invite_member(
+        party=region,
+        email="ny@region-a.se",
+        role="coordinator",
+        by=None,
+        now=NOW - timedelta(days=8),
     )
     with pytest.raises(SsoRefused, match="Det finns inget konto"):
-        login(claims(), invitations)
-    assert invitations.accepted == []
+        login(claims())
+    assert not get_user_model().objects.exists()
 
 
 def test_an_address_of_two_users_is_refused(region):
