@@ -632,3 +632,19 @@ def proposal_organisations_for(user, agreement):
     if not organisations:
         raise PermissionDenied
     return organisations
+
+
+# Due items a coordinator of the responsible organisation closes or moves (their reports).
+REPORT_ITEM_KINDS = ("tertial_report", "annual_report", "one_off_report", "evaluation")
+
+
+def may_change_due_item(user, agreement, item):
+    """Whether the user closes or moves an item (a Deadline) of the agreement: an administrator
+    of one of its parties, or a coordinator of the organisation a report item is due from."""
+    if has_role(user, agreement, ADMINISTRATOR):
+        return True
+    return (
+        item.kind in REPORT_ITEM_KINDS
+        and item.responsible_party_id in party_ids_of(user, COORDINATOR)
+        and COORDINATOR in roles_on(user, agreement)
+    )

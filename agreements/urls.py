@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, dashboard, decisions, followup, parties, parts
+from .views import agreements, dashboard, decisions, due, followup, parties, parts
 
 app_name = "agreements"
 
@@ -48,6 +48,7 @@ urlpatterns = [
         decisions.proposal_create,
         name="proposal_create",
     ),
+    path("overenskommelser/<int:pk>/uppgifter/", due.due_items, name="due_items"),
     path("overenskommelser/<int:pk>/moten/nytt/", followup.meeting_create, name="meeting_create"),
     # Decisions
     path("beslut/", decisions.decision_list, name="decisions"),

@@ -22,6 +22,7 @@ from agreements.models import (
     Decision,
     DecisionOutcome,
     DecisionRecord,
+    DueOverride,
     Meeting,
     Party,
     PartyCorrection,
@@ -201,6 +202,7 @@ class CreateForm:
     model: type
     setup: object = None  # function(world), to make the form possible
     upload: bool = False
+    query: object = None  # function(world) -> the page's query string, where it needs one
 
     def __str__(self):
         return self.name
@@ -279,6 +281,16 @@ CREATE_FORMS = [
         "admin",
         lambda w: {"city": "Umeå", "message": "Ny adress"},
         PartyCorrection,
+    ),
+    CreateForm(
+        "agreements:due_items",
+        "agreements:due_items",
+        "agreement",
+        "admin",
+        lambda w: {"action": "closed", "reason": "Görs inte i år"},
+        DueOverride,
+        setup=_active,
+        query=lambda w: f"?nyckel=report:{w.own['agreement'].pk}:2026:T1",
     ),
     CreateForm(
         "funding:payments",
@@ -404,7 +416,8 @@ def _create_page(client, world, case):
     args = [world.own[case.obj].pk] if case.obj else []
     url = reverse(case.name, args=args)
     client.force_login(world.users[case.role])
-    data = posted_form(client.get(reverse(case.page, args=args)), url)
+    page = reverse(case.page, args=args) + (case.query(world) if case.query else "")
+    data = posted_form(client.get(page), url)
     return url, data | case.fill(world)
 
 

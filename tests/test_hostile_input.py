@@ -35,6 +35,8 @@ from agreements.models import (
     CapacityTarget,
     Decision,
     Meeting,
+    Obligation,
+    ObligationKind,
     Party,
     PartyCorrection,
     Report,
@@ -490,6 +492,29 @@ def test_life_cycle_step_survives_a_hostile_date(admin_client_, rows, move):
     assert "Datumet är fel" in response.content.decode()
     rows["agreement"].refresh_from_db()
     assert rows["agreement"].status == status
+    run_fuzz(admin_client_, target)
+
+
+def test_due_item_change_survives_hostile_input(admin_client_, rows):
+    """Closing or moving a due item: its page is found by the item's key (?nyckel=)."""
+    agreement = rows["agreement"]
+    Agreement.objects.filter(pk=agreement.pk).update(status="active")
+    Obligation.objects.create(
+        agreement=agreement,
+        kind=ObligationKind.ONE_OFF_REPORT,
+        responsible=rows["nonprofit"],
+        due_date=date(2026, 6, 30),
+    )
+    url = reverse("agreements:due_items", args=[agreement.pk])
+    key = f"report:{agreement.pk}:2026:{Obligation.objects.get().pk}"
+    target = discover_app_target(admin_client_, f"{url}?nyckel={key}")
+    target.url = url
+    assert {"action", "due_date", "reason", "submit_token"} <= set(target.fields)
+    attack(admin_client_, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
+    run_fuzz(admin_client_, target)
+    # With the item's key fixed, the posts get past the key to the rest of the form.
+    target.fields.pop("key")
+    target.fixed["key"] = key
     run_fuzz(admin_client_, target)
 
 

@@ -6,8 +6,8 @@ dates: a person can move a report's due date (with a reason) and the moved date 
 deadline. The date arithmetic itself lives in agreements.calendar.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -31,6 +31,13 @@ from .texts import Text
 RUNNING = (AgreementStatus.DECIDED, AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
 # Agreements still waiting for decisions.
 PENDING = (AgreementStatus.DRAFT, AgreementStatus.PROPOSED, AgreementStatus.DECIDED)
+# Agreements someone ended or terminated.
+ENDED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
+# An agreement left running this long after its period is over has ended all the same: its
+# last reports (an annual report the following spring) and payments were due well before.
+ENDED_AFTER_DAYS = 365
+# Statuses of an item nothing more is expected of.
+CLOSED_STATUSES = ("done", "closed", "ended")
 # Kinds that stop being something to do once their date has passed: a notice date missed is
 # an agreement that runs on, not a task that is late.
 LAPSE_WHEN_PASSED = ("notice",)
@@ -53,6 +60,7 @@ REPORT_KINDS = {
 }
 
 MOVED = gettext_noop("Flyttad: %(reason)s")
+CLOSED = gettext_noop("Stängd: %(reason)s")
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,9 @@ class Deadline:
     agreement: object
     due_date: date
     title: str
-    status: str  # 'upcoming' | 'due_soon' | 'overdue' | 'done'
+    # 'upcoming' | 'due_soon' | 'overdue' | 'done', or 'closed' (by a person, with a reason)
+    # or 'ended' (its agreement has ended: has_ended)
+    status: str
     responsible_party_id: int | None
     url: str
     key: str  # stable identity of the item (for reminders and calendar UIDs)
@@ -77,7 +87,7 @@ class Deadline:
 
     @property
     def is_open(self):
-        return self.status != "done"
+        return self.status not in CLOSED_STATUSES
 
 
 def is_lapsed(kind, due_date, today):
@@ -85,9 +95,53 @@ def is_lapsed(kind, due_date, today):
     return kind in LAPSE_WHEN_PASSED and due_date < today
 
 
+def has_ended(agreement, today):
+    """Whether the agreement has ended, so that nothing of it is late any more: ended or
+    terminated, or its period over more than ENDED_AFTER_DAYS ago.
+
+    An agreement running 2020-01-01 – 2023-12-31 that nobody marked as ended has ended on
+    2025-01-01: a tertial report of 2023 never handed in is no longer 'Försenad' then.
+    """
+    return agreement.status in ENDED or today > agreement.period_end + timedelta(
+        days=ENDED_AFTER_DAYS
+    )
+
+
+def item_status(due_date, today, *, done, ended, soon):
+    """An item's status: 'done', 'ended' (open but its agreement has ended), else as
+    calendar.deadline_status gives it."""
+    if ended and not done:
+        return "ended"
+    return cal.deadline_status(due_date, today, done=done, soon_days=soon)
+
+
+def apply_overrides(items, overrides, scope):
+    """The items as people changed them (overrides: the latest DueOverride per item key): a
+    closed item is 'closed', a moved one due on its new date; each says why."""
+    return [
+        _overridden(item, overrides[item.key], scope) if item.key in overrides else item
+        for item in items
+    ]
+
+
+def _overridden(item, override, scope):
+    if item.status == "done":
+        return item
+    reason = {"reason": override.reason}
+    if override.action == "moved":
+        return replace(
+            item,
+            due_date=override.due_date,
+            status=scope.status(override.due_date, done=False),
+            detail=Text(MOVED, reason),
+        )
+    return replace(item, status="closed", detail=Text(CLOSED, reason))
+
+
 def agreement_deadlines(agreement, related, *, today, soon):
-    """Every deadline of one agreement, done ones included (related: its rows, as loaded)."""
-    scope = Scope(agreement, agreement.get_absolute_url(), today, soon)
+    """Every deadline of one agreement, done and closed ones included, as people changed
+    them (related: its rows, as loaded)."""
+    scope = Scope(agreement, agreement.get_absolute_url(), today, soon, has_ended(agreement, today))
     items = []
     if agreement.status in PENDING:
         items += decision_deadlines(scope, related.decisions)
@@ -96,7 +150,7 @@ def agreement_deadlines(agreement, related, *, today, soon):
         items += meeting_deadlines(scope, related.obligations, related.meetings_held)
         items += notice_deadlines(scope)
         items += payment_deadlines(scope, related.funding_lines)
-    return items
+    return apply_overrides(items, related.overrides, scope)
 
 
 @dataclass(frozen=True)
@@ -107,15 +161,17 @@ class Scope:
     agreement_url: str
     today: date
     soon: int  # days before the due date an item is due soon
+    ended: bool = False  # has_ended
+
+    def status(self, due_date, *, done):
+        return item_status(due_date, self.today, done=done, ended=self.ended, soon=self.soon)
 
     def deadline(self, *, done, url="", **fields):
         """A Deadline of the agreement, its status from its date; it links to the agreement's
         page unless given a url."""
         return Deadline(
             agreement=self.agreement,
-            status=cal.deadline_status(
-                fields["due_date"], self.today, done=done, soon_days=self.soon
-            ),
+            status=self.status(fields["due_date"], done=done),
             url=url or self.agreement_url,
             agreement_url=self.agreement_url,
             **fields,

@@ -49,6 +49,7 @@ from agreements.forms import (
 from agreements.models import Agreement, AgreementParty, Decision, Party, PartyRole
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
+from agreements.services.due import items_of
 from agreements.services.editing import save_agreement, save_obligations
 from agreements.services.lifecycle import (
     create_successor,
@@ -61,6 +62,7 @@ from agreements.services.once import submit_once
 from funding.summary import agreement_funding, lines_queryset
 
 from ._common import paginate, query_without_page
+from .due import due_rows
 
 
 @login_required
@@ -137,6 +139,10 @@ def agreement_detail(request, pk):
         "acting_parties": [ap.party for ap in agreement.parties.all() if ap.party_id in acting],
         "events": agreement.events.select_related("party", "user").order_by("-at", "-id"),
         "documents": _document_links(agreement),
+        # What it expects, each with its state: the same items the dashboard shows.
+        "due_rows": due_rows(
+            agreement, items_of(agreement, today=timezone.localdate()), request.user
+        ),
     }
     context.update(_funding(agreement))
     return render(request, "agreements/agreement_detail.html", context)

@@ -41,6 +41,9 @@ EXPECTED = {
     "agreements:move": ("agreement", None, ADMIN | SECR),
     # The page before giving notice; its form posts to agreements:move.
     "agreements:terminate": ("agreement", ADMIN, None),
+    # The agreement's due items; closing or moving one: administrators, coordinators their
+    # own report items (a post naming no item is refused with 400 after access is granted).
+    "agreements:due_items": ("agreement", EVERYONE, ADMIN | COORD),
     "agreements:successor": ("agreement", ADMIN, ADMIN),
     "agreements:proposal_create": ("agreement", SECR, SECR),
     "agreements:meeting_create": ("agreement", ADMIN | COORD, ADMIN | COORD),
