@@ -24,6 +24,7 @@ from ..models import (
     AgreementStatus,
     ObligationKind,
     ReportPeriod,
+    Role,
 )
 from .texts import Text
 
@@ -58,6 +59,21 @@ REPORT_KINDS = {
     ObligationKind.ONE_OFF_REPORT: "one_off_report",
     ObligationKind.EVALUATION: "evaluation",
 }
+
+# Who acts on an item: a member with one of these roles of the organisation responsible for
+# it (the dashboard's "Du behöver göra"); everyone else who sees it waits for them.
+ACTING_ROLES = {
+    "tertial_report": (Role.COORDINATOR,),
+    "annual_report": (Role.COORDINATOR,),
+    "one_off_report": (Role.COORDINATOR,),
+    "evaluation": (Role.COORDINATOR,),
+    "meetings": (Role.ADMINISTRATOR, Role.COORDINATOR),
+    "decision": (Role.SECRETARY,),
+    "payment": (Role.ADMINISTRATOR,),
+    # No one organisation is responsible: an administrator of any of the parties acts.
+    "notice": (Role.ADMINISTRATOR,),
+}
+ANY_PARTY_KINDS = ("notice",)
 
 MOVED = gettext_noop("Flyttad: %(reason)s")
 CLOSED = gettext_noop("Stängd: %(reason)s")
