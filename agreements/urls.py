@@ -61,7 +61,7 @@ urlpatterns = [
     path("rapporter/ny/", followup.report_create, name="report_create"),
     path("rapporter/<int:pk>/", followup.report_detail, name="report"),
     path("rapporter/<int:pk>/granska/", followup.report_review, name="report_review"),
-    path("rapporter/<int:pk>/bilagor/", followup.attachment_upload, name="attachment_upload"),
+    path("rapporter/<int:pk>/lamna-in/", followup.report_submit, name="report_submit"),
     path("bilagor/<int:pk>/", followup.attachment_download, name="attachment"),
     path("bilagor/<int:pk>/ta-bort/", followup.attachment_delete, name="attachment_delete"),
     # Meetings

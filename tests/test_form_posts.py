@@ -27,7 +27,6 @@ from agreements.models import (
     Party,
     PartyCorrection,
     Report,
-    ReportAttachment,
     ResourceContribution,
     Signatory,
 )
@@ -249,15 +248,6 @@ CREATE_FORMS = [
         Meeting,
     ),
     CreateForm(
-        "agreements:attachment_upload",
-        "agreements:report",
-        "report",
-        "coordinator",
-        lambda w: {},
-        ReportAttachment,
-        upload=True,
-    ),
-    CreateForm(
         "agreements:decision_record",
         "agreements:decision_record",
         "decision",
@@ -311,6 +301,10 @@ CREATE_FORMS = [
 OTHER_POSTS = {
     "agreements:report_create": "opens the period's report, or the one that exists",
     "agreements:attachment_delete": "a second delete finds nothing to delete",
+    "agreements:report_submit": (
+        "hands in the report as the check page showed it (its version): a repeat finds it "
+        "handed in and is refused"
+    ),
     "agreements:party_create": "a second organisation with the same number is refused",
     "agreements:move": "a step is refused unless the agreement is in a status it starts from",
     "documents:issue": "a create form; tested with the demo's complete documents below",

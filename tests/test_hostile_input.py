@@ -401,6 +401,7 @@ APP_FORMS = [
     ("agreements:successor", lambda r: [r["agreement"].pk]),
     ("agreements:report", lambda r: [r["report"].pk]),
     ("agreements:report_review", lambda r: [r["report"].pk]),
+    ("agreements:report_submit", lambda r: [r["report"].pk]),
     ("agreements:meeting", lambda r: [r["meeting"].pk]),
     ("funding:payment", lambda r: [r["payment"].pk]),
     ("agreements:decision_correct", lambda r: [r["decided"].pk]),

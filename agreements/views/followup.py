@@ -34,6 +34,7 @@ from agreements.forms import (
     SubmitOnceForm,
     VersionForm,
 )
+from agreements.models import EDITABLE_REPORT_STATUSES, ObligationKind
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.followup import (
@@ -103,9 +104,12 @@ def report_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request, pk):
+    """The report; for its coordinator one form with the narrative, the figures and a file to
+    attach, saved together so that attaching a file never loses what was typed."""
     report = get_report_for(request.user, pk, edit=request.method == "POST")
     data = request.POST if request.method == "POST" else None
     form, version = ReportForm(data, report=report), VersionForm(data, version=report.version)
+    once = SubmitOnceForm(data, request.FILES if data is not None else None)
     conflict = None
     if form.is_bound and form.is_valid() and version.is_valid():
         try:
@@ -116,13 +120,8 @@ def report_detail(request, pk):
                 by=request.user,
                 version=version.loaded,
             )
-            if "lamna_in" in request.POST:
-                submit_report(
-                    report=saved, by=request.user, version=saved.version, now=timezone.now()
-                )
-                messages.success(request, _("Rapporten är inlämnad."))
-            else:
-                messages.success(request, _("Utkastet är sparat."))
+            messages.success(request, _("Utkastet är sparat."))
+            _attach(request, saved, once)
         except EditConflict as exc:
             conflict = exc
             report.refresh_from_db()
@@ -133,6 +132,8 @@ def report_detail(request, pk):
             messages.error(request, str(exc))
             return redirect("agreements:report", report.pk)
         else:
+            if "lamna_in" in request.POST:
+                return redirect("agreements:report_submit", report.pk)
             return redirect("agreements:report", report.pk)
     return render(
         request,
@@ -145,11 +146,83 @@ def report_detail(request, pk):
             "figures": report.figures.select_related("target"),
             "attachments": report.attachments.all(),
             "attachment_form": AttachmentForm(),
-            "once_form": SubmitOnceForm(),
+            "once_form": once,
             "version_form": version,
             "conflict": conflict,
         },
     )
+
+
+def _attach(request, report, once):
+    """Attach the file posted with the report's form, if any, once per submitted form (the
+    text is saved already: a refused file is an error message, nothing typed is lost)."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        return
+    if not once.is_valid():
+        raise DomainError(once.REFUSED)
+    submit_once(
+        key=once.key,
+        by=request.user,
+        create=lambda: add_attachment(report=report, upload=upload, by=request.user),
+    )
+    messages.success(request, _("Filen är bifogad."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_submit(request, pk):
+    """The check before handing in: the period, the due date, what the agreement asks to be
+    reported and the attachments; handing in is the confirming post."""
+    report = get_report_for(request.user, pk, edit=True)
+    version = VersionForm(
+        request.POST if request.method == "POST" else None, version=report.version
+    )
+    if version.is_bound:
+        if version.is_valid():
+            try:
+                submit_report(
+                    report=report, by=request.user, version=version.loaded, now=timezone.now()
+                )
+            except (DomainError, EditConflict) as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Rapporten %(period)s är inlämnad till %(to)s.")
+                    % {"period": report.period_label, "to": _recipient(report)},
+                )
+                return redirect("agreements:report", report.pk)
+        else:
+            messages.error(request, _("Sidan är gammal. Kontrollera rapporten igen."))
+        return redirect("agreements:report_submit", report.pk)
+    context = {
+        "report": report,
+        "asks": _what_is_asked(report),
+        "figures": report.figures.select_related("target"),
+        "attachments": report.attachments.all(),
+        "version_form": version,
+        "recipient": _recipient(report),
+        "may_submit": report.status in EDITABLE_REPORT_STATUSES and report.text.strip(),
+    }
+    return render(request, "agreements/report_submit.html", context)
+
+
+def _what_is_asked(report):
+    """The obligations of the agreement asking for this kind of report (its own first)."""
+    if report.obligation_id:
+        return [report.obligation]
+    kind = ObligationKind.ANNUAL_REPORT if report.period == "annual" else None
+    kind = kind or (ObligationKind.TERTIAL_REPORT if report.period else None)
+    return list(report.agreement.obligations.filter(kind=kind)) if kind else []
+
+
+def _recipient(report):
+    obligation = report.obligation
+    if obligation is not None and obligation.recipient_id:
+        return obligation.recipient.name
+    others = report.agreement.parties.exclude(party=report.party_id).select_related("party")
+    return ", ".join(ap.party.name for ap in others)
 
 
 @login_required
@@ -175,32 +248,6 @@ def report_review(request, pk):
             )
             return redirect("agreements:report", report.pk)
     return render(request, "agreements/report_review.html", {"report": report, "form": form})
-
-
-@login_required
-@require_POST
-def attachment_upload(request, pk):
-    report = get_report_for(request.user, pk, edit=True)
-    form = AttachmentForm(request.POST, request.FILES)
-    once = SubmitOnceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Välj en fil att bifoga."))
-    elif not once.is_valid():
-        messages.error(request, once.REFUSED)
-    else:
-        try:
-            submit_once(
-                key=once.key,
-                by=request.user,
-                create=lambda: add_attachment(
-                    report=report, upload=form.cleaned_data["file"], by=request.user
-                ),
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Filen är bifogad."))
-    return redirect("agreements:report", report.pk)
 
 
 @login_required

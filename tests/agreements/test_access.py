@@ -56,7 +56,9 @@ EXPECTED = {
     "agreements:report_create": (None, COORD, COORD),
     "agreements:report": ("report", EVERYONE, COORD),
     "agreements:report_review": ("report", ADMIN, ADMIN),
-    "agreements:attachment_upload": ("report", None, COORD),
+    # The check before handing in, and handing in (a post without the page's version is
+    # sent back to the check page).
+    "agreements:report_submit": ("report", COORD, COORD),
     "agreements:attachment": ("attachment", EVERYONE, None),
     "agreements:attachment_delete": ("attachment", None, COORD),
     "agreements:meeting": ("meeting", ADMIN | COORD, ADMIN | COORD),
