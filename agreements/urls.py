@@ -38,6 +38,7 @@ urlpatterns = [
         agreements.agreement_terminate,
         name="terminate",
     ),
+    path("overenskommelser/<int:pk>/avsluta/", agreements.agreement_end, name="end"),
     path(
         "overenskommelser/<int:pk>/fortsattning/",
         agreements.agreement_successor,

@@ -103,6 +103,28 @@ def public_parties_without_approval(agreement):
     ]
 
 
+def why_not(agreement, move):
+    """Why a move allowed from the agreement's status cannot succeed now (the facts it waits
+    for, as move_agreement checks them), or "" when it can."""
+    m = MOVES[move]
+    if m.target in (S.DECIDED, S.ACTIVE):
+        missing = public_parties_without_approval(agreement)
+        if missing:
+            names = ", ".join(p.name for p in missing)
+            if m.target == S.DECIDED:
+                return _("Kan markeras som beslutad när %(parties)s har beslutat.") % {
+                    "parties": names
+                }
+            return _("Kan aktiveras när %(parties)s har beslutat.") % {"parties": names}
+    if m.target == S.ACTIVE:
+        pending = agreement.funding_lines.filter(amount_pending=True).select_related("party")
+        if pending:
+            return _("Kan aktiveras när beloppet är fastställt för: %(lines)s.") % {
+                "lines": ", ".join(str(line) for line in pending)
+            }
+    return ""
+
+
 def _require_decisions(agreement):
     missing = public_parties_without_approval(agreement)
     if missing:

@@ -41,6 +41,8 @@ EXPECTED = {
     "agreements:move": ("agreement", None, ADMIN | SECR),
     # The page before giving notice; its form posts to agreements:move.
     "agreements:terminate": ("agreement", ADMIN, None),
+    # The page before ending the agreement; its form posts to agreements:move.
+    "agreements:end": ("agreement", ADMIN, None),
     # The agreement's due items; closing or moving one: administrators, coordinators their
     # own report items (a post naming no item is refused with 400 after access is granted).
     "agreements:due_items": ("agreement", EVERYONE, ADMIN | COORD),

@@ -1,0 +1,102 @@
+"""Acts that end an agreement go through a page that says what happens; steps that cannot
+succeed yet are explained instead of offered."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import (
+    AgreementEvent,
+    AgreementStatus,
+    Decision,
+    DecisionOutcome,
+)
+from agreements.services.lifecycle import why_not
+from tests.factories import make_agreement, make_party, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    region = make_party("Region Skåne", kind="region")
+    city = make_party("Malmö stad", kind="municipality")
+    org = make_party("Förening F")
+    agreement = make_agreement(region, city, org, status=AgreementStatus.ACTIVE)
+    admin = make_user("region_admin", party=region, role="administrator")
+    return region, city, org, agreement, admin
+
+
+def test_ending_shows_what_happens_and_ends_only_on_the_confirming_post(client, world):
+    *_, agreement, admin = world
+    client.force_login(admin)
+    detail = client.get(agreement.get_absolute_url()).content.decode()
+    end_page = reverse("agreements:end", args=[agreement.pk])
+    assert f'href="{end_page}"' in detail
+    # The agreement page has no button that ends it directly.
+    assert reverse("agreements:move", args=[agreement.pk, "end"]) not in detail
+
+    page = client.get(end_page).content.decode()
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.ACTIVE  # looking changes nothing
+    assert "Det går inte att ångra" in page and "button--warning" in page
+    assert reverse("agreements:move", args=[agreement.pk, "end"]) in page
+
+    response = client.post(reverse("agreements:move", args=[agreement.pk, "end"]), follow=True)
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.ENDED
+    assert "Överenskommelsen är avslutad." in response.content.decode()
+    assert AgreementEvent.objects.get(kind="end").user == admin
+
+
+def test_the_end_page_of_an_agreement_that_cannot_end_says_so(client, world):
+    *_, agreement, admin = world
+    agreement.status = AgreementStatus.DRAFT
+    agreement.save()
+    client.force_login(admin)
+    page = client.get(reverse("agreements:end", args=[agreement.pk])).content.decode()
+    assert "kan inte avslutas" in page
+    assert reverse("agreements:move", args=[agreement.pk, "end"]) not in page
+
+
+def test_the_end_page_is_the_administrators(client, world):
+    region, _city, org, agreement, _admin = world
+    url = reverse("agreements:end", args=[agreement.pk])
+    client.force_login(make_user("samord", party=org, role="coordinator"))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user("annan", party=make_party("Annan"), role="administrator"))
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code in (404, 405)
+
+
+def test_a_step_waiting_for_a_decision_is_explained_not_offered(client, world):
+    region, city, _org, agreement, admin = world
+    agreement.status = AgreementStatus.PROPOSED
+    agreement.save()
+    approved = Decision.objects.create(
+        organisation=region, outcome=DecisionOutcome.APPROVED, decided_on=date(2026, 1, 10)
+    )
+    approved.agreements.add(agreement)
+    assert why_not(agreement, "decide") == "Kan markeras som beslutad när Malmö stad har beslutat."
+    client.force_login(make_user("sekr", party=region, role="secretary"))
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    assert "Kan markeras som beslutad när Malmö stad har beslutat." in page
+    assert reverse("agreements:move", args=[agreement.pk, "decide"]) not in page
+
+    other = Decision.objects.create(
+        organisation=city, outcome=DecisionOutcome.APPROVED, decided_on=date(2026, 1, 12)
+    )
+    other.agreements.add(agreement)
+    assert why_not(agreement, "decide") == ""
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    assert reverse("agreements:move", args=[agreement.pk, "decide"]) in page
+
+
+def test_a_step_says_what_it_did(client, world):
+    *_, agreement, admin = world
+    agreement.status = AgreementStatus.DRAFT
+    agreement.save()
+    client.force_login(admin)
+    response = client.post(reverse("agreements:move", args=[agreement.pk, "propose"]), follow=True)
+    assert "Status är ändrad till föreslagen." in response.content.decode()
