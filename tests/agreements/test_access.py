@@ -76,7 +76,8 @@ EXPECTED = {
     "documents:versions": ("agreement", EVERYONE, None),
     "documents:proposal_preview": ("decision", EVERYONE, None),
     "documents:proposal_pdf": ("decision", EVERYONE, None),
-    "documents:issue": ("decision", None, ADMIN | SECR),
+    # What issuing does (the page), then issuing (its post).
+    "documents:issue": ("decision", ADMIN | SECR, ADMIN | SECR),
     "documents:download": ("issued", EVERYONE, None),
     "funding:organisation": ("member_party", COORD, None),
     "funding:lines": ("agreement", ADMIN, ADMIN),
