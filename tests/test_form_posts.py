@@ -155,7 +155,7 @@ EDIT_FORMS = [
         "secretary",
         "summary",
         lambda pk: _get(Decision, pk).summary,
-        fill={"decided_on": "2026-03-01"},
+        fill={"decided_on": "2026-03-01", "bekrafta": "1"},
     ),
     EditForm(
         "agreements:decision_correct",
@@ -252,7 +252,7 @@ CREATE_FORMS = [
         "agreements:decision_record",
         "decision",
         "secretary",
-        lambda w: {"decided_on": "2026-03-01"},
+        lambda w: {"decided_on": "2026-03-01", "bekrafta": "1"},
         DecisionRecord,
     ),
     CreateForm(

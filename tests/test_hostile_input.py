@@ -409,7 +409,10 @@ APP_FORMS = [
     ("funding:outside_shares", lambda r: [r["agreement"].pk]),
 ]
 # The button a form is sent with, where the page has more than one step.
-APP_FORM_BUTTONS = {"agreements:decision_correct": {"bekrafta": "1"}}
+APP_FORM_BUTTONS = {
+    "agreements:decision_correct": {"bekrafta": "1"},
+    "agreements:decision_record": {"bekrafta": "1"},
+}
 
 
 def test_a_key_too_large_for_the_database_is_an_invalid_choice(admin_client_, rows):

@@ -365,6 +365,20 @@ def _check_decided_on(decided_on, today):
         raise DomainError(_("Beslutsdatumet kan inte ligga i framtiden."))
 
 
+def _check_recorded_values(decided_on, outcome, today):
+    if outcome == DecisionOutcome.PROPOSED:
+        raise DomainError(_("Ange vad som beslutades."))
+    _check_decided_on(decided_on, today)
+
+
+def check_record(*, decision, decided_on, outcome, today):
+    """Refuse what record_decision would refuse before anything is locked: no outcome, a date
+    after today, a decision recorded already (the page asks for confirmation only then)."""
+    _check_recorded_values(decided_on, outcome, today)
+    if decision.outcome != DecisionOutcome.PROPOSED:
+        raise DomainError(_("Beslutet är redan registrerat. Ett fel i det rättas med en rättelse."))
+
+
 @transaction.atomic
 def record_decision(
     *, decision, version, body, decided_on, paragraph, outcome, summary="", by, today
@@ -373,9 +387,7 @@ def record_decision(
     (EditConflict if it has moved on); a mistake is corrected later by correct_decision.
     A decision dated after today is refused. A proposed agreement moves on when every public
     party has approved it."""
-    if outcome == DecisionOutcome.PROPOSED:
-        raise DomainError(_("Ange vad som beslutades."))
-    _check_decided_on(decided_on, today)
+    _check_recorded_values(decided_on, outcome, today)
     recorded = {"body": body, "decided_on": decided_on, "paragraph": paragraph}
     recorded |= {"outcome": outcome, "summary": summary}
     decision = Decision.objects.select_for_update().get(pk=decision.pk)

@@ -100,3 +100,53 @@ def test_a_step_says_what_it_did(client, world):
     client.force_login(admin)
     response = client.post(reverse("agreements:move", args=[agreement.pk, "propose"]), follow=True)
     assert "Status är ändrad till föreslagen." in response.content.decode()
+
+
+def test_recording_a_decision_shows_it_before_it_is_recorded(client, world):
+    region, _city, _org, agreement, _admin = world
+    decision = Decision.objects.create(organisation=region, body="Nämnden", title="Förslag")
+    decision.agreements.add(agreement)
+    client.force_login(make_user("sekr", party=region, role="secretary"))
+    url = reverse("agreements:decision_record", args=[decision.pk])
+    values = {
+        "body": "Regionstyrelsen",
+        "decided_on": "2026-02-01",
+        "paragraph": "12",
+        "outcome": "approved",
+        "version": decision.version,
+        "submit_token": "k" * 43,
+    }
+    page = client.post(url, values).content.decode()
+    decision.refresh_from_db()
+    assert decision.outcome == DecisionOutcome.PROPOSED  # nothing recorded yet
+    assert "Kontrollera beslutet" in page and "Regionstyrelsen" in page and "2026-02-01" in page
+    assert agreement.title in page and "button--warning" in page
+
+    back = client.post(url, values | {"andra": "1"})
+    assert back.context["form"]["body"].value() == "Regionstyrelsen"
+    decision.refresh_from_db()
+    assert decision.outcome == DecisionOutcome.PROPOSED
+
+    response = client.post(url, values | {"bekrafta": "1"}, follow=True)
+    decision.refresh_from_db()
+    assert (decision.outcome, decision.paragraph) == (DecisionOutcome.APPROVED, "12")
+    assert "Beslutet är registrerat." in response.content.decode()
+
+
+def test_a_decision_that_cannot_be_recorded_is_refused_before_the_check(client, world):
+    region, *_ = world
+    decision = Decision.objects.create(organisation=region, body="Nämnden")
+    client.force_login(make_user("sekr", party=region, role="secretary"))
+    url = reverse("agreements:decision_record", args=[decision.pk])
+    response = client.post(
+        url,
+        {
+            "body": "Nämnden",
+            "decided_on": "2999-01-01",
+            "outcome": "approved",
+            "version": decision.version,
+            "submit_token": "m" * 43,
+        },
+    )
+    page = response.content.decode()
+    assert "framtiden" in page and "Kontrollera beslutet" not in page

@@ -486,6 +486,7 @@ def test_secretary_prepares_a_proposal_and_records_the_decision(client, world):
             "paragraph": "15",
             "outcome": "approved",
             "version": decision.version,
+            "bekrafta": "1",
             **fresh_token(),
         },
     )
@@ -724,7 +725,7 @@ def test_simple_forms_offer_a_way_back(client, world):
     assert f'href="{reverse("agreements:party", args=[world.a.pk])}">Avbryt' in page
     login(client, world, "secretary")
     page = client.get(reverse("agreements:decision_record", args=[world.own["decision"].pk]))
-    assert ">Registrera beslutet</button>" in page.content.decode()
+    assert ">Fortsätt</button>" in page.content.decode()  # to the check before recording
 
 
 def test_secretary_edits_a_proposal_with_its_items(client, world):

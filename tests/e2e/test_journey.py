@@ -89,6 +89,8 @@ def record(page, *, body, paragraph):
     page.get_by_label("Beslutsdatum").fill("2026-03-01")
     page.get_by_label("Paragraf").fill(paragraph)
     page.get_by_label("Utfall").select_option("approved")
+    page.get_by_role("button", name="Fortsätt").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kontrollera beslutet")
     page.get_by_role("button", name="Registrera beslutet").click()
     expect(page.get_by_text("Beslutet är registrerat.")).to_be_visible()
 
