@@ -253,7 +253,7 @@ def _expected_report_deadline(scope, obligation, expected, report):
     return scope.deadline(
         done=done,
         kind=REPORT_KINDS[obligation.kind],
-        key=f"report:{scope.agreement.pk}:{year}:{period or obligation.pk}",
+        key=report_key(scope.agreement.pk, year, period, obligation_id=obligation.pk),
         due_date=due,
         title=title,
         detail=detail,
@@ -273,7 +273,7 @@ def _report_row_deadline(scope, report):
     return scope.deadline(
         done=report.status in HANDED_IN_REPORT_STATUSES,
         kind=kind,
-        key=f"report:{scope.agreement.pk}:{report.year}:{report.period or f'r{report.pk}'}",
+        key=report_key(scope.agreement.pk, report.year, report.period, report_id=report.pk),
         due_date=report.due_date,
         title=report.title or report.period_label,
         detail=_moved(report),
@@ -281,6 +281,25 @@ def _report_row_deadline(scope, report):
         year=report.year,
         period=report.period,
     )
+
+
+def report_key(agreement_id, year, period, *, obligation_id=None, report_id=None):
+    """A report item's key: by its period, else by the obligation asking for it, else by its
+    report row (a report added by hand)."""
+    return f"report:{agreement_id}:{year}:{period or obligation_id or f'r{report_id}'}"
+
+
+def report_status(report, *, today, soon, override=None):
+    """A report row's status as its item has it (override: the item's latest DueOverride, as
+    apply_overrides applies it), for the lists that show report rows."""
+    done = report.status in HANDED_IN_REPORT_STATUSES
+    due = report.due_date
+    if override is not None and not done:
+        if override.action != "moved":
+            return "closed"
+        due = override.due_date
+    ended = has_ended(report.agreement, today)
+    return item_status(due, today, done=done, ended=ended, soon=soon)
 
 
 def meeting_deadlines(scope, obligations, held):

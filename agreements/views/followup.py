@@ -1,5 +1,6 @@
 """Follow-up: reports with figures and attachments, meetings and their minutes."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -24,6 +25,7 @@ from agreements.access import (
     reports_visible_to,
     require_any,
 )
+from agreements.due.rules import report_key, report_status
 from agreements.forms import (
     AttachmentForm,
     MeetingForm,
@@ -34,7 +36,7 @@ from agreements.forms import (
     SubmitOnceForm,
     VersionForm,
 )
-from agreements.models import EDITABLE_REPORT_STATUSES, ObligationKind
+from agreements.models import EDITABLE_REPORT_STATUSES, DueOverride, ObligationKind
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.followup import (
@@ -55,19 +57,44 @@ from ._common import paginate
 @login_required
 @require_GET
 def report_list(request):
+    """Every report the user's agreements expect or hold, each with its state as the
+    dashboard has it (closed, moved, late, or its agreement ended)."""
     reports = (
         reports_visible_to(request.user)
         .select_related("agreement", "party", "submitted_by")
         .order_by("status", "due_date", "pk")
     )
+    page = paginate(request, reports)
+    _with_states(page.object_list, today=timezone.localdate())
     return render(
         request,
         "agreements/report_list.html",
-        {
-            "page": paginate(request, reports),
-            "can_file": is_any(request.user, COORDINATOR),
-        },
+        {"page": page, "can_file": is_any(request.user, COORDINATOR)},
     )
+
+
+def _with_states(reports, *, today):
+    """Set each report's item status (.state), its item's latest close or move read once."""
+    reports = list(reports)
+    keys = {
+        r.pk: report_key(
+            r.agreement_id, r.year, r.period, obligation_id=r.obligation_id, report_id=r.pk
+        )
+        for r in reports
+    }
+    overrides = {
+        (o.agreement_id, o.key): o
+        for o in DueOverride.objects.filter(
+            agreement_id__in={r.agreement_id for r in reports}, key__in=set(keys.values())
+        ).order_by("at", "pk")
+    }
+    for r in reports:
+        r.state = report_status(
+            r,
+            today=today,
+            soon=settings.REMINDER_DAYS_BEFORE,
+            override=overrides.get((r.agreement_id, keys[r.pk])),
+        )
 
 
 @login_required

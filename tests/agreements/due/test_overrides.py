@@ -237,3 +237,42 @@ def test_a_form_without_a_reason_says_what_is_missing(world, client):
 def test_wrong_method_is_refused(world, client):
     client.force_login(world.users["admin"])
     assert client.put(_url(world)).status_code == 405
+
+
+def test_the_reports_page_shows_each_reports_state_as_the_dashboard_has_it(
+    world, client, monkeypatch
+):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 6, 15))
+    client.force_login(world.users["coordinator"])
+    url = reverse("agreements:reports")
+
+    def state():
+        report = reverse("agreements:report", args=[world.own["report"].pk])
+        row = client.get(url).content.decode().split(f'href="{report}"')[1].split("</tr>")[0]
+        return row.split("badge badge--")[-1]
+
+    assert state().startswith('overdue">Försenad')
+    change_due_item(
+        agreement=world.agreement,
+        key=world.t1,
+        action="moved",
+        due_date=date(2026, 9, 30),
+        reason="Förlängt",
+        by=world.users["admin"],
+        now=NOW,
+        today=TODAY,
+    )
+    assert state().startswith('upcoming">Kommande')
+    change_due_item(
+        agreement=world.agreement,
+        key=world.t1,
+        action="closed",
+        reason="Ingår i årsrapporten",
+        by=world.users["admin"],
+        now=NOW,
+        today=TODAY,
+    )
+    assert state().startswith('closed">Stängd')
+    Agreement.objects.filter(pk=world.agreement.pk).update(status=AgreementStatus.ENDED)
+    DueOverride.objects.all().delete()
+    assert state().startswith('ended">Överenskommelsen har upphört')
