@@ -287,9 +287,13 @@ def agreement_edit(request, pk):
     if (
         another is None
         and data is not None
+        and "andra" not in data
         and all([form.is_valid(), parties.is_valid(), version.is_valid()])
         and _case_number_confirmed(request.user, form, same_case, agreement)
     ):
+        removed = [f.instance.party for f in parties.forms if f.instance.pk and _deleted(f)]
+        if removed and "bekrafta" not in data:
+            return _confirm_removal(request, agreement, removed)
         try:
             save_agreement(
                 agreement=agreement,
@@ -321,6 +325,22 @@ def agreement_edit(request, pk):
             "conflict": conflict,
         },
     )
+
+
+def _deleted(form):
+    return bool(form.cleaned_data.get("DELETE"))
+
+
+def _confirm_removal(request, agreement, removed):
+    """The page before parties are removed: who, what it means, and the same post again."""
+    posted = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "bekrafta", "andra")
+        for value in values
+    ]
+    context = {"agreement": agreement, "removed": removed, "posted": posted}
+    return render(request, "agreements/agreement_remove_party.html", context)
 
 
 def _obligation_forms(agreement, data):

@@ -150,3 +150,38 @@ def test_a_decision_that_cannot_be_recorded_is_refused_before_the_check(client, 
     )
     page = response.content.decode()
     assert "framtiden" in page and "Kontrollera beslutet" not in page
+
+
+def test_removing_a_party_is_confirmed_before_it_is_saved(client, world):
+    from agreements.models import AgreementParty
+    from tests.agreements.test_locking import agreement_data
+
+    region, city, _org, agreement, admin = world
+    client.force_login(admin)
+    url = reverse("agreements:edit", args=[agreement.pk])
+    position = list(agreement.parties.values_list("party_id", flat=True)).index(city.pk)
+    data = agreement_data(agreement) | {f"parter-{position}-DELETE": "on"}
+
+    page = client.post(url, data).content.decode()
+    assert AgreementParty.objects.filter(agreement=agreement, party=city).exists()
+    assert "Ta bort en part" in page and "Malmö stad" in page and "button--warning" in page
+    assert 'name="parter-TOTAL_FORMS"' in page  # the changes go with the confirmation
+
+    back = client.post(url, data | {"andra": "1"})
+    assert back.status_code == 200 and "agreement_form" in back.templates[0].name
+    assert AgreementParty.objects.filter(agreement=agreement, party=city).exists()
+
+    response = client.post(url, data | {"bekrafta": "1"})
+    assert response.status_code == 302
+    assert not AgreementParty.objects.filter(agreement=agreement, party=city).exists()
+
+
+def test_an_edit_that_removes_no_party_is_saved_at_once(client, world):
+    from tests.agreements.test_locking import agreement_data
+
+    *_, agreement, admin = world
+    client.force_login(admin)
+    url = reverse("agreements:edit", args=[agreement.pk])
+    assert client.post(url, agreement_data(agreement, title="Ny titel")).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Ny titel"
