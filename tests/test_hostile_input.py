@@ -458,6 +458,8 @@ QUERY_PAGES = [
     ("agreements:reports", lambda r: [], ("sida",)),
     ("agreements:parties", lambda r: [], ("sida",)),
     ("agreements:report_create", lambda r: [], ("ar", "overenskommelse", "period")),
+    ("agreements:due_items", lambda r: [r["agreement"].pk], ("nyckel",)),
+    ("agreements:todo", lambda r: ["andra-rapporter"], ("sida",)),
     ("funding:organisation", lambda r: [r["region"].pk], ("budget", "betalare", "sida")),
 ]
 

@@ -110,12 +110,8 @@ def _groups(user, items, counts, today, *, waiting):
         rows = (
             as_deadlines(items.filter(kind__in=kinds)[:SHOWN_PER_GROUP], today=today) if n else []
         )
-        slug = WAITING + slug if waiting else slug
-        groups.append(
-            Group(
-                slug, GROUP_TITLES[slug.removeprefix(WAITING)], _link_reports(rows, user), n, late
-            )
-        )
+        shown = WAITING + slug if waiting else slug
+        groups.append(Group(shown, GROUP_TITLES[slug], _link_reports(rows, user), n, late))
     return groups
 
 
