@@ -36,7 +36,7 @@ from agreements.forms import (
     SubmitOnceForm,
     VersionForm,
 )
-from agreements.models import EDITABLE_REPORT_STATUSES, DueOverride, ObligationKind
+from agreements.models import EDITABLE_REPORT_STATUSES, DueOverride, ObligationKind, ReportPeriod
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.followup import (
@@ -236,12 +236,14 @@ def report_submit(request, pk):
 
 
 def _what_is_asked(report):
-    """The obligations of the agreement asking for this kind of report (its own first)."""
+    """The obligations asking for the report: its own, else those of its period's kind."""
     if report.obligation_id:
         return [report.obligation]
-    kind = ObligationKind.ANNUAL_REPORT if report.period == "annual" else None
-    kind = kind or (ObligationKind.TERTIAL_REPORT if report.period else None)
-    return list(report.agreement.obligations.filter(kind=kind)) if kind else []
+    if not report.period:
+        return []
+    annual = report.period == ReportPeriod.ANNUAL
+    kind = ObligationKind.ANNUAL_REPORT if annual else ObligationKind.TERTIAL_REPORT
+    return list(report.agreement.obligations.filter(kind=kind))
 
 
 def _recipient(report):
