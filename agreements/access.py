@@ -705,3 +705,19 @@ def managed_parties(user):
     """The user's organisations whose members the user manages, by name."""
     own = Party.objects.filter(pk__in=party_ids_of(user)).order_by("name", "pk")
     return [party for party in own if may_manage_members(user, party)]
+
+
+# Due items a coordinator of the responsible organisation closes or moves (their reports).
+REPORT_ITEM_KINDS = ("tertial_report", "annual_report", "one_off_report", "evaluation")
+
+
+def may_change_due_item(user, agreement, item):
+    """Whether the user closes or moves an item (a Deadline) of the agreement: an administrator
+    of one of its parties, or a coordinator of the organisation a report item is due from."""
+    if has_role(user, agreement, ADMINISTRATOR):
+        return True
+    return (
+        item.kind in REPORT_ITEM_KINDS
+        and item.responsible_party_id in party_ids_of(user, COORDINATOR)
+        and COORDINATOR in roles_on(user, agreement)
+    )

@@ -1074,3 +1074,36 @@ class AgreementFilterForm(forms.Form):
         if not self.fields["party"].widget.is_hidden or not self.is_bound or not self.is_valid():
             return None
         return self.cleaned_data.get("party")
+
+
+class DueItemChangeForm(forms.Form):
+    """Close one due item of an agreement, or move it to another day, saying why."""
+
+    key = forms.CharField(max_length=120, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        label=_("Vad vill du göra?"),
+        choices=[
+            ("moved", _("Flytta till en annan dag")),
+            ("closed", _("Stänga: inget mer ska göras")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    due_date = forms.DateField(
+        label=_("Ny förfallodag"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Bara när du flyttar uppgiften. Till exempel 2026-09-30."),
+    )
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=2000,
+        error_messages=TOO_LONG,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Syns för alla parter, till exempel: Förlängd enligt beslut 2026-05-04."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "moved" and not data.get("due_date"):
+            self.add_error("due_date", _("Ange den nya förfallodagen."))
+        return data

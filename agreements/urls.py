@@ -4,6 +4,7 @@ from .views import (
     agreements,
     dashboard,
     decisions,
+    due,
     followup,
     history,
     members,
@@ -50,6 +51,7 @@ urlpatterns = [
         agreements.agreement_terminate,
         name="terminate",
     ),
+    path("overenskommelser/<int:pk>/avsluta/", agreements.agreement_end, name="end"),
     path(
         "overenskommelser/<int:pk>/fortsattning/",
         agreements.agreement_successor,
@@ -60,6 +62,7 @@ urlpatterns = [
         decisions.proposal_create,
         name="proposal_create",
     ),
+    path("overenskommelser/<int:pk>/forvantat/", due.due_items, name="due_items"),
     path("overenskommelser/<int:pk>/moten/nytt/", followup.meeting_create, name="meeting_create"),
     # Decisions
     path("beslut/", decisions.decision_list, name="decisions"),
@@ -72,7 +75,7 @@ urlpatterns = [
     path("rapporter/ny/", followup.report_create, name="report_create"),
     path("rapporter/<int:pk>/", followup.report_detail, name="report"),
     path("rapporter/<int:pk>/granska/", followup.report_review, name="report_review"),
-    path("rapporter/<int:pk>/bilagor/", followup.attachment_upload, name="attachment_upload"),
+    path("rapporter/<int:pk>/lamna-in/", followup.report_submit, name="report_submit"),
     path("bilagor/<int:pk>/", followup.attachment_download, name="attachment"),
     path("bilagor/<int:pk>/ta-bort/", followup.attachment_delete, name="attachment_delete"),
     # Meetings

@@ -23,12 +23,12 @@ from agreements.models import (
     Decision,
     DecisionOutcome,
     DecisionRecord,
+    DueOverride,
     Invitation,
     Meeting,
     Party,
     PartyCorrection,
     Report,
-    ReportAttachment,
     ResourceContribution,
     Signatory,
 )
@@ -189,7 +189,7 @@ EDIT_FORMS = [
         "secretary",
         "summary",
         lambda pk: _get(Decision, pk).summary,
-        fill={"decided_on": "2026-03-01"},
+        fill={"decided_on": "2026-03-01", "bekrafta": "1"},
     ),
     EditForm(
         "agreements:decision_correct",
@@ -262,6 +262,7 @@ class CreateForm:
     model: type
     setup: object = None  # function(world), to make the form possible
     upload: bool = False
+    query: object = None  # function(world) -> the page's query string, where it needs one
 
     def __str__(self):
         return self.name
@@ -308,20 +309,11 @@ CREATE_FORMS = [
         Meeting,
     ),
     CreateForm(
-        "agreements:attachment_upload",
-        "agreements:report",
-        "report",
-        "coordinator",
-        lambda w: {},
-        ReportAttachment,
-        upload=True,
-    ),
-    CreateForm(
         "agreements:decision_record",
         "agreements:decision_record",
         "decision",
         "secretary",
-        lambda w: {"decided_on": "2026-03-01"},
+        lambda w: {"decided_on": "2026-03-01", "bekrafta": "1"},
         DecisionRecord,
     ),
     CreateForm(
@@ -340,6 +332,16 @@ CREATE_FORMS = [
         "admin",
         lambda w: {"city": "Umeå", "message": "Ny adress"},
         PartyCorrection,
+    ),
+    CreateForm(
+        "agreements:due_items",
+        "agreements:due_items",
+        "agreement",
+        "admin",
+        lambda w: {"action": "closed", "reason": "Görs inte i år"},
+        DueOverride,
+        setup=_active,
+        query=lambda w: f"?nyckel=report:{w.own['agreement'].pk}:2026:T1",
     ),
     CreateForm(
         "funding:payments",
@@ -368,6 +370,10 @@ CREATE_FORMS = [
 OTHER_POSTS = {
     "agreements:report_create": "opens the period's report, or the one that exists",
     "agreements:attachment_delete": "a second delete finds nothing to delete",
+    "agreements:report_submit": (
+        "hands in the report as the check page showed it (its version): a repeat finds it "
+        "handed in and is refused"
+    ),
     "agreements:party_create": "a second organisation with the same number is refused",
     "agreements:move": "a step is refused unless the agreement is in a status it starts from",
     "documents:issue": "a create form; tested with the demo's complete documents below",
@@ -480,7 +486,8 @@ def _create_page(client, world, case):
     args = [world.own[case.obj].pk] if case.obj else []
     url = reverse(case.name, args=args)
     client.force_login(world.users[case.role])
-    data = posted_form(client.get(reverse(case.page, args=args)), url)
+    page = reverse(case.page, args=args) + (case.query(world) if case.query else "")
+    data = posted_form(client.get(page), url)
     return url, data | case.fill(world)
 
 

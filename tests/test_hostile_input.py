@@ -35,6 +35,8 @@ from agreements.models import (
     CapacityTarget,
     Decision,
     Meeting,
+    Obligation,
+    ObligationKind,
     Party,
     PartyCorrection,
     Report,
@@ -399,6 +401,7 @@ APP_FORMS = [
     ("agreements:successor", lambda r: [r["agreement"].pk]),
     ("agreements:report", lambda r: [r["report"].pk]),
     ("agreements:report_review", lambda r: [r["report"].pk]),
+    ("agreements:report_submit", lambda r: [r["report"].pk]),
     ("agreements:meeting", lambda r: [r["meeting"].pk]),
     ("funding:payment", lambda r: [r["payment"].pk]),
     ("agreements:decision_correct", lambda r: [r["decided"].pk]),
@@ -408,7 +411,10 @@ APP_FORMS = [
     ("agreements:member_invite", lambda r: [r["region"].pk]),
 ]
 # The button a form is sent with, where the page has more than one step.
-APP_FORM_BUTTONS = {"agreements:decision_correct": {"bekrafta": "1"}}
+APP_FORM_BUTTONS = {
+    "agreements:decision_correct": {"bekrafta": "1"},
+    "agreements:decision_record": {"bekrafta": "1"},
+}
 
 
 def test_a_key_too_large_for_the_database_is_an_invalid_choice(admin_client_, rows):
@@ -499,6 +505,8 @@ QUERY_PAGES = [
     ("agreements:reports", lambda r: [], ("sida",)),
     ("agreements:parties", lambda r: [], ("sida",)),
     ("agreements:report_create", lambda r: [], ("ar", "overenskommelse", "period")),
+    ("agreements:due_items", lambda r: [r["agreement"].pk], ("nyckel",)),
+    ("agreements:todo", lambda r: ["andra-rapporter"], ("sida",)),
     ("funding:organisation", lambda r: [r["region"].pk], ("budget", "betalare", "sida")),
     ("agreements:history", lambda r: [r["agreement"].pk], ("sida",)),
     ("agreements:member_history", lambda r: [r["region"].pk], ("sida",)),
@@ -539,6 +547,29 @@ def test_life_cycle_step_survives_a_hostile_date(admin_client_, rows, move):
     assert "Datumet är fel" in response.content.decode()
     rows["agreement"].refresh_from_db()
     assert rows["agreement"].status == status
+    run_fuzz(admin_client_, target)
+
+
+def test_due_item_change_survives_hostile_input(admin_client_, rows):
+    """Closing or moving a due item: its page is found by the item's key (?nyckel=)."""
+    agreement = rows["agreement"]
+    Agreement.objects.filter(pk=agreement.pk).update(status="active")
+    Obligation.objects.create(
+        agreement=agreement,
+        kind=ObligationKind.ONE_OFF_REPORT,
+        responsible=rows["nonprofit"],
+        due_date=date(2026, 6, 30),
+    )
+    url = reverse("agreements:due_items", args=[agreement.pk])
+    key = f"report:{agreement.pk}:2026:{Obligation.objects.get().pk}"
+    target = discover_app_target(admin_client_, f"{url}?nyckel={key}")
+    target.url = url
+    assert {"action", "due_date", "reason", "submit_token"} <= set(target.fields)
+    attack(admin_client_, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
+    run_fuzz(admin_client_, target)
+    # With the item's key fixed, the posts get past the key to the rest of the form.
+    target.fields.pop("key")
+    target.fixed["key"] = key
     run_fuzz(admin_client_, target)
 
 

@@ -4,7 +4,8 @@ Computing every deadline of a region's thousands of agreements on each visit is 
 the start page, so the rules' output is kept as rows (agreements.models.DueItem) and
 recomputed for an agreement whenever something its deadlines depend on changes::
 
-    write      a report, obligation, meeting, funding line, decision, party or the agreement
+    write      a report, obligation, meeting, funding line, decision, party, a close or move
+      │        of an item (DueOverride, applied by rules.apply_overrides) or the agreement
       │        is saved or deleted
       ▼
     mark       invalidation: a signal receiver (or mark_changed() after a bulk write) sets

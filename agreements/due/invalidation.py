@@ -14,6 +14,7 @@ from ..models import (
     Decision,
     DecisionCondition,
     DueItem,
+    DueOverride,
     DueState,
     Meeting,
     Obligation,
@@ -54,6 +55,7 @@ AGREEMENT_OF = {
     # The items are stored once per party: a party added or removed changes who sees them.
     AgreementParty: _by_agreement,
     Obligation: _by_agreement,
+    DueOverride: _by_agreement,
     Report: _by_agreement,
     Meeting: _by_agreement,
     FundingLine: _by_agreement,

@@ -17,6 +17,7 @@ from ..models import (
     Decision,
     DecisionCondition,
     DecisionOutcome,
+    DueOverride,
     Meeting,
     Obligation,
     Report,
@@ -47,6 +48,7 @@ class Related:
     reports: list = field(default_factory=list)
     meetings_held: int = 0  # this year's
     funding_lines: list = field(default_factory=list)  # those with a payment plan
+    overrides: dict = field(default_factory=dict)  # {item key: its latest DueOverride}
 
 
 def deadlines_for(
@@ -91,6 +93,8 @@ def load(agreements_qs, *, today, until):
     # A row of an agreement that became visible after the first query lands in an entry
     # nobody reads.
     related = defaultdict(Related)
+    if agreements:
+        _load_overrides(agreements_qs.values("pk"), related)
     if any(a.status in PENDING for a in agreements):
         _load_decisions(agreements_qs.filter(status__in=PENDING).values("pk"), related)
     if any(a.status in RUNNING for a in agreements):
@@ -98,6 +102,12 @@ def load(agreements_qs, *, today, until):
         _load_follow_up(running, related, today=today)
         _load_funding_lines(running, related, until=until)
     return [(a, related[a.pk]) for a in agreements]
+
+
+def _load_overrides(agreements, related):
+    """The latest close or move of each item people changed (later rows win)."""
+    for override in DueOverride.objects.filter(agreement_id__in=agreements).order_by("at", "pk"):
+        related[override.agreement_id].overrides[override.key] = override
 
 
 def _load_decisions(pending, related):

@@ -6,8 +6,8 @@ dates: a person can move a report's due date (with a reason) and the moved date 
 deadline. The date arithmetic itself lives in agreements.calendar.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -24,6 +24,7 @@ from ..models import (
     AgreementStatus,
     ObligationKind,
     ReportPeriod,
+    Role,
 )
 from .texts import Text
 
@@ -31,6 +32,13 @@ from .texts import Text
 RUNNING = (AgreementStatus.DECIDED, AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
 # Agreements still waiting for decisions.
 PENDING = (AgreementStatus.DRAFT, AgreementStatus.PROPOSED, AgreementStatus.DECIDED)
+# Agreements someone ended or terminated.
+ENDED = (AgreementStatus.ENDED, AgreementStatus.TERMINATED)
+# An agreement left running this long after its period is over has ended all the same: its
+# last reports (an annual report the following spring) and payments were due well before.
+ENDED_AFTER_DAYS = 365
+# Statuses of an item nothing more is expected of.
+CLOSED_STATUSES = ("done", "closed", "ended")
 # Kinds that stop being something to do once their date has passed: a notice date missed is
 # an agreement that runs on, not a task that is late.
 LAPSE_WHEN_PASSED = ("notice",)
@@ -52,7 +60,23 @@ REPORT_KINDS = {
     ObligationKind.EVALUATION: "evaluation",
 }
 
+# Who acts on an item: a member with one of these roles of the organisation responsible for
+# it (the dashboard's "Du behöver göra"); everyone else who sees it waits for them.
+ACTING_ROLES = {
+    "tertial_report": (Role.COORDINATOR,),
+    "annual_report": (Role.COORDINATOR,),
+    "one_off_report": (Role.COORDINATOR,),
+    "evaluation": (Role.COORDINATOR,),
+    "meetings": (Role.ADMINISTRATOR, Role.COORDINATOR),
+    "decision": (Role.SECRETARY,),
+    "payment": (Role.ADMINISTRATOR,),
+    # No one organisation is responsible: an administrator of any of the parties acts.
+    "notice": (Role.ADMINISTRATOR,),
+}
+ANY_PARTY_KINDS = ("notice",)
+
 MOVED = gettext_noop("Flyttad: %(reason)s")
+CLOSED = gettext_noop("Stängd: %(reason)s")
 
 
 @dataclass(frozen=True)
@@ -61,7 +85,9 @@ class Deadline:
     agreement: object
     due_date: date
     title: str
-    status: str  # 'upcoming' | 'due_soon' | 'overdue' | 'done'
+    # 'upcoming' | 'due_soon' | 'overdue' | 'done', or 'closed' (by a person, with a reason)
+    # or 'ended' (its agreement has ended: has_ended)
+    status: str
     responsible_party_id: int | None
     url: str
     key: str  # stable identity of the item (for reminders and calendar UIDs)
@@ -77,7 +103,7 @@ class Deadline:
 
     @property
     def is_open(self):
-        return self.status != "done"
+        return self.status not in CLOSED_STATUSES
 
 
 def is_lapsed(kind, due_date, today):
@@ -85,9 +111,53 @@ def is_lapsed(kind, due_date, today):
     return kind in LAPSE_WHEN_PASSED and due_date < today
 
 
+def has_ended(agreement, today):
+    """Whether the agreement has ended, so that nothing of it is late any more: ended or
+    terminated, or its period over more than ENDED_AFTER_DAYS ago.
+
+    An agreement running 2020-01-01 – 2023-12-31 that nobody marked as ended has ended on
+    2025-01-01: a tertial report of 2023 never handed in is no longer 'Försenad' then.
+    """
+    return agreement.status in ENDED or today > agreement.period_end + timedelta(
+        days=ENDED_AFTER_DAYS
+    )
+
+
+def item_status(due_date, today, *, done, ended, soon):
+    """An item's status: 'done', 'ended' (open but its agreement has ended), else as
+    calendar.deadline_status gives it."""
+    if ended and not done:
+        return "ended"
+    return cal.deadline_status(due_date, today, done=done, soon_days=soon)
+
+
+def apply_overrides(items, overrides, scope):
+    """The items as people changed them (overrides: the latest DueOverride per item key): a
+    closed item is 'closed', a moved one due on its new date; each says why."""
+    return [
+        _overridden(item, overrides[item.key], scope) if item.key in overrides else item
+        for item in items
+    ]
+
+
+def _overridden(item, override, scope):
+    if item.status == "done":
+        return item
+    reason = {"reason": override.reason}
+    if override.action == "moved":
+        return replace(
+            item,
+            due_date=override.due_date,
+            status=scope.status(override.due_date, done=False),
+            detail=Text(MOVED, reason),
+        )
+    return replace(item, status="closed", detail=Text(CLOSED, reason))
+
+
 def agreement_deadlines(agreement, related, *, today, soon):
-    """Every deadline of one agreement, done ones included (related: its rows, as loaded)."""
-    scope = Scope(agreement, agreement.get_absolute_url(), today, soon)
+    """Every deadline of one agreement, done and closed ones included, as people changed
+    them (related: its rows, as loaded)."""
+    scope = Scope(agreement, agreement.get_absolute_url(), today, soon, has_ended(agreement, today))
     items = []
     if agreement.status in PENDING:
         items += decision_deadlines(scope, related.decisions)
@@ -96,7 +166,7 @@ def agreement_deadlines(agreement, related, *, today, soon):
         items += meeting_deadlines(scope, related.obligations, related.meetings_held)
         items += notice_deadlines(scope)
         items += payment_deadlines(scope, related.funding_lines)
-    return items
+    return apply_overrides(items, related.overrides, scope)
 
 
 @dataclass(frozen=True)
@@ -107,15 +177,17 @@ class Scope:
     agreement_url: str
     today: date
     soon: int  # days before the due date an item is due soon
+    ended: bool = False  # has_ended
+
+    def status(self, due_date, *, done):
+        return item_status(due_date, self.today, done=done, ended=self.ended, soon=self.soon)
 
     def deadline(self, *, done, url="", **fields):
         """A Deadline of the agreement, its status from its date; it links to the agreement's
         page unless given a url."""
         return Deadline(
             agreement=self.agreement,
-            status=cal.deadline_status(
-                fields["due_date"], self.today, done=done, soon_days=self.soon
-            ),
+            status=self.status(fields["due_date"], done=done),
             url=url or self.agreement_url,
             agreement_url=self.agreement_url,
             **fields,
@@ -181,7 +253,7 @@ def _expected_report_deadline(scope, obligation, expected, report):
     return scope.deadline(
         done=done,
         kind=REPORT_KINDS[obligation.kind],
-        key=f"report:{scope.agreement.pk}:{year}:{period or obligation.pk}",
+        key=report_key(scope.agreement.pk, year, period, obligation_id=obligation.pk),
         due_date=due,
         title=title,
         detail=detail,
@@ -201,7 +273,7 @@ def _report_row_deadline(scope, report):
     return scope.deadline(
         done=report.status in HANDED_IN_REPORT_STATUSES,
         kind=kind,
-        key=f"report:{scope.agreement.pk}:{report.year}:{report.period or f'r{report.pk}'}",
+        key=report_key(scope.agreement.pk, report.year, report.period, report_id=report.pk),
         due_date=report.due_date,
         title=report.title or report.period_label,
         detail=_moved(report),
@@ -209,6 +281,25 @@ def _report_row_deadline(scope, report):
         year=report.year,
         period=report.period,
     )
+
+
+def report_key(agreement_id, year, period, *, obligation_id=None, report_id=None):
+    """A report item's key: by its period, else by the obligation asking for it, else by its
+    report row (a report added by hand)."""
+    return f"report:{agreement_id}:{year}:{period or obligation_id or f'r{report_id}'}"
+
+
+def report_status(report, *, today, soon, override=None):
+    """A report row's status as its item has it (override: the item's latest DueOverride, as
+    apply_overrides applies it), for the lists that show report rows."""
+    done = report.status in HANDED_IN_REPORT_STATUSES
+    due = report.due_date
+    if override is not None and not done:
+        if override.action != "moved":
+            return "closed"
+        due = override.due_date
+    ended = has_ended(report.agreement, today)
+    return item_status(due, today, done=done, ended=ended, soon=soon)
 
 
 def meeting_deadlines(scope, obligations, held):

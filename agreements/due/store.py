@@ -11,10 +11,15 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .. import calendar as cal
-from ..access import agreements_visible_to, due_items_visible_to
+from ..access import (
+    agreements_visible_to,
+    agreements_with_role,
+    due_items_visible_to,
+    party_ids_of,
+)
 from ..models import Agreement, AgreementParty, DueItem, DueState
 from .loading import deadlines_for
-from .rules import LAPSE_WHEN_PASSED, Deadline
+from .rules import ACTING_ROLES, ANY_PARTY_KINDS, LAPSE_WHEN_PASSED, Deadline
 from .texts import translated, untranslated
 
 # Items are stored this far ahead; a refresh older than REFRESH_AFTER_DAYS (or from last
@@ -146,6 +151,24 @@ def due_items_for(user, *, today, horizon_days):
         .exclude(kind__in=LAPSE_WHEN_PASSED, due_date__lt=today)
         .order_by("due_date", "agreement_id", "key")
     )
+
+
+def acting_on(user):
+    """A condition on stored items: those the user acts on (rules.ACTING_ROLES), the rest
+    being someone else's to do. A superuser acts on every item."""
+    if user.is_superuser:
+        return Q(pk__isnull=False)
+    # No role to act in at all: a condition no row meets (pk is never null).
+    condition = Q(pk__isnull=True)
+    for kind, roles in ACTING_ROLES.items():
+        parties = party_ids_of(user, *roles)
+        if not parties:
+            continue
+        if kind in ANY_PARTY_KINDS:
+            condition |= Q(kind=kind, agreement__in=agreements_with_role(user, *roles))
+        else:
+            condition |= Q(kind=kind, responsible_party_id__in=parties)
+    return condition
 
 
 class AgreementRef(NamedTuple):

@@ -20,7 +20,7 @@ from .decisions import (
     DecisionRecord,
 )
 from .documents import CalendarFeed, DocumentKind, IssuedDocument, ReminderLog
-from .due import DueItem, DueState
+from .due import DueItem, DueOverride, DueOverrideAction, DueState
 from .events import AgreementEvent, EventKind
 from .followup import (
     EDITABLE_REPORT_STATUSES,
@@ -65,6 +65,8 @@ __all__ = [
     "DecisionOutcome",
     "DecisionRecord",
     "DueItem",
+    "DueOverride",
+    "DueOverrideAction",
     "DueState",
     "AgreementEvent",
     "EventKind",

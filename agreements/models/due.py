@@ -6,6 +6,7 @@ refreshed per agreement when anything a deadline depends on changes (agreements.
 marks it) and when the stored window is older than a month or from last year.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -107,3 +108,53 @@ class DueState(models.Model):
 
     def __str__(self):
         return f"{self.agreement_id}: {self.refreshed_on}"
+
+
+class DueOverrideAction(models.TextChoices):
+    CLOSED = "closed", _("Stängd")
+    MOVED = "moved", _("Flyttad")
+
+
+class DueOverride(models.Model):
+    """A person's decision about one due item of an agreement: closed (nothing more to do),
+    or moved to a new date, with the reason. The latest one for an item is what the deadline
+    rules apply (agreements.due.rules.apply_overrides); the earlier ones are its history."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="due_overrides",
+        verbose_name=_("överenskommelse"),
+    )
+    # The item's identity as the rules give it (Deadline.key), and what it is, for the history.
+    key = models.CharField(_("nyckel"), max_length=120)
+    kind = models.CharField(_("slag"), max_length=20)
+    title = models.CharField(_("uppgift"), max_length=400)
+    action = models.CharField(_("åtgärd"), max_length=10, choices=DueOverrideAction.choices)
+    due_date = models.DateField(_("ny förfallodag"), null=True, blank=True)
+    reason = models.TextField(_("skäl"), max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("av"),
+    )
+    at = models.DateTimeField(_("tidpunkt"))
+
+    class Meta:
+        verbose_name = _("ändrad förfallande uppgift")
+        verbose_name_plural = _("ändrade förfallande uppgifter")
+        ordering = ["agreement_id", "key", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action="closed", due_date__isnull=True)
+                | models.Q(action="moved", due_date__isnull=False),
+                name="due_override_moved_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["agreement", "key"], name="due_override_item")]
+
+    def __str__(self):
+        return f"{self.key}: {self.get_action_display()}"

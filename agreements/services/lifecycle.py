@@ -127,6 +127,28 @@ def requirements_missing(agreement, target):
     return missing
 
 
+def why_not(agreement, move):
+    """Why a move allowed from the agreement's status cannot succeed now (the facts it waits
+    for, as move_agreement checks them), or "" when it can."""
+    m = MOVES[move]
+    if m.target in (S.DECIDED, S.ACTIVE):
+        missing = public_parties_without_approval(agreement)
+        if missing:
+            names = ", ".join(p.name for p in missing)
+            if m.target == S.DECIDED:
+                return _("Kan markeras som beslutad när %(parties)s har beslutat.") % {
+                    "parties": names
+                }
+            return _("Kan aktiveras när %(parties)s har beslutat.") % {"parties": names}
+    if m.target == S.ACTIVE:
+        pending = _pending_lines(agreement)
+        if pending:
+            return _("Kan aktiveras när beloppet är fastställt för: %(lines)s.") % {
+                "lines": ", ".join(str(line) for line in pending)
+            }
+    return ""
+
+
 def _pending_lines(agreement):
     if "funding_lines" in getattr(agreement, "_prefetched_objects_cache", {}):
         return [line for line in agreement.funding_lines.all() if line.amount_pending]
@@ -379,6 +401,20 @@ def _check_decided_on(decided_on, today):
         raise DomainError(_("Beslutsdatumet kan inte ligga i framtiden."))
 
 
+def _check_recorded_values(decided_on, outcome, today):
+    if outcome == DecisionOutcome.PROPOSED:
+        raise DomainError(_("Ange vad som beslutades."))
+    _check_decided_on(decided_on, today)
+
+
+def check_record(*, decision, decided_on, outcome, today):
+    """Refuse what record_decision would refuse before anything is locked: no outcome, a date
+    after today, a decision recorded already (the page asks for confirmation only then)."""
+    _check_recorded_values(decided_on, outcome, today)
+    if decision.outcome != DecisionOutcome.PROPOSED:
+        raise DomainError(_("Beslutet är redan registrerat. Ett fel i det rättas med en rättelse."))
+
+
 @transaction.atomic
 def record_decision(
     *, decision, version, body, decided_on, paragraph, outcome, summary="", by, today
@@ -387,9 +423,7 @@ def record_decision(
     (EditConflict if it has moved on); a mistake is corrected later by correct_decision.
     A decision dated after today is refused. A proposed agreement moves on when every public
     party has approved it."""
-    if outcome == DecisionOutcome.PROPOSED:
-        raise DomainError(_("Ange vad som beslutades."))
-    _check_decided_on(decided_on, today)
+    _check_recorded_values(decided_on, outcome, today)
     recorded = {"body": body, "decided_on": decided_on, "paragraph": paragraph}
     recorded |= {"outcome": outcome, "summary": summary}
     decision = Decision.objects.select_for_update().get(pk=decision.pk)

@@ -46,9 +46,17 @@ from agreements.forms import (
     posted_name,
     unchecked,
 )
-from agreements.models import Agreement, AgreementParty, Decision, Party, PartyRole
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    Decision,
+    Party,
+    PartyRole,
+)
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
+from agreements.services.due import items_of
 from agreements.services.editing import save_agreement, save_obligations
 from agreements.services.lifecycle import (
     create_successor,
@@ -56,11 +64,13 @@ from agreements.services.lifecycle import (
     move_agreement,
     moves_for,
     public_parties_without_approval,
+    why_not,
 )
 from agreements.services.once import submit_once
 from funding.summary import agreement_funding, lines_queryset
 
 from ._common import after_conflict, paginate, query_without_page
+from .due import due_rows
 
 
 @login_required
@@ -128,7 +138,8 @@ def agreement_detail(request, pk):
         "meetings": agreement.meetings.select_related("called_by"),
         "meeting_callers": meeting_callers_for(request.user),
         "successors": agreement.successors.all(),
-        "moves": moves_for(agreement, roles),
+        # Each step with why it cannot be taken yet ("" when it can).
+        "moves": [(m, why_not(agreement, m.name)) for m in moves_for(agreement, roles)],
         "move_form": MoveForm(initial={"on": timezone.localdate()}),
         "can_continue": may_create_successor(agreement, roles),
         "can_propose": may_propose(request.user, agreement),
@@ -137,6 +148,10 @@ def agreement_detail(request, pk):
         "acting_parties": [ap.party for ap in agreement.parties.all() if ap.party_id in acting],
         "events": agreement.events.select_related("party", "user").order_by("-at", "-id"),
         "documents": _document_links(agreement),
+        # What it expects, each with its state: the same items the dashboard shows.
+        "due_rows": due_rows(
+            agreement, items_of(agreement, today=timezone.localdate()), request.user
+        ),
     }
     context.update(_funding(agreement))
     return render(request, "agreements/agreement_detail.html", context)
@@ -272,9 +287,13 @@ def agreement_edit(request, pk):
     if (
         another is None
         and data is not None
+        and "andra" not in data
         and all([form.is_valid(), parties.is_valid(), version.is_valid()])
         and _case_number_confirmed(request.user, form, same_case, agreement)
     ):
+        removed = [f.instance.party for f in parties.forms if f.instance.pk and _deleted(f)]
+        if removed and "bekrafta" not in data:
+            return _confirm_removal(request, agreement, removed)
         try:
             save_agreement(
                 agreement=agreement,
@@ -310,6 +329,22 @@ def agreement_edit(request, pk):
             "conflict": conflict,
         },
     )
+
+
+def _deleted(form):
+    return bool(form.cleaned_data.get("DELETE"))
+
+
+def _confirm_removal(request, agreement, removed):
+    """The page before parties are removed: who, what it means, and the same post again."""
+    posted = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "bekrafta", "andra")
+        for value in values
+    ]
+    context = {"agreement": agreement, "removed": removed, "posted": posted}
+    return render(request, "agreements/agreement_remove_party.html", context)
 
 
 def _obligation_forms(agreement, data):
@@ -381,12 +416,25 @@ def agreement_move(request, pk, move):
             messages.error(request, _("Välj en av överenskommelsens parter."))
         return redirect(agreement)
     try:
-        move_agreement(agreement=agreement, move=move, by=request.user, **form.cleaned_data)
+        moved = move_agreement(agreement=agreement, move=move, by=request.user, **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Status är ändrad."))
+        messages.success(request, _moved(moved))
     return redirect(agreement)
+
+
+def _moved(agreement):
+    """What a step did, said specifically where it ends the agreement."""
+    if agreement.status == AgreementStatus.ENDED:
+        return _("Överenskommelsen är avslutad. Inga rapporter eller utbetalningar väntas längre.")
+    if agreement.status == AgreementStatus.TERMINATED:
+        return _("Överenskommelsen är uppsagd från %(on)s. Alla parter ser uppsägningen.") % {
+            "on": agreement.terminated_on.isoformat() if agreement.terminated_on else ""
+        }
+    return _("Status är ändrad till %(status)s.") % {
+        "status": agreement.get_status_display().lower()
+    }
 
 
 @login_required
@@ -403,6 +451,20 @@ def agreement_terminate(request, pk):
     }
     context["form"].fields["on"].label = _("Uppsägningsdag")
     return render(request, "agreements/agreement_terminate.html", context)
+
+
+@login_required
+@require_GET
+def agreement_end(request, pk):
+    """What ending the agreement does, and the form that ends it (posted to agreement_move)."""
+    agreement = get_agreement_for(request.user, pk, roles=[ADMINISTRATOR])
+    acting = acting_parties_for(request.user, agreement, ADMINISTRATOR)
+    context = {
+        "agreement": agreement,
+        "may_end": "end" in {m.name for m in moves_for(agreement, {ADMINISTRATOR})},
+        "acting": Party.objects.filter(pk__in=acting),
+    }
+    return render(request, "agreements/agreement_end.html", context)
 
 
 @login_required

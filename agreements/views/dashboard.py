@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from agreements.access import COORDINATOR, decisions_of_own_organisations, party_ids_of
-from agreements.due.store import as_deadlines, due_items_for
+from agreements.due.store import acting_on, as_deadlines, due_items_for
 from agreements.models import DecisionOutcome, Report
 
 from ._common import paginate
@@ -28,6 +28,8 @@ GROUPS = {
     "beslut": ("decision",),
     "utbetalningar": ("payment",),
 }
+# A group's slug with this prefix: the group's items someone else acts on.
+WAITING = "andra-"
 GROUP_TITLES = {
     "rapporter": gettext_lazy("Rapporter"),
     "moten": gettext_lazy("Samverkansmöten i år"),
@@ -53,33 +55,26 @@ def _items(user, today):
 @login_required
 @require_GET
 def dashboard(request):
+    """What the user has to do ("Du behöver göra") and what others do that the user waits
+    for ("Väntar på andra"), each in groups of kinds."""
     today = timezone.localdate()
-    items = _items(request.user, today)
+    items, mine = _items(request.user, today), acting_on(request.user)
+    overdue = Q(due_date__lt=today)
     counts = {
-        kind: (n, overdue)
-        for kind, n, overdue in items.order_by()
+        kind: counted
+        for kind, *counted in items.order_by()
         .values_list("kind")
         # Counted on an indexed column (never null), not the id: the (party, kind, due date)
         # index alone answers this, without reading the table.
-        .annotate(n=Count("due_date"), overdue=Count("due_date", filter=Q(due_date__lt=today)))
+        .annotate(
+            n=Count("due_date"),
+            overdue=Count("due_date", filter=overdue),
+            mine=Count("due_date", filter=mine),
+            mine_overdue=Count("due_date", filter=mine & overdue),
+        )
     }
-    groups = []
-    for slug, kinds in GROUPS.items():
-        count = sum(counts.get(kind, (0, 0))[0] for kind in kinds)
-        rows = (
-            as_deadlines(items.filter(kind__in=kinds)[:SHOWN_PER_GROUP], today=today)
-            if count
-            else []
-        )
-        groups.append(
-            Group(
-                slug,
-                GROUP_TITLES[slug],
-                _link_reports(rows, request.user),
-                count,
-                sum(counts.get(kind, (0, 0))[1] for kind in kinds),
-            )
-        )
+    to_do = _groups(request.user, items.filter(mine), counts, today, waiting=False)
+    waiting = _groups(request.user, items.exclude(mine), counts, today, waiting=True)
     proposals = list(
         decisions_of_own_organisations(request.user)
         .filter(outcome=DecisionOutcome.PROPOSED)
@@ -91,30 +86,55 @@ def dashboard(request):
         "agreements/dashboard.html",
         {
             "today": today,
-            "groups": groups,
-            "deadline_count": sum(g.count for g in groups),
-            "overdue_count": sum(g.overdue for g in groups),
+            "groups": to_do,
+            "waiting": waiting,
+            "deadline_count": sum(g.count for g in to_do),
+            "overdue_count": sum(g.overdue for g in to_do),
+            "waiting_count": sum(g.count for g in waiting),
             "proposals": proposals,
             "horizon_days": HORIZON_DAYS,
         },
     )
 
 
+def _groups(user, items, counts, today, *, waiting):
+    """The dashboard's groups of items, the first rows of each (counts: per kind, n, overdue,
+    the user's, the user's overdue)."""
+    groups = []
+    for slug, kinds in GROUPS.items():
+        n, late = 0, 0
+        for kind in kinds:
+            total, overdue, mine, mine_overdue = counts.get(kind, (0, 0, 0, 0))
+            n += total - mine if waiting else mine
+            late += overdue - mine_overdue if waiting else mine_overdue
+        rows = (
+            as_deadlines(items.filter(kind__in=kinds)[:SHOWN_PER_GROUP], today=today) if n else []
+        )
+        shown = WAITING + slug if waiting else slug
+        groups.append(Group(shown, GROUP_TITLES[slug], _link_reports(rows, user), n, late))
+    return groups
+
+
 @login_required
 @require_GET
 def todo_group(request, group):
-    """One group of the dashboard in full, page by page."""
-    if group not in GROUPS:
+    """One group of the dashboard in full, page by page: the user's items of its kinds, or
+    (slug starting with WAITING) the others'."""
+    kinds = GROUPS.get(group.removeprefix(WAITING))
+    if kinds is None:
         raise Http404
     today = timezone.localdate()
-    page = paginate(request, _items(request.user, today).filter(kind__in=GROUPS[group]))
+    items, mine = _items(request.user, today).filter(kind__in=kinds), acting_on(request.user)
+    items = items.exclude(mine) if group.startswith(WAITING) else items.filter(mine)
+    page = paginate(request, items)
     page.object_list = _link_reports(as_deadlines(page.object_list, today=today), request.user)
     return render(
         request,
         "agreements/todo_group.html",
         {
             "today": today,
-            "title": GROUP_TITLES[group],
+            "title": GROUP_TITLES[group.removeprefix(WAITING)],
+            "waiting": group.startswith(WAITING),
             "page": page,
             "count": page.paginator.count,
             "horizon_days": HORIZON_DAYS,

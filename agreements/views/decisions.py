@@ -40,6 +40,7 @@ from agreements.services.conflicts import EditConflict
 from agreements.services.lifecycle import (
     change_proposal,
     check_correction,
+    check_record,
     correct_decision,
     prepare_proposal,
     record_decision,
@@ -278,17 +279,23 @@ def decision_record(request, pk):
         messages.info(request, _("Beslutet är registrerat. Ett fel i det rättas med en rättelse."))
         return redirect(decision)
     forms, conflict = _decision_forms(RecordDecisionForm, decision, data), None
-    if data is not None and all(_valid(forms)):
-        done, forms, conflict = _save(
-            request,
-            decision,
-            RecordDecisionForm,
-            forms,
-            record_decision,
-            _("Beslutet är registrerat."),
-        )
-        if done is not None:
-            return done
+    if data is not None and "andra" not in data and all(_valid(forms)):
+        if "bekrafta" not in data:
+            if _record_checked(forms[0], decision):
+                template = "agreements/decision_record_confirm.html"
+                context = {"agreements": decision.agreements.all()}
+                return _decision_page(request, template, decision, forms, **context)
+        else:
+            done, forms, conflict = _save(
+                request,
+                decision,
+                RecordDecisionForm,
+                forms,
+                record_decision,
+                _("Beslutet är registrerat."),
+            )
+            if done is not None:
+                return done
     template = "agreements/decision_record.html"
     return _decision_page(request, template, decision, forms, conflict=conflict)
 
@@ -329,6 +336,22 @@ def _decision_page(request, template, decision, forms, **context):
     form, version, once = forms
     context |= {"decision": decision, "form": form, "version_form": version, "once_form": once}
     return render(request, template, context)
+
+
+def _record_checked(form, decision):
+    """Whether the values can be recorded (else the refusal is shown on form)."""
+    values = form.cleaned_data
+    try:
+        check_record(
+            decision=decision,
+            decided_on=values["decided_on"],
+            outcome=values["outcome"],
+            today=timezone.localdate(),
+        )
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
 
 
 def _check(form, decision):

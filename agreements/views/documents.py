@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.access import (
     ISSUERS,
@@ -27,7 +28,7 @@ from agreements.documents import (
     render_pdf,
 )
 from agreements.forms import SubmitOnceForm
-from agreements.models import DocumentKind
+from agreements.models import DocumentKind, IssuedDocument
 from agreements.services import DomainError
 from agreements.services.documents import issue_document
 from agreements.services.once import submit_once
@@ -92,8 +93,9 @@ def proposal_pdf(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def issue(request, kind, pk):
+    """What issuing a version does (the page), then issuing it (its post)."""
     if kind not in KIND_SLUGS:
         raise Http404
     if KIND_SLUGS[kind] == DocumentKind.AGREEMENT:
@@ -103,6 +105,8 @@ def issue(request, kind, pk):
         decision = get_decision_for(request.user, pk, roles=ISSUERS)
         agreement = proposal_agreement(decision)
         back = redirect("documents:proposal_preview", pk)
+    if request.method == "GET":
+        return _issue_page(request, kind, agreement, decision)
     once = SubmitOnceForm(request.POST)
     if not once.is_valid():
         messages.error(request, once.REFUSED)
@@ -125,6 +129,36 @@ def issue(request, kind, pk):
         % {"kind": issued.get_kind_display(), "version": issued.version},
     )
     return redirect("documents:versions", agreement.pk)
+
+
+def _issue_page(request, kind, agreement, decision):
+    if KIND_SLUGS[kind] == DocumentKind.AGREEMENT:
+        doc, preview = (
+            agreement_document(agreement),
+            reverse("documents:agreement_preview", args=[agreement.pk]),
+        )
+    else:
+        doc = proposal_document(decision)
+        preview = reverse("documents:proposal_preview", args=[decision.pk])
+    previous = (
+        IssuedDocument.objects.filter(agreement=agreement, kind=KIND_SLUGS[kind])
+        .defer("pdf")
+        .order_by("-version")
+        .first()
+        if agreement is not None
+        else None
+    )
+    context = {
+        "doc": doc,
+        "kind": kind,
+        "kind_label": DocumentKind(KIND_SLUGS[kind]).label,
+        "agreement": agreement,
+        "previous": previous,
+        "version": previous.version + 1 if previous else 1,
+        "preview": preview,
+        "once_form": SubmitOnceForm(),
+    }
+    return render(request, "documents/issue_confirm.html", context)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Follow-up: reports with figures and attachments, meetings and their minutes."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -24,6 +25,7 @@ from agreements.access import (
     reports_visible_to,
     require_any,
 )
+from agreements.due.rules import report_key, report_status
 from agreements.forms import (
     AttachmentForm,
     MeetingForm,
@@ -34,6 +36,7 @@ from agreements.forms import (
     SubmitOnceForm,
     VersionForm,
 )
+from agreements.models import EDITABLE_REPORT_STATUSES, DueOverride, ObligationKind, ReportPeriod
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.followup import (
@@ -54,19 +57,44 @@ from ._common import after_conflict, paginate
 @login_required
 @require_GET
 def report_list(request):
+    """Every report the user's agreements expect or hold, each with its state as the
+    dashboard has it (closed, moved, late, or its agreement ended)."""
     reports = (
         reports_visible_to(request.user)
         .select_related("agreement", "party", "submitted_by")
         .order_by("status", "due_date", "pk")
     )
+    page = paginate(request, reports)
+    _with_states(page.object_list, today=timezone.localdate())
     return render(
         request,
         "agreements/report_list.html",
-        {
-            "page": paginate(request, reports),
-            "can_file": is_any(request.user, COORDINATOR),
-        },
+        {"page": page, "can_file": is_any(request.user, COORDINATOR)},
     )
+
+
+def _with_states(reports, *, today):
+    """Set each report's item status (.state), its item's latest close or move read once."""
+    reports = list(reports)
+    keys = {
+        r.pk: report_key(
+            r.agreement_id, r.year, r.period, obligation_id=r.obligation_id, report_id=r.pk
+        )
+        for r in reports
+    }
+    overrides = {
+        (o.agreement_id, o.key): o
+        for o in DueOverride.objects.filter(
+            agreement_id__in={r.agreement_id for r in reports}, key__in=set(keys.values())
+        ).order_by("at", "pk")
+    }
+    for r in reports:
+        r.state = report_status(
+            r,
+            today=today,
+            soon=settings.REMINDER_DAYS_BEFORE,
+            override=overrides.get((r.agreement_id, keys[r.pk])),
+        )
 
 
 @login_required
@@ -107,9 +135,12 @@ def _report_forms(report, data):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request, pk):
+    """The report; for its coordinator one form with the narrative, the figures and a file to
+    attach, saved together so that attaching a file never loses what was typed."""
     report = get_report_for(request.user, pk, edit=request.method == "POST")
     data = request.POST if request.method == "POST" else None
     form, version = _report_forms(report, data)
+    once = SubmitOnceForm(data, request.FILES if data is not None else None)
     conflict = None
     if form.is_bound and form.is_valid() and version.is_valid():
         try:
@@ -120,13 +151,8 @@ def report_detail(request, pk):
                 by=request.user,
                 version=version.loaded,
             )
-            if "lamna_in" in request.POST:
-                submit_report(
-                    report=saved, by=request.user, version=saved.version, now=timezone.now()
-                )
-                messages.success(request, _("Rapporten är inlämnad."))
-            else:
-                messages.success(request, _("Utkastet är sparat."))
+            messages.success(request, _("Utkastet är sparat."))
+            _attach(request, saved, once)
         except EditConflict as exc:
             conflict = exc
             form, version = after_conflict(
@@ -139,6 +165,8 @@ def report_detail(request, pk):
             messages.error(request, str(exc))
             return redirect("agreements:report", report.pk)
         else:
+            if "lamna_in" in request.POST:
+                return redirect("agreements:report_submit", report.pk)
             return redirect("agreements:report", report.pk)
     return render(
         request,
@@ -151,11 +179,85 @@ def report_detail(request, pk):
             "figures": report.figures.select_related("target"),
             "attachments": report.attachments.all(),
             "attachment_form": AttachmentForm(),
-            "once_form": SubmitOnceForm(),
+            "once_form": once,
             "version_form": version,
             "conflict": conflict,
         },
     )
+
+
+def _attach(request, report, once):
+    """Attach the file posted with the report's form, if any, once per submitted form (the
+    text is saved already: a refused file is an error message, nothing typed is lost)."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        return
+    if not once.is_valid():
+        raise DomainError(once.REFUSED)
+    submit_once(
+        key=once.key,
+        by=request.user,
+        create=lambda: add_attachment(report=report, upload=upload, by=request.user),
+    )
+    messages.success(request, _("Filen är bifogad."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_submit(request, pk):
+    """The check before handing in: the period, the due date, what the agreement asks to be
+    reported and the attachments; handing in is the confirming post."""
+    report = get_report_for(request.user, pk, edit=True)
+    version = VersionForm(
+        request.POST if request.method == "POST" else None, version=report.version
+    )
+    if version.is_bound:
+        if version.is_valid():
+            try:
+                submit_report(
+                    report=report, by=request.user, version=version.loaded, now=timezone.now()
+                )
+            except (DomainError, EditConflict) as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Rapporten %(period)s är inlämnad till %(to)s.")
+                    % {"period": report.period_label, "to": _recipient(report)},
+                )
+                return redirect("agreements:report", report.pk)
+        else:
+            messages.error(request, _("Sidan är gammal. Kontrollera rapporten igen."))
+        return redirect("agreements:report_submit", report.pk)
+    context = {
+        "report": report,
+        "asks": _what_is_asked(report),
+        "figures": report.figures.select_related("target"),
+        "attachments": report.attachments.all(),
+        "version_form": version,
+        "recipient": _recipient(report),
+        "may_submit": report.status in EDITABLE_REPORT_STATUSES and report.text.strip(),
+    }
+    return render(request, "agreements/report_submit.html", context)
+
+
+def _what_is_asked(report):
+    """The obligations asking for the report: its own, else those of its period's kind."""
+    if report.obligation_id:
+        return [report.obligation]
+    if not report.period:
+        return []
+    annual = report.period == ReportPeriod.ANNUAL
+    kind = ObligationKind.ANNUAL_REPORT if annual else ObligationKind.TERTIAL_REPORT
+    return list(report.agreement.obligations.filter(kind=kind))
+
+
+def _recipient(report):
+    obligation = report.obligation
+    if obligation is not None and obligation.recipient_id:
+        return obligation.recipient.name
+    others = report.agreement.parties.exclude(party=report.party_id).select_related("party")
+    return ", ".join(ap.party.name for ap in others)
 
 
 @login_required
@@ -194,32 +296,6 @@ def report_review(request, pk):
 
 def _review_forms(report, data):
     return ReviewForm(data), VersionForm(data, version=report.version)
-
-
-@login_required
-@require_POST
-def attachment_upload(request, pk):
-    report = get_report_for(request.user, pk, edit=True)
-    form = AttachmentForm(request.POST, request.FILES)
-    once = SubmitOnceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Välj en fil att bifoga."))
-    elif not once.is_valid():
-        messages.error(request, once.REFUSED)
-    else:
-        try:
-            submit_once(
-                key=once.key,
-                by=request.user,
-                create=lambda: add_attachment(
-                    report=report, upload=form.cleaned_data["file"], by=request.user
-                ),
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Filen är bifogad."))
-    return redirect("agreements:report", report.pk)
 
 
 @login_required

@@ -50,6 +50,11 @@ EXPECTED = {
     "agreements:move": ("agreement", None, ADMIN | SECR),
     # The page before giving notice; its form posts to agreements:move.
     "agreements:terminate": ("agreement", ADMIN, None),
+    # The page before ending the agreement; its form posts to agreements:move.
+    "agreements:end": ("agreement", ADMIN, None),
+    # The agreement's due items; closing or moving one: administrators, coordinators their
+    # own report items (a post naming no item is refused with 400 after access is granted).
+    "agreements:due_items": ("agreement", EVERYONE, ADMIN | COORD),
     "agreements:successor": ("agreement", ADMIN, ADMIN),
     "agreements:proposal_create": ("agreement", SECR, SECR),
     "agreements:meeting_create": ("agreement", ADMIN | COORD, ADMIN | COORD),
@@ -62,7 +67,9 @@ EXPECTED = {
     "agreements:report_create": (None, COORD, COORD),
     "agreements:report": ("report", EVERYONE, COORD),
     "agreements:report_review": ("report", ADMIN, ADMIN),
-    "agreements:attachment_upload": ("report", None, COORD),
+    # The check before handing in, and handing in (a post without the page's version is
+    # sent back to the check page).
+    "agreements:report_submit": ("report", COORD, COORD),
     "agreements:attachment": ("attachment", EVERYONE, None),
     "agreements:attachment_delete": ("attachment", None, COORD),
     "agreements:meeting": ("meeting", ADMIN | COORD, ADMIN | COORD),
@@ -89,7 +96,8 @@ EXPECTED = {
     "documents:versions": ("agreement", EVERYONE, None),
     "documents:proposal_preview": ("decision", EVERYONE, None),
     "documents:proposal_pdf": ("decision", EVERYONE, None),
-    "documents:issue": ("decision", None, ADMIN | SECR),
+    # What issuing does (the page), then issuing (its post).
+    "documents:issue": ("decision", ADMIN | SECR, ADMIN | SECR),
     "documents:download": ("issued", EVERYONE, None),
     "funding:organisation": ("member_party", COORD, None),
     "funding:lines": ("agreement", ADMIN, ADMIN),

@@ -390,7 +390,7 @@ def test_two_coordinators_edit_the_same_report(client_class, world):
     assert again["text"] == "Andra texten" and "lamna_in" in again
     assert second.post(url, again).status_code == 302
     report.refresh_from_db()
-    assert (report.text, report.status) == ("Andra texten", ReportStatus.SUBMITTED)
+    assert (report.text, report.status) == ("Andra texten", ReportStatus.DRAFT)
 
 
 @pytest.mark.django_db(transaction=True)

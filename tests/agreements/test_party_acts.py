@@ -165,7 +165,7 @@ def test_registering_and_editing_an_agreement_are_recorded_for_the_acting_party(
 
 def test_a_superuser_acts_for_the_party_named_or_as_the_operator(client, world, superuser):
     client.force_login(superuser)
-    page = client.get(world.agreement.get_absolute_url()).content.decode()
+    page = client.get(reverse("agreements:end", args=[world.agreement.pk])).content.decode()
     assert "Ingen organisation (driftansvarig)" in page
     url = reverse("agreements:move", args=[world.agreement.pk, "end"])
     assert client.post(url, {"party": ""}).status_code == 302

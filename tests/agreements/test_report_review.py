@@ -30,10 +30,15 @@ def page(client, user, report):
 def submit_through_the_page(client, world, report, text="Vi har haft 20 träffar."):
     client.force_login(world.users["coordinator"])
     report.refresh_from_db()
-    return client.post(
+    response = client.post(
         reverse("agreements:report", args=[report.pk]),
         {"text": text, "version": report.version, "lamna_in": "1"},
     )
+    # Saved, then the check page; handing in is the post from there.
+    check = reverse("agreements:report_submit", args=[report.pk])
+    assert response["Location"] == check
+    report.refresh_from_db()
+    return client.post(check, {"version": report.version})
 
 
 def test_an_expected_report_is_not_started_until_someone_writes(client, world):

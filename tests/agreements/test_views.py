@@ -302,6 +302,9 @@ def test_coordinator_files_a_tertial_report_and_it_becomes_read_only(client, wor
 
     client.post(url, {"text": "Klart", f"target_{target.pk}": "35", "lamna_in": "1", "version": 2})
     report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT  # saved; handed in from the check page
+    client.post(reverse("agreements:report_submit", args=[report.pk]), {"version": 3})
+    report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert report.submitted_by == world.users["coordinator"]
 
@@ -352,9 +355,15 @@ def docx_bytes():
 def upload(client, report, name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    report.refresh_from_db()
     return client.post(
-        reverse("agreements:attachment_upload", args=[report.pk]),
-        {"file": SimpleUploadedFile(name, content), **fresh_token()},
+        reverse("agreements:report", args=[report.pk]),
+        {
+            "text": report.text,
+            "version": report.version,
+            "file": SimpleUploadedFile(name, content),
+            **fresh_token(),
+        },
         follow=True,
     )
 
@@ -476,6 +485,7 @@ def test_secretary_prepares_a_proposal_and_records_the_decision(client, world):
             "paragraph": "15",
             "outcome": "approved",
             "version": decision.version,
+            "bekrafta": "1",
             **fresh_token(),
         },
     )
@@ -714,7 +724,7 @@ def test_simple_forms_offer_a_way_back(client, world):
     assert f'href="{reverse("agreements:party", args=[world.a.pk])}">Avbryt' in page
     login(client, world, "secretary")
     page = client.get(reverse("agreements:decision_record", args=[world.own["decision"].pk]))
-    assert ">Registrera beslutet</button>" in page.content.decode()
+    assert ">Fortsätt</button>" in page.content.decode()  # to the check before recording
 
 
 def test_secretary_edits_a_proposal_with_its_items(client, world):

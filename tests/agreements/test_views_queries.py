@@ -172,7 +172,8 @@ def test_dashboard_shows_the_most_urgent_rows_and_links_to_the_whole_group(
     from agreements.views.dashboard import SHOWN_PER_GROUP
 
     bulk_agreements(200, *people["parties"])
-    user = people["administrator"]
+    # The non-profit's coordinator hands in the reports: they are what the coordinator does.
+    user = people["coordinator"]
     client.force_login(user)
     today = date(2026, 11, 25)
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: today)
@@ -200,3 +201,22 @@ def test_dashboard_shows_the_most_urgent_rows_and_links_to_the_whole_group(
             break
     assert shown == [d.key for d in reports]
     assert client.get(reverse("agreements:todo", args=["okand"])).status_code == 404
+
+    # The region's administrator waits for them: the same rows, under "Väntar på andra".
+    client.force_login(people["administrator"])
+    page = client.get(reverse("agreements:dashboard")).content.decode()
+    to_do, waiting = page.split('id="vantar-pa-andra"')
+    mine = to_do[to_do.index('id="rapporter"') : to_do.index('id="moten"')]
+    assert "Inget just nu." in mine and "<tr class=" not in mine
+    section = waiting[waiting.index('id="andra-rapporter"') :]
+    todo = reverse("agreements:todo", args=["andra-rapporter"])
+    assert f'href="{todo}">Visa alla {len(reports)}</a>' in section
+    shown = []
+    for number in range(1, 100):
+        with django_assert_max_num_queries(MAX_QUERIES["agreements:dashboard"]):
+            response = client.get(todo, {"sida": number})
+        shown += [d.key for d in response.context["page"].object_list]
+        if not response.context["page"].has_next():
+            break
+    assert shown == [d.key for d in reports]
+    assert client.get(reverse("agreements:todo", args=["rapporter"])).context["count"] == 0

@@ -135,7 +135,7 @@ def test_the_same_issue_form_sent_twice_issues_one_version(demo, client):
     login(client, "region.vasterbotten")
     agreement = vasterbotten_agreement()
     url = reverse("documents:issue", args=["overenskommelse", agreement.pk])
-    form = posted_form(client.get(urls()["agreement_preview"]), url)
+    form = posted_form(client.get(url), url)
 
     first, again = client.post(url, form), client.post(url, form)
 
@@ -143,7 +143,7 @@ def test_the_same_issue_form_sent_twice_issues_one_version(demo, client):
     assert again["Location"] == first["Location"] == urls()["versions"]
     assert IssuedDocument.objects.filter(agreement=agreement).count() == 1
     # The page loaded anew is a new form: issuing from it makes the next version.
-    client.post(url, posted_form(client.get(urls()["agreement_preview"]), url))
+    client.post(url, posted_form(client.get(url), url))
     versions = IssuedDocument.objects.filter(agreement=agreement).values_list("version", flat=True)
     assert sorted(versions) == [1, 2]
 
@@ -157,11 +157,26 @@ def test_issue_refused_with_missing_data_shows_a_message(demo, client):
     assert not IssuedDocument.objects.exists()
 
 
-def test_issue_answers_405_to_get_and_404_to_unknown_kind(demo, client):
+def test_issuing_is_confirmed_on_a_page_that_says_what_happens(demo, client):
     login(client, "region.vasterbotten")
     pk = vasterbotten_agreement().pk
-    assert client.get(reverse("documents:issue", args=["overenskommelse", pk])).status_code == 405
+    preview = client.get(urls()["agreement_preview"]).content.decode()
+    url = reverse("documents:issue", args=["overenskommelse", pk])
+    assert f'href="{url}"' in preview  # a link to the page, no button that issues
+    page = client.get(url).content.decode()
+    assert not IssuedDocument.objects.exists()  # looking issues nothing
+    assert "version 1" in page and "kan inte ändras eller tas bort" in page
+    assert "button--warning" in page
+    assert client.put(url).status_code == 405
     assert client.post(reverse("documents:issue", args=["annat", pk])).status_code == 404
+
+
+def test_a_document_with_missing_data_is_explained_not_offered(demo, client):
+    login(client, "region.vasterbotten")
+    url = reverse("documents:issue", args=["beslut", vasterbotten_decision().pk])
+    assert f'href="{url}"' not in client.get(urls()["proposal_preview"]).content.decode()
+    page = client.get(url).content.decode()
+    assert "Handläggare saknas" in page and '<form method="post" novalidate>' not in page
 
 
 @pytest.mark.parametrize("name", ["agreement_preview", "agreement_pdf", "versions"])

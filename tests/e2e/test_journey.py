@@ -88,6 +88,8 @@ def record(page, *, body, paragraph):
     page.get_by_label("Beslutsdatum").fill("2026-03-01")
     page.get_by_label("Paragraf").fill(paragraph)
     page.get_by_label("Utfall").select_option("approved")
+    page.get_by_role("button", name="Fortsätt").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kontrollera beslutet")
     page.get_by_role("button", name="Registrera beslutet").click()
     expect(page.get_by_text("Beslutet är registrerat.")).to_be_visible()
 
@@ -201,8 +203,11 @@ def test_agreement_from_registration_to_first_report(new_page, people):
     coordinator.get_by_label(re.compile("^Barn")).fill("25")
     coordinator.get_by_role("button", name="Spara utkast").click()
     expect(coordinator.get_by_text("Utkastet är sparat.")).to_be_visible()
-    coordinator.get_by_role("button", name="Lämna in").click()
-    expect(coordinator.get_by_text("Rapporten är inlämnad.")).to_be_visible()
+    coordinator.get_by_role("button", name="Granska och lämna in").click()
+    # The check page: the period, the due date, what is asked for; handing in is its button.
+    expect(coordinator.get_by_role("heading", level=1)).to_have_text("Kontrollera och lämna in")
+    coordinator.get_by_role("button", name="Lämna in", exact=True).click()
+    expect(coordinator.get_by_text(re.compile("är inlämnad till"))).to_be_visible()
     expect(coordinator.locator(".page-head .badge")).to_have_text("Inlämnad")
     expect(coordinator.get_by_role("button", name="Lämna in")).to_have_count(0)
     shot(coordinator, "05-report-submitted")
