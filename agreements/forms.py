@@ -34,6 +34,7 @@ from .models import (
     ResourceContribution,
     Signatory,
 )
+from .number_fields import WholeNumberField
 from .services.conflicts import CONTACT_FIELDS, PARTY_FIELDS
 from .services.editing import EXCLUSION_FIELDS, OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
@@ -772,7 +773,7 @@ class ReportForm(forms.Form):
         values = {f.target_id: f.value for f in report.figures.all()}
         self.initial.setdefault("text", report.text)
         for target in self.targets:
-            self.fields[f"target_{target.pk}"] = forms.IntegerField(
+            self.fields[f"target_{target.pk}"] = WholeNumberField(
                 label=_("%(what)s (mål: %(target)s)")
                 % {"what": target.description, "target": str(target)},
                 required=False,
