@@ -41,8 +41,13 @@ def _required_message(field, label):
 class BoundField(forms.BoundField):
     def __init__(self, form, field, name):
         super().__init__(form, field, name)
-        # The form's fields are its own copies (Field.__deepcopy__ copies error_messages).
-        if field.error_messages.get("required") is DEFAULT_REQUIRED and self.label:
+        # The form's fields are its own copies (Field.__deepcopy__ copies error_messages). A
+        # hidden field has no name the user knows: it keeps the generic message.
+        if (
+            field.error_messages.get("required") is DEFAULT_REQUIRED
+            and self.label
+            and not field.widget.is_hidden
+        ):
             field.error_messages["required"] = lazy(_required_message, str)(field, self.label)
 
 

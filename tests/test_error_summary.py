@@ -72,9 +72,11 @@ def test_a_page_without_errors_has_no_summary_and_no_error_title(client, world):
     assert not re.search(r"<title>\s*Fel", html)
 
 
-def test_focus_moves_to_the_summary_by_a_script_file_not_inline(client, world):
+def test_focus_moves_to_the_summary_by_a_script_file_only_on_a_page_with_errors(client, world):
     client.force_login(world.users["admin"])
-    html = client.get(reverse("agreements:dashboard")).content.decode()
+    url = reverse("funding:payments", args=[world.own["agreement"].pk])
+    assert "<script" not in client.get(url).content.decode()
+    html = client.post(url, {"amount": "mycket"} | fresh_token()).content.decode()
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts == ['<script src="/static/js/error-summary.js" defer>']
     script = (Path(settings.BASE_DIR) / "static/js/error-summary.js").read_text()
