@@ -2,7 +2,7 @@
 error pages are Swedish and keep the menu."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
@@ -91,3 +91,12 @@ def test_server_error_page_renders_without_database_or_context_processors():
     assert "<h1>Något gick fel</h1>" in page
     for name in MENU:
         assert f'href="{reverse(name)}"' in page, name
+
+
+def test_a_form_sent_without_its_csrf_token_answers_in_swedish_with_the_menu(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Formuläret kunde inte skickas</h1>" in page
+    assert f'href="{reverse("agreements:list")}"' in page
