@@ -98,3 +98,28 @@ def test_every_required_field_says_what_to_do():
         "series": ["Ange LPIK-värde"],
         "own": ["Skriv ett namn."],
     }
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "target"),
+    [
+        ("admin", "agreements:create", None),
+        ("admin", "agreements:edit", "agreement"),
+        ("admin", "agreements:obligations", "agreement"),
+        ("admin", "agreements:list", None),
+        ("admin", "funding:lines", "agreement"),
+        ("admin", "funding:payments", "agreement"),
+        ("admin", "funding:plan", "line"),
+        ("admin", "funding:index_values", None),
+        ("secretary", "agreements:proposal_create", "agreement"),
+        ("coordinator", "agreements:report_create", None),
+    ],
+)
+def test_no_form_has_a_number_input_a_scroll_wheel_changes(client, world, role, name, target):
+    client.force_login(world.users[role])
+    args = [world.own[target].pk] if target else []
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<input" in html
+    assert 'type="number"' not in html
