@@ -35,6 +35,7 @@ from .models import (
     ResourceContribution,
     Signatory,
 )
+from .number_fields import WholeNumberField
 from .services.conflicts import CONTACT_FIELDS, PARTY_FIELDS
 from .services.editing import EXCLUSION_FIELDS, OBLIGATION_FIELDS, TARGET_FIELDS
 from .services.followup import PICKABLE_PERIODS
@@ -237,6 +238,7 @@ class AgreementForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
             "renegotiation_text",
             "signed_digitally",
         ]
+        field_classes = dict.fromkeys(("extension_months", "notice_months"), WholeNumberField)
         widgets = {
             "period_start": DateInput(),
             "period_end": DateInput(),
@@ -499,6 +501,10 @@ class ObligationForm(TextLimitsMixin, forms.ModelForm):
     class Meta:
         model = Obligation
         fields = OBLIGATION_FIELDS
+        field_classes = dict.fromkeys(
+            ("days_after_period", "due_before_month", "due_before_day", "min_per_year"),
+            WholeNumberField,
+        )
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, agreement=None, **kwargs):
@@ -539,6 +545,7 @@ class CapacityTargetForm(forms.ModelForm):
     class Meta:
         model = CapacityTarget
         fields = TARGET_FIELDS
+        field_classes = {"quantity": WholeNumberField}
 
     def __init__(self, *args, agreement=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -753,7 +760,7 @@ class DecideCorrectionForm(forms.Form):
 
 class ReportPickForm(forms.Form):
     agreement = forms.ModelChoiceField(label=_("Överenskommelse"), queryset=Agreement.objects)
-    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("År"), min_value=2000, max_value=2100)
     period = forms.ChoiceField(
         label=_("Period"),
         choices=[(p.value, p.label) for p in PICKABLE_PERIODS],
@@ -780,7 +787,7 @@ class ReportForm(forms.Form):
         values = {f.target_id: f.value for f in report.figures.all()}
         self.initial.setdefault("text", report.text)
         for target in self.targets:
-            self.fields[f"target_{target.pk}"] = forms.IntegerField(
+            self.fields[f"target_{target.pk}"] = WholeNumberField(
                 label=_("%(what)s (mål: %(target)s)")
                 % {"what": target.description, "target": str(target)},
                 required=False,
@@ -941,6 +948,7 @@ CaseDocumentFormSet = inlineformset_factory(
     CaseDocument,
     formset=RowsFormSet,
     fields=["number", "title"],
+    field_classes={"number": WholeNumberField},
     extra=1,
     can_delete=True,
 )
@@ -1048,8 +1056,8 @@ class AgreementFilterForm(forms.Form):
     party = forms.ModelChoiceField(
         label=_("Part"), required=False, queryset=Party.objects, empty_label=_("Alla")
     )
-    year = forms.IntegerField(label=_("Gäller år"), required=False, min_value=1900, max_value=2200)
-    ending_within = forms.IntegerField(
+    year = WholeNumberField(label=_("Gäller år"), required=False, min_value=1900, max_value=2200)
+    ending_within = WholeNumberField(
         label=_("Slutar inom (månader)"), required=False, min_value=0, max_value=240
     )
 

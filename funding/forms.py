@@ -14,6 +14,7 @@ from agreements.forms import (
     TextLimitsMixin,
 )
 from agreements.models import Agreement, Party, PartyRole
+from agreements.number_fields import KronorField, PercentField, WholeNumberField
 
 from .models import FundingLine, IndexSeries, IndexValue, Payment, PaymentPlan, Share
 from .models.lines import AMOUNT_TOO_LARGE
@@ -39,9 +40,8 @@ class FundingLineForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
     class Meta:
         model = FundingLine
         fields = EDITED_LINE_FIELDS
+        field_classes = {"period_total": KronorField, "uplift_first_year": WholeNumberField}
         widgets = {
-            "period_total": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "uplift_first_year": forms.TextInput(attrs={"inputmode": "numeric"}),
             "uplift_published_month": forms.Select(
                 choices=[("", "---------")] + [(m, m) for m in range(1, 13)]
             ),
@@ -71,11 +71,10 @@ class FundingLineForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
         if self.instance.pk:
             existing = {share.year: share.amount for share in self.instance.shares.all()}
         for year in self.years:
-            self.fields[f"amount_{year}"] = forms.IntegerField(
+            self.fields[f"amount_{year}"] = KronorField(
                 label=_("%(year)s (kr)") % {"year": agreement.year_label(year)},
                 required=False,
                 initial=existing.get(year),
-                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             )
         # Any organisation validates (the model says whether it is a party); only parties
         # are offered.
@@ -229,6 +228,11 @@ class PaymentPlanForm(ConstraintFieldsMixin, forms.ModelForm):
     class Meta:
         model = PaymentPlan
         fields = PLAN_FIELDS
+        # "Betalning", not "utbetalning": one word for the money a party pays (glossary).
+        labels = {
+            "installments_per_year": _("Betalningar per år"),
+            "first_month": _("Månad för (första) betalningen"),
+        }
         widgets = {
             "first_month": forms.Select(choices=[(m, m) for m in range(1, 13)]),
             "due_day": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -243,6 +247,7 @@ class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):
     class Meta:
         model = Payment
         fields = ["line", "year", "paid_on", "amount", "reference", "note"]
+        field_classes = {"year": WholeNumberField, "amount": KronorField}
         widgets = {"paid_on": DateInput()}
         # Beyond the column's range the form field refuses the number before the model does.
         error_messages = {"amount": {"max_value": AMOUNT_TOO_LARGE}}
@@ -284,6 +289,7 @@ class IndexValueForm(forms.ModelForm):
     class Meta:
         model = IndexValue
         fields = ["year", "percent", "status", "published_on", "source"]
+        field_classes = {"year": WholeNumberField, "percent": PercentField}
         widgets = {"published_on": DateInput()}
 
 
@@ -307,6 +313,7 @@ class IndexCorrectionForm(forms.ModelForm):
     class Meta:
         model = IndexValue
         fields = list(CORRECTED_INDEX_FIELDS)
+        field_classes = {"percent": PercentField}
         widgets = {"published_on": DateInput()}
 
 
@@ -317,7 +324,9 @@ class IndexWithdrawalForm(forms.Form):
 class IndexImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV-fil"),
-        help_text=_("Kolumner: year, percent, status (preliminary/final), published_on, source"),
+        help_text=_(
+            "Kolumner: år, procent, status (preliminärt eller slutligt), publiceringsdag, källa"
+        ),
     )
 
     def clean_file(self):

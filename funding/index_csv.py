@@ -52,7 +52,7 @@ def _percent(text):
 def _status(text):
     status = STATUS_WORDS.get(text.lower())
     if status is None:
-        return None, _("status %(v)r ska vara preliminary eller final") % {"v": text}
+        return None, _("status %(v)r ska vara preliminärt eller slutligt") % {"v": text}
     return status, None
 
 
@@ -97,8 +97,8 @@ def parse_index_csv(text):
         if len(row) != 5:
             errors.append(
                 _(
-                    "Rad %(n)s: %(count)s kolumner, väntade 5 (year, percent, status, "
-                    "published_on, source)."
+                    "Rad %(n)s: %(count)s kolumner, väntade 5 (år, procent, status, "
+                    "publiceringsdag, källa)."
                 )
                 % {"n": number, "count": len(row)}
             )

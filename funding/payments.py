@@ -1,4 +1,5 @@
-"""Expected payments from a payment plan, and their reconciliation (pure, no Django).
+"""Expected payments from a payment plan, and their reconciliation (pure, no Django; labels
+translated by funding.texts).
 
 A plan pays a line's yearly amount (after uplift) in 1, 2, 4 or 12 instalments from a first
 month; each falls due on a day of its month (a day past the month's end is the last day).
@@ -12,17 +13,21 @@ from datetime import date
 from functools import lru_cache
 
 from .money import split_evenly
+from .texts import gettext as _
+from .texts import gettext_noop
 
 PAID = "paid"
 PARTLY_PAID = "partly_paid"
 UNPAID = "unpaid"
 OVERDUE = "overdue"
 
+# Marked for translation here, translated where shown (status_label, the exports). A
+# payment past its due date is "försenad", as a late report is (docs/glossary.md).
 STATUS_LABELS = {
-    PAID: "betald",
-    PARTLY_PAID: "delvis betald",
-    UNPAID: "obetald",
-    OVERDUE: "förfallen",
+    PAID: gettext_noop("betald"),
+    PARTLY_PAID: gettext_noop("delvis betald"),
+    UNPAID: gettext_noop("obetald"),
+    OVERDUE: gettext_noop("försenad"),
 }
 
 
@@ -54,10 +59,9 @@ class ExpectedPayment:
 
     @property
     def status_label(self):
-        label = STATUS_LABELS[self.status]
         if self.status == OVERDUE and self.paid:
-            label += " (delvis betald)"
-        return label
+            return _("försenad (delvis betald)")
+        return _(STATUS_LABELS[self.status])
 
     @property
     def is_open(self):

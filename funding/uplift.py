@@ -1,4 +1,4 @@
-"""Yearly index uplift of a base amount (pure arithmetic, no Django).
+"""Yearly index uplift of a base amount (pure arithmetic; texts translated by funding.texts).
 
 Rule: the amount for year Y is the base amount for Y uplifted by each year's index value from
 the first uplift year up to Y, compounded, and rounded to whole kronor once per year:
@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from agreements.calendar import MONTH_NAMES
-
 from .money import (
     factor,
     format_exact,
@@ -27,19 +25,22 @@ from .money import (
     round_kronor,
     to_decimal,
 )
+from .texts import gettext as _
+from .texts import gettext_noop, month_name
 
 PRELIMINARY = "preliminary"
 FINAL = "final"
 FIXED = "fixed"
 FORECAST = "forecast"
 
+# Marked for translation here, translated where shown (status_label, the exports).
 STATUS_LABELS = {
-    FIXED: "fast belopp",
-    PRELIMINARY: "enligt preliminärt index",
-    FINAL: "enligt slutligt index",
-    FORECAST: "prognos",
+    FIXED: gettext_noop("fast belopp"),
+    PRELIMINARY: gettext_noop("enligt preliminärt index"),
+    FINAL: gettext_noop("enligt slutligt index"),
+    FORECAST: gettext_noop("prognos"),
 }
-VALUE_LABELS = {PRELIMINARY: "preliminärt", FINAL: "slutligt"}
+VALUE_LABELS = {PRELIMINARY: gettext_noop("preliminärt"), FINAL: gettext_noop("slutligt")}
 
 
 def is_example_source(source):
@@ -63,10 +64,15 @@ class IndexPoint:
 
     @property
     def label(self):
-        text = f"{self.year}: {format_percent(self.percent)} ({VALUE_LABELS[self.status]}"
+        values = {
+            "year": self.year,
+            "percent": format_percent(self.percent),
+            "status": _(VALUE_LABELS[self.status]),
+            "date": self.published_on.isoformat() if self.published_on else "",
+        }
         if self.published_on:
-            text += f", publicerat {self.published_on.isoformat()}"
-        return text + ")"
+            return _("%(year)s: %(percent)s (%(status)s, publicerat %(date)s)") % values
+        return _("%(year)s: %(percent)s (%(status)s)") % values
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,15 @@ class UpliftRule:
 
     @property
     def description(self):
+        year = {"year": self.first_year}
         if self.basis == FINAL:
-            return f"slutligt indexvärde för varje år från och med {self.first_year}"
-        text = f"preliminärt indexvärde för varje år från och med {self.first_year}"
+            return _("slutligt indexvärde för varje år från och med %(year)s") % year
         if self.published_month:
-            text += f", publicerat i {MONTH_NAMES[self.published_month]} året före"
-        return text
+            return _(
+                "preliminärt indexvärde för varje år från och med %(year)s, publicerat i "
+                "%(month)s året före"
+            ) % (year | {"month": month_name(self.published_month)})
+        return _("preliminärt indexvärde för varje år från och med %(year)s") % year
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,7 @@ class YearAmount:
 
     @property
     def status_label(self):
-        return STATUS_LABELS[self.status]
+        return _(STATUS_LABELS[self.status])
 
     @property
     def is_forecast(self):
@@ -187,10 +196,13 @@ class YearAmount:
     def explanation(self):
         """'1 726 000 kr × 1,03000 = 1 777 780,00 kr → 1 777 780 kr' – checkable by hand."""
         if not self.steps:
-            return f"{format_kr(self.base)} (ingen uppräkning {self.year})"
+            return _("%(amount)s (ingen uppräkning %(year)s)") % {
+                "amount": format_kr(self.base),
+                "year": self.year,
+            }
         text = "; ".join(f"{s.year}: {s.text}" for s in self.steps)
         if self.assumption:
-            text += f" (prognos: {self.assumption})"
+            text += " " + _("(prognos: %(assumption)s)") % {"assumption": self.assumption}
         return text
 
     @property
@@ -198,12 +210,15 @@ class YearAmount:
         if not self.difference:
             return ""
         sign = "+" if self.difference > 0 else ""
-        return (
-            f"Med slutliga indexvärden hade beloppet för {self.year} blivit "
-            f"{format_kr(self.alternative_amount)} ({sign}{format_kr(self.difference)}). "
-            "Avtalets regel använder det preliminära värdet; redan gjorda utbetalningar "
-            "ändras inte."
-        )
+        return _(
+            "Med slutliga indexvärden hade beloppet för %(year)s blivit %(amount)s "
+            "(%(difference)s). Avtalets regel använder det preliminära värdet; redan gjorda "
+            "betalningar ändras inte."
+        ) % {
+            "year": self.year,
+            "amount": format_kr(self.alternative_amount),
+            "difference": sign + format_kr(self.difference),
+        }
 
 
 def _by_year_status(points):
@@ -237,11 +252,20 @@ def value_for(year, rule, points):
         return own, own.percent, ""
     if own is not None:
         # A preliminary value published in another month than the rule names.
-        month = MONTH_NAMES[rule.published_month]
+        values = {
+            "year": year,
+            "month": month_name(rule.published_month),
+            "year_before": year - 1,
+            "assumed": own.label,
+        }
         return (
             own,
             own.percent,
-            f"värdet för {year} som regeln anger ({month} {year - 1}) saknas; antar {own.label}",
+            _(
+                "värdet för %(year)s som regeln anger (%(month)s %(year_before)s) saknas; "
+                "antar %(assumed)s"
+            )
+            % values,
         )
     other_status = FINAL if rule.basis == PRELIMINARY else PRELIMINARY
     other = table.get((year, other_status))
@@ -249,7 +273,8 @@ def value_for(year, rule, points):
         return (
             other,
             other.percent,
-            f"{VALUE_LABELS[rule.basis]} värde för {year} saknas; antar {other.label}",
+            _("%(status)s värde för %(year)s saknas; antar %(assumed)s")
+            % {"status": _(VALUE_LABELS[rule.basis]), "year": year, "assumed": other.label},
         )
     earlier = [p for p in points if p.year < year]
     if earlier:
@@ -260,14 +285,20 @@ def value_for(year, rule, points):
         return (
             latest,
             latest.percent,
-            f"värdet för {year} är inte publicerat; antar samma förändring som det senast "
-            f"kända värdet, {latest.label}",
+            _(
+                "värdet för %(year)s är inte publicerat; antar samma förändring som det "
+                "senast kända värdet, %(assumed)s"
+            )
+            % {"year": year, "assumed": latest.label},
         )
     return (
         None,
         Decimal(0),
-        f"inget indexvärde finns registrerat för {year} eller tidigare år; antar 0 % tills "
-        "värdet publiceras",
+        _(
+            "inget indexvärde finns registrerat för %(year)s eller tidigare år; antar 0 %% "
+            "tills värdet publiceras"
+        )
+        % {"year": year},
     )
 
 

@@ -131,6 +131,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form's empty required field says what to do ("Ange belopp"), see iop/forms.py.
+FORM_RENDERER = "iop.forms.FormRenderer"
+
 WSGI_APPLICATION = "iop.wsgi.application"
 ASGI_APPLICATION = "iop.asgi.application"
 

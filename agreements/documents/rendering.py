@@ -15,6 +15,9 @@ TEMPLATES = {
 }
 # Archival PDF: fonts embedded, metadata from <title> and <meta name=author|description>.
 PDF_VARIANT = "pdf/a-3b"
+# Tagged (headings, paragraphs, tables, reading order) so screen readers can read a published
+# document; PDF/A-3b allows the tags and keeps the archival variant.
+PDF_TAGS = True
 PRINT_CSS = "css/print.css"
 
 
@@ -33,11 +36,13 @@ def print_stylesheet():
 
 
 def render_pdf(html, *, base_url=None):
-    """PDF/A bytes of the HTML, laid out with the print stylesheet."""
+    """Tagged PDF/A bytes of the HTML, laid out with the print stylesheet."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # The documents load nothing: no file or network access from text someone typed.
     fetcher = URLFetcher(allowed_protocols=())
     document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[print_stylesheet()], pdf_variant=PDF_VARIANT)
+    return document.write_pdf(
+        stylesheets=[print_stylesheet()], pdf_variant=PDF_VARIANT, pdf_tags=PDF_TAGS
+    )

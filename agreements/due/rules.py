@@ -51,7 +51,7 @@ KIND_LABELS = {
     "meetings": gettext_lazy("Samverkansmöten"),
     "notice": gettext_lazy("Uppsägning/förlängning"),
     "decision": gettext_lazy("Beslut hos motpart"),
-    "payment": gettext_lazy("Utbetalning"),
+    "payment": gettext_lazy("Betalning"),
 }
 REPORT_KINDS = {
     ObligationKind.TERTIAL_REPORT: "tertial_report",
@@ -358,7 +358,7 @@ def payment_deadlines(scope, funding_lines):
     if not funding_lines:
         return []
     url = reverse("funding:payments", args=[scope.agreement.pk])
-    title = gettext_noop("Utbetalning %(year)s%(n)s från %(payer)s: %(amount)s kr kvar")
+    title = gettext_noop("Betalning %(year)s%(n)s från %(payer)s: %(amount)s kr kvar")
     items = []
     for line in funding_lines:
         for expected in expected_payments(line.plan, line.amounts, line.paid, today=scope.today):

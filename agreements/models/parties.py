@@ -196,7 +196,8 @@ class PartyCorrection(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", _("Regionadministratör")
+    # One label for every public organisation: a municipality has administrators too.
+    ADMINISTRATOR = "administrator", _("Administratör")
     COORDINATOR = "coordinator", _("Samordnare")
     SECRETARY = "secretary", _("Nämndsekreterare")
 

@@ -35,7 +35,7 @@ GROUP_TITLES = {
     "moten": gettext_lazy("Samverkansmöten i år"),
     "uppsagning": gettext_lazy("Uppsägning och förlängning"),
     "beslut": gettext_lazy("Väntar på motpartens beslut"),
-    "utbetalningar": gettext_lazy("Utbetalningar"),
+    "utbetalningar": gettext_lazy("Betalningar"),
 }
 
 

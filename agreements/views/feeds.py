@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from icalendar import Calendar, Event
@@ -21,10 +22,10 @@ from ..models import CalendarFeed, Meeting
 
 FEED_HORIZON_DAYS = 400
 STATUS_TEXT = {
-    "upcoming": "kommande",
-    "due_soon": "snart",
-    "overdue": "försenad",
-    "done": "klar",
+    "upcoming": gettext_noop("kommande"),
+    "due_soon": gettext_noop("snart"),
+    "overdue": gettext_noop("försenad"),
+    "done": gettext_noop("klar"),
 }
 
 
@@ -61,7 +62,7 @@ def feed_ics(user, *, today, now):
         event.add("dtstart", d.due_date)
         event.add("dtend", d.due_date + timedelta(days=1))
         event.add("dtstamp", now)
-        description = [f"{d.kind_label}: {STATUS_TEXT.get(d.status, d.status)}"]
+        description = [f"{d.kind_label}: {_(STATUS_TEXT.get(d.status, d.status))}"]
         if d.detail:
             description.append(d.detail)
         event.add("description", "\n".join(description))

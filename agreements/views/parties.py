@@ -26,6 +26,7 @@ from agreements.access import (
     may_set_two_factor_policy,
     parties_editable_by,
     parties_visible_to,
+    party_ids_of,
     proposing_organisation,
     require_any,
 )
@@ -99,6 +100,7 @@ def party_detail(request, pk):
             "contacts": party.contacts.all(),
             "can_edit": can_edit,
             "can_propose": not can_edit,
+            "own_party": request.user.is_superuser or party.pk in party_ids_of(request.user),
             "changes": identity_changes(party),
             "corrections": corrections,
             **_members_section(request.user, party),

@@ -124,7 +124,7 @@ def share_rows(agreements_qs):
             line_values += [kinds.get(line.kind, line.kind), line.budget]
             for year, figure in line.amounts.items():
                 explanation = figure.explanation if figure.steps else ""
-                status = UPLIFT_LABELS[figure.status]
+                status = _(UPLIFT_LABELS[figure.status])
                 yield line_values + [year, figure.base, figure.amount, status, explanation]
 
     return header, rows()
@@ -166,7 +166,7 @@ def payment_rows(agreements_qs, today):
                         + [year, f"{number}/{len(schedule)}", due, part, paid]
                         + [
                             outstanding(part, paid),
-                            PAYMENT_LABELS[status],
+                            _(PAYMENT_LABELS[status]),
                             line.bankgiro,
                             line.reference,
                         ]

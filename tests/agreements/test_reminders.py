@@ -36,7 +36,7 @@ def test_reminds_responsible_users_before_and_when_overdue(demo):
     assert "Tertialrapport T1 2026" in t1.subject and "2026-05-30" in t1.subject
     assert t1.subject.startswith("Påminnelse")
     payment = by_recipient["region.vasterbotten@example.se"]
-    assert payment.subject.startswith("Försenat") and "Utbetalning 2026" in payment.subject
+    assert payment.subject.startswith("Försenat") and "Betalning 2026" in payment.subject
     assert run.sent == len(mail.outbox) == 2
     assert ReminderLog.objects.count() == 2
 
@@ -135,7 +135,7 @@ def test_a_newline_in_a_name_or_body_still_sends_every_reminder(demo, capsys):
     call_command("send_reminders", "--today", "2026-05-20", "--days-before", "14")
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects["region.vasterbotten@example.se"].startswith(
-        "Försenat: Utbetalning 2026 från Region Västerbotten:"
+        "Försenat: Betalning 2026 från Region Västerbotten:"
     )
     assert "Arbetsmarknads- och socialnämnden" in subjects["kommun@example.se"]
     assert "Tertialrapport T1 2026" in subjects["rodakorset@example.se"]

@@ -270,6 +270,27 @@ def test_pdf_is_archival_with_metadata_and_embedded_dejavu_fonts(demo):
     assert all("DejaVu" in name for name in fonts), fonts
 
 
+def test_pdf_is_tagged_for_screen_readers_and_still_pdf_a(demo):
+    reader = PdfReader(io.BytesIO(render(agreement_document(vasterbotten_agreement()))))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    structure = root["/StructTreeRoot"].get_object()
+    kinds = set()
+    pending = [structure]
+    while pending:
+        element = pending.pop()
+        kinds.add(str(element.get("/S", "")))
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                pending.append(kid)
+    assert {"/Document", "/H1", "/H2", "/P"} <= kinds, kinds
+    assert root["/Lang"] == "sv"
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3" pdfaid:conformance="B"' in xmp
+
+
 def test_agreement_without_anything_renders_with_placeholders(db):
     agreement = make_agreement(make_party("Ensam förening"))
     document = agreement_document(agreement)

@@ -25,7 +25,7 @@ def test_every_problem_of_a_row_is_listed_in_column_order():
     _values, errors = parse("1899,12.3456,maybe,2026-13-01," + "x" * 301 + "\n")
     assert errors == [
         "Rad 1: året '1899' är inte ett årtal; procentsatsen har fler än tre decimaler; "
-        "status 'maybe' ska vara preliminary eller final; datumet '2026-13-01' ska skrivas "
+        "status 'maybe' ska vara preliminärt eller slutligt; datumet '2026-13-01' ska skrivas "
         "ÅÅÅÅ-MM-DD; källan är längre än 300 tecken."
     ]
 
@@ -50,3 +50,11 @@ def test_empty_rows_are_skipped_and_a_repeated_year_and_status_refused():
     values, errors = parse("\n2026,3,final,2027-04-01,SKR\n,,,,\n2026,3,utfall,2027-04-01,SKR\n")
     assert [v[0] for v in values] == [2]
     assert errors == ["Rad 4: året och statusen förekommer redan i filen."]
+
+
+def test_a_file_written_as_the_swedish_instructions_say_is_read():
+    values, errors = parse(
+        "år;procent;status;publiceringsdag;källa\n2027;3,1;preliminärt;2026-10-15;SKR 26:45\n"
+    )
+    assert errors == []
+    assert values == [(2, 2027, Decimal("3.1"), "preliminary", date(2026, 10, 15), "SKR 26:45")]

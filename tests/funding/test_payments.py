@@ -41,7 +41,7 @@ def test_partly_paid_then_overdue_then_paid(vb):
     assert (e2026.status, e2026.paid, e2026.outstanding) == ("partly_paid", 1_000_000, 726_000)
     (e2026, *_) = line_expected_payments(fresh(line), today=date(2026, 2, 1))
     assert e2026.status == "overdue"
-    assert e2026.status_label == "förfallen (delvis betald)"
+    assert e2026.status_label == "försenad (delvis betald)"
     register_payment(line=line, year=2026, paid_on=date(2026, 2, 2), amount=726_000, reference="")
     (e2026, *_) = line_expected_payments(fresh(line), today=date(2026, 2, 3))
     assert (e2026.status, e2026.outstanding) == ("paid", 0)
