@@ -150,14 +150,12 @@ def party_edit(request, pk):
     data = request.POST if request.method == "POST" else None
     form, contacts, version, policy = _party_forms(party, data, policy=sets_policy)
     conflict = None
+    valid = [form.is_valid(), contacts.is_valid(), version.is_valid()]
     another = rows_rearranged(data, contacts)
     if another is not None:
         form, contacts, version, policy = _party_forms(party, another, policy=sets_policy)
         unchecked(*[f for f in (form, contacts, policy) if f is not None])
-    elif data is not None and all(
-        [form.is_valid(), contacts.is_valid(), version.is_valid()]
-        + [policy is None or policy.is_valid()]
-    ):
+    elif data is not None and all([*valid, policy is None or policy.is_valid()]):
         try:
             save_party(
                 party=party,
