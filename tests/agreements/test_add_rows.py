@@ -2,6 +2,8 @@
 conditions, an organisation's contact people) are added several in one save: "Lägg till rad"
 shows the page again with one more empty row and everything typed, saving nothing."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -269,3 +271,19 @@ def test_adding_a_row_to_an_odd_or_hostile_post_saves_nothing_and_is_no_error(
         assert client.post(url, posted).status_code in (200, 400)
     world.a.refresh_from_db()
     assert [q.count() for q in counts] + [world.a.version] == before
+
+
+@pytest.mark.parametrize(
+    "name, role, prefixes",
+    [
+        ("agreements:obligations", "admin", ["ataganden", "mal", "undantag"]),
+        ("agreements:proposal_create", "secretary", ["punkter", "dokument", "villkor"]),
+        ("agreements:party_edit", "admin", ["kontakter"]),
+        ("funding:lines", "admin", ["rader"]),
+    ],
+)
+def test_every_list_of_rows_offers_a_button_for_one_more_row(client, world, name, role, prefixes):
+    args = [world.a.pk] if name == "agreements:party_edit" else [world.own["agreement"].pk]
+    page = _login(client, world, role).get(reverse(name, args=args)).content.decode()
+    buttons = re.findall(r'<button [^>]*name="rad" value="([a-z]+)-lagg-till"', page)
+    assert buttons == prefixes
