@@ -393,10 +393,67 @@ class PlaceField(forms.Field):
 PLACE = "place"
 
 
-class PlacesMixin:
+def posted_initial(form):
+    """{posted name: [value, ...]} that the unbound form sends when left as shown."""
+    posted = {}
+    for field in form:
+        value = field.value()
+        if field.field.disabled or value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            shown = "true" if value else "false"
+        else:
+            shown = field.field.widget.format_value(value)
+        values = shown if isinstance(shown, list) else [shown]
+        posted[field.html_name] = [str(v) for v in values if v is not None]
+    return posted
+
+
+class AddRowMixin:
+    """A formset with a button "Lägg till rad" (ROW_ACTION_NAME "<prefix>-lagg-till") that
+    sends the form to be shown again with one more empty row, nothing saved and nothing typed
+    lost (no script needed). An empty row is no row: a save ignores it."""
+
+    adds_rows = True
+
+    def _row_action(self, data):
+        match = ROW_ACTION.fullmatch(data.get(ROW_ACTION_NAME, ""))
+        return match if match is not None and match["prefix"] == self.prefix else None
+
+    def _with_another_row(self, data):
+        """data with one more row, posted as the new row shows its initial values (so that it
+        is shown with them, and is still an untouched row when saved as shown)."""
+        data = data.copy()
+        index = len(self.forms)
+        data[self.add_prefix(TOTAL_FORM_COUNT)] = str(min(index + 1, MAX_ROWS))
+        if index < MAX_ROWS:
+            new = self.empty_form
+            new.prefix = self.add_prefix(index)
+            for name, values in posted_initial(new).items():
+                data.setlist(name, values)
+        return data
+
+    def rearranged(self, data):
+        """The posted data with one more row when this formset's "Lägg till rad" was
+        pressed, else None."""
+        match = self._row_action(data)
+        if match is None or match["move"]:
+            return None
+        return self._with_another_row(data)
+
+
+def rows_rearranged(data, *formsets):
+    """The posted data as the row button pressed asks it shown (AddRowMixin, PlacesMixin), or
+    None when nothing was posted or no row button of these formsets was pressed."""
+    if data is None:
+        return None
+    return next((d for f in formsets if (d := f.rearranged(data)) is not None), None)
+
+
+class PlacesMixin(AddRowMixin):
     """Rows in the order they are printed, each with a hidden place. The buttons "Lägg till
-    rad", "Flytta upp" and "Flytta ned" send the form to be shown again with one more row or
-    two rows in each other's place, nothing saved and nothing typed lost (no script needed).
+    rad" (AddRowMixin), "Flytta upp" and "Flytta ned" send the form to be shown again with one
+    more row or two rows in each other's place, nothing saved and nothing typed lost.
 
     Saved rows come first in a formset's numbering, so the order is the places', not the
     numbering: shown_forms and rows() follow it."""
@@ -424,8 +481,8 @@ class PlacesMixin:
     def rearranged(self, data):
         """The posted data as the row button pressed asks it shown (one more row, or a row
         moved), or None when none of this formset's buttons was pressed."""
-        match = ROW_ACTION.fullmatch(data.get(ROW_ACTION_NAME, ""))
-        if match is None or match["prefix"] != self.prefix:
+        match = self._row_action(data)
+        if match is None:
             return None
         shown = self.shown_forms
         if match["move"]:
@@ -436,10 +493,7 @@ class PlacesMixin:
         data = data.copy()
         for place, form in enumerate(shown, start=1):
             data[form.add_prefix(PLACE)] = str(place)
-        if not match["move"]:
-            total = min(len(shown) + 1, MAX_ROWS)
-            data[self.add_prefix(TOTAL_FORM_COUNT)] = str(total)
-        return data
+        return data if match["move"] else self._with_another_row(data)
 
 
 class BaseAgreementPartyFormSet(PlacesMixin, RowsMixin, forms.BaseInlineFormSet):
@@ -520,11 +574,11 @@ class ObligationForm(TextLimitsMixin, forms.ModelForm):
         return [line.strip() for line in self.cleaned_data["parts"].splitlines() if line.strip()]
 
 
-class RowsFormSet(RowsMixin, forms.BaseInlineFormSet):
+class RowsFormSet(AddRowMixin, RowsMixin, forms.BaseInlineFormSet):
     pass
 
 
-class BaseAgreementChildFormSet(RowsMixin, forms.BaseInlineFormSet):
+class BaseAgreementChildFormSet(AddRowMixin, RowsMixin, forms.BaseInlineFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["agreement"] = self.instance
@@ -965,7 +1019,7 @@ class ConditionForm(forms.ModelForm):
             self.fields["party"].queryset = parties
 
 
-class BaseConditionFormSet(RowsMixin, forms.BaseInlineFormSet):
+class BaseConditionFormSet(AddRowMixin, RowsMixin, forms.BaseInlineFormSet):
     def __init__(self, *args, parties=None, **kwargs):
         self.parties = parties
         super().__init__(*args, **kwargs)

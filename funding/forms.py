@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import (
     PARAGRAPHS_MAX_LENGTH,
+    AddRowMixin,
     ConstraintFieldsMixin,
     DateInput,
     RowsMixin,
@@ -136,10 +137,10 @@ class FundingLineForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
                     self.add_error(f"amount_{year}", message)
 
 
-class BaseFundingLineFormSet(RowsMixin, forms.BaseInlineFormSet):
+class BaseFundingLineFormSet(AddRowMixin, RowsMixin, forms.BaseInlineFormSet):
     """Every line of the agreement; those of parties not in editable (ids of the parties
     whose lines the user may change; None: every party) are shown locked, and new lines are
-    offered for the editable parties only."""
+    offered for the editable parties only; one more on request (AddRowMixin)."""
 
     def __init__(self, *args, editable=None, series=None, **kwargs):
         super().__init__(*args, **kwargs)

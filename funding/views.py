@@ -30,7 +30,14 @@ from agreements.access import (
     require_any,
 )
 from agreements.filters import filter_agreements
-from agreements.forms import AgreementFilterForm, SubmitOnceForm, VersionForm, posted_name
+from agreements.forms import (
+    AgreementFilterForm,
+    SubmitOnceForm,
+    VersionForm,
+    posted_name,
+    rows_rearranged,
+    unchecked,
+)
 from agreements.models import Agreement, Party
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
@@ -325,7 +332,11 @@ def lines(request, pk):
     series = index_series_usable_by(request.user)
     formset, version = _lines_forms(agreement, data, editable, series)
     conflict = None
-    if data is not None and all([formset.is_valid(), version.is_valid()]):
+    another = rows_rearranged(data, formset)
+    if another is not None:
+        formset, version = _lines_forms(agreement, another, editable, series)
+        unchecked(formset)
+    elif data is not None and all([formset.is_valid(), version.is_valid()]):
         rows = formset.rows()
         if any(row["party"].pk not in editable for row in rows):
             raise PermissionDenied

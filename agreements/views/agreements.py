@@ -44,6 +44,7 @@ from agreements.forms import (
     SuccessorForm,
     VersionForm,
     posted_name,
+    rows_rearranged,
     unchecked,
 )
 from agreements.models import (
@@ -363,7 +364,11 @@ def agreement_obligations(request, pk):
     data = request.POST if request.method == "POST" else None
     obligations, targets, exclusions, version = _obligation_forms(agreement, data)
     conflict = None
-    if data is not None and all(
+    another = rows_rearranged(data, obligations, targets, exclusions)
+    if another is not None:
+        obligations, targets, exclusions, version = _obligation_forms(agreement, another)
+        unchecked(obligations, targets, exclusions)
+    elif data is not None and all(
         [obligations.is_valid(), targets.is_valid(), exclusions.is_valid(), version.is_valid()]
     ):
         try:

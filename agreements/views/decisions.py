@@ -32,6 +32,7 @@ from agreements.forms import (
     SubmitOnceForm,
     VersionForm,
     posted_name,
+    rows_rearranged,
     unchecked,
 )
 from agreements.models import Agreement, DecisionOutcome, Party
@@ -106,12 +107,6 @@ def _rows(formsets):
     }
 
 
-def _items_rearranged(data, formsets):
-    """The posted data as an item's row button asks it shown (one more item, or an item
-    moved), or None when none was pressed."""
-    return formsets[0].rearranged(data) if data is not None else None
-
-
 def _valid(forms):
     """Each form's is_valid(), every one asked (so that each shows its errors)."""
     return [form.is_valid() for form in forms]
@@ -134,7 +129,7 @@ def proposal_create(request, pk):
         return form, _formsets(data, form.instance, parties), SubmitOnceForm(data)
 
     form, formsets, once = forms(data)
-    moved = _items_rearranged(data, formsets)
+    moved = rows_rearranged(data, *formsets)
     if moved is not None:
         form, formsets, once = forms(moved)
         unchecked(form, *formsets)
@@ -178,7 +173,7 @@ def proposal_edit(request, pk):
     agreements = agreements_decision_may_cover(request.user, decision)
     form, formsets, version = _proposal_forms(decision, data, parties, agreements)
     conflict = None
-    moved = _items_rearranged(data, formsets)
+    moved = rows_rearranged(data, *formsets)
     if moved is not None:
         form, formsets, version = _proposal_forms(decision, moved, parties, agreements)
         unchecked(form, *formsets)

@@ -39,6 +39,8 @@ from agreements.forms import (
     TwoFactorPolicyForm,
     VersionForm,
     posted_name,
+    rows_rearranged,
+    unchecked,
 )
 from agreements.member_log import membership_changes
 from agreements.models import AgreementParty, CorrectionStatus, Party
@@ -161,7 +163,11 @@ def party_edit(request, pk):
     form, contacts, version, policy = _party_forms(party, data, policy=sets_policy)
     conflict = None
     valid = [form.is_valid(), contacts.is_valid(), version.is_valid()]
-    if data is not None and all([*valid, policy is None or policy.is_valid()]):
+    another = rows_rearranged(data, contacts)
+    if another is not None:
+        form, contacts, version, policy = _party_forms(party, another, policy=sets_policy)
+        unchecked(*[f for f in (form, contacts, policy) if f is not None])
+    elif data is not None and all([*valid, policy is None or policy.is_valid()]):
         try:
             save_party(
                 party=party,
