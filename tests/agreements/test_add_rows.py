@@ -287,3 +287,7 @@ def test_every_list_of_rows_offers_a_button_for_one_more_row(client, world, name
     page = _login(client, world, role).get(reverse(name, args=args)).content.decode()
     buttons = re.findall(r'<button [^>]*name="rad" value="([a-z]+)-lagg-till"', page)
     assert buttons == prefixes
+    # Enter in a field sends the form with its first submit button: that one saves.
+    form = page[page.index('<form method="post"') :]
+    first = re.search(r"<button [^>]*>", form).group(0)
+    assert 'type="submit"' in first and "name=" not in first, first
