@@ -83,8 +83,7 @@ def test_every_page_of_the_role_has_no_violation(new_page, world, axe, role):  #
     for qualified, url in pages_of(role, world.own):
         response = page.goto(url)
         assert response.ok, f"{url} ({qualified}): {response.status}"
-        if "text/html" not in response.headers.get("content-type", ""):
-            continue
+        assert "text/html" in response.headers["content-type"], f"{url} ({qualified})"
         found += check_both_widths(page, f"{url} ({qualified})")
     assert found == [], "\n".join(found)
 
@@ -100,4 +99,19 @@ def test_the_login_page_has_no_violation(new_page, axe):
     page.get_by_role("button", name="Logga in").click()
     expect(page.get_by_role("alert")).to_be_visible()
     found += check_both_widths(page, "/konto/login/ (error)")
+    assert found == [], "\n".join(found)
+
+
+def test_a_form_with_errors_has_no_violation(new_page, world, axe):  # noqa: F811
+    """The error summary and the errors beside their fields."""
+    admin = world.users["admin"]
+    admin.set_password(PASSWORD)
+    admin.save()
+    page = new_page()
+    log_in(page, admin.username)
+    page.goto(f"/finansiering/overenskommelse/{world.own['agreement'].pk}/betalningar/")
+    page.get_by_label("Belopp (kr)").fill("3,1")
+    page.get_by_role("button", name="Registrera", exact=True).click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    found = check_both_widths(page, "betalningar (error)")
     assert found == [], "\n".join(found)
