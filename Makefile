@@ -55,7 +55,14 @@ $(OIDC_STAMP): tests/oidc/package-lock.json
 	npm ci --prefix tests/oidc --no-audit --no-fund --silent
 	touch $@
 
-test: install sysdeps $(OIDC_STAMP)
+# axe-core, the accessibility checker the browser tests run on every page (pinned in
+# tests/e2e/axe/package-lock.json); installed again when the lock file changes.
+AXE_STAMP := tests/e2e/axe/node_modules/.installed
+$(AXE_STAMP): tests/e2e/axe/package-lock.json
+	npm ci --prefix tests/e2e/axe --no-audit --no-fund --silent
+	touch $@
+
+test: install sysdeps $(OIDC_STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The suite without the browser tests, the clock moved about 14 months ahead: a test that passes
@@ -114,4 +121,4 @@ docs-demo: install sysdeps
 	rm -f $(DOCS_DEMO)/demo.sqlite3
 
 clean:
-	rm -rf $(VENV) build .pytest_cache tests/oidc/node_modules
+	rm -rf $(VENV) build .pytest_cache tests/oidc/node_modules tests/e2e/axe/node_modules

@@ -289,6 +289,15 @@ def report_key(agreement_id, year, period, *, obligation_id=None, report_id=None
     return f"report:{agreement_id}:{year}:{period or obligation_id or f'r{report_id}'}"
 
 
+def report_due_date(report, override=None):
+    """The day a report row is due as its item has it: the day its latest override moved it
+    to while the report is not handed in, else the row's own due date."""
+    moved = override is not None and override.action == "moved"
+    if moved and report.status not in HANDED_IN_REPORT_STATUSES:
+        return override.due_date
+    return report.due_date
+
+
 def report_status(report, *, today, soon, override=None):
     """A report row's status as its item has it (override: the item's latest DueOverride, as
     apply_overrides applies it), for the lists that show report rows."""

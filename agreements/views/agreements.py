@@ -72,6 +72,7 @@ from funding.summary import agreement_funding, lines_queryset
 
 from ._common import after_conflict, paginate, query_without_page
 from .due import due_rows
+from .followup import with_item_states
 
 
 @login_required
@@ -123,6 +124,8 @@ def agreement_detail(request, pk):
     )
     roles = acting_roles(request.user, agreement)
     acting = set(acting_parties_for(request.user, agreement, ADMINISTRATOR, SECRETARY))
+    reports = list(agreement.reports.select_related("party").order_by("year", "due_date"))
+    with_item_states(reports, today=timezone.localdate())
     context = {
         "agreement": agreement,
         "roles": roles,
@@ -135,7 +138,7 @@ def agreement_detail(request, pk):
         "targets": agreement.capacity_targets.all(),
         "decisions": agreement.decisions.all(),
         "missing_decisions": public_parties_without_approval(agreement),
-        "reports": agreement.reports.select_related("party").order_by("year", "due_date"),
+        "reports": reports,
         "meetings": agreement.meetings.select_related("called_by"),
         "meeting_callers": meeting_callers_for(request.user),
         "successors": agreement.successors.all(),

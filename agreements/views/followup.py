@@ -25,7 +25,7 @@ from agreements.access import (
     reports_visible_to,
     require_any,
 )
-from agreements.due.rules import report_key, report_status
+from agreements.due.rules import report_due_date, report_key, report_status
 from agreements.forms import (
     AttachmentForm,
     MeetingForm,
@@ -65,7 +65,7 @@ def report_list(request):
         .order_by("status", "due_date", "pk")
     )
     page = paginate(request, reports)
-    _with_states(page.object_list, today=timezone.localdate())
+    with_item_states(page.object_list, today=timezone.localdate())
     return render(
         request,
         "agreements/report_list.html",
@@ -73,8 +73,9 @@ def report_list(request):
     )
 
 
-def _with_states(reports, *, today):
-    """Set each report's item status (.state), its item's latest close or move read once."""
+def with_item_states(reports, *, today):
+    """Set each report's item status (.state) and due date (.due, moved or not), its item's
+    latest close or move read once: the dashboard's, so every page shows the same."""
     reports = list(reports)
     keys = {
         r.pk: report_key(
@@ -89,12 +90,11 @@ def _with_states(reports, *, today):
         ).order_by("at", "pk")
     }
     for r in reports:
+        override = overrides.get((r.agreement_id, keys[r.pk]))
         r.state = report_status(
-            r,
-            today=today,
-            soon=settings.REMINDER_DAYS_BEFORE,
-            override=overrides.get((r.agreement_id, keys[r.pk])),
+            r, today=today, soon=settings.REMINDER_DAYS_BEFORE, override=override
         )
+        r.due = report_due_date(r, override)
 
 
 @login_required
