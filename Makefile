@@ -19,13 +19,14 @@ install: $(STAMP)
 
 # Debian packages, installed only when missing (one apt-get update, one install): Pango,
 # HarfBuzz's font subsetter and DejaVu fonts for WeasyPrint (without the subsetter it falls
-# back to fontTools, five times slower); for the tests also Chromium (browser tests) and
+# back to fontTools, five times slower), Liberation fonts for the house fonts; for the tests also Chromium (browser tests) and
 # poppler (PDF text and PNGs), faketime (the suite with the clock moved ahead), Node.js and
 # npm (the OpenID Connect provider of the single sign-on tests).
 PDF_PACKAGES = \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
-	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core";
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation";
 TEST_PACKAGES = \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \

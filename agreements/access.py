@@ -721,3 +721,18 @@ def may_change_due_item(user, agreement, item):
         and item.responsible_party_id in party_ids_of(user, COORDINATOR)
         and COORDINATOR in roles_on(user, agreement)
     )
+
+
+def may_set_letterhead(user, party):
+    """Whether the user sets the logo and house font of the organisation's documents: its
+    own administrators (a non-profit's coordinators), as for its members; never a partner's,
+    nor the organisation that registered it."""
+    return may_manage_members(user, party)
+
+
+def get_party_for_letterhead(user, pk):
+    """A visible organisation (else 404) whose letterhead the user sets (else 403)."""
+    party = get_object_or_404(parties_visible_to(user), pk=pk)
+    if not may_set_letterhead(user, party):
+        raise PermissionDenied
+    return party

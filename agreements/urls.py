@@ -7,6 +7,7 @@ from .views import (
     due,
     followup,
     history,
+    letterhead,
     members,
     parties,
     parts,
@@ -86,6 +87,11 @@ urlpatterns = [
     path("organisationer/<int:pk>/", parties.party_detail, name="party"),
     path("organisationer/<int:pk>/andra/", parties.party_edit, name="party_edit"),
     path("organisationer/<int:pk>/rattelse/", parties.party_correct, name="party_correct"),
+    path(
+        "organisationer/<int:pk>/brevhuvud/",
+        letterhead.party_letterhead,
+        name="party_letterhead",
+    ),
     path("rattelser/<int:pk>/", parties.correction_detail, name="correction"),
     # An organisation's members
     path("medlemmar/", members.my_members, name="my_members"),

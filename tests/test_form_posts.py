@@ -395,6 +395,10 @@ OTHER_POSTS = {
         "or gone and is refused"
     ),
     "agreements:invitation_revoke": "revokes a pending invitation once; a repeat is refused",
+    "agreements:party_letterhead": (
+        "an edit of one choice and a file: a stale page (Party.version) is refused with the "
+        "conflict message (tests/agreements/test_letterhead.py)"
+    ),
 }
 
 

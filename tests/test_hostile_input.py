@@ -409,6 +409,7 @@ APP_FORMS = [
     ("funding:outside_shares", lambda r: [r["agreement"].pk]),
     ("two_factor:setup", lambda r: []),
     ("agreements:member_invite", lambda r: [r["region"].pk]),
+    ("agreements:party_letterhead", lambda r: [r["region"].pk]),
 ]
 # The button a form is sent with, where the page has more than one step.
 APP_FORM_BUTTONS = {
@@ -463,6 +464,43 @@ def test_the_code_asked_at_login_survives_hostile_input(rows):
     attack(client, target, dict.fromkeys(target.fields, "a\x00b"), project_tables())
     run_fuzz(client, target)
     assert client.get("/").status_code == 302  # no hostile value passed for a code
+
+
+def hostile_logo():
+    """An upload that is no image, starts like one and is not, or is one (with any name)."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    png = BytesIO()
+    Image.new("RGB", (8, 8)).save(png, "PNG")
+    content = st.one_of(
+        st.binary(max_size=300),
+        st.binary(max_size=300).map(lambda b: b"\x89PNG\r\n\x1a\n" + b),
+        st.binary(max_size=300).map(lambda b: b"\xff\xd8\xff" + b),
+        st.binary(max_size=50).map(lambda b: png.getvalue()[:-12] + b),
+        st.sampled_from([png.getvalue(), b'<svg onload="alert(1)"/>', b"%PDF-1.7"]),
+    )
+    return st.builds(SimpleUploadedFile, hostile_text().map(lambda n: n[:200] or "x"), content)
+
+
+def test_letterhead_survives_hostile_files(admin_client_, rows, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    target = discover_app_target(
+        admin_client_, reverse("agreements:party_letterhead", args=[rows["region"].pk])
+    )
+    assert "logo" in target.fields
+    fields = {name: value_for(f) for name, f in target.fields.items() if name != "logo"}
+    strategy = st.fixed_dictionaries({**fields, "logo": hostile_logo()})
+    tables = project_tables()
+
+    @FUZZ
+    @given(data=strategy)
+    def fuzz(data):
+        attack(admin_client_, target, data, tables)
+
+    fuzz()
 
 
 def test_member_forms_survive_hostile_input(admin_client_, rows, mailoutbox):

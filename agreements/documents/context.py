@@ -8,7 +8,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementParty, Decision, DocumentKind, Obligation
+from agreements.models import AgreementParty, Decision, DocumentKind, Obligation, PartyRole
 from funding.figures import base_by_year, line_instances
 from funding.models import ShareKind, ValueStatus
 from funding.money import format_kr
@@ -17,6 +17,7 @@ from .decision_economy import economy_blocks
 from .followup import with_followup
 from .gaps import Gaps, Part, Target, split_paragraphs, typeset_all
 from .history import condition_subject, history_paragraphs
+from .letterhead import letterhead
 from .text import (
     MONTHS,
     amounts_phrase,
@@ -141,11 +142,21 @@ def _agreement_document(agreement, version, issued_at):
         "subject": str(agreement),
         "identifier": identifier,
         "stamp": stamp(identifier, version, issued_at),
+        "letterhead": letterhead(issuing_party(parties)),
         "signed_digitally": agreement.signed_digitally,
         "warnings": gaps.warnings,
         "notes": [],
         **text,
     }
+
+
+def issuing_party(parties):
+    """The organisation whose letterhead an agreement carries: its first public party (a
+    region or municipality offers the partnership and registers the agreement), else its
+    first party; parties: the AgreementParty rows in their printed order."""
+    public = [p for p in parties if p.role == PartyRole.PUBLIC]
+    chosen = (public or parties or [None])[0]
+    return chosen.party if chosen else None
 
 
 def _extension_length(months):
@@ -494,6 +505,8 @@ def _proposal_document(decision, agreement, version, issued_at):
         "subject": _("Beslutsförslag till %(body)s") % {"body": body},
         "identifier": identifier,
         "stamp": stamp(identifier, version, issued_at),
+        # A proposal is the deciding organisation's own document.
+        "letterhead": letterhead(decision.organisation),
         "warnings": gaps.warnings,
         "notes": [],
         **text,

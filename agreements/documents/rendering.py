@@ -40,8 +40,10 @@ def render_pdf(html, *, base_url=None):
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    # The documents load nothing: no file or network access from text someone typed.
-    fetcher = URLFetcher(allowed_protocols=())
+    # The documents load nothing: no file or network access from text someone typed. Only
+    # data: URIs are read, which hold their own bytes (the letterhead's logo, embedded by
+    # agreements.documents.letterhead): they reach no file and no network.
+    fetcher = URLFetcher(allowed_protocols=("data",))
     document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR), url_fetcher=fetcher)
     return document.write_pdf(
         stylesheets=[print_stylesheet()], pdf_variant=PDF_VARIANT, pdf_tags=PDF_TAGS

@@ -4,12 +4,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from agreements.letterhead import DEFAULT_FONT, HOUSE_FONTS
 from agreements.numbers import (
     normalize_bankgiro,
     normalize_org_number,
     validate_bankgiro,
     validate_org_number,
 )
+
+
+def logo_path(instance, filename):
+    return f"logos/{instance.pk}/{filename}"
 
 
 class PartyKind(models.TextChoices):
@@ -71,6 +76,16 @@ class Party(models.Model):
             "Alla i organisationen loggar då in med lösenord och en kod från en app i mobilen. "
             "Den som saknar appen får ställa in den innan den kommer vidare."
         ),
+    )
+    # The letterhead of the documents it issues (agreements.letterhead), set by its own
+    # administrators (agreements.access.may_set_letterhead). The file's type is checked.
+    logo = models.FileField(_("logotyp"), upload_to=logo_path, blank=True, max_length=200)
+    document_font = models.CharField(
+        _("typsnitt i dokument"),
+        max_length=30,
+        choices=HOUSE_FONTS,
+        blank=True,
+        default=DEFAULT_FONT,
     )
     # Optimistic locking of the record and its contact people, as Agreement.version.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)

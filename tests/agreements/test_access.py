@@ -79,6 +79,8 @@ EXPECTED = {
     # An organisation's record is changed by its own users; partners propose corrections.
     "agreements:party_edit": ("party", COORD, COORD),
     "agreements:party_correct": ("party", ADMIN | SECR, ADMIN | SECR),
+    # Its letterhead by those who manage its members: B's coordinators (B is a non-profit).
+    "agreements:party_letterhead": ("party", COORD, COORD),
     "agreements:correction": ("correction", EVERYONE, COORD),
     # An organisation's members are managed by its administrators, a non-profit's (B) by its
     # coordinators; nobody else sees them.
