@@ -4,9 +4,12 @@ Swedish is the source language, so its "catalogue" is the marked strings themsel
 one is locale/en/LC_MESSAGES/django.po with its compiled django.mo. The test runs makemessages
 into a copy of locale/ (the committed files stay untouched) and asks gettext's own tools what is
 left untranslated or fuzzy. It needs the Debian package gettext, as makemessages itself does.
+The other half, that nothing Swedish escapes gettext, is checked for the templates here (text
+outside translate tags); tests/test_language.py looks at pages in English.
 """
 
 import gettext
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -86,3 +89,34 @@ def test_the_committed_mo_matches_the_po(tmp_path):
         assert gettext.GNUTranslations(committed)._catalog == (
             gettext.GNUTranslations(fresh)._catalog
         ), "locale/en/LC_MESSAGES/django.mo is stale: run compilemessages and commit it"
+
+
+# Words a template may show without translation: names, formats and the language switcher's
+# names of the languages, each in its own language.
+UNTRANSLATED_WORDS = {"IOP", "Svenska", "English", "SHA-256", "Excel", "CSV", "CSV (;)", "CSV (,)"}
+TEMPLATE_MARKUP = re.compile(
+    r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}"  # marked text
+    r"|\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}"  # comments
+    r"|\{%.*?%\}|\{\{.*?\}\}"  # tags (among them {% translate %}) and variables
+    r"|<(script|style)\b.*?</\1>",
+    re.DOTALL,
+)
+SHOWN_ATTRIBUTE = re.compile(r'\b(?:title|aria-label|placeholder|alt)="([^"]*)"')
+
+
+def unmarked_text(template):
+    """Words a template shows that no translate tag covers."""
+    source = TEMPLATE_MARKUP.sub(" ", template)
+    shown = SHOWN_ATTRIBUTE.findall(source) + re.split(r"<[^>]*>|\n", source)
+    found = (" ".join(text.replace("–", " ").split()) for text in shown)
+    return {text for text in found if re.search(r"[^\W\d_]{2,}", text)} - UNTRANSLATED_WORDS
+
+
+def test_templates_show_no_text_outside_translate_tags():
+    templates = Path(settings.BASE_DIR) / "templates"
+    unmarked = {
+        str(path.relative_to(templates)): words
+        for path in sorted(templates.rglob("*"))
+        if path.suffix in {".html", ".txt"} and (words := unmarked_text(path.read_text()))
+    }
+    assert not unmarked, f"Text in templates without {{% translate %}}: {unmarked}"
