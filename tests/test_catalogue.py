@@ -36,7 +36,7 @@ def current_catalogue(tmp_path_factory):
     root = tmp_path_factory.mktemp("catalogue")
     shutil.copytree(LOCALE, root / "locale")
     for child in Path(settings.BASE_DIR).iterdir():
-        if child.name != "locale" and child.name not in IGNORE and child.is_dir():
+        if child.is_dir() and child.name not in {"locale", *IGNORE} and child.name[0] != ".":
             (root / child.name).symlink_to(child)
     with pytest.MonkeyPatch.context() as patch, override_settings(LOCALE_PATHS=[root / "locale"]):
         patch.chdir(root)
