@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install sysdeps sysdeps-pdf run test test-future lint docs-demo bench serve backup restore clean
+.PHONY: install sysdeps sysdeps-pdf run test test-future lint messages docs-demo bench serve backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,8 @@ install: $(STAMP)
 # HarfBuzz's font subsetter and DejaVu fonts for WeasyPrint (without the subsetter it falls
 # back to fontTools, five times slower), Liberation fonts for the house fonts; for the tests also Chromium (browser tests) and
 # poppler (PDF text and PNGs), faketime (the suite with the clock moved ahead), Node.js and
-# npm (the OpenID Connect provider of the single sign-on tests).
+# npm (the OpenID Connect provider of the single sign-on tests), gettext (makemessages, also
+# in tests/test_catalogue.py).
 PDF_PACKAGES = \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
@@ -31,7 +32,8 @@ TEST_PACKAGES = \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
-	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm";
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext";
 INSTALL_MISSING = \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
@@ -110,6 +112,14 @@ restore: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The English catalogue brought up to date with the code and templates (translate the new and
+# fuzzy entries in locale/en/LC_MESSAGES/django.po, then `make messages` again to compile it).
+# The ignored folders are the same as in tests/test_catalogue.py.
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l en --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=build --ignore=tests --ignore=scripts --ignore=docs
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l en --ignore=.venv --ignore=node_modules
 
 # The two demo cases' decision proposals and agreements as PDF and PNG pages, from a throwaway
 # SQLite database (Västerbotten's decision has no data in the seeds: it shows placeholders).

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from agreements.models import Decision
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,3 +26,25 @@ def test_unknown_language_cookie_falls_back_to_swedish(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     response = client.get(reverse("login"))
     assert response.headers["Content-Language"] == "sv"
+
+
+def test_a_documents_gaps_speak_the_readers_language_while_the_document_stays_swedish(
+    client, demo, django_user_model
+):
+    """The printed documents are Swedish whatever the reader chooses; the list of what they
+    lack is part of the app and follows the reader's language."""
+    proposal = Decision.objects.get(organisation__name="Region Västerbotten")
+    client.force_login(django_user_model.objects.get(username="region.vasterbotten"))
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    agreement = proposal.agreements.get()
+    tasks = client.get(reverse("agreements:tasks", args=[agreement.pk])).content.decode()
+    assert "Region Västerbotten: Case number missing" in tasks
+    assert "Diarienummer saknas" not in tasks
+
+    preview = client.get(reverse("documents:proposal_preview", args=[proposal.pk]))
+    warnings, document = (
+        preview.content.decode().split('class="document-warnings"')[1].split("</div>", 1)
+    )
+    assert "Case number missing" in warnings
+    assert "[Diarienummer saknas]" in document

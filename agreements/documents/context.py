@@ -76,9 +76,18 @@ def stamp(identifier, version=None, issued_at=None):
 
 def agreement_document(agreement, *, version=None, issued_at=None):
     """Everything the agreement (överenskommelse) prints, with placeholders and warnings."""
-    # The documents are Swedish legal texts, whatever language the user reads the app in.
+    return _in_swedish(_agreement_document, agreement, version, issued_at)
+
+
+def _in_swedish(build, *args):
+    """The documents are Swedish legal texts, whatever language the user reads the app in.
+    Their warnings are not printed but shown in the app: in the reader's language, so the
+    document is built once more when that is not Swedish."""
     with translation.override("sv"):
-        return _agreement_document(agreement, version, issued_at)
+        document = build(*args)
+    if translation.get_language() != "sv":
+        document["warnings"] = build(*args)["warnings"]
+    return document
 
 
 def _agreement_document(agreement, version, issued_at):
@@ -412,8 +421,7 @@ def proposal_agreement(decision):
 
 def proposal_document(decision, *, agreement=None, version=None, issued_at=None):
     """Everything the decision proposal (beslutsförslag) prints, with placeholders."""
-    with translation.override("sv"):
-        return _proposal_document(decision, agreement, version, issued_at)
+    return _in_swedish(_proposal_document, decision, agreement, version, issued_at)
 
 
 def _proposal_document(decision, agreement, version, issued_at):

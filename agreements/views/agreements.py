@@ -435,7 +435,7 @@ def agreement_move(request, pk, move):
 def _moved(agreement):
     """What a step did, said specifically where it ends the agreement."""
     if agreement.status == AgreementStatus.ENDED:
-        return _("Överenskommelsen är avslutad. Inga rapporter eller utbetalningar väntas längre.")
+        return _("Överenskommelsen är avslutad. Inga rapporter eller betalningar väntas längre.")
     if agreement.status == AgreementStatus.TERMINATED:
         return _("Överenskommelsen är uppsagd från %(on)s. Alla parter ser uppsägningen.") % {
             "on": agreement.terminated_on.isoformat() if agreement.terminated_on else ""

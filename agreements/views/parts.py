@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from agreements.access import ADMINISTRATOR, get_agreement_for
@@ -73,7 +74,7 @@ PAGES = {
             "Vem skriver under för varje part? De skrivs ut part för part, i den här ordningen "
             "inom varje part."
         ),
-        _("Undertecknare"),
+        pgettext_lazy("one row", "Undertecknare"),
         _("Undertecknarna är sparade."),
     ),
     "contributions": ListPage(
