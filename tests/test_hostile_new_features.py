@@ -1,0 +1,39 @@
+"""A hostile partner's (or a removed member's, or a stranger's) attempts on the write paths
+merged with members and invitations, due items, single sign-on and two-factor login; each
+test is an attack that once worked or a guard it showed was needed."""
+
+import pytest
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import make_party
+from tests.test_two_factor import clock as clock  # noqa: F401 (the pinned TOTP clock)
+from tests.test_two_factor import give_app, goes_to, member, password_login
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Two-factor ---------------------------------------------------------------------------
+
+
+def test_a_session_opened_before_the_app_cannot_take_new_recovery_codes(client, clock):
+    """A password thief logged in before the owner set up the app: within the minutes the
+    session keeps its step, it must not mint recovery codes (a lasting way past the code)."""
+    user = member(make_party(kind="region"))
+    password_login(client, user)  # no app yet: the session owes no second step
+    old = give_app(user, clock)  # the owner, in another session
+    response = client.post(reverse("two_factor:regenerate"))
+    assert goes_to(response, "two_factor:verify")
+    tokens = StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+    assert set(tokens) == set(old)
+    assert "<code>" not in client.get(reverse("two_factor:codes")).content.decode()
+
+
+def test_a_session_opened_before_the_app_cannot_remove_it(client, clock):
+    user = member(make_party(kind="region"))
+    password_login(client, user)
+    give_app(user, clock)
+    response = client.post(reverse("two_factor:remove"))
+    assert goes_to(response, "two_factor:verify")
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
