@@ -4,14 +4,28 @@ test is an attack that once worked or a guard it showed was needed."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import make_party
+from agreements.models import Membership
+from agreements.services import DomainError
+from agreements.services.members import (
+    accept_invitation,
+    invite_member,
+    pending_invitation_for,
+    remove_member,
+)
+from tests.factories import make_party, make_world
 from tests.test_two_factor import clock as clock  # noqa: F401 (the pinned TOTP clock)
 from tests.test_two_factor import give_app, goes_to, member, password_login
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world_():
+    return make_world()
 
 
 # --- Two-factor ---------------------------------------------------------------------------
@@ -37,3 +51,26 @@ def test_a_session_opened_before_the_app_cannot_remove_it(client, clock):
     response = client.post(reverse("two_factor:remove"))
     assert goes_to(response, "two_factor:verify")
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+
+
+# --- Members and invitations ----------------------------------------------------------------
+
+
+def test_a_removed_member_cannot_rejoin_through_an_invitation_still_pending(world_, mailoutbox):
+    """The secretary was invited to become an administrator too; the administrators then
+    removed them. The link in their inbox must not bring them back, as administrator."""
+    admin, secretary = world_.users["admin"], world_.users["secretary"]
+    secretary.email = "sekr@example.se"
+    secretary.save()
+    now = timezone.now()
+    invitation = invite_member(
+        party=world_.a, email=secretary.email, role="administrator", by=admin, now=now
+    )
+    membership = Membership.objects.get(user=secretary, party=world_.a)
+    remove_member(membership=membership, version=membership.version, by=admin, now=now)
+    invitation.refresh_from_db()
+    assert not invitation.is_pending(now)
+    assert pending_invitation_for(secretary.email, now=now) is None
+    with pytest.raises(DomainError):
+        accept_invitation(invitation=invitation, user=secretary, now=now)
+    assert not Membership.objects.filter(user=secretary).exists()
