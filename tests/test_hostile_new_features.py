@@ -74,3 +74,34 @@ def test_a_removed_member_cannot_rejoin_through_an_invitation_still_pending(worl
     with pytest.raises(DomainError):
         accept_invitation(invitation=invitation, user=secretary, now=now)
     assert not Membership.objects.filter(user=secretary).exists()
+
+
+# --- Single sign-on -------------------------------------------------------------------------
+
+
+def test_a_group_claim_gives_no_role_the_organisation_does_not_offer(mailoutbox):
+    """A non-profit's users are coordinators: a group mapped to administrator (a slip in the
+    operator's mapping) must not make its members administrators, who close and review the
+    agreement's items of every party."""
+    from agreements.models import Party, PartyKind
+    from agreements.services.sso import user_for_sso_login
+    from tests.sso.conftest import REGION_NUMBER, make_provider
+
+    nonprofit = Party.objects.create(
+        name="Förening B", kind=PartyKind.NONPROFIT, org_number=REGION_NUMBER
+    )
+    now = timezone.now()
+    invite_member(party=nonprofit, email="ny@forening.se", role="coordinator", by=None, now=now)
+    provider = make_provider(
+        "https://idp.forening.se",
+        group_roles={REGION_NUMBER: {"samordnare": "coordinator", "styrelse": "administrator"}},
+        scopes="openid email groups",
+    )
+    claims = {
+        "sub": "1",
+        "email": "ny@forening.se",
+        "email_verified": True,
+        "groups": ["samordnare", "styrelse"],
+    }
+    user = user_for_sso_login(provider=provider, claims=claims, now=now)
+    assert set(user.memberships.values_list("role", flat=True)) == {"coordinator"}

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from agreements.access import roles_offered
 from agreements.models import Membership, Party
 
 from . import DomainError
@@ -128,7 +129,8 @@ def _existing_user(provider, email, parties):
 
 
 def apply_group_roles(*, user, provider, claims, parties):
-    """Give the user exactly the roles the group claim maps to in each mapped organisation.
+    """Give the user exactly the roles the group claim maps to in each mapped organisation,
+    of those the organisation offers (agreements.access.roles_offered).
 
     A login without the claim changes nothing: the provider did not say (Entra ID leaves
     the claim out when a user is in too many groups).
@@ -145,7 +147,10 @@ def apply_group_roles(*, user, provider, claims, parties):
         party = parties.get(number)
         if party is None:
             continue
-        wanted = {roles_by_group[g] for g in groups if g in roles_by_group}
+        # Only roles the organisation offers (a non-profit's users are coordinators),
+        # whatever the mapping names.
+        offered = roles_offered(party)
+        wanted = {roles_by_group[g] for g in groups if roles_by_group.get(g) in offered}
         held = Membership.objects.filter(user=user, party=party)
         for membership in held:
             if membership.role not in wanted:
