@@ -1,6 +1,9 @@
 """A hostile partner's (or a removed member's, or a stranger's) attempts on the write paths
-merged with members and invitations, due items, single sign-on and two-factor login; each
-test is an attack that once worked or a guard it showed was needed."""
+merged with members and invitations, due items, single sign-on and two-factor login. Each
+test is an attack: some once worked and were fixed with the test, the rest pin a guard that
+held."""
+
+import secrets
 
 import pytest
 from django.urls import reverse
@@ -8,7 +11,15 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agreements.models import Membership
+from agreements.models import (
+    AgreementParty,
+    AgreementStatus,
+    DueOverride,
+    Membership,
+    Party,
+    PartyKind,
+    PartyRole,
+)
 from agreements.services import DomainError
 from agreements.services.members import (
     accept_invitation,
@@ -16,7 +27,9 @@ from agreements.services.members import (
     pending_invitation_for,
     remove_member,
 )
-from tests.factories import make_party, make_world
+from agreements.services.sso import user_for_sso_login
+from tests.factories import make_member, make_party, make_world
+from tests.sso.conftest import REGION_NUMBER, make_provider
 from tests.test_two_factor import clock as clock  # noqa: F401 (the pinned TOTP clock)
 from tests.test_two_factor import give_app, goes_to, member, password_login
 
@@ -83,10 +96,6 @@ def test_a_group_claim_gives_no_role_the_organisation_does_not_offer(mailoutbox)
     """A non-profit's users are coordinators: a group mapped to administrator (a slip in the
     operator's mapping) must not make its members administrators, who close and review the
     agreement's items of every party."""
-    from agreements.models import Party, PartyKind
-    from agreements.services.sso import user_for_sso_login
-    from tests.sso.conftest import REGION_NUMBER, make_provider
-
     nonprofit = Party.objects.create(
         name="Förening B", kind=PartyKind.NONPROFIT, org_number=REGION_NUMBER
     )
@@ -105,3 +114,59 @@ def test_a_group_claim_gives_no_role_the_organisation_does_not_offer(mailoutbox)
     }
     user = user_for_sso_login(provider=provider, claims=claims, now=now)
     assert set(user.memberships.values_list("role", flat=True)) == {"coordinator"}
+
+
+# --- Due items ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def due_world():
+    world = make_world()
+    agreement = world.own["agreement"]
+    agreement.status, agreement.notice_months = AgreementStatus.ACTIVE, 6
+    agreement.save()  # ends 2028-12-31: notice by 2028-06-30
+    world.agreement = agreement
+    world.t1 = f"report:{agreement.pk}:2026:T1"
+    world.notice = f"notice:{agreement.pk}"
+    # A second non-profit on the same agreement, with its own coordinator.
+    world.f = make_party("Förening F")
+    AgreementParty.objects.create(
+        agreement=agreement, party=world.f, role=PartyRole.NONPROFIT, position=5
+    )
+    world.users["partner"] = make_member("samord_f", world.f, "coordinator")
+    return world
+
+
+def _post_due(client, world, user, key, **fields):
+    client.force_login(user)
+    data = {"key": key, "action": "closed", "reason": "Stängs"}
+    data["submit_token"] = secrets.token_urlsafe(32)
+    return client.post(reverse("agreements:due_items", args=[world.agreement.pk]), data | fields)
+
+
+@pytest.mark.parametrize(
+    "who, item, status",
+    [
+        ("coordinator", "notice", 403),  # not a report: the administrators'
+        ("partner", "t1", 403),  # another non-profit's report on the same agreement
+        ("secretary", "t1", 403),
+        ("outsider", "t1", 404),
+    ],
+)
+def test_a_due_item_is_closed_only_by_those_it_belongs_to(client, due_world, who, item, status):
+    key = getattr(due_world, item)
+    response = _post_due(client, due_world, due_world.users[who], key)
+    assert response.status_code == status
+    assert not DueOverride.objects.exists()
+
+
+def test_a_forged_key_or_an_overlong_reason_changes_nothing(client, due_world):
+    coordinator = due_world.users["coordinator"]
+    other = f"report:{due_world.other['agreement'].pk}:2026:T1"
+    assert _post_due(client, due_world, coordinator, other).status_code == 400
+    response = _post_due(client, due_world, coordinator, due_world.t1, reason="x" * 2001)
+    assert response.status_code == 200 and "error-summary" in response.content.decode()
+    assert not DueOverride.objects.exists()
+    # The coordinator's own report they may close.
+    assert _post_due(client, due_world, coordinator, due_world.t1).status_code == 302
+    assert DueOverride.objects.get().by == coordinator
