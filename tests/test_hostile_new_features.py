@@ -27,7 +27,7 @@ from agreements.services.members import (
     pending_invitation_for,
     remove_member,
 )
-from agreements.services.sso import user_for_sso_login
+from agreements.services.sso import SsoRefused, user_for_sso_login
 from tests.factories import make_member, make_party, make_world
 from tests.sso.conftest import REGION_NUMBER, make_provider
 from tests.test_two_factor import clock as clock  # noqa: F401 (the pinned TOTP clock)
@@ -170,3 +170,29 @@ def test_a_forged_key_or_an_overlong_reason_changes_nothing(client, due_world):
     # The coordinator's own report they may close.
     assert _post_due(client, due_world, coordinator, due_world.t1).status_code == 302
     assert DueOverride.objects.get().by == coordinator
+
+
+@pytest.mark.parametrize("powers", ["permission", "group", "staff"])
+def test_a_provider_does_not_speak_for_a_user_with_powers_beyond_its_organisations(powers):
+    """The national index's maintainer (a permission, alone or through a group) or a staff
+    member of the admin site is a member of the region too: the region's provider must not
+    log in as them, and with them change every organisation's uplift."""
+    from django.contrib.auth.models import Group, Permission
+
+    region = Party.objects.create(name="Region A", kind=PartyKind.REGION, org_number=REGION_NUMBER)
+    user = make_member("indexforvaltare", region, "administrator")
+    user.email = "index@region-a.se"
+    permission = Permission.objects.get(codename="maintain_national_index")
+    if powers == "permission":
+        user.user_permissions.add(permission)
+    elif powers == "group":
+        group = Group.objects.create(name="Indexförvaltare")
+        group.permissions.add(permission)
+        user.groups.add(group)
+    else:
+        user.is_staff = True
+    user.save()
+    provider = make_provider("https://idp.region-a.se")
+    claims = {"sub": "1", "email": user.email, "email_verified": True}
+    with pytest.raises(SsoRefused):
+        user_for_sso_login(provider=provider, claims=claims, now=timezone.now())
