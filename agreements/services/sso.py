@@ -3,8 +3,8 @@
 An identity provider (iop.sso.config.Provider) speaks for the organisations it belongs to and
 for no one else. Its claims log in a user only when the e-mail address is verified and
 belongs to exactly one user whose roles are all in those organisations (and who holds no
-power beyond them: staff, a permission), or to a pending
-invitation to one of them. A stranger gets no account. Where the provider maps a group claim
+power beyond them: staff, a permission), or to a pending invitation to one of them. A
+stranger gets no account. Where the provider maps a group claim
 to roles for an organisation, the user's roles there follow the claim at every login.
 """
 
