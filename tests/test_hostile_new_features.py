@@ -3,9 +3,11 @@ merged with members and invitations, due items, single sign-on and two-factor lo
 test is an attack: some once worked and were fixed with the test, the rest pin a guard that
 held."""
 
+import re
 import secrets
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
@@ -15,6 +17,7 @@ from agreements.models import (
     AgreementParty,
     AgreementStatus,
     DueOverride,
+    Invitation,
     Membership,
     Party,
     PartyKind,
@@ -196,3 +199,42 @@ def test_a_provider_does_not_speak_for_a_user_with_powers_beyond_its_organisatio
     claims = {"sub": "1", "email": user.email, "email_verified": True}
     with pytest.raises(SsoRefused):
         user_for_sso_login(provider=provider, claims=claims, now=timezone.now())
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "kim@example.se\r\nBcc: alla@example.se",
+        "kim@example.se\nCc: x@example.se",
+        "kim@example.se, mallory@example.se",
+        "Kim <kim@example.se>",
+        "kim@example.se%0d%0abcc:x@example.se",
+    ],
+)
+def test_an_invitation_goes_to_one_plain_address_or_nowhere(world_, mailoutbox, email):
+    with pytest.raises(DomainError):
+        invite_member(
+            party=world_.a,
+            email=email,
+            role="coordinator",
+            by=world_.users["admin"],
+            now=timezone.now(),
+        )
+    assert mailoutbox == []
+
+
+def test_an_invitation_link_works_once_for_the_invited_address_only(world_, mailoutbox):
+    """Another member logged in cannot take it; the invitee's use spends it; its token is
+    never stored, so the stored hash is no link."""
+    admin, secretary = world_.users["admin"], world_.users["secretary"]
+    invite_member(
+        party=world_.a, email="ny@example.se", role="administrator", by=admin, now=timezone.now()
+    )
+    path = re.search(r"/inbjudan/[A-Za-z0-9_-]+/", mailoutbox[-1].body).group(0)
+    thief = Client()
+    thief.force_login(secretary)
+    assert thief.post(path).status_code == 403
+    assert not Membership.objects.filter(user=secretary, role="administrator").exists()
+    stored = Invitation.objects.get().token_hash
+    assert Client().get(f"/inbjudan/{stored}/").status_code == 404
+    assert Client().get("/inbjudan/" + "A" * 5000 + "/").status_code == 404
