@@ -31,7 +31,8 @@ from agreements.services.members import (
     remove_member,
 )
 from agreements.services.sso import SsoRefused, user_for_sso_login
-from tests.factories import make_member, make_party, make_world
+from funding.models import PaymentPlan
+from tests.factories import make_line, make_member, make_party, make_world
 from tests.sso.conftest import REGION_NUMBER, make_provider
 from tests.test_two_factor import clock as clock  # noqa: F401 (the pinned TOTP clock)
 from tests.test_two_factor import give_app, goes_to, member, password_login
@@ -238,3 +239,21 @@ def test_an_invitation_link_works_once_for_the_invited_address_only(world_, mail
     stored = Invitation.objects.get().token_hash
     assert Client().get(f"/inbjudan/{stored}/").status_code == 404
     assert Client().get("/inbjudan/" + "A" * 5000 + "/").status_code == 404
+
+
+def test_a_partner_does_not_close_another_partys_payment(client, due_world):
+    """A party's payments are its own commitment (access.funding_parties_for): the region's
+    administrator must not mark the municipality's payment as no longer expected."""
+    municipality = make_party("Kommun M", kind=PartyKind.MUNICIPALITY)
+    AgreementParty.objects.create(
+        agreement=due_world.agreement, party=municipality, role=PartyRole.PUBLIC, position=6
+    )
+    admin_m = make_member("admin_m", municipality, "administrator")
+    line = make_line(due_world.agreement, municipality, {2027: 1000}, receiver=due_world.b)
+    PaymentPlan.objects.create(line=line, bankgiro="403-4849")
+    key = f"payment:{line.pk}:2027:1"
+    refused = _post_due(client, due_world, due_world.users["admin"], key)
+    assert refused.status_code == 403
+    assert not DueOverride.objects.exists()
+    assert _post_due(client, due_world, admin_m, key).status_code == 302
+    assert DueOverride.objects.get().by == admin_m
