@@ -32,6 +32,7 @@ from agreements.services.members import (
 )
 from agreements.services.sso import SsoRefused, user_for_sso_login
 from funding.models import PaymentPlan
+from iop.models import UserSession
 from tests.factories import make_line, make_member, make_party, make_world
 from tests.sso.conftest import REGION_NUMBER, make_provider
 from tests.test_two_factor import clock as clock  # noqa: F401 (the pinned TOTP clock)
@@ -257,3 +258,18 @@ def test_a_partner_does_not_close_another_partys_payment(client, due_world):
     assert not DueOverride.objects.exists()
     assert _post_due(client, due_world, admin_m, key).status_code == 302
     assert DueOverride.objects.get().by == admin_m
+
+
+def test_a_manager_who_removes_themselves_is_logged_out_at_once(client, world_):
+    """Another administrator remains; the one who leaves is sent to the login page, and the
+    session they had ends with them (no page of the organisation opens after)."""
+    admin = world_.users["admin"]
+    make_member("admin_a2", world_.a, "administrator")
+    client.force_login(admin)
+    membership = Membership.objects.get(user=admin, party=world_.a)
+    url = reverse("agreements:member_remove", args=[membership.pk])
+    response = client.post(url, {"version": membership.version})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not UserSession.objects.filter(user_id=admin.pk).exists()
+    after = client.get(reverse("agreements:members", args=[world_.a.pk]))
+    assert after.status_code == 302 and after["Location"].startswith(reverse("login"))
