@@ -22,6 +22,7 @@ from agreements.models import (
     Party,
     PartyKind,
     PartyRole,
+    Report,
 )
 from agreements.services import DomainError
 from agreements.services.members import (
@@ -273,3 +274,24 @@ def test_a_manager_who_removes_themselves_is_logged_out_at_once(client, world_):
     assert not UserSession.objects.filter(user_id=admin.pk).exists()
     after = client.get(reverse("agreements:members", args=[world_.a.pk]))
     assert after.status_code == 302 and after["Location"].startswith(reverse("login"))
+
+
+# --- Report filing --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who, status", [("partner", 403), ("admin", 403), ("outsider", 404)])
+def test_only_the_reporting_organisation_hands_in_its_report(client, due_world, who, status):
+    """Another non-profit on the same agreement, the region's administrator and an outsider
+    neither see the check page nor hand in B's report with its version."""
+    report = due_world.own["report"]
+    report.text = "Vad vi gjorde"
+    report.save()
+    url = reverse("agreements:report_submit", args=[report.pk])
+    client.force_login(due_world.users[who])
+    assert client.get(url).status_code == status
+    assert client.post(url, {"version": report.version}).status_code == status
+    assert Report.objects.get(pk=report.pk).submitted_at is None
+    # B's coordinator hands it in with the same post.
+    client.force_login(due_world.users["coordinator"])
+    assert client.post(url, {"version": report.version}).status_code == 302
+    assert Report.objects.get(pk=report.pk).submitted_at is not None
