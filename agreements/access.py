@@ -713,7 +713,11 @@ REPORT_ITEM_KINDS = ("tertial_report", "annual_report", "one_off_report", "evalu
 
 def may_change_due_item(user, agreement, item):
     """Whether the user closes or moves an item (a Deadline) of the agreement: an administrator
-    of one of its parties, or a coordinator of the organisation a report item is due from."""
+    of one of its parties, or a coordinator of the organisation a report item is due from.
+    A payment is its payer's commitment: only those who change the paying party's payments
+    (funding_parties_for) close or move it."""
+    if item.kind == "payment":
+        return item.responsible_party_id in _funding_parties_once(user, agreement)
     if has_role(user, agreement, ADMINISTRATOR):
         return True
     return (
@@ -736,3 +740,12 @@ def get_party_for_letterhead(user, pk):
     if not may_set_letterhead(user, party):
         raise PermissionDenied
     return party
+
+
+def _funding_parties_once(user, agreement):
+    """funding_parties_for, read once per agreement object and user (a page asks it for
+    every payment item)."""
+    cache = agreement.__dict__.setdefault("_iop_funding_parties", {})
+    if user.pk not in cache:
+        cache[user.pk] = funding_parties_for(user, agreement)
+    return cache[user.pk]

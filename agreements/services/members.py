@@ -267,10 +267,11 @@ def change_role(*, membership, role, version, by):
     return membership
 
 
-def remove_member(*, membership, version, by):
-    """Remove the member from the organisation (every role held there) and end their
-    sessions, so no page stays open to them; their history stays. Refused from a stale page
-    and for the last member who manages the members."""
+def remove_member(*, membership, version, by, now):
+    """Remove the member from the organisation (every role held there), revoke the
+    invitations to their address still open there, and end their sessions, so no page stays
+    open to them; their history stays. Refused from a stale page and for the last member who
+    manages the members."""
     with transaction.atomic():
         party = _lock(membership.party)
         membership = Membership.objects.select_for_update().filter(pk=membership.pk).first()
@@ -291,6 +292,14 @@ def remove_member(*, membership, version, by):
         for row in held:
             row._history_user = by
             row.delete()
+        # A link still in their inbox would bring them back, in the role it offers.
+        for invitation in party.invitations.select_for_update().filter(
+            email=normalize_email(user.email or ""),
+            accepted_at=None,
+            revoked_at=None,
+            expires_at__gt=now,
+        ):
+            _revoke(invitation, by=by, now=now)
         end_sessions_of(user)
     return user
 

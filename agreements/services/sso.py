@@ -2,8 +2,9 @@
 
 An identity provider (iop.sso.config.Provider) speaks for the organisations it belongs to and
 for no one else. Its claims log in a user only when the e-mail address is verified and
-belongs to exactly one user whose roles are all in those organisations, or to a pending
-invitation to one of them. A stranger gets no account. Where the provider maps a group claim
+belongs to exactly one user whose roles are all in those organisations (and who holds no
+power beyond them: staff, a permission), or to a pending invitation to one of them. A
+stranger gets no account. Where the provider maps a group claim
 to roles for an organisation, the user's roles there follow the claim at every login.
 """
 
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from agreements.access import roles_offered
 from agreements.models import Membership, Party
 
 from . import DomainError
@@ -26,8 +28,8 @@ def user_for_sso_login(*, provider, claims, now):
     """Return the user the provider's claims log in, their roles in line with its group claim.
 
     Raises SsoRefused for an unverified address, an address of several users, an account the
-    provider does not speak for (a superuser, or roles in another organisation), and for a
-    stranger without a pending invitation.
+    provider does not speak for (a superuser, staff, a permission, or roles in another
+    organisation), and for a stranger without a pending invitation.
     """
     email = verified_email(provider, claims)
     parties = {p.org_number: p for p in Party.objects.filter(org_number__in=provider.organisations)}
@@ -114,9 +116,10 @@ def _existing_user(provider, email, parties):
     if not user.is_active:
         raise SsoRefused(_("Ditt konto i IOP är avstängt."))
     # A provider's administrators could otherwise mint a login for anyone whose address they
-    # type: it speaks only for users whose every role is in its own organisations.
+    # type: it speaks only for users whose every role is in its own organisations, and who
+    # hold no power beyond them (the admin site, a permission such as the national index's).
     outside = user.memberships.exclude(party__in=parties.values()).exists()
-    if user.is_superuser or outside:
+    if outside or _has_powers_beyond_organisations(user):
         raise SsoRefused(
             _(
                 "Ditt konto har roller i organisationer som inte loggar in via %(provider)s. "
@@ -127,8 +130,18 @@ def _existing_user(provider, email, parties):
     return user
 
 
+def _has_powers_beyond_organisations(user):
+    return (
+        user.is_superuser
+        or user.is_staff
+        or user.user_permissions.exists()
+        or user.groups.filter(permissions__isnull=False).exists()
+    )
+
+
 def apply_group_roles(*, user, provider, claims, parties):
-    """Give the user exactly the roles the group claim maps to in each mapped organisation.
+    """Give the user exactly the roles the group claim maps to in each mapped organisation,
+    of those the organisation offers (agreements.access.roles_offered).
 
     A login without the claim changes nothing: the provider did not say (Entra ID leaves
     the claim out when a user is in too many groups).
@@ -145,7 +158,10 @@ def apply_group_roles(*, user, provider, claims, parties):
         party = parties.get(number)
         if party is None:
             continue
-        wanted = {roles_by_group[g] for g in groups if g in roles_by_group}
+        # Only roles the organisation offers (a non-profit's users are coordinators),
+        # whatever the mapping names.
+        offered = roles_offered(party)
+        wanted = {roles_by_group[g] for g in groups if roles_by_group.get(g) in offered}
         held = Membership.objects.filter(user=user, party=party)
         for membership in held:
             if membership.role not in wanted:

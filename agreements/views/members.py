@@ -153,7 +153,12 @@ def member_remove(request, pk):
     error = None
     if data is not None and version.is_valid():
         try:
-            user = remove_member(membership=membership, version=version.loaded, by=request.user)
+            user = remove_member(
+                membership=membership,
+                version=version.loaded,
+                by=request.user,
+                now=timezone.now(),
+            )
         except DomainError as exc:
             error = str(exc)
         else:

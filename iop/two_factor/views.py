@@ -2,6 +2,7 @@
 code asked after a password login (policy and middleware decide when)."""
 
 from base64 import b32encode
+from functools import wraps
 from urllib.parse import urlencode
 
 import segno
@@ -45,6 +46,21 @@ def _to_verify(request):
     return redirect(_with_next("two_factor:verify", request.get_full_path()))
 
 
+def _code_first(view):
+    """Changing the user's devices takes the app, not only the password: a password login
+    not yet verified is sent for the code first. Read now, not from the session's kept step,
+    which an app set up in another session makes stale for minutes."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if needs_code(request):
+            remember(request, request.user)
+            return _to_verify(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @login_required
 @require_GET
 def overview(request):
@@ -60,11 +76,9 @@ def overview(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_code_first
 def setup(request):
     """Show a new key (as a QR code and as text) and confirm it with a code from the app."""
-    if needs_code(request):
-        remember(request, request.user)
-        return _to_verify(request)  # replacing the app takes the app, not only the password
     # Only the page makes a key: a repeated confirmation finds none and is told it is done.
     device = services.pending_app(request.user, create=request.method == "GET")
     if device is None:
@@ -150,6 +164,7 @@ def codes(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_code_first
 def regenerate(request):
     """New recovery codes, after a page that says the old ones stop working."""
     if services.confirmed_app(request.user) is None:
@@ -168,6 +183,7 @@ def regenerate(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_code_first
 def remove(request):
     """Remove the app and the recovery codes, after a page that asks; refused (403) to a
     member of an organisation that requires two factors."""
