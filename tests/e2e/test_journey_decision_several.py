@@ -108,7 +108,6 @@ def prepare(page, first_url):
     field(form, "Ordförandens titel").fill("Ordförande")
     field(form, "Direktör").fill("Dan Direktör")
     field(form, "Direktörens titel").fill("Socialdirektör")
-    field(row(page, "Punkt 1"), "Nummer").fill("1")
     field(row(page, "Punkt 1"), "Beslutspunkt").fill(
         "Socialnämnden ingår de tre överenskommelserna."
     )

@@ -294,7 +294,6 @@ def propose_and_record(page, agreement):
     field(form, "Ordförandens titel").fill("Ordförande")
     field(form, "Direktör").fill("Dan Direktör")
     field(form, "Direktörens titel").fill("Socialdirektör")
-    field(row(page, "Punkt 1"), "Nummer").fill("1")
     field(row(page, "Punkt 1"), "Beslutspunkt").fill("Socialnämnden ingår överenskommelsen.")
     field(row(page, "Dokument 1"), "Nummer").fill("1")
     field(row(page, "Dokument 1"), "Dokument").fill("Överenskommelse om familjestöd")
