@@ -229,11 +229,6 @@ class PaymentPlanForm(ConstraintFieldsMixin, forms.ModelForm):
     class Meta:
         model = PaymentPlan
         fields = PLAN_FIELDS
-        # "Betalning", not "utbetalning": one word for the money a party pays (glossary).
-        labels = {
-            "installments_per_year": _("Betalningar per år"),
-            "first_month": _("Månad för (första) betalningen"),
-        }
         widgets = {
             "first_month": forms.Select(choices=[(m, m) for m in range(1, 13)]),
             "due_day": forms.TextInput(attrs={"inputmode": "numeric"}),
