@@ -756,6 +756,7 @@ class PartyForm(forms.ModelForm):
             self.fields["registered_by"] = forms.ModelChoiceField(
                 label=_("Registreras av"),
                 queryset=Party.objects.filter(pk__in=[p.pk for p in self.registrars]),
+                error_messages={"required": _("Välj vilken organisation som registrerar den")},
                 help_text=_(
                     "Den organisationen ändrar uppgifterna tills den nya har egna användare."
                 ),

@@ -11,10 +11,12 @@ from agreements.forms import (
     AttachmentForm,
     CapacityTargetForm,
     DueItemChangeForm,
+    PartyForm,
     ReviewForm,
     SuccessorForm,
 )
 from funding.forms import IndexValueForm, IndexWithdrawalForm, PaymentPlanForm
+from tests.factories import make_party
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,11 @@ def test_the_messages_are_english_for_an_english_reader():
         assert required(SuccessorForm, "relation") == [
             "Select how the new agreement relates to this one"
         ]
+
+
+def test_a_field_added_for_the_user_says_what_to_do_too():
+    """Registering an organisation for one of several of the user's own asks which."""
+    registrars = [make_party("Region R", kind="region"), make_party("Kommun K")]
+    form = PartyForm(data={}, registrars=registrars)
+    assert not form.is_valid()
+    assert form.errors["registered_by"] == ["Välj vilken organisation som registrerar den"]
