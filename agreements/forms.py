@@ -246,6 +246,12 @@ class AgreementForm(TextLimitsMixin, ConstraintFieldsMixin, forms.ModelForm):
             "contributions_intro": forms.Textarea(attrs={"rows": 3}),
             "renegotiation_text": forms.Textarea(attrs={"rows": 3}),
         }
+        # The labels "Gäller från" and "Gäller till och med" are no nouns: "Ange gäller från"
+        # would not read (iop.forms makes "Ange <label>" of the others).
+        error_messages = {
+            "period_start": {"required": _("Ange första dagen överenskommelsen gäller")},
+            "period_end": {"required": _("Ange sista dagen överenskommelsen gäller")},
+        }
 
 
 class PastFollowupForm(forms.Form):
@@ -600,6 +606,7 @@ class CapacityTargetForm(forms.ModelForm):
         model = CapacityTarget
         fields = TARGET_FIELDS
         field_classes = {"quantity": WholeNumberField}
+        error_messages = {"description": {"required": _("Ange vad målet gäller")}}
 
     def __init__(self, *args, agreement=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -749,6 +756,7 @@ class PartyForm(forms.ModelForm):
             self.fields["registered_by"] = forms.ModelChoiceField(
                 label=_("Registreras av"),
                 queryset=Party.objects.filter(pk__in=[p.pk for p in self.registrars]),
+                error_messages={"required": _("Välj vilken organisation som registrerar den")},
                 help_text=_(
                     "Den organisationen ändrar uppgifterna tills den nya har egna användare."
                 ),
@@ -859,6 +867,7 @@ class ReportForm(forms.Form):
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Vad blir resultatet av granskningen?"),
+        error_messages={"required": _("Välj om rapporten godkänns eller returneras")},
         choices=[
             ("approve", _("Godkänn rapporten")),
             ("return", _("Returnera rapporten för komplettering")),
@@ -888,6 +897,7 @@ class ReviewForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Bifoga fil"),
+        error_messages={"required": _("Välj en fil att bifoga")},
         help_text=_("PDF, DOCX eller XLSX."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,application/pdf"}),
     )
@@ -1063,6 +1073,7 @@ class RecordDecisionForm(forms.Form):
 class CorrectDecisionForm(RecordDecisionForm):
     reason = forms.CharField(
         label=_("Varför rättas beslutet?"),
+        error_messages={"required": _("Ange varför beslutet rättas")},
         help_text=_("T.ex. fel paragraf i protokollet. Skälet visas med rättelsen."),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -1087,6 +1098,7 @@ class MoveForm(forms.Form):
 class SuccessorForm(forms.Form):
     relation = forms.ChoiceField(
         label=_("Hur hänger den nya ihop med den här?"),
+        error_messages={"required": _("Välj hur den nya hänger ihop med den här")},
         choices=PredecessorRelation.choices,
         widget=forms.RadioSelect,
     )
@@ -1144,6 +1156,7 @@ class DueItemChangeForm(forms.Form):
     key = forms.CharField(max_length=120, widget=forms.HiddenInput)
     action = forms.ChoiceField(
         label=_("Vad vill du göra?"),
+        error_messages={"required": _("Välj om uppgiften ska stängas eller flyttas")},
         choices=[
             ("moved", _("Flytta till en annan dag")),
             ("closed", _("Stänga: inget mer ska göras")),

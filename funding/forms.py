@@ -229,14 +229,12 @@ class PaymentPlanForm(ConstraintFieldsMixin, forms.ModelForm):
     class Meta:
         model = PaymentPlan
         fields = PLAN_FIELDS
-        # "Betalning", not "utbetalning": one word for the money a party pays (glossary).
-        labels = {
-            "installments_per_year": _("Betalningar per år"),
-            "first_month": _("Månad för (första) betalningen"),
-        }
         widgets = {
             "first_month": forms.Select(choices=[(m, m) for m in range(1, 13)]),
             "due_day": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        error_messages = {
+            "due_day": {"required": _("Ange senaste dag i månaden för betalningen")},
         }
 
 
@@ -251,7 +249,10 @@ class PaymentForm(ConstraintFieldsMixin, forms.ModelForm):
         field_classes = {"year": WholeNumberField, "amount": KronorField}
         widgets = {"paid_on": DateInput()}
         # Beyond the column's range the form field refuses the number before the model does.
-        error_messages = {"amount": {"max_value": AMOUNT_TOO_LARGE}}
+        error_messages = {
+            "year": {"required": _("Ange vilket år betalningen avser")},
+            "amount": {"required": _("Ange belopp"), "max_value": AMOUNT_TOO_LARGE},
+        }
 
     def __init__(self, *args, agreement, editable=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,20 +287,29 @@ class IndexSeriesForm(ConstraintFieldsMixin, forms.ModelForm):
         self.fields["owner"].help_text = ""
 
 
+# The labels "Förändring (procent)" and "Publicerat" would not read after "Ange".
+INDEX_VALUE_REQUIRED = {
+    "percent": {"required": _("Ange förändringen i procent")},
+    "published_on": {"required": _("Ange när värdet publicerades")},
+}
+
+
 class IndexValueForm(forms.ModelForm):
     class Meta:
         model = IndexValue
         fields = ["year", "percent", "status", "published_on", "source"]
         field_classes = {"year": WholeNumberField, "percent": PercentField}
         widgets = {"published_on": DateInput()}
+        error_messages = INDEX_VALUE_REQUIRED
 
 
 REASON_MAX_LENGTH = 500
 
 
-def reason_field(label):
+def reason_field(label, required):
     return forms.CharField(
         label=label,
+        error_messages={"required": required},
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Visas i seriens historik, t.ex. SKR:s rättelse i cirkulär 26:50."),
@@ -309,17 +319,18 @@ def reason_field(label):
 class IndexCorrectionForm(forms.ModelForm):
     """A correction of a published value: its new figures and why."""
 
-    reason = reason_field(_("Varför rättas värdet?"))
+    reason = reason_field(_("Varför rättas värdet?"), _("Ange varför värdet rättas"))
 
     class Meta:
         model = IndexValue
         fields = list(CORRECTED_INDEX_FIELDS)
         field_classes = {"percent": PercentField}
         widgets = {"published_on": DateInput()}
+        error_messages = INDEX_VALUE_REQUIRED
 
 
 class IndexWithdrawalForm(forms.Form):
-    reason = reason_field(_("Varför dras värdet tillbaka?"))
+    reason = reason_field(_("Varför dras värdet tillbaka?"), _("Ange varför värdet dras tillbaka"))
 
 
 class IndexImportForm(forms.Form):

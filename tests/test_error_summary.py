@@ -41,9 +41,9 @@ def test_an_empty_payment_lists_each_error_linked_to_its_field(client, world):
     links = summary_links(html)
     assert links == [
         ("id_line", "Välj finansieringsrad"),
-        ("id_year", "Ange avser år"),
+        ("id_year", "Ange vilket år betalningen avser"),
         ("id_paid_on", "Ange betalningsdag"),
-        ("id_amount", "Ange belopp (kr)"),
+        ("id_amount", "Ange belopp"),
     ], links
     for anchor, _message in links:
         assert f'id="{anchor}"' in html

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from funding.figures import expected_payments
@@ -141,9 +142,13 @@ def apply_overrides(items, overrides, scope):
 
 
 def _overridden(item, override, scope):
-    if item.status == "done":
-        return item
     reason = {"reason": override.reason}
+    if item.status == "done":
+        # Done before or after it was moved: it was due on the moved day all the same (a
+        # report handed in by then is not late), and a closed one was done nonetheless.
+        if override.action == "moved":
+            return replace(item, due_date=override.due_date, detail=Text(MOVED, reason))
+        return item
     if override.action == "moved":
         return replace(
             item,
@@ -290,23 +295,29 @@ def report_key(agreement_id, year, period, *, obligation_id=None, report_id=None
 
 
 def report_due_date(report, override=None):
-    """The day a report row is due as its item has it: the day its latest override moved it
-    to while the report is not handed in, else the row's own due date."""
-    moved = override is not None and override.action == "moved"
-    if moved and report.status not in HANDED_IN_REPORT_STATUSES:
+    """The day a report row is due as its item has it (override: the item's latest
+    DueOverride): the day the override moved it to, else the row's own due date. Every page,
+    the late flag, the reminders and the calendar feed go by this day."""
+    if override is not None and override.action == "moved":
         return override.due_date
     return report.due_date
+
+
+def submitted_late(report, due_date):
+    """Whether the report was handed in after due_date (report_due_date), the day in Swedish
+    time."""
+    if report.submitted_at is None:
+        return False
+    return timezone.localtime(report.submitted_at).date() > due_date
 
 
 def report_status(report, *, today, soon, override=None):
     """A report row's status as its item has it (override: the item's latest DueOverride, as
     apply_overrides applies it), for the lists that show report rows."""
     done = report.status in HANDED_IN_REPORT_STATUSES
-    due = report.due_date
-    if override is not None and not done:
-        if override.action != "moved":
-            return "closed"
-        due = override.due_date
+    if override is not None and override.action != "moved" and not done:
+        return "closed"
+    due = report_due_date(report, override)
     ended = has_ended(report.agreement, today)
     return item_status(due, today, done=done, ended=ended, soon=soon)
 

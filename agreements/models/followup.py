@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
@@ -150,13 +149,6 @@ class Report(models.Model):
     def __str__(self):
         label = self.title or self.get_period_display()
         return f"{self.year} {label} – {self.agreement.title}"
-
-    @property
-    def submitted_late(self):
-        """Whether it was handed in after its due date (the day in Swedish time)."""
-        if self.submitted_at is None:
-            return False
-        return timezone.localtime(self.submitted_at).date() > self.due_date
 
     @property
     def period_label(self):

@@ -25,7 +25,7 @@ from agreements.access import (
     reports_visible_to,
     require_any,
 )
-from agreements.due.rules import report_due_date, report_key, report_status
+from agreements.due.rules import report_due_date, report_key, report_status, submitted_late
 from agreements.forms import (
     AttachmentForm,
     MeetingForm,
@@ -74,8 +74,9 @@ def report_list(request):
 
 
 def with_item_states(reports, *, today):
-    """Set each report's item status (.state) and due date (.due, moved or not), its item's
-    latest close or move read once: the dashboard's, so every page shows the same."""
+    """Set each report's item status (.state), due date (.due, moved or not, and why:
+    .due_reason) and whether it was handed in after that date (.late), its item's latest
+    close or move read once: the dashboard's, so every page shows the same."""
     reports = list(reports)
     keys = {
         r.pk: report_key(
@@ -95,6 +96,9 @@ def with_item_states(reports, *, today):
             r, today=today, soon=settings.REMINDER_DAYS_BEFORE, override=override
         )
         r.due = report_due_date(r, override)
+        r.late = submitted_late(r, r.due)
+        moved = override is not None and override.action == "moved"
+        r.due_reason = override.reason if moved else r.due_date_reason
 
 
 @login_required
@@ -138,6 +142,7 @@ def report_detail(request, pk):
     """The report; for its coordinator one form with the narrative, the figures and a file to
     attach, saved together so that attaching a file never loses what was typed."""
     report = get_report_for(request.user, pk, edit=request.method == "POST")
+    with_item_states([report], today=timezone.localdate())
     data = request.POST if request.method == "POST" else None
     form, version = _report_forms(report, data)
     once = SubmitOnceForm(data, request.FILES if data is not None else None)
@@ -229,6 +234,7 @@ def report_submit(request, pk):
         else:
             messages.error(request, _("Sidan är gammal. Kontrollera rapporten igen."))
         return redirect("agreements:report_submit", report.pk)
+    with_item_states([report], today=timezone.localdate())
     context = {
         "report": report,
         "asks": _what_is_asked(report),

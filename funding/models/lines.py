@@ -244,10 +244,10 @@ class PaymentPlan(models.Model):
         verbose_name=_("finansieringsrad"),
     )
     installments_per_year = models.PositiveSmallIntegerField(
-        _("utbetalningar per år"), choices=Frequency.choices, default=Frequency.YEARLY
+        _("betalningar per år"), choices=Frequency.choices, default=Frequency.YEARLY
     )
     first_month = models.PositiveSmallIntegerField(
-        _("månad för (första) utbetalningen"), default=1, help_text=_("1 = januari")
+        _("månad för (första) betalningen"), default=1, help_text=_("1 = januari")
     )
     due_day = models.PositiveSmallIntegerField(
         _("senast dag i månaden"), default=31, help_text=_("31 = sista dagen i månaden")

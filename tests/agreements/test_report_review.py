@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
+from agreements.due.rules import report_due_date, submitted_late
 from agreements.models import Report, ReportStatus
 from agreements.services import DomainError
 from agreements.services.followup import review_report, save_report, submit_report
@@ -131,10 +132,10 @@ def test_a_report_submitted_after_its_due_date_says_so(world):
         version=saved.version,
         now=datetime(2026, 5, 30, 22, 30, tzinfo=UTC),
     )
-    assert late.submitted_late
+    assert submitted_late(late, report_due_date(late))
     on_time = Report.objects.get(pk=report.pk)
     on_time.submitted_at = datetime(2026, 5, 30, 21, 30, tzinfo=UTC)
-    assert not on_time.submitted_late
+    assert not submitted_late(on_time, report_due_date(on_time))
 
 
 def test_the_pages_say_a_report_came_in_late(client, world):

@@ -197,6 +197,13 @@ def test_lines_without_a_budget_have_their_own_group_page(client, db):
     assert page.context["group"].count == 2 and page.context["group"].total == 203
     titles = [agreement.title for agreement, *_ in page.context["page"].object_list]
     assert sorted(titles) == ["Överenskommelse 1", "Överenskommelse 2"]
+    # The group's total names it as a caption, in both languages: never "Summa Ingen …".
+    assert ">Summa: Ingen budget angiven<" in page.content.decode()
+    overview = client.get(url).content.decode()
+    assert ">Summa: Budget A<" in overview and ">Summa: Ingen budget angiven<" in overview
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(url, {"budget": "No budget given"}).content.decode()
+    assert ">Total: No budget given<" in english
 
 
 @pytest.mark.parametrize("lines", [1, 6])
