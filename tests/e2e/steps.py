@@ -81,10 +81,12 @@ def issue_and_download(page, kind):
     """On a document's preview: issue a new version, then download it from the version list.
     kind is how the list names the document ("Överenskommelse", "Beslutsförslag")."""
     # Nothing is missing: the preview lists no gaps (it names them when there are).
-    expect(page.get_by_role("button", name="Utfärda ny version")).to_be_visible()
+    expect(page.get_by_role("link", name="Utfärda ny version")).to_be_visible()
     warnings = page.locator(".document-warnings")
     assert not warnings.count(), warnings.inner_text()
-    page.get_by_role("button", name="Utfärda ny version").click()
+    # Issuing cannot be undone: a confirmation page comes first.
+    page.get_by_role("link", name="Utfärda ny version").click()
+    page.get_by_role("button", name=re.compile(r"^Utfärda version \d+$")).click()
     expect(page.get_by_text(re.compile(rf"{kind} version \d+ är utfärdad"))).to_be_visible()
     issued = page.get_by_role("row").filter(has_text=kind).first
     with page.expect_download() as download:

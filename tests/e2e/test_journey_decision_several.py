@@ -150,6 +150,8 @@ def test_one_decision_enters_three_agreements(new_page, world):
     field(secretary, "Beslutsdatum").fill("2026-01-20")
     field(secretary, "Paragraf").fill("12")
     field(secretary, "Utfall").select_option(label="Bifall")
+    secretary.get_by_role("button", name="Fortsätt").click()  # a check page before recording
+    expect(secretary.get_by_role("heading", level=1)).to_have_text("Kontrollera beslutet")
     secretary.get_by_role("button", name="Registrera beslutet").click()
     saved(secretary, "Beslutet är registrerat.")
 

@@ -310,6 +310,8 @@ def propose_and_record(page, agreement):
     field(page, "Beslutsdatum").fill("2020-10-01")
     field(page, "Paragraf").fill("88")
     field(page, "Utfall").select_option(label="Bifall")
+    page.get_by_role("button", name="Fortsätt").click()  # a check page before recording
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kontrollera beslutet")
     page.get_by_role("button", name="Registrera beslutet").click()
     saved(page, "Beslutet är registrerat.")
     return proposal
