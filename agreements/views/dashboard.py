@@ -73,8 +73,10 @@ def dashboard(request):
             mine_overdue=Count("due_date", filter=mine & overdue),
         )
     }
-    to_do = _groups(request.user, items.filter(mine), counts, today, waiting=False)
-    waiting = _groups(request.user, items.exclude(mine), counts, today, waiting=True)
+    to_do = _with_first_rows(
+        _groups(counts, waiting=False), items.filter(mine), request.user, today
+    )
+    waiting = _groups(counts, waiting=True)
     proposals = list(
         decisions_of_own_organisations(request.user)
         .filter(outcome=DecisionOutcome.PROPOSED)
@@ -97,9 +99,9 @@ def dashboard(request):
     )
 
 
-def _groups(user, items, counts, today, *, waiting):
-    """The dashboard's groups of items, the first rows of each (counts: per kind, n, overdue,
-    the user's, the user's overdue)."""
+def _groups(counts, *, waiting):
+    """The dashboard's groups, counted (counts: per kind, n, overdue, the user's, the user's
+    overdue): the user's own, or (waiting) the others'."""
     groups = []
     for slug, kinds in GROUPS.items():
         n, late = 0, 0
@@ -107,12 +109,26 @@ def _groups(user, items, counts, today, *, waiting):
             total, overdue, mine, mine_overdue = counts.get(kind, (0, 0, 0, 0))
             n += total - mine if waiting else mine
             late += overdue - mine_overdue if waiting else mine_overdue
-        rows = (
-            as_deadlines(items.filter(kind__in=kinds)[:SHOWN_PER_GROUP], today=today) if n else []
-        )
         shown = WAITING + slug if waiting else slug
-        groups.append(Group(shown, GROUP_TITLES[slug], _link_reports(rows, user), n, late))
+        groups.append(Group(shown, GROUP_TITLES[slug], [], n, late))
     return groups
+
+
+def _with_first_rows(groups, items, user, today):
+    """The groups with their first rows (the user's own items; the others' are only counted
+    on the dashboard, each count linking to its group's page)."""
+    return [
+        replace(
+            g,
+            rows=_link_reports(
+                as_deadlines(items.filter(kind__in=GROUPS[g.slug])[:SHOWN_PER_GROUP], today=today),
+                user,
+            ),
+        )
+        if g.count
+        else g
+        for g in groups
+    ]
 
 
 @login_required

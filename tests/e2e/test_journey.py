@@ -59,9 +59,21 @@ def log_out(page):
     expect(page.get_by_role("heading", level=1, name="Logga in")).to_be_visible()
 
 
-def dashboard_text(page):
+WAITING = ("Väntar på motpartens beslut", "Rapporter")
+
+
+def dashboard_text(page, *, waiting=WAITING):
+    """The dashboard's text, and that of each named group under "Väntar på andra" (counted
+    on the dashboard, each count a link to the group's rows)."""
     page.get_by_role("link", name="Att göra").click()
-    return page.locator("main").inner_text()
+    text = page.locator("main").inner_text()
+    for title in waiting:
+        link = page.locator("#vantar-pa-andra ~ ul").get_by_role("link", name=re.compile(title))
+        if link.count():
+            link.click()
+            text += page.locator("main").inner_text()
+            page.go_back()
+    return text
 
 
 def prepare_and_record(page, agreement, *, body, paragraph, condition=None):

@@ -401,8 +401,10 @@ def test_the_dashboard_escapes_what_people_wrote(world, awaiting, client, monkey
     city.name = '<script>alert("x")</script> & Co'
     city.save()
     client.force_login(world["admin"])
-    page = client.get(reverse("agreements:dashboard")).content.decode()
-    assert "<script>alert" not in page
+    # The city's decision the region waits for: counted on the dashboard, listed on its page.
+    dashboard = client.get(reverse("agreements:dashboard")).content.decode()
+    page = client.get(reverse("agreements:todo", args=["andra-beslut"])).content.decode()
+    assert "<script>alert" not in dashboard + page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page
 
 
