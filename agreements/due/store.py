@@ -153,6 +153,20 @@ def due_items_for(user, *, today, horizon_days):
     )
 
 
+def open_items_of(agreement, *, today):
+    """The agreement's open items as stored (everything not yet done, up to
+    STORE_HORIZON_DAYS ahead), refreshed first if the agreement is marked: Deadlines in
+    deadline order. The whole list, done items included, is computed by the rules
+    (agreements.services.due.items_of)."""
+    refresh_marked(Agreement.objects.filter(pk=agreement.pk), today=today)
+    items = (
+        DueItem.objects.filter(agreement_id=agreement.pk, first=True)
+        .exclude(kind__in=LAPSE_WHEN_PASSED, due_date__lt=today)
+        .order_by("due_date", "key")
+    )
+    return as_deadlines(items, today=today)
+
+
 def acting_on(user):
     """A condition on stored items: those the user acts on (rules.ACTING_ROLES), the rest
     being someone else's to do. A superuser acts on every item."""

@@ -29,6 +29,7 @@ from agreements.access import (
     parties_visible_to,
 )
 from agreements.case_numbers import sharing_case_number
+from agreements.due.store import open_items_of
 from agreements.filters import filter_agreements
 from agreements.forms import (
     AgreementFilterForm,
@@ -57,7 +58,6 @@ from agreements.models import (
 )
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
-from agreements.services.due import items_of
 from agreements.services.editing import save_agreement, save_obligations
 from agreements.services.lifecycle import (
     create_successor,
@@ -152,9 +152,9 @@ def agreement_detail(request, pk):
         "acting_parties": [ap.party for ap in agreement.parties.all() if ap.party_id in acting],
         "events": agreement.events.select_related("party", "user").order_by("-at", "-id"),
         "documents": _document_links(agreement),
-        # What it expects, each with its state: the same items the dashboard shows.
+        # What it still expects, as the dashboard shows it (done items: on the due-items page).
         "due_rows": due_rows(
-            agreement, items_of(agreement, today=timezone.localdate()), request.user
+            agreement, open_items_of(agreement, today=timezone.localdate()), request.user
         ),
     }
     context.update(_funding(agreement))

@@ -2,6 +2,7 @@
 both, and the dashboard, the agreement page and the items page show the same state."""
 
 from datetime import UTC, date, datetime
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -82,8 +83,12 @@ def test_a_closed_item_is_no_longer_open_anywhere(world, client):
     assert _items(world.agreement)[world.t1].status == "closed"
     # The stored items are recomputed: the dashboard no longer lists it.
     assert world.t1 not in {i.key for i in due_items_for(user, today=TODAY, horizon_days=60)}
+    # The agreement page lists what is still expected: not the closed item. The page of all
+    # its items shows it closed, with the reason.
     client.force_login(user)
     page = client.get(reverse("agreements:detail", args=[world.agreement.pk])).content.decode()
+    assert f"?nyckel={quote(world.t1)}" not in page and "Stäng eller flytta" in page
+    page = client.get(reverse("agreements:due_items", args=[world.agreement.pk])).content.decode()
     assert "Stängd: Redovisas i årsrapporten" in page
 
 
