@@ -27,7 +27,7 @@ from .access import (
     parties_editable_by,
     party_ids_of,
 )
-from .documents import agreement_document, proposal_document
+from .documents import agreement_gaps, proposal_gaps
 from .documents.gaps import Gap, Part, Target
 from .models import AgreementStatus, Decision, DecisionOutcome, DocumentKind
 from .services.lifecycle import move_blockers, public_parties_without_approval, requirements_missing
@@ -130,16 +130,17 @@ class TaskList:
 
 def task_list(agreement):
     """The agreement's parts with their status and gaps, and the steps with what blocks them."""
-    document = agreement_document(agreement)  # prefetches AGREEMENT_PREFETCH
+    # The gaps only, in the reader's language: the document's Swedish text is not shown here.
+    gaps = agreement_gaps(agreement)  # prefetches AGREEMENT_PREFETCH
     parties = list(agreement.parties.all())
     lines = list(agreement.funding_lines.all())
     decisions = list(agreement.decisions.all())
     issued = agreement.issued_documents.filter(kind=DocumentKind.AGREEMENT).exists()
     found = {key: [] for key, _label in PARTS}
-    for gap in document["warnings"]:
+    for gap in gaps:
         found[gap.target.part if gap.target else Part.DOCUMENTS].append(gap)
     found[Part.DECISION] += _decision_gaps(agreement, decisions)
-    if document["warnings"] and issued:
+    if gaps and issued:
         found[Part.DOCUMENTS].append(
             Gap(_("Uppgifter saknas sedan överenskommelsen utfärdades."), _preview(agreement))
         )
@@ -172,7 +173,7 @@ def task_list(agreement):
         )
         for key, label in PARTS
     ]
-    return TaskList(tasks=tasks, steps=_steps(agreement, document["warnings"]))
+    return TaskList(tasks=tasks, steps=_steps(agreement, gaps))
 
 
 def _preview(agreement):
@@ -198,7 +199,7 @@ def _decision_gaps(agreement, decisions):
             Gap(_("Beslut om bifall saknas från %(party)s") % {"party": party.name}, target)
         )
     for decision in open_proposals:
-        for gap in proposal_document(decision)["warnings"]:
+        for gap in proposal_gaps(decision):
             message = _("Beslutsförslaget från %(org)s: %(gap)s") % {
                 "org": decision.organisation.name,
                 "gap": gap,

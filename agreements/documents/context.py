@@ -79,6 +79,13 @@ def agreement_document(agreement, *, version=None, issued_at=None):
     return _in_swedish(_agreement_document, agreement, version, issued_at)
 
 
+def agreement_gaps(agreement):
+    """What the agreement's document lacks (its warnings, each with the form that fills it),
+    in the reader's language: for a page that lists the gaps and prints nothing, so the
+    document is built once, in that language."""
+    return _agreement_document(agreement, None, None)["warnings"]
+
+
 def _in_swedish(build, *args):
     """The documents are Swedish legal texts, whatever language the user reads the app in.
     Their warnings are not printed but shown in the app: in the reader's language, so the
@@ -422,6 +429,11 @@ def proposal_agreement(decision):
 def proposal_document(decision, *, agreement=None, version=None, issued_at=None):
     """Everything the decision proposal (beslutsförslag) prints, with placeholders."""
     return _in_swedish(_proposal_document, decision, agreement, version, issued_at)
+
+
+def proposal_gaps(decision):
+    """What the decision proposal lacks, in the reader's language, as agreement_gaps."""
+    return _proposal_document(decision, None, None, None)["warnings"]
 
 
 def _proposal_document(decision, agreement, version, issued_at):

@@ -294,10 +294,28 @@ def report_key(agreement_id, year, period, *, obligation_id=None, report_id=None
     return f"report:{agreement_id}:{year}:{period or obligation_id or f'r{report_id}'}"
 
 
+def computed_report_due_date(obligation, year, period):
+    """The day the tertial or annual report of the period is due by the obligation that asks
+    for it (None: by the defaults), before anyone moves it: a tertial's report
+    TERTIAL_REPORT_DAYS_AFTER days after the tertial unless the obligation says otherwise, an
+    annual report before 1 March of the next year unless it names another day. A report row
+    starts from this day (Report.due_date, original_due_date); report_due_date is the day it
+    is due now."""
+    if period == ReportPeriod.ANNUAL:
+        month = obligation.due_before_month if obligation else None
+        day = obligation.due_before_day if obligation else None
+        return cal.annual_report_due(year, month or 3, day or 1)
+    days = obligation.days_after_period if obligation else None
+    if days is None:
+        days = settings.TERTIAL_REPORT_DAYS_AFTER
+    return cal.tertial_report_due(year, period, days)
+
+
 def report_due_date(report, override=None):
     """The day a report row is due as its item has it (override: the item's latest
-    DueOverride): the day the override moved it to, else the row's own due date. Every page,
-    the late flag, the reminders and the calendar feed go by this day."""
+    DueOverride): the day the override moved it to, else the row's own due date (from
+    computed_report_due_date, or moved). Every page, the late flag, the reminders and the
+    calendar feed go by this day."""
     if override is not None and override.action == "moved":
         return override.due_date
     return report.due_date
@@ -416,28 +434,23 @@ def expected_reports(agreement, obligation):
 
 def _reports_asked_for(agreement, obligation):
     if obligation.kind == ObligationKind.TERTIAL_REPORT:
-        days = obligation.days_after_period
-        if days is None:
-            days = settings.TERTIAL_REPORT_DAYS_AFTER
         title = gettext_noop("Tertialrapport %(t)s %(year)s")
         return [
             (
                 year,
                 tertial,
-                cal.tertial_report_due(year, tertial, days),
+                computed_report_due_date(obligation, year, tertial),
                 Text(title, {"t": tertial, "year": year}),
             )
             for year, tertial in cal.tertials_in(agreement.period_start, agreement.period_end)
         ]
     if obligation.kind == ObligationKind.ANNUAL_REPORT:
-        month = obligation.due_before_month or 3
-        day = obligation.due_before_day or 1
         title = gettext_noop("Årsrapport %(year)s")
         return [
             (
                 year,
                 ReportPeriod.ANNUAL,
-                cal.annual_report_due(year, month, day),
+                computed_report_due_date(obligation, year, ReportPeriod.ANNUAL),
                 Text(title, {"year": year}),
             )
             for year in agreement.years

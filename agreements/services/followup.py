@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from agreements import calendar as cal
 from agreements.models import (
     EDITABLE_REPORT_STATUSES,
     Meeting,
@@ -21,6 +20,7 @@ from agreements.models import (
     ReportStatus,
 )
 
+from ..due.rules import computed_report_due_date
 from ..uploads import CONTENT_TYPES, attachment_name
 from . import DomainError
 from .conflicts import check_report_version, check_review_version, check_version
@@ -30,21 +30,14 @@ from .rows import validate
 PICKABLE_PERIODS = [ReportPeriod.T1, ReportPeriod.T2, ReportPeriod.T3, ReportPeriod.ANNUAL]
 
 
-def report_due_date(agreement, year, period):
-    """When a report for the period is due, from the agreement's obligations."""
-    obligations = list(agreement.obligations.all())
-    if period == ReportPeriod.ANNUAL:
-        annual = next((o for o in obligations if o.kind == ObligationKind.ANNUAL_REPORT), None)
-        if annual and annual.due_before_month and annual.due_before_day:
-            return cal.annual_report_due(year, annual.due_before_month, annual.due_before_day)
-        return cal.annual_report_due(year)
-    tertial = next((o for o in obligations if o.kind == ObligationKind.TERTIAL_REPORT), None)
-    days = (
-        tertial.days_after_period
-        if tertial and tertial.days_after_period is not None
-        else settings.TERTIAL_REPORT_DAYS_AFTER
+def _obligation_asking_for(agreement, period):
+    """The agreement's obligation that asks for the period's reports, if any."""
+    kind = (
+        ObligationKind.ANNUAL_REPORT
+        if period == ReportPeriod.ANNUAL
+        else ObligationKind.TERTIAL_REPORT
     )
-    return cal.tertial_report_due(year, period, days)
+    return next((o for o in agreement.obligations.all() if o.kind == kind), None)
 
 
 @transaction.atomic
@@ -68,7 +61,9 @@ def open_report(*, agreement, party, year, period, by):
                 party=party,
                 year=year,
                 period=period,
-                due_date=report_due_date(agreement, year, period),
+                due_date=computed_report_due_date(
+                    _obligation_asking_for(agreement, period), year, period
+                ),
             )
     except IntegrityError:
         raise DomainError(_("Det finns redan en rapport för den perioden.")) from None

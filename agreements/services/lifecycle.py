@@ -104,48 +104,59 @@ def public_parties_without_approval(agreement):
     ]
 
 
-def requirements_missing(agreement, target):
+@dataclass(frozen=True)
+class Missing:
+    """What an agreement lacks to reach a status: the public parties without an approval
+    and the funding lines whose amount is not fixed yet."""
+
+    parties: list
+    lines: list
+
+
+def missing_for(agreement, target):
     """What the agreement lacks to take a step to status target, whatever its status now:
     every public party's approval (to be decided, and to be activated) and every amount
-    fixed (to be activated). Messages, none when nothing is missing; reads the caller's
-    prefetched decisions, parties and funding lines."""
-    missing = []
-    if target in (S.DECIDED, S.ACTIVE):
-        without = public_parties_without_approval(agreement)
-        if without:
-            missing.append(
-                _("Beslut om bifall saknas från: %(parties)s.")
-                % {"parties": ", ".join(p.name for p in without)}
-            )
-    if target == S.ACTIVE:
-        pending = _pending_lines(agreement)
-        if pending:
-            missing.append(
-                _("Belopp ej fastställt för: %(lines)s. Ange beloppet innan du aktiverar.")
-                % {"lines": ", ".join(str(line) for line in pending)}
-            )
-    return missing
+    fixed (to be activated). Reads the caller's prefetched decisions, parties and funding
+    lines."""
+    return Missing(
+        parties=public_parties_without_approval(agreement)
+        if target in (S.DECIDED, S.ACTIVE)
+        else [],
+        lines=_pending_lines(agreement) if target == S.ACTIVE else [],
+    )
+
+
+def requirements_missing(agreement, target):
+    """What missing_for finds, as messages (none when nothing is missing)."""
+    missing = missing_for(agreement, target)
+    messages = []
+    if missing.parties:
+        messages.append(
+            _("Beslut om bifall saknas från: %(parties)s.")
+            % {"parties": ", ".join(p.name for p in missing.parties)}
+        )
+    if missing.lines:
+        messages.append(
+            _("Belopp ej fastställt för: %(lines)s. Ange beloppet innan du aktiverar.")
+            % {"lines": ", ".join(str(line) for line in missing.lines)}
+        )
+    return messages
 
 
 def why_not(agreement, move):
-    """Why a move allowed from the agreement's status cannot succeed now (the facts it waits
-    for, as move_agreement checks them), or "" when it can."""
+    """Why a move allowed from the agreement's status cannot succeed now (the first fact
+    missing_for finds, told as what the step waits for), or "" when it can."""
     m = MOVES[move]
-    if m.target in (S.DECIDED, S.ACTIVE):
-        missing = public_parties_without_approval(agreement)
-        if missing:
-            names = ", ".join(p.name for p in missing)
-            if m.target == S.DECIDED:
-                return _("Kan markeras som beslutad när %(parties)s har beslutat.") % {
-                    "parties": names
-                }
-            return _("Kan aktiveras när %(parties)s har beslutat.") % {"parties": names}
-    if m.target == S.ACTIVE:
-        pending = _pending_lines(agreement)
-        if pending:
-            return _("Kan aktiveras när beloppet är fastställt för: %(lines)s.") % {
-                "lines": ", ".join(str(line) for line in pending)
-            }
+    missing = missing_for(agreement, m.target)
+    if missing.parties:
+        names = {"parties": ", ".join(p.name for p in missing.parties)}
+        if m.target == S.DECIDED:
+            return _("Kan markeras som beslutad när %(parties)s har beslutat.") % names
+        return _("Kan aktiveras när %(parties)s har beslutat.") % names
+    if missing.lines:
+        return _("Kan aktiveras när beloppet är fastställt för: %(lines)s.") % {
+            "lines": ", ".join(str(line) for line in missing.lines)
+        }
     return ""
 
 

@@ -38,7 +38,7 @@ from agreements.services.members import (
 )
 from agreements.services.once import submit_once
 
-from ._common import paginate
+from ._common import after_conflict, paginate
 
 
 @login_required
@@ -118,9 +118,7 @@ def member_invite(request, pk):
 def member_role(request, pk):
     membership = get_membership_to_manage(request.user, pk)
     data = request.POST if request.method == "POST" else None
-    roles = roles_offered(membership.party)
-    form = RoleForm(data, roles=roles, initial={"role": membership.role})
-    version = VersionForm(data, version=membership.version)
+    form, version = _role_forms(membership, data)
     conflict = None
     if data is not None and all([form.is_valid(), version.is_valid()]):
         try:
@@ -132,8 +130,9 @@ def member_role(request, pk):
             )
         except EditConflict as exc:
             conflict = exc
-            membership.refresh_from_db()
-            version = VersionForm(exc.data(request.POST), version=membership.version)
+            form, version = after_conflict(
+                request, exc, membership, lambda data: _role_forms(membership, data)
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -142,6 +141,12 @@ def member_role(request, pk):
     context = {"membership": membership, "party": membership.party, "form": form}
     context |= {"version_form": version, "conflict": conflict}
     return render(request, "agreements/member_role.html", context, status=400 if data else 200)
+
+
+def _role_forms(membership, data):
+    roles = roles_offered(membership.party)
+    form = RoleForm(data, roles=roles, initial={"role": membership.role})
+    return form, VersionForm(data, version=membership.version)
 
 
 @login_required

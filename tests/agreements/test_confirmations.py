@@ -12,8 +12,8 @@ from agreements.models import (
     Decision,
     DecisionOutcome,
 )
-from agreements.services.lifecycle import why_not
-from tests.factories import make_agreement, make_party, make_user
+from agreements.services.lifecycle import move_blockers, why_not
+from tests.factories import make_agreement, make_line, make_party, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,30 @@ def test_an_edit_that_removes_no_party_is_saved_at_once(client, world):
     assert client.post(url, agreement_data(agreement, title="Ny titel")).status_code == 302
     agreement.refresh_from_db()
     assert agreement.title == "Ny titel"
+
+
+def test_activation_is_explained_and_refused_for_the_same_missing_facts(world):
+    region, city, _org, agreement, _admin = world
+    agreement.status = AgreementStatus.SIGNED
+    agreement.save()
+    make_line(agreement, city, {}, kind="cash", purpose="Lokal", amount_pending=True)
+    approved = Decision.objects.create(
+        organisation=region, outcome=DecisionOutcome.APPROVED, decided_on=date(2026, 1, 10)
+    )
+    approved.agreements.add(agreement)
+    assert why_not(agreement, "activate") == "Kan aktiveras när Malmö stad har beslutat."
+    assert move_blockers(agreement, "activate") == [
+        "Beslut om bifall saknas från: Malmö stad.",
+        "Belopp ej fastställt för: Malmö stad – Pengar (Lokal). Ange beloppet innan du aktiverar.",
+    ]
+
+    other = Decision.objects.create(
+        organisation=city, outcome=DecisionOutcome.APPROVED, decided_on=date(2026, 1, 12)
+    )
+    other.agreements.add(agreement)
+    assert why_not(agreement, "activate") == (
+        "Kan aktiveras när beloppet är fastställt för: Malmö stad – Pengar (Lokal)."
+    )
+    assert move_blockers(agreement, "activate") == [
+        "Belopp ej fastställt för: Malmö stad – Pengar (Lokal). Ange beloppet innan du aktiverar."
+    ]

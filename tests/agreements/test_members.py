@@ -22,6 +22,7 @@ from agreements.services.members import (
 )
 from iop.models import UserSession
 from tests.factories import make_member, make_world
+from tests.forms_html import posted_form
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +221,24 @@ def test_a_stale_role_change_is_refused(world):
         remove_member(membership=membership, version=1, by=admin, now=timezone.now())
     membership.refresh_from_db()
     assert membership.role == "coordinator"
+
+
+def test_saving_again_after_a_role_conflict_keeps_the_role_the_other_gave(client, world):
+    membership = Membership.objects.get(user=world.users["secretary"])
+    url = reverse("agreements:member_role", args=[membership.pk])
+    client.force_login(world.users["admin"])
+    stale = posted_form(client.get(url), url)
+    change_role(membership=membership, role="administrator", version=1, by=world.users["admin"])
+
+    response = client.post(url, stale)  # saved without changing the role
+
+    page = response.content.decode()
+    assert "Någon annan har sparat under tiden" in page
+    again = posted_form(response, url)
+    assert (again["role"], again["version"]) == ("administrator", "2")
+    assert client.post(url, again).status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "administrator"
 
 
 def test_another_organisations_admin_gets_404_and_a_member_who_does_not_manage_403(client, world):

@@ -281,18 +281,42 @@ def _grow(agreement, region, forening, n):
         PaymentPlan.objects.create(line=line, bankgiro="5050-1055")
 
 
+@pytest.mark.parametrize("language", ["sv", "en"])
 def test_the_page_reads_a_constant_number_of_queries(
-    client, users, region, forening, django_assert_max_num_queries
+    client, users, region, forening, django_assert_max_num_queries, settings, language
 ):
     small = make_agreement(region, forening)
     large = make_agreement(region, forening)
     _grow(small, region, forening, 1)
     _grow(large, region, forening, 15)
     client.force_login(users["admin"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     with CaptureQueriesContext(connection) as one:
         assert client.get(reverse("agreements:tasks", args=[small.pk])).status_code == 200
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(reverse("agreements:tasks", args=[large.pk])).status_code == 200
+
+
+def test_an_english_reader_gets_the_gaps_in_english_for_no_more_queries(
+    client, users, draft, region, settings, django_assert_max_num_queries
+):
+    decision = Decision.objects.create(
+        organisation=region, outcome=DecisionOutcome.PROPOSED, title="Förslag"
+    )
+    decision.agreements.add(draft)
+    client.force_login(users["admin"])
+    url = reverse("agreements:tasks", args=[draft.pk])
+    with CaptureQueriesContext(connection) as swedish:
+        page = client.get(url).content.decode()
+    assert "Undertecknare saknas" in page
+    assert "Beslutsförslaget från Region Norr: Handläggare saknas" in page
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with django_assert_max_num_queries(len(swedish.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Signatory missing" in page
+    assert "The decision proposal from Region Norr: Case officer missing" in page
+    assert "saknas" not in page
 
 
 # --- Gap links in the document previews ----------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from agreements.due.loading import deadlines_for
+from agreements.due.rules import expected_reports
 from agreements.models import (
     Agreement,
     AgreementStatus,
@@ -15,6 +16,7 @@ from agreements.models import (
     Report,
     ReportStatus,
 )
+from agreements.services.followup import open_report
 from agreements.services.reports import ensure_reports
 from funding.models import Payment, PaymentPlan
 from tests.factories import make_agreement, make_line, make_party
@@ -133,6 +135,35 @@ def test_days_after_period_on_the_obligation_overrides_the_default(db):
     )
     items = deadlines_for(Agreement.objects.filter(pk=agreement.pk), today=date(2026, 5, 1))
     assert by_key(items)[f"report:{agreement.pk}:2026:T1"].due_date == date(2026, 5, 15)
+
+
+@pytest.mark.parametrize(
+    "kind, fields, period, due",
+    [
+        (ObligationKind.TERTIAL_REPORT, {"days_after_period": 15}, "T1", date(2026, 5, 15)),
+        (ObligationKind.TERTIAL_REPORT, {}, "T2", date(2026, 9, 30)),  # the app's default
+        (
+            ObligationKind.ANNUAL_REPORT,
+            {"due_before_month": 4, "due_before_day": 15},
+            "annual",
+            date(2027, 4, 14),
+        ),
+        # "Before April", its day left out: before 1 April, as the due list reads it.
+        (ObligationKind.ANNUAL_REPORT, {"due_before_month": 4}, "annual", date(2027, 3, 31)),
+    ],
+)
+def test_a_report_opened_by_hand_is_due_the_day_its_item_is(db, kind, fields, period, due):
+    region, org = make_party(kind="region"), make_party()
+    agreement = make_agreement(region, org, status=AgreementStatus.ACTIVE)
+    obligation = Obligation.objects.create(
+        agreement=agreement, kind=kind, responsible=org, **fields
+    )
+    expected = {(y, p): d for y, p, d, _title in expected_reports(agreement, obligation)}
+    assert expected[2026, period] == due
+
+    report = open_report(agreement=agreement, party=org, year=2026, period=period, by=None)
+
+    assert report.due_date == due
 
 
 def _busy_agreement(region, org, n):
