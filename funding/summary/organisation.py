@@ -111,28 +111,34 @@ def _row(line, years):
 
 
 class _Side:
-    """What is read of one side: each group's number of lines, the ids of its first lines,
-    the lines with uplift, and the database's totals of the others per group and year."""
+    """What is read of one side: each group's number of lines (and of those whose amount is
+    not yet known), the lines with uplift, the ids of each group's first lines when there are
+    few groups (first of them), and the database's totals of the others per group and year."""
 
     def __init__(self, lines, side, first):
         label = group_label(side)
-        self.counts, self.first, self.uplifted = {}, defaultdict(list), {}
-        # Lines whose amount is not yet known count in no total; their groups say so.
-        self.pending = {}
         unknown = Case(When(amount_pending=True, then=1), default=0)
-        for pk, name, count, pending, rank, series in (
-            lines.annotate(
-                label=label,
-                count=Window(Count("pk"), partition_by=label),
-                pending=Window(Sum(unknown), partition_by=label),
-                rank=Window(RowNumber(), partition_by=label, order_by=LINE_ORDER),
-            )
-            .filter(Q(rank__lte=max(first, 1)) | Q(uplift_series__isnull=False))
-            .values_list("pk", "label", "count", "pending", "rank", "uplift_series_id")
+        self.counts, self.pending, self.first = {}, {}, defaultdict(list)
+        for name, count, pending in (
+            lines.values(label=label)
+            .annotate(count=Count("pk"), pending=Sum(unknown))
+            .values_list("label", "count", "pending")
+            .order_by()
         ):
             self.counts[name] = count
+            # Lines whose amount is not yet known count in no total; their groups say so.
             self.pending[name] = pending
-            if rank <= first:
+        # Each group's first rows are read only where they are shown (few groups), with the
+        # lines with uplift, whose amounts are computed here.
+        self.uplifted = {}
+        shown = first if len(self.counts) <= GROUPS_WITH_ROWS else 0
+        read = lines.filter(uplift_series__isnull=False).annotate(label=label, rank=Value(0))
+        if shown:
+            read = lines.annotate(
+                label=label, rank=Window(RowNumber(), partition_by=label, order_by=LINE_ORDER)
+            ).filter(Q(rank__lte=shown) | Q(uplift_series__isnull=False))
+        for pk, name, rank, series in read.values_list("pk", "label", "rank", "uplift_series_id"):
+            if 0 < rank <= shown:
                 self.first[name].append((rank, pk))
             if series is not None:
                 self.uplifted[pk] = name
@@ -144,9 +150,7 @@ class _Side:
         )
 
     def shown_ids(self):
-        """The ids of the rows shown: the first of each group when there are few groups."""
-        if len(self.counts) > GROUPS_WITH_ROWS:
-            return []
+        """The ids of the rows shown, each group's in the overview's order."""
         return [pk for ranked in self.first.values() for _rank, pk in sorted(ranked)]
 
     def groups(self, lines, years):

@@ -117,7 +117,9 @@ def test_organisation_funding_query_count_is_constant(db, django_assert_max_num_
     for n in range(count):
         agreement = make_agreement(region, org)
         make_line(agreement, region, {2026: 1000 + n, 2027: 1000}, budget="Budget")
-    with django_assert_max_num_queries(6):
+    # Per side: the groups' counts, their first rows and the lines with uplift, the sums; and
+    # the shown lines read in full (their shares, payments).
+    with django_assert_max_num_queries(8):
         pays = organisation_funding(region, Agreement.objects.filter(parties__party=region))
     assert pays.pays_totals == [sum(1000 + n for n in range(count)), 1000 * count]
 
