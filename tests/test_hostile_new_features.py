@@ -5,6 +5,8 @@ held."""
 
 import re
 import secrets
+from datetime import date
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -14,8 +16,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agreements.models import (
+    Agreement,
     AgreementParty,
     AgreementStatus,
+    DecisionCondition,
     DueOverride,
     Invitation,
     Membership,
@@ -25,6 +29,7 @@ from agreements.models import (
     Report,
 )
 from agreements.services import DomainError
+from agreements.services.due import change_due_item
 from agreements.services.members import (
     accept_invitation,
     invite_member,
@@ -154,6 +159,7 @@ def _post_due(client, world, user, key, **fields):
     "who, item, status",
     [
         ("coordinator", "notice", 403),  # not a report: the administrators'
+        ("admin", "t1", 403),  # the non-profit's report: not the region's to close or move
         ("partner", "t1", 403),  # another non-profit's report on the same agreement
         ("secretary", "t1", 403),
         ("outsider", "t1", 404),
@@ -176,6 +182,74 @@ def test_a_forged_key_or_an_overlong_reason_changes_nothing(client, due_world):
     # The coordinator's own report they may close.
     assert _post_due(client, due_world, coordinator, due_world.t1).status_code == 302
     assert DueOverride.objects.get().by == coordinator
+
+
+@pytest.fixture
+def pinned_day(monkeypatch):
+    """The pages' day: before the agreement starts, its notice date ahead."""
+    day = date(2026, 1, 10)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: day)
+    return day
+
+
+@pytest.fixture
+def awaited_decision(due_world, pinned_day):
+    """The agreement still proposed: the region's decision holds only if municipality M, a
+    party too, decides the same; M has an administrator of its own."""
+    municipality = make_party("Kommun M", kind=PartyKind.MUNICIPALITY)
+    AgreementParty.objects.create(
+        agreement=due_world.agreement, party=municipality, role=PartyRole.PUBLIC, position=6
+    )
+    due_world.users["admin_m"] = make_member("admin_m", municipality, "administrator")
+    Agreement.objects.filter(pk=due_world.agreement.pk).update(status=AgreementStatus.PROPOSED)
+    condition = DecisionCondition.objects.create(
+        decision=due_world.own["decision"], party=municipality, body="Socialnämnden"
+    )
+    return f"decision:{due_world.agreement.pk}:{condition.pk}"
+
+
+def test_a_partner_does_not_close_another_partys_awaited_decision(
+    client, due_world, awaited_decision, pinned_day
+):
+    """Region A must not mark municipality M's decision as no longer awaited (nor move it):
+    the item is M's own. Neither the post nor the service lets it, and the page offers it
+    to M's administrator only."""
+    admin_a, admin_m = due_world.users["admin"], due_world.users["admin_m"]
+    for action in ("closed", "moved"):
+        response = _post_due(
+            client, due_world, admin_a, awaited_decision, action=action, due_date="2026-03-01"
+        )
+        assert response.status_code == 403
+    with pytest.raises(DomainError):
+        change_due_item(
+            agreement=due_world.agreement,
+            key=awaited_decision,
+            action="closed",
+            reason="Stängs",
+            by=admin_a,
+            now=timezone.now(),
+            today=pinned_day,
+        )
+    assert not DueOverride.objects.exists()
+    url = reverse("agreements:due_items", args=[due_world.agreement.pk])
+    link = f"?nyckel={quote(awaited_decision)}"
+    client.force_login(admin_a)
+    assert link not in client.get(url).content.decode()
+    assert client.get(url + link).status_code == 403
+    client.force_login(admin_m)
+    assert link in client.get(url).content.decode()
+    assert _post_due(client, due_world, admin_m, awaited_decision).status_code == 302
+    assert DueOverride.objects.get().by == admin_m
+
+
+def test_the_agreements_own_item_is_closed_by_an_administrator_of_any_party(
+    client, due_world, pinned_day
+):
+    """The notice date belongs to the agreement as a whole, not to one party."""
+    assert (
+        _post_due(client, due_world, due_world.users["admin"], due_world.notice).status_code == 302
+    )
+    assert DueOverride.objects.get().key == due_world.notice
 
 
 @pytest.mark.parametrize("powers", ["permission", "group", "staff"])
