@@ -127,6 +127,47 @@ def test_a_group_claim_gives_no_role_the_organisation_does_not_offer(mailoutbox)
     assert set(user.memberships.values_list("role", flat=True)) == {"coordinator"}
 
 
+def _group_login(groups, mapping):
+    provider = make_provider(
+        "https://idp.example.se", group_roles={REGION_NUMBER: mapping}, scopes="openid email groups"
+    )
+    claims = {"sub": "1", "email": "kim@example.se", "email_verified": True, "groups": groups}
+    return user_for_sso_login(provider=provider, claims=claims, now=timezone.now())
+
+
+@pytest.mark.parametrize(
+    "kind, manager, groups",
+    [
+        (PartyKind.REGION, "administrator", ["iop-sekreterare"]),  # demoted by the claim
+        (PartyKind.REGION, "administrator", ["alla-anstallda"]),  # dropped altogether
+        (PartyKind.NONPROFIT, "coordinator", []),  # a non-profit's coordinators manage it
+    ],
+)
+def test_a_group_claim_does_not_take_the_last_managers_role(caplog, kind, manager, groups):
+    """A slip in the provider's groups (or a hostile operator there) must not leave the
+    organisation without anyone who manages its members: the last one keeps the role, as
+    removing them by hand is refused (services.members), and the log says so."""
+    party = Party.objects.create(name="Organisation O", kind=kind, org_number=REGION_NUMBER)
+    kim = make_member("kim", party, manager)
+    kim.email = "kim@example.se"
+    kim.save()
+    mapping = {"iop-admin": "administrator", "iop-samordnare": "coordinator"}
+    mapping |= {"iop-sekreterare": "secretary"}
+    assert _group_login(groups, mapping) == kim
+    roles = set(kim.memberships.values_list("role", flat=True))
+    assert manager in roles
+    assert ("secretary" in roles) is ("iop-sekreterare" in groups)
+    assert "no one else manages" in caplog.text
+    # With another manager the claim has its way.
+    make_member("kim2", party, manager)
+    if kind == PartyKind.REGION:
+        _group_login(["iop-sekreterare"], mapping)
+        assert set(kim.memberships.values_list("role", flat=True)) == {"secretary"}
+    else:
+        with pytest.raises(SsoRefused):  # no role left: no login, nothing changed
+            _group_login(groups, mapping)
+
+
 # --- Due items ------------------------------------------------------------------------------
 
 

@@ -63,7 +63,8 @@ def _check_role(party, role):
         raise DomainError(_("Den rollen kan inte ges i den här organisationen."))
 
 
-def _lock(party):
+def lock_party(party):
+    """The organisation's row, locked for the rest of the transaction."""
     # Every change of an organisation's members takes its row's lock first: two managers
     # removing each other at once must not leave it without one.
     return Party.objects.select_for_update().get(pk=party.pk)
@@ -85,7 +86,7 @@ def invite_member(*, party, email, role, by, now):
         )
     _check_role(party, role)
     with transaction.atomic():
-        party = _lock(party)
+        party = lock_party(party)
         held = Membership.objects.filter(party=party, role=role, user__email__iexact=email)
         if held.exists():
             raise DomainError(
@@ -167,7 +168,7 @@ def accept_invitation(*, invitation, user, now):
     if normalize_email(user.email or "") != invitation.email:
         raise DomainError(_("Inbjudan gäller en annan e-postadress än den som ditt konto har."))
     with transaction.atomic():
-        _lock(invitation.party)
+        lock_party(invitation.party)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_pending(now):
             raise DomainError(_("Inbjudan har redan använts, återkallats eller gått ut."))
@@ -230,11 +231,13 @@ def revoke_invitation(*, invitation, by, now):
     return invitation
 
 
-def _other_managers(party, user):
+def is_last_manager(*, party, user, role):
+    """Whether the user's role is the one that manages the organisation's members and no
+    one else holds it there: the role is then neither removed nor changed, so no
+    organisation is left without one. Ask it with the organisation locked (lock_party)."""
     return (
-        Membership.objects.filter(party=party, role=member_manager_role(party))
-        .exclude(user=user)
-        .exists()
+        role == member_manager_role(party)
+        and not Membership.objects.filter(party=party, role=role).exclude(user=user).exists()
     )
 
 
@@ -243,14 +246,13 @@ def change_role(*, membership, role, version, by):
     (EditConflict), for a role the organisation does not offer or the member already holds,
     and for the last member who manages the members."""
     with transaction.atomic():
-        party = _lock(membership.party)
+        party = lock_party(membership.party)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         check_version(membership, version, where=str(membership.user), posted={"role": role})
         _check_role(party, role)
         if role == membership.role:
             return membership
-        manager = member_manager_role(party)
-        if membership.role == manager and not _other_managers(party, membership.user):
+        if is_last_manager(party=party, user=membership.user, role=membership.role):
             raise DomainError(
                 _(
                     "%(user)s är den enda som hanterar organisationens medlemmar och behåller "
@@ -273,15 +275,14 @@ def remove_member(*, membership, version, by, now):
     open to them; their history stays. Refused from a stale page and for the last member who
     manages the members."""
     with transaction.atomic():
-        party = _lock(membership.party)
+        party = lock_party(membership.party)
         membership = Membership.objects.select_for_update().filter(pk=membership.pk).first()
         if membership is None:
             raise DomainError(_("Medlemmen är redan borttagen."))
         check_version(membership, version, where=str(membership.user), posted={})
         user = membership.user
         held = list(Membership.objects.select_for_update().filter(user=user, party=party))
-        manager = member_manager_role(party)
-        if any(m.role == manager for m in held) and not _other_managers(party, user):
+        if any(is_last_manager(party=party, user=user, role=m.role) for m in held):
             raise DomainError(
                 _(
                     "%(user)s är den enda som hanterar organisationens medlemmar och kan inte "
@@ -316,7 +317,7 @@ def create_first_administrator(*, party, email, by, now):
     users = list(users_with_email(email)[:2])
     if len(users) == 1:
         with transaction.atomic():
-            _lock(party)
+            lock_party(party)
             membership = Membership.objects.filter(user=users[0], party=party, role=role).first()
             if membership is None:
                 membership = Membership(user=users[0], party=party, role=role)
