@@ -100,6 +100,51 @@ def test_a_removed_member_cannot_rejoin_through_an_invitation_still_pending(worl
     assert not Membership.objects.filter(user=secretary).exists()
 
 
+def test_a_sharp_s_address_does_not_take_the_strasse_invitation(mailoutbox):
+    """'straße' and 'strasse' are two mailboxes: str.casefold made them one, so a person
+    whose provider vouches for straße@… took the invitation sent to strasse@…, in its role.
+    Case still does not count."""
+    region = Party.objects.create(name="Region A", kind=PartyKind.REGION, org_number=REGION_NUMBER)
+    now = timezone.now()
+    invitation = invite_member(
+        party=region, email="strasse@example.se", role="administrator", by=None, now=now
+    )
+    provider = make_provider("https://idp.region-a.se")
+    claims = {"sub": "1", "email": "straße@example.se", "email_verified": True}
+    assert pending_invitation_for(claims["email"], now=now) is None
+    with pytest.raises(SsoRefused):
+        user_for_sso_login(provider=provider, claims=claims, now=now)
+    invitation.refresh_from_db()
+    assert invitation.is_pending(now)
+    claims["email"] = "Strasse@EXAMPLE.se"
+    user = user_for_sso_login(provider=provider, claims=claims, now=now)
+    assert user.memberships.get().role == "administrator"
+
+
+def test_an_invitation_to_a_sharp_s_domain_goes_there_and_matches_only_it(world_, mailoutbox):
+    """An address of the domain straße.se was stored and mailed as strasse.se, another
+    domain. Its domain is now only lower-cased; an invitation stored by the earlier rule (in
+    lower case) is still found by the address in any case."""
+    admin, now = world_.users["admin"], timezone.now()
+    invitation = invite_member(
+        party=world_.a, email="Kim@Straße.se", role="secretary", by=admin, now=now
+    )
+    assert (invitation.email, mailoutbox[-1].to) == ("Kim@straße.se", ["Kim@straße.se"])
+    assert pending_invitation_for("kim@strasse.se", now=now) is None
+    other = make_member("kim_ss", world_.b, "coordinator")
+    other.email = "kim@strasse.se"
+    other.save()
+    with pytest.raises(DomainError):
+        accept_invitation(invitation=invitation, user=other, now=now)
+    assert pending_invitation_for("KIM@STRAßE.SE", now=now) == invitation
+    Invitation.objects.filter(pk=invitation.pk).update(email="kim@example.se")
+    invitation.refresh_from_db()
+    assert pending_invitation_for("Kim@Example.se", now=now) == invitation
+    other.email = "KIM@example.se"
+    other.save()
+    assert accept_invitation(invitation=invitation, user=other, now=now).role == "secretary"
+
+
 # --- Single sign-on -------------------------------------------------------------------------
 
 

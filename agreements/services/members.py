@@ -49,9 +49,18 @@ def token_hash(token):
 
 
 def normalize_email(email):
-    """The address as invitations store and compare it (case does not tell addresses apart
-    in practice, and users type it both ways)."""
-    return email.strip().casefold()
+    """The address as invitations store it: trimmed, its domain in lower case (a domain's
+    case never matters; the local part is kept as typed, the mail goes there)."""
+    email = email.strip()
+    local, at, domain = email.rpartition("@")
+    return f"{local}{at}{domain.lower()}" if at else email
+
+
+def same_email(one, other):
+    """Whether two addresses are one, as the stored addresses are compared in queries
+    (email__iexact): letters' case does not tell them apart, but nothing is folded, so
+    'straße@example.se' is not 'strasse@example.se' (str.casefold would make them one)."""
+    return normalize_email(one).lower() == normalize_email(other).lower()
 
 
 def users_with_email(email):
@@ -93,7 +102,7 @@ def invite_member(*, party, email, role, by, now):
                 _("%(email)s har redan den rollen i organisationen.") % {"email": email}
             )
         for earlier in party.invitations.filter(
-            email=email, accepted_at=None, revoked_at=None, expires_at__gt=now
+            email__iexact=email, accepted_at=None, revoked_at=None, expires_at__gt=now
         ):
             _revoke(earlier, by=by, now=now)
         token = secrets.token_urlsafe(32)
@@ -154,7 +163,7 @@ def pending_invitation_for(email, *, now, among=None):
     the caller then accepts it for the signed-in person.
     """
     invitations = Invitation.objects.filter(
-        email=normalize_email(email), accepted_at=None, revoked_at=None, expires_at__gt=now
+        email__iexact=normalize_email(email), accepted_at=None, revoked_at=None, expires_at__gt=now
     )
     if among is not None:
         invitations = invitations.filter(party__in=list(among))
@@ -165,7 +174,7 @@ def accept_invitation(*, invitation, user, now):
     """Add the invited membership to the user's account and use the invitation up; refused
     when it no longer opens at now or the account's e-mail address is not the invited one.
     Returns the membership (the existing one when the user already holds the role)."""
-    if normalize_email(user.email or "") != invitation.email:
+    if not same_email(user.email or "", invitation.email):
         raise DomainError(_("Inbjudan gäller en annan e-postadress än den som ditt konto har."))
     with transaction.atomic():
         lock_party(invitation.party)
@@ -186,9 +195,10 @@ def accept_invitation(*, invitation, user, now):
 
 
 def accept_as_new_user(*, invitation, first_name, last_name, password, now):
-    """Create the invitee's account (user name: the invited address) with the password (None:
-    no password, for a person whose identity provider vouches for them) and accept the
-    invitation for it; refused when an account already has that address."""
+    """Create the invitee's account (user name: the invited address in lower case, as it
+    always was and people type it to log in) with the password (None: no password, for a
+    person whose identity provider vouches for them) and accept the invitation for it;
+    refused when an account already has that address."""
     User = get_user_model()
     with transaction.atomic():
         if (
@@ -201,7 +211,7 @@ def accept_as_new_user(*, invitation, first_name, last_name, password, now):
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    username=invitation.email,
+                    username=invitation.email.lower(),
                     email=invitation.email,
                     password=password,
                     first_name=first_name,
@@ -295,7 +305,7 @@ def remove_member(*, membership, version, by, now):
             row.delete()
         # A link still in their inbox would bring them back, in the role it offers.
         for invitation in party.invitations.select_for_update().filter(
-            email=normalize_email(user.email or ""),
+            email__iexact=normalize_email(user.email or ""),
             accepted_at=None,
             revoked_at=None,
             expires_at__gt=now,
