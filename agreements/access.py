@@ -712,19 +712,35 @@ REPORT_ITEM_KINDS = ("tertial_report", "annual_report", "one_off_report", "evalu
 
 
 def may_change_due_item(user, agreement, item):
-    """Whether the user closes or moves an item (a Deadline) of the agreement: an administrator
-    of one of its parties, or a coordinator of the organisation a report item is due from.
-    A payment is its payer's commitment: only those who change the paying party's payments
-    (funding_parties_for) close or move it."""
+    """Whether the user closes or moves an item (a Deadline) of the agreement.
+
+    An item owed by one party (its responsible_party_id: a report, a meeting, a decision
+    awaited from it) is that party's own: only its administrators close or move it, its
+    coordinators too for a report or where they manage a non-profit; a partner moving it
+    earlier would make it late. An item of the agreement as a whole (the notice date) is
+    closed or moved by an administrator of any of its parties. A payment is its payer's commitment:
+    only those who change the paying party's payments (funding_parties_for) close or move it.
+    """
     if item.kind == "payment":
         return item.responsible_party_id in _funding_parties_once(user, agreement)
-    if has_role(user, agreement, ADMINISTRATOR):
+    if user.is_superuser:
         return True
-    return (
-        item.kind in REPORT_ITEM_KINDS
-        and item.responsible_party_id in party_ids_of(user, COORDINATOR)
-        and COORDINATOR in roles_on(user, agreement)
+    owner = item.responsible_party_id
+    if owner is None:
+        return has_role(user, agreement, ADMINISTRATOR)
+    if owner not in acting_parties_for(user, agreement, ADMINISTRATOR, COORDINATOR):
+        return False
+    held = _held_in(user, owner)
+    if ADMINISTRATOR in held:
+        return True
+    return COORDINATOR in held and (
+        item.kind in REPORT_ITEM_KINDS or _party_of(agreement, owner).kind == PartyKind.NONPROFIT
     )
+
+
+def _party_of(agreement, party_id):
+    """The agreement's party party_id, read off its parties (prefetched with the party)."""
+    return next(ap.party for ap in agreement.parties.all() if ap.party_id == party_id)
 
 
 def may_set_letterhead(user, party):

@@ -358,7 +358,7 @@ CREATE_FORMS = [
         "agreements:due_items",
         "agreements:due_items",
         "agreement",
-        "admin",
+        "coordinator",
         lambda w: {"action": "closed", "reason": "Görs inte i år"},
         DueOverride,
         setup=_active,

@@ -5,6 +5,8 @@ held."""
 
 import re
 import secrets
+from datetime import date
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -14,8 +16,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agreements.models import (
+    Agreement,
     AgreementParty,
     AgreementStatus,
+    DecisionCondition,
     DueOverride,
     Invitation,
     Membership,
@@ -25,6 +29,7 @@ from agreements.models import (
     Report,
 )
 from agreements.services import DomainError
+from agreements.services.due import change_due_item
 from agreements.services.members import (
     accept_invitation,
     invite_member,
@@ -95,6 +100,51 @@ def test_a_removed_member_cannot_rejoin_through_an_invitation_still_pending(worl
     assert not Membership.objects.filter(user=secretary).exists()
 
 
+def test_a_sharp_s_address_does_not_take_the_strasse_invitation(mailoutbox):
+    """'straße' and 'strasse' are two mailboxes: str.casefold made them one, so a person
+    whose provider vouches for straße@… took the invitation sent to strasse@…, in its role.
+    Case still does not count."""
+    region = Party.objects.create(name="Region A", kind=PartyKind.REGION, org_number=REGION_NUMBER)
+    now = timezone.now()
+    invitation = invite_member(
+        party=region, email="strasse@example.se", role="administrator", by=None, now=now
+    )
+    provider = make_provider("https://idp.region-a.se")
+    claims = {"sub": "1", "email": "straße@example.se", "email_verified": True}
+    assert pending_invitation_for(claims["email"], now=now) is None
+    with pytest.raises(SsoRefused):
+        user_for_sso_login(provider=provider, claims=claims, now=now)
+    invitation.refresh_from_db()
+    assert invitation.is_pending(now)
+    claims["email"] = "Strasse@EXAMPLE.se"
+    user = user_for_sso_login(provider=provider, claims=claims, now=now)
+    assert user.memberships.get().role == "administrator"
+
+
+def test_an_invitation_to_a_sharp_s_domain_goes_there_and_matches_only_it(world_, mailoutbox):
+    """An address of the domain straße.se was stored and mailed as strasse.se, another
+    domain. Its domain is now only lower-cased; an invitation stored by the earlier rule (in
+    lower case) is still found by the address in any case."""
+    admin, now = world_.users["admin"], timezone.now()
+    invitation = invite_member(
+        party=world_.a, email="Kim@Straße.se", role="secretary", by=admin, now=now
+    )
+    assert (invitation.email, mailoutbox[-1].to) == ("Kim@straße.se", ["Kim@straße.se"])
+    assert pending_invitation_for("kim@strasse.se", now=now) is None
+    other = make_member("kim_ss", world_.b, "coordinator")
+    other.email = "kim@strasse.se"
+    other.save()
+    with pytest.raises(DomainError):
+        accept_invitation(invitation=invitation, user=other, now=now)
+    assert pending_invitation_for("KIM@STRAßE.SE", now=now) == invitation
+    Invitation.objects.filter(pk=invitation.pk).update(email="kim@example.se")
+    invitation.refresh_from_db()
+    assert pending_invitation_for("Kim@Example.se", now=now) == invitation
+    other.email = "KIM@example.se"
+    other.save()
+    assert accept_invitation(invitation=invitation, user=other, now=now).role == "secretary"
+
+
 # --- Single sign-on -------------------------------------------------------------------------
 
 
@@ -120,6 +170,47 @@ def test_a_group_claim_gives_no_role_the_organisation_does_not_offer(mailoutbox)
     }
     user = user_for_sso_login(provider=provider, claims=claims, now=now)
     assert set(user.memberships.values_list("role", flat=True)) == {"coordinator"}
+
+
+def _group_login(groups, mapping):
+    provider = make_provider(
+        "https://idp.example.se", group_roles={REGION_NUMBER: mapping}, scopes="openid email groups"
+    )
+    claims = {"sub": "1", "email": "kim@example.se", "email_verified": True, "groups": groups}
+    return user_for_sso_login(provider=provider, claims=claims, now=timezone.now())
+
+
+@pytest.mark.parametrize(
+    "kind, manager, groups",
+    [
+        (PartyKind.REGION, "administrator", ["iop-sekreterare"]),  # demoted by the claim
+        (PartyKind.REGION, "administrator", ["alla-anstallda"]),  # dropped altogether
+        (PartyKind.NONPROFIT, "coordinator", []),  # a non-profit's coordinators manage it
+    ],
+)
+def test_a_group_claim_does_not_take_the_last_managers_role(caplog, kind, manager, groups):
+    """A slip in the provider's groups (or a hostile operator there) must not leave the
+    organisation without anyone who manages its members: the last one keeps the role, as
+    removing them by hand is refused (services.members), and the log says so."""
+    party = Party.objects.create(name="Organisation O", kind=kind, org_number=REGION_NUMBER)
+    kim = make_member("kim", party, manager)
+    kim.email = "kim@example.se"
+    kim.save()
+    mapping = {"iop-admin": "administrator", "iop-samordnare": "coordinator"}
+    mapping |= {"iop-sekreterare": "secretary"}
+    assert _group_login(groups, mapping) == kim
+    roles = set(kim.memberships.values_list("role", flat=True))
+    assert manager in roles
+    assert ("secretary" in roles) is ("iop-sekreterare" in groups)
+    assert "no one else manages" in caplog.text
+    # With another manager the claim has its way.
+    make_member("kim2", party, manager)
+    if kind == PartyKind.REGION:
+        _group_login(["iop-sekreterare"], mapping)
+        assert set(kim.memberships.values_list("role", flat=True)) == {"secretary"}
+    else:
+        with pytest.raises(SsoRefused):  # no role left: no login, nothing changed
+            _group_login(groups, mapping)
 
 
 # --- Due items ------------------------------------------------------------------------------
@@ -154,6 +245,7 @@ def _post_due(client, world, user, key, **fields):
     "who, item, status",
     [
         ("coordinator", "notice", 403),  # not a report: the administrators'
+        ("admin", "t1", 403),  # the non-profit's report: not the region's to close or move
         ("partner", "t1", 403),  # another non-profit's report on the same agreement
         ("secretary", "t1", 403),
         ("outsider", "t1", 404),
@@ -176,6 +268,74 @@ def test_a_forged_key_or_an_overlong_reason_changes_nothing(client, due_world):
     # The coordinator's own report they may close.
     assert _post_due(client, due_world, coordinator, due_world.t1).status_code == 302
     assert DueOverride.objects.get().by == coordinator
+
+
+@pytest.fixture
+def pinned_day(monkeypatch):
+    """The pages' day: before the agreement starts, its notice date ahead."""
+    day = date(2026, 1, 10)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: day)
+    return day
+
+
+@pytest.fixture
+def awaited_decision(due_world, pinned_day):
+    """The agreement still proposed: the region's decision holds only if municipality M, a
+    party too, decides the same; M has an administrator of its own."""
+    municipality = make_party("Kommun M", kind=PartyKind.MUNICIPALITY)
+    AgreementParty.objects.create(
+        agreement=due_world.agreement, party=municipality, role=PartyRole.PUBLIC, position=6
+    )
+    due_world.users["admin_m"] = make_member("admin_m", municipality, "administrator")
+    Agreement.objects.filter(pk=due_world.agreement.pk).update(status=AgreementStatus.PROPOSED)
+    condition = DecisionCondition.objects.create(
+        decision=due_world.own["decision"], party=municipality, body="Socialnämnden"
+    )
+    return f"decision:{due_world.agreement.pk}:{condition.pk}"
+
+
+def test_a_partner_does_not_close_another_partys_awaited_decision(
+    client, due_world, awaited_decision, pinned_day
+):
+    """Region A must not mark municipality M's decision as no longer awaited (nor move it):
+    the item is M's own. Neither the post nor the service lets it, and the page offers it
+    to M's administrator only."""
+    admin_a, admin_m = due_world.users["admin"], due_world.users["admin_m"]
+    for action in ("closed", "moved"):
+        response = _post_due(
+            client, due_world, admin_a, awaited_decision, action=action, due_date="2026-03-01"
+        )
+        assert response.status_code == 403
+    with pytest.raises(DomainError):
+        change_due_item(
+            agreement=due_world.agreement,
+            key=awaited_decision,
+            action="closed",
+            reason="Stängs",
+            by=admin_a,
+            now=timezone.now(),
+            today=pinned_day,
+        )
+    assert not DueOverride.objects.exists()
+    url = reverse("agreements:due_items", args=[due_world.agreement.pk])
+    link = f"?nyckel={quote(awaited_decision)}"
+    client.force_login(admin_a)
+    assert link not in client.get(url).content.decode()
+    assert client.get(url + link).status_code == 403
+    client.force_login(admin_m)
+    assert link in client.get(url).content.decode()
+    assert _post_due(client, due_world, admin_m, awaited_decision).status_code == 302
+    assert DueOverride.objects.get().by == admin_m
+
+
+def test_the_agreements_own_item_is_closed_by_an_administrator_of_any_party(
+    client, due_world, pinned_day
+):
+    """The notice date belongs to the agreement as a whole, not to one party."""
+    assert (
+        _post_due(client, due_world, due_world.users["admin"], due_world.notice).status_code == 302
+    )
+    assert DueOverride.objects.get().key == due_world.notice
 
 
 @pytest.mark.parametrize("powers", ["permission", "group", "staff"])

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..access import may_change_due_item
 from ..due.loading import deadlines_for
 from ..models import Agreement, DueOverride, DueOverrideAction
 from . import DomainError
@@ -31,13 +32,15 @@ def item_of(agreement, key, *, today):
 def change_due_item(*, agreement, key, action, reason, by, now, today, due_date=None):
     """Close the agreement's item key (nothing more is expected of it) or move it to due_date,
     for reason; the change is kept with who made it and when, and the item's earlier changes
-    stay as its history."""
+    stay as its history. Only those access.may_change_due_item lets change it do."""
     # The agreement's row is locked: two people changing its items one after the other each
     # see the other's change as the latest.
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     item = item_of(agreement, key, today=today)
     if item is None:
         raise DomainError(_("Uppgiften finns inte på överenskommelsen."))
+    if not may_change_due_item(by, agreement, item):
+        raise DomainError(_("Du får inte stänga eller flytta den här uppgiften."))
     if item.status == "done":
         raise DomainError(_("Uppgiften är redan klar."))
     reason = reason.strip()

@@ -49,9 +49,18 @@ def token_hash(token):
 
 
 def normalize_email(email):
-    """The address as invitations store and compare it (case does not tell addresses apart
-    in practice, and users type it both ways)."""
-    return email.strip().casefold()
+    """The address as invitations store it: trimmed, its domain in lower case (a domain's
+    case never matters; the local part is kept as typed, the mail goes there)."""
+    email = email.strip()
+    local, at, domain = email.rpartition("@")
+    return f"{local}{at}{domain.lower()}" if at else email
+
+
+def same_email(one, other):
+    """Whether two addresses are one, as the stored addresses are compared in queries
+    (email__iexact): letters' case does not tell them apart, but nothing is folded, so
+    'straße@example.se' is not 'strasse@example.se' (str.casefold would make them one)."""
+    return normalize_email(one).lower() == normalize_email(other).lower()
 
 
 def users_with_email(email):
@@ -63,7 +72,8 @@ def _check_role(party, role):
         raise DomainError(_("Den rollen kan inte ges i den här organisationen."))
 
 
-def _lock(party):
+def lock_party(party):
+    """The organisation's row, locked for the rest of the transaction."""
     # Every change of an organisation's members takes its row's lock first: two managers
     # removing each other at once must not leave it without one.
     return Party.objects.select_for_update().get(pk=party.pk)
@@ -85,14 +95,14 @@ def invite_member(*, party, email, role, by, now):
         )
     _check_role(party, role)
     with transaction.atomic():
-        party = _lock(party)
+        party = lock_party(party)
         held = Membership.objects.filter(party=party, role=role, user__email__iexact=email)
         if held.exists():
             raise DomainError(
                 _("%(email)s har redan den rollen i organisationen.") % {"email": email}
             )
         for earlier in party.invitations.filter(
-            email=email, accepted_at=None, revoked_at=None, expires_at__gt=now
+            email__iexact=email, accepted_at=None, revoked_at=None, expires_at__gt=now
         ):
             _revoke(earlier, by=by, now=now)
         token = secrets.token_urlsafe(32)
@@ -153,7 +163,7 @@ def pending_invitation_for(email, *, now, among=None):
     the caller then accepts it for the signed-in person.
     """
     invitations = Invitation.objects.filter(
-        email=normalize_email(email), accepted_at=None, revoked_at=None, expires_at__gt=now
+        email__iexact=normalize_email(email), accepted_at=None, revoked_at=None, expires_at__gt=now
     )
     if among is not None:
         invitations = invitations.filter(party__in=list(among))
@@ -164,10 +174,10 @@ def accept_invitation(*, invitation, user, now):
     """Add the invited membership to the user's account and use the invitation up; refused
     when it no longer opens at now or the account's e-mail address is not the invited one.
     Returns the membership (the existing one when the user already holds the role)."""
-    if normalize_email(user.email or "") != invitation.email:
+    if not same_email(user.email or "", invitation.email):
         raise DomainError(_("Inbjudan gäller en annan e-postadress än den som ditt konto har."))
     with transaction.atomic():
-        _lock(invitation.party)
+        lock_party(invitation.party)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_pending(now):
             raise DomainError(_("Inbjudan har redan använts, återkallats eller gått ut."))
@@ -185,9 +195,10 @@ def accept_invitation(*, invitation, user, now):
 
 
 def accept_as_new_user(*, invitation, first_name, last_name, password, now):
-    """Create the invitee's account (user name: the invited address) with the password (None:
-    no password, for a person whose identity provider vouches for them) and accept the
-    invitation for it; refused when an account already has that address."""
+    """Create the invitee's account (user name: the invited address in lower case, as it
+    always was and people type it to log in) with the password (None: no password, for a
+    person whose identity provider vouches for them) and accept the invitation for it;
+    refused when an account already has that address."""
     User = get_user_model()
     with transaction.atomic():
         if (
@@ -200,7 +211,7 @@ def accept_as_new_user(*, invitation, first_name, last_name, password, now):
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    username=invitation.email,
+                    username=invitation.email.lower(),
                     email=invitation.email,
                     password=password,
                     first_name=first_name,
@@ -230,11 +241,13 @@ def revoke_invitation(*, invitation, by, now):
     return invitation
 
 
-def _other_managers(party, user):
+def is_last_manager(*, party, user, role):
+    """Whether the user's role is the one that manages the organisation's members and no
+    one else holds it there: the role is then neither removed nor changed, so no
+    organisation is left without one. Ask it with the organisation locked (lock_party)."""
     return (
-        Membership.objects.filter(party=party, role=member_manager_role(party))
-        .exclude(user=user)
-        .exists()
+        role == member_manager_role(party)
+        and not Membership.objects.filter(party=party, role=role).exclude(user=user).exists()
     )
 
 
@@ -243,14 +256,13 @@ def change_role(*, membership, role, version, by):
     (EditConflict), for a role the organisation does not offer or the member already holds,
     and for the last member who manages the members."""
     with transaction.atomic():
-        party = _lock(membership.party)
+        party = lock_party(membership.party)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         check_version(membership, version, where=str(membership.user), posted={"role": role})
         _check_role(party, role)
         if role == membership.role:
             return membership
-        manager = member_manager_role(party)
-        if membership.role == manager and not _other_managers(party, membership.user):
+        if is_last_manager(party=party, user=membership.user, role=membership.role):
             raise DomainError(
                 _(
                     "%(user)s är den enda som hanterar organisationens medlemmar och behåller "
@@ -273,15 +285,14 @@ def remove_member(*, membership, version, by, now):
     open to them; their history stays. Refused from a stale page and for the last member who
     manages the members."""
     with transaction.atomic():
-        party = _lock(membership.party)
+        party = lock_party(membership.party)
         membership = Membership.objects.select_for_update().filter(pk=membership.pk).first()
         if membership is None:
             raise DomainError(_("Medlemmen är redan borttagen."))
         check_version(membership, version, where=str(membership.user), posted={})
         user = membership.user
         held = list(Membership.objects.select_for_update().filter(user=user, party=party))
-        manager = member_manager_role(party)
-        if any(m.role == manager for m in held) and not _other_managers(party, user):
+        if any(is_last_manager(party=party, user=user, role=m.role) for m in held):
             raise DomainError(
                 _(
                     "%(user)s är den enda som hanterar organisationens medlemmar och kan inte "
@@ -294,7 +305,7 @@ def remove_member(*, membership, version, by, now):
             row.delete()
         # A link still in their inbox would bring them back, in the role it offers.
         for invitation in party.invitations.select_for_update().filter(
-            email=normalize_email(user.email or ""),
+            email__iexact=normalize_email(user.email or ""),
             accepted_at=None,
             revoked_at=None,
             expires_at__gt=now,
@@ -316,7 +327,7 @@ def create_first_administrator(*, party, email, by, now):
     users = list(users_with_email(email)[:2])
     if len(users) == 1:
         with transaction.atomic():
-            _lock(party)
+            lock_party(party)
             membership = Membership.objects.filter(user=users[0], party=party, role=role).first()
             if membership is None:
                 membership = Membership(user=users[0], party=party, role=role)

@@ -5,8 +5,11 @@ for no one else. Its claims log in a user only when the e-mail address is verifi
 belongs to exactly one user whose roles are all in those organisations (and who holds no
 power beyond them: staff, a permission), or to a pending invitation to one of them. A
 stranger gets no account. Where the provider maps a group claim
-to roles for an organisation, the user's roles there follow the claim at every login.
+to roles for an organisation, the user's roles there follow the claim at every login, but
+for the last member who manages its members, who keeps that role.
 """
+
+import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -16,7 +19,9 @@ from agreements.access import roles_offered
 from agreements.models import Membership, Party
 
 from . import DomainError
-from .members import accept_as_new_user, pending_invitation_for
+from .members import accept_as_new_user, is_last_manager, lock_party, pending_invitation_for
+
+log = logging.getLogger(__name__)
 
 
 class SsoRefused(DomainError):
@@ -141,7 +146,9 @@ def _has_powers_beyond_organisations(user):
 
 def apply_group_roles(*, user, provider, claims, parties):
     """Give the user exactly the roles the group claim maps to in each mapped organisation,
-    of those the organisation offers (agreements.access.roles_offered).
+    of those the organisation offers (agreements.access.roles_offered), but never take from
+    the last member who manages its members that role (members.is_last_manager, as for
+    removing a member): a claim that drops it leaves it, with a warning in the log.
 
     A login without the claim changes nothing: the provider did not say (Entra ID leaves
     the claim out when a user is in too many groups).
@@ -162,9 +169,22 @@ def apply_group_roles(*, user, provider, claims, parties):
         # whatever the mapping names.
         offered = roles_offered(party)
         wanted = {roles_by_group[g] for g in groups if roles_by_group.get(g) in offered}
+        # Locked as every change of its members is: two last managers' logins at once
+        # must not each see the other as the one who remains.
+        party = lock_party(party)
         held = Membership.objects.filter(user=user, party=party)
         for membership in held:
-            if membership.role not in wanted:
-                membership.delete()
+            if membership.role in wanted:
+                continue
+            if is_last_manager(party=party, user=user, role=membership.role):
+                log.warning(
+                    "Single sign-on kept role %s of user %s in organisation %s: the group "
+                    "claim drops it, but no one else manages the organisation's members.",
+                    membership.role,
+                    user.pk,
+                    party.pk,
+                )
+                continue
+            membership.delete()
         for role in wanted - {m.role for m in held}:
             Membership.objects.create(user=user, party=party, role=role)

@@ -31,7 +31,8 @@ def due_items(request, pk):
     """The agreement's items with their state; with ?nyckel= (or posted), the form that closes
     or moves that item, and its history."""
     agreement = get_agreement_for(request.user, pk)
-    prefetch_related_objects([agreement], "parties")  # the roles, once for every item
+    # The parties and their organisations, once for every item's roles and owner.
+    prefetch_related_objects([agreement], "parties__party")
     if request.method == "POST":
         require_role(request.user, agreement, ADMINISTRATOR, COORDINATOR)
     today = timezone.localdate()

@@ -34,6 +34,7 @@ from agreements.services.members import (
     invite_member,
     remove_member,
     revoke_invitation,
+    same_email,
     users_with_email,
 )
 from agreements.services.once import submit_once
@@ -244,7 +245,7 @@ def _accept_signed_in(request, invitation, now, context):
             context["error"] = str(exc)
         else:
             return _joined(request, invitation)
-    context["matches"] = (request.user.email or "").casefold() == invitation.email
+    context["matches"] = same_email(request.user.email or "", invitation.email)
     status = 200 if context["matches"] and "error" not in context else 403
     return render(request, "agreements/invitation_accept.html", context, status=status)
 

@@ -104,7 +104,7 @@ def test_a_moved_due_date_moves_on_every_page(client, world):
         action="moved",
         due_date=date(2026, 11, 1),
         reason="Tidigare enligt mejl",
-        by=world.users["admin"],
+        by=world.users["coordinator"],
         now=NOW,
         today=TODAY,
     )
@@ -125,7 +125,7 @@ def _change(world, period, action, due_date=None):
         action=action,
         due_date=due_date,
         reason="Enligt mejl",
-        by=world.users["admin"],
+        by=world.users["coordinator"],
         now=NOW,
         today=TODAY,
     )

@@ -47,7 +47,8 @@ def test_a_pending_invitation_to_the_providers_organisation_is_accepted(region, 
     invite(region, "Ny@region-a.se", "coordinator", mailoutbox)
     user = login(claims(given_name="Nina", family_name="Ny"))
     assert list(user.memberships.values_list("party", "role")) == [(region.pk, "coordinator")]
-    assert (user.email, user.get_full_name(), user.has_usable_password()) == (
+    assert (user.email, user.username, user.get_full_name(), user.has_usable_password()) == (
+        "Ny@region-a.se",
         "ny@region-a.se",
         "Nina Ny",
         False,

@@ -58,7 +58,7 @@ def test_a_moved_item_is_due_on_its_new_day_with_the_reason(world):
         action="moved",
         due_date=date(2026, 9, 30),
         reason="Förlängt enligt mejl",
-        by=world.users["admin"],
+        by=world.users["coordinator"],
         now=NOW,
         today=TODAY,
     )
@@ -69,7 +69,7 @@ def test_a_moved_item_is_due_on_its_new_day_with_the_reason(world):
 
 
 def test_a_closed_item_is_no_longer_open_anywhere(world, client):
-    user = world.users["admin"]
+    user = world.users["coordinator"]
     assert world.t1 in {i.key for i in due_items_for(user, today=TODAY, horizon_days=60)}
     change_due_item(
         agreement=world.agreement,
@@ -103,7 +103,7 @@ def test_the_latest_change_wins_and_the_earlier_stay_as_history(world):
             action=action,
             due_date=day,
             reason=reason,
-            by=world.users["admin"],
+            by=world.users["coordinator"],
             now=NOW,
             today=TODAY,
         )
@@ -127,7 +127,7 @@ def test_a_change_without_an_item_a_reason_or_a_day_is_refused(world, changes, m
         "action": "moved",
         "due_date": date(2026, 9, 1),
         "reason": "Skäl",
-        "by": world.users["admin"],
+        "by": world.users["coordinator"],
         "now": NOW,
         "today": TODAY,
     }
@@ -172,8 +172,8 @@ def test_the_items_page_lists_expected_items_with_their_state(world, client):
     assert "Stäng eller flytta" not in page
 
 
-def test_an_administrator_moves_an_item_through_the_form(world, client):
-    client.force_login(world.users["admin"])
+def test_the_reporting_coordinator_moves_its_item_through_the_form(world, client):
+    client.force_login(world.users["coordinator"])
     response = client.get(_url(world, world.t1))
     assert response.status_code == 200
     token = response.context["once_form"]["submit_token"].value()
@@ -190,7 +190,7 @@ def test_an_administrator_moves_an_item_through_the_form(world, client):
     )
     assert "är flyttad till 2026-09-30" in response.content.decode()
     override = DueOverride.objects.get()
-    assert (override.by, override.due_date) == (world.users["admin"], date(2026, 9, 30))
+    assert (override.by, override.due_date) == (world.users["coordinator"], date(2026, 9, 30))
     assert "Förlängt" in client.get(_url(world, world.t1)).content.decode()  # history
 
 
@@ -229,7 +229,7 @@ def test_an_unknown_item_is_not_found(world, client):
 
 
 def test_a_form_without_a_reason_says_what_is_missing(world, client):
-    client.force_login(world.users["admin"])
+    client.force_login(world.users["coordinator"])
     token = client.get(_url(world, world.t1)).context["once_form"]["submit_token"].value()
     response = client.post(
         _url(world), {"key": world.t1, "action": "moved", "reason": "", "submit_token": token}
@@ -263,7 +263,7 @@ def test_the_reports_page_shows_each_reports_state_as_the_dashboard_has_it(
         action="moved",
         due_date=date(2026, 9, 30),
         reason="Förlängt",
-        by=world.users["admin"],
+        by=world.users["coordinator"],
         now=NOW,
         today=TODAY,
     )
@@ -273,7 +273,7 @@ def test_the_reports_page_shows_each_reports_state_as_the_dashboard_has_it(
         key=world.t1,
         action="closed",
         reason="Ingår i årsrapporten",
-        by=world.users["admin"],
+        by=world.users["coordinator"],
         now=NOW,
         today=TODAY,
     )
