@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After it in this list, so before it on the way out: adds to the policy it writes.
+    "iop.sso.middleware.LogoutFormActionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a lockout into the Swedish lockout page.
     "axes.middleware.AxesMiddleware",
@@ -221,6 +223,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# mozilla-django-oidc's OIDCLogoutView (iop/urls.py) asks this where to send the browser: a
+# single sign-on session logs out at its provider too.
+OIDC_OP_LOGOUT_URL_METHOD = "iop.sso.views.provider_logout_url"
 
 # E-mail: console by default; e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.se:587
 try:

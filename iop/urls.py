@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
+from mozilla_django_oidc.views import OIDCLogoutView
 
 from iop.security import ThrottledPasswordResetView
 
@@ -14,6 +16,9 @@ urlpatterns = [
         name="password_reset",
     ),
     path("konto/sso/", include("iop.sso.urls")),
+    # Before Django's auth pages: logging out of a single sign-on session ends it at the
+    # provider too (OIDC_OP_LOGOUT_URL_METHOD). POST only, as Django's.
+    path("konto/logout/", never_cache(OIDCLogoutView.as_view()), name="logout"),
     path("konto/tvastegsverifiering/", include("iop.two_factor.urls")),
     path("konto/", include("django.contrib.auth.urls")),
     path("dokument/", include("agreements.document_urls")),

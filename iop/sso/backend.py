@@ -19,10 +19,18 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from agreements.services.sso import SsoRefused, user_for_sso_login
 
+from .config import is_endpoint_url
+
 logger = logging.getLogger(__name__)
 
 SSO_BACKEND = "iop.sso.backend.OidcBackend"
 SSO_PROVIDER_SESSION_KEY = "sso_provider"
+# What logging out at the provider needs (iop.sso.views.provider_logout_url): the raw ID
+# token (mozilla-django-oidc's store_tokens keeps it under this key) and the end-session
+# endpoint as known at login, so that logging out never waits for the provider's discovery.
+SSO_ID_TOKEN_SESSION_KEY = "oidc_id_token"
+SSO_END_SESSION_SESSION_KEY = "sso_end_session_endpoint"
+SSO_LOGOUT_SESSION_KEYS = (SSO_ID_TOKEN_SESSION_KEY, SSO_END_SESSION_SESSION_KEY)
 TIMEOUT_SECONDS = 10
 METADATA_SECONDS = 60 * 60
 
@@ -34,7 +42,7 @@ _LIBRARY_SETTINGS = {
     "OIDC_ALLOW_UNSECURED_JWT": False,
     "OIDC_TOKEN_USE_BASIC_AUTH": False,
     "OIDC_STORE_ACCESS_TOKEN": False,
-    "OIDC_STORE_ID_TOKEN": False,
+    "OIDC_STORE_ID_TOKEN": True,
     "OIDC_TIMEOUT": TIMEOUT_SECONDS,
     "OIDC_PROXY": None,
 }
@@ -76,6 +84,10 @@ def provider_metadata(provider):
             for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
                 if not isinstance(metadata.get(name), str):
                     raise ValueError(f"discovery has no {name}")
+            if "end_session_endpoint" in metadata and not is_endpoint_url(
+                metadata["end_session_endpoint"]
+            ):
+                raise ValueError("discovery's end_session_endpoint is not an https:// address")
         except (requests.RequestException, ValueError) as exc:
             logger.warning("SSO provider %s: discovery at %s refused: %s", provider.key, url, exc)
             raise SsoRefused(
@@ -144,7 +156,9 @@ class OidcBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = provider.sign_algo
         self.OIDC_RP_IDP_SIGN_KEY = None
         try:
-            claims = self._verified_claims(provider, nonce=nonce, code_verifier=code_verifier)
+            id_token, claims = self._verified_claims(
+                provider, nonce=nonce, code_verifier=code_verifier
+            )
         except (SuspiciousOperation, jwt.PyJWTError, requests.RequestException, KeyError) as exc:
             logger.warning("SSO provider %s: answer refused: %s", provider.key, exc)
             raise SsoRefused(
@@ -154,7 +168,12 @@ class OidcBackend(OIDCAuthenticationBackend):
                 )
                 % {"provider": provider.name}
             ) from None
-        return user_for_sso_login(provider=provider, claims=claims, now=timezone.now())
+        user = user_for_sso_login(provider=provider, claims=claims, now=timezone.now())
+        self.store_tokens(None, id_token)
+        self.request.session[SSO_END_SESSION_SESSION_KEY] = (
+            provider.end_session_endpoint or metadata.get("end_session_endpoint", "")
+        )
+        return user
 
     def _verified_claims(self, provider, *, nonce, code_verifier):
         token_info = self.get_token(
@@ -170,7 +189,7 @@ class OidcBackend(OIDCAuthenticationBackend):
         id_token = token_info["id_token"]
         payload = self.verify_token(id_token, nonce=nonce)
         check_id_token(payload, issuer=provider.issuer, client_id=provider.client_id)
-        return self.get_userinfo(token_info.get("access_token"), id_token, payload)
+        return id_token, self.get_userinfo(token_info.get("access_token"), id_token, payload)
 
     def get_userinfo(self, access_token, id_token, payload):
         """The ID token's claims, completed by the userinfo endpoint's for the same subject."""

@@ -7,7 +7,8 @@ OIDC_PROVIDERS is a JSON list, one object per OpenID Connect provider (docs/depl
       "client_id": "<application id>",
       "organisations": ["232100-0222"],
       "groups": {"232100-0222": {"<group id>": "administrator"}},
-      "email_verified_claim": "xms_edov"}]
+      "email_verified_claim": "xms_edov",
+      "end_session_endpoint": "https://login.microsoftonline.com/<tenant id>/oauth2/v2.0/logout"}]
 
 The client secret never sits in that list: it is read from OIDC_CLIENT_SECRET_<KEY> (the key
 in upper case, e.g. OIDC_CLIENT_SECRET_VLL). Anything malformed stops start-up with a message
@@ -37,6 +38,7 @@ _FIELDS = {
     "email_verified_claim",
     "scopes",
     "sign_algo",
+    "end_session_endpoint",
 }
 
 
@@ -58,6 +60,9 @@ class Provider:
     email_verified_claim: str = "email_verified"
     scopes: str = "openid email profile"
     sign_algo: str = "RS256"
+    # Where logging out sends the browser (OpenID Connect RP-Initiated Logout 1.0); empty:
+    # the one the provider's discovery document names, if any.
+    end_session_endpoint: str = ""
 
 
 def parse_providers(raw, secrets):
@@ -127,6 +132,19 @@ def _texts(item, fail):
     return text
 
 
+def is_endpoint_url(value):
+    """Whether value can be a provider's endpoint: an https:// address (http:// as the issuer
+    may be, for a provider on the same machine), without fragment.
+
+    >>> is_endpoint_url("https://login.example/logout?p=1"), is_endpoint_url("/logout")
+    (True, False)
+    """
+    if not isinstance(value, str):
+        return False
+    url = urlsplit(value)
+    return url.scheme in ("https", "http") and bool(url.netloc) and not url.fragment
+
+
 def _options(item, fail):
     options = {}
     for name in ("groups_claim", "email_verified_claim", "scopes", "sign_algo"):
@@ -134,6 +152,11 @@ def _options(item, fail):
             if not isinstance(item[name], str) or not item[name].strip():
                 fail(f"{name} must be a non-empty string")
             options[name] = item[name].strip()
+    if "end_session_endpoint" in item:
+        endpoint = item["end_session_endpoint"]
+        if not isinstance(endpoint, str) or not is_endpoint_url(endpoint.strip()):
+            fail("end_session_endpoint must be an https:// address, without fragment")
+        options["end_session_endpoint"] = endpoint.strip()
     if "openid" not in options.get("scopes", "openid").split():
         fail("scopes must include openid")
     if options.get("sign_algo", "RS256")[:2] not in ("RS", "ES", "PS"):

@@ -1,12 +1,12 @@
-"""Start a single sign-on login at a provider, and receive its answer."""
+"""Start a single sign-on login at a provider, receive its answer, and log out there too."""
 
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,7 +16,16 @@ from mozilla_django_oidc.utils import generate_code_challenge
 
 from agreements.services.sso import SsoRefused
 
-from .backend import SSO_PROVIDER_SESSION_KEY, callback_url, provider_for, provider_metadata
+from .backend import (
+    SSO_END_SESSION_SESSION_KEY,
+    SSO_ID_TOKEN_SESSION_KEY,
+    SSO_LOGOUT_SESSION_KEYS,
+    SSO_PROVIDER_SESSION_KEY,
+    callback_url,
+    logged_in_with_sso,
+    provider_for,
+    provider_metadata,
+)
 
 STATES_SESSION_KEY = "sso_states"
 # Logins started and not finished that a session remembers; the oldest is forgotten first.
@@ -102,7 +111,10 @@ def callback(request, key):
     if user is None:
         messages.error(request, _("Inloggningen misslyckades. Försök igen senare."))
         return redirect("login")
+    # login() empties a session another user was logged in to: keep what logging out needs.
+    kept = {k: request.session[k] for k in SSO_LOGOUT_SESSION_KEYS if k in request.session}
     login(request, user)
+    request.session.update(kept)
     request.session[SSO_PROVIDER_SESSION_KEY] = provider.key
     return redirect(started["next"] or settings.LOGIN_REDIRECT_URL)
 
@@ -113,3 +125,39 @@ def _safe_next(request, url):
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return url if allowed else ""
+
+
+def provider_logout_url(request):
+    """Where logging out sends the browser: the end-session endpoint of the provider the
+    session logged in through (OpenID Connect RP-Initiated Logout 1.0), else the login page.
+
+    mozilla-django-oidc's OIDCLogoutView asks this (OIDC_OP_LOGOUT_URL_METHOD) and then
+    empties the session. Without it, the provider's own session would let the next person
+    at a shared computer in as the same user with one click.
+    """
+    session = request.session
+    after = resolve_url(settings.LOGOUT_REDIRECT_URL)
+    endpoint = session.get(SSO_END_SESSION_SESSION_KEY)
+    id_token = session.get(SSO_ID_TOKEN_SESSION_KEY)
+    key = session.get(SSO_PROVIDER_SESSION_KEY)
+    provider = next((p for p in settings.OIDC_PROVIDERS if p.key == key), None)
+    if not (logged_in_with_sso(session) and endpoint and id_token and provider):
+        return after
+    params = {
+        "id_token_hint": id_token,
+        # Registered at the provider beside the redirect URI (docs/deploy.md).
+        "post_logout_redirect_uri": request.build_absolute_uri(after),
+        "client_id": provider.client_id,
+    }
+    return endpoint + ("&" if "?" in endpoint else "?") + urlencode(params)
+
+
+def logout_form_action(session):
+    """The origin the logout form's redirect goes to, when it leaves this site.
+
+    Browsers hold a form's redirects to the Content-Security-Policy's form-action too.
+    """
+    if not logged_in_with_sso(session) or not session.get(SSO_END_SESSION_SESSION_KEY):
+        return None
+    url = urlsplit(session[SSO_END_SESSION_SESSION_KEY])
+    return f"{url.scheme}://{url.netloc}"

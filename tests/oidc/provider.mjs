@@ -2,7 +2,9 @@
 // Usage: node provider.mjs CONFIG.json; listens on a free port of 127.0.0.1 and prints
 // "ready <issuer>" once it answers. CONFIG holds the client, the signing key (private JWK)
 // and the accounts: {"accounts": {"<login>": {claims...}}}. Any password is accepted
-// (oidc-provider's development login form); the account is the login typed.
+// (oidc-provider's development login form); the account is the login typed. Logging out
+// goes through its end-session endpoint, /session/end (on by default), to the client's
+// post_logout_redirect_uris.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 

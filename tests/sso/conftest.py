@@ -46,6 +46,9 @@ def running_provider(folder, redirect_uris):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
     jwk.update(kid="test-key", use="sig", alg="RS256")
+    # PyJWT marks a private key "sign" only; the provider also verifies with it (the
+    # id_token_hint of a logout).
+    del jwk["key_ops"]
     config = Path(folder) / "provider.json"
     config.write_text(
         json.dumps(
@@ -54,6 +57,11 @@ def running_provider(folder, redirect_uris):
                     "client_id": CLIENT_ID,
                     "client_secret": CLIENT_SECRET,
                     "redirect_uris": redirect_uris,
+                    # The login page of the app of each redirect URI: where logging out at
+                    # the provider may send the browser back to.
+                    "post_logout_redirect_uris": [
+                        uri.split("/konto/sso/")[0] + "/konto/login/" for uri in redirect_uris
+                    ],
                     "token_endpoint_auth_method": "client_secret_post",
                 },
                 "jwk": jwk,
@@ -126,10 +134,10 @@ class _FirstForm(HTMLParser):
             self.done = True
 
 
-def at_provider(authorize_url, login):
-    """Go through the provider's pages as a browser would, signing in as login; return the
-    address the provider finally sends the browser back to."""
-    browser = requests.Session()
+def at_provider(authorize_url, login=None, browser=None):
+    """Go through the provider's pages as a browser would, signing in as login (confirming a
+    logout); return the address the provider finally sends the browser back to."""
+    browser = browser or requests.Session()
     url, data = authorize_url, None
     for _ in range(12):
         if data is None:
@@ -147,6 +155,8 @@ def at_provider(authorize_url, login):
         data = form.fields
         if "login" in data:
             data.update(login=login, password="any password")
+        if form.action.endswith("/session/end/confirm"):
+            data["logout"] = "yes"  # "Yes, sign me out"
         url = urljoin(url, form.action)
     raise AssertionError("the provider never sent the browser back")
 
@@ -158,7 +168,7 @@ def start_login(client, key="test", next_url=""):
     return response["Location"]
 
 
-def sso_login(client, login, **kwargs):
+def sso_login(client, login, browser=None, **kwargs):
     """A whole login through the provider as login; the app's answer to the return."""
-    returned = at_provider(start_login(client, **kwargs), login)
+    returned = at_provider(start_login(client, **kwargs), login, browser)
     return client.get(returned.removeprefix(APP))

@@ -36,6 +36,14 @@ def test_a_provider_is_read_with_its_secret_from_its_own_variable():
     assert "s3cret" not in repr(provider)
 
 
+def test_an_end_session_endpoint_is_optional_and_may_have_a_query():
+    (provider,) = parse(entry())
+    assert provider.end_session_endpoint == ""
+    endpoint = "https://login.microsoftonline.com/tenant/oauth2/v2.0/logout?x=1"
+    (provider,) = parse(entry(end_session_endpoint=f" {endpoint} "))
+    assert provider.end_session_endpoint == endpoint
+
+
 def test_no_providers_by_default():
     assert parse_providers("", {}) == ()
 
@@ -55,6 +63,10 @@ def test_no_providers_by_default():
         (json.dumps([entry(groups={"212000-1355": {"g": "secretary"}})]), SECRETS, "not in"),
         (json.dumps([entry(sign_algo="HS256")]), SECRETS, "asymmetric"),
         (json.dumps([entry(), entry()]), SECRETS, "same key"),
+        (json.dumps([entry(end_session_endpoint="login.example/logout")]), SECRETS, "end_sess"),
+        (json.dumps([entry(end_session_endpoint="ftp://login.example/")]), SECRETS, "end_sess"),
+        (json.dumps([entry(end_session_endpoint="https://a.example/#x")]), SECRETS, "end_sess"),
+        (json.dumps([entry(end_session_endpoint=["https://a.example/"])]), SECRETS, "end_sess"),
     ],
 )
 def test_a_malformed_provider_stops_start_up(raw, secrets, message):

@@ -1,10 +1,11 @@
 """Single sign-on through a real OpenID Connect provider (tests/sso/conftest.py): the
 authorization-code flow with PKCE, state and nonce, and what is refused."""
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import jwt
 import pytest
+import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.test import Client
@@ -13,13 +14,23 @@ from mozilla_django_oidc.utils import generate_code_challenge
 from agreements.models import Membership, Party, PartyKind
 from iop.sso.backend import (
     SSO_BACKEND,
+    SSO_LOGOUT_SESSION_KEYS,
     SSO_PROVIDER_SESSION_KEY,
     OidcBackend,
     logged_in_with_sso,
 )
 from iop.sso.views import MAX_STATES, STATES_SESSION_KEY
+from tests.test_security import csp_directives
 
-from .conftest import APP, REGION_NUMBER, at_provider, make_provider, sso_login, start_login
+from .conftest import (
+    APP,
+    CLIENT_ID,
+    REGION_NUMBER,
+    at_provider,
+    make_provider,
+    sso_login,
+    start_login,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +295,96 @@ def test_an_address_locked_out_for_password_spraying_is_not_let_in_by_a_provider
     response = sso_login(client, "anna")
     assert response.status_code == 429
     assert logged_in_user_id(client) is None
+
+
+def provider_page(browser, url):
+    """Follow the provider's redirects from url: the page it stops at, or the address it
+    sends the browser back to the app with."""
+    for _ in range(12):
+        response = browser.get(url, allow_redirects=False, timeout=10)
+        if not response.is_redirect:
+            return response.text
+        url = urljoin(url, response.headers["Location"])
+        if url.startswith(APP + "/"):
+            return url
+    raise AssertionError("the provider kept redirecting")
+
+
+def logout_query(response, endpoint):
+    """The parameters of the logout's redirect to the provider's end-session endpoint."""
+    assert response.status_code == 302
+    url = urlsplit(response["Location"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == endpoint
+    return parse_qs(url.query)
+
+
+def test_logging_out_ends_the_session_at_the_provider_too(client, provider, anna, oidc_server):
+    browser = requests.Session()  # the shared computer's
+    sso_login(client, "anna", browser)
+    response = client.post("/konto/logout/")
+    query = logout_query(response, f"{oidc_server.issuer}/session/end")
+    (hint,) = query["id_token_hint"]
+    key = oidc_server.key.public_key()
+    claims = jwt.decode(hint, key, algorithms=["RS256"], audience=CLIENT_ID)
+    assert claims["sub"] == "anna" and claims["iss"] == oidc_server.issuer
+    assert query["post_logout_redirect_uri"] == [f"{APP}/konto/login/"]
+    assert query["client_id"] == [CLIENT_ID]
+    assert logged_in_user_id(client) is None
+    assert not set(SSO_LOGOUT_SESSION_KEYS) & set(client.session.keys())
+    assert client.get("/")["Location"].startswith("/konto/login/")
+
+    # The provider takes the hint and sends the browser back to the login page; the next
+    # person at the same browser is asked who they are.
+    assert at_provider(response["Location"], browser=browser) == f"{APP}/konto/login/"
+    page = provider_page(browser, start_login(Client()))
+    assert 'name="login"' in page
+
+
+def test_without_logging_out_the_provider_lets_the_same_browser_straight_in(client, provider, anna):
+    # The control of the test above: the provider's session is what logging out ends.
+    browser = requests.Session()
+    sso_login(client, "anna", browser)
+    assert provider_page(browser, start_login(Client())).startswith(f"{APP}/konto/sso/test/retur/")
+
+
+def test_a_configured_end_session_endpoint_wins_over_discovery(client, settings, oidc_server, anna):
+    endpoint = "https://login.region-a.se/logout?tenant=a"
+    settings.OIDC_PROVIDERS = (make_provider(oidc_server.issuer, end_session_endpoint=endpoint),)
+    sso_login(client, "anna")
+    location = client.post("/konto/logout/")["Location"]
+    assert location.startswith(endpoint + "&id_token_hint=")
+    assert parse_qs(urlsplit(location).query)["tenant"] == ["a"]
+
+
+def test_a_login_over_another_users_session_still_logs_out_at_the_provider(
+    client, provider, anna, region, oidc_server
+):
+    bo = make_user("bo", "bo@region-a.se", region)
+    client.force_login(bo)
+    sso_login(client, "anna")
+    assert logged_in_user_id(client) == str(anna.pk)
+    response = client.post("/konto/logout/")
+    assert "id_token_hint" in logout_query(response, f"{oidc_server.issuer}/session/end")
+
+
+def test_a_password_logout_goes_to_the_login_page(client, provider, anna):
+    anna.set_password("ett långt lösenord 123")
+    anna.save()
+    client.post("/konto/login/", {"username": "anna", "password": "ett långt lösenord 123"})
+    assert logged_in_user_id(client) == str(anna.pk)
+    response = client.post("/konto/logout/")
+    assert response.status_code == 302 and response["Location"] == "/konto/login/"
+    assert logged_in_user_id(client) is None
+    assert client.get("/konto/logout/").status_code == 405
+
+
+def test_only_a_provider_session_may_send_its_logout_form_to_the_provider(
+    client, provider, anna, oidc_server
+):
+    # Browsers hold the logout form's redirect to the page's form-action.
+    sso_login(client, "anna")
+    directives = csp_directives(client.get("/"))
+    assert directives["form-action"] == ["'self'", oidc_server.issuer]
+    client.post("/konto/logout/")
+    directives = csp_directives(client.get("/konto/login/"))
+    assert directives["form-action"] == ["'self'"]
