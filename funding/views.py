@@ -92,7 +92,7 @@ def organisation(request, pk):
     party = get_own_party_for(request.user, pk)
     agreements = agreements_of_own_organisation(request.user, party)
     asked = next((p for p in (*GROUP_PARAMS, ALL_GROUPS) if p in request.GET), None)
-    overview = organisation_funding(party, agreements, rows=asked is None)
+    overview = organisation_funding(party, agreements)
     if asked is None:
         context = {
             "party": party,

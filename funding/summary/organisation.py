@@ -2,14 +2,15 @@
 
 The totals come from the database: it sums the shares of the lines without index uplift per
 budget (or payer) and year; the few lines with uplift are read and uplifted here
-(figures.read_lines) and added. Only the rows shown are read in full.
+(figures.read_lines) and added. The overview shows each budget's (or payer's) totals; a
+group's lines are read in full only on its own page, page by page (group_lines, line_rows).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Q, Sum, Value, When, Window
-from django.db.models.functions import Coalesce, NullIf, RowNumber
+from django.db.models import Case, Count, F, Sum, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
 from ..charts import stacked_bars
@@ -17,11 +18,8 @@ from ..figures import LINE_ORDER, read_lines
 from ..models import FundingLine, Share
 from .agreement import sum_columns
 
-# Rows shown per budget or payer on the overview when there are few groups; with many, only
-# each group's totals. The rest is one click away, page by page.
-ROWS_PER_GROUP = 10
-GROUPS_WITH_ROWS = 5
-# Budgets or payers shown on the overview; all of them are one click away, page by page.
+# Budgets or payers shown on the overview, each with its totals; all of them, and each one's
+# lines, are one click away, page by page.
 GROUPS_SHOWN = 20
 SIDES = ("pays", "receives")
 
@@ -32,7 +30,6 @@ class BudgetGroup:
     count: int  # the group's lines
     totals: list
     total: int
-    rows: list = field(default_factory=list)  # those shown: (AgreementRow, Line, [amount], total)
     pending: int = 0  # lines whose amount is not yet known: the totals are incomplete
 
 
@@ -112,13 +109,13 @@ def _row(line, years):
 
 class _Side:
     """What is read of one side: each group's number of lines (and of those whose amount is
-    not yet known), the lines with uplift, the ids of each group's first lines when there are
-    few groups (first of them), and the database's totals of the others per group and year."""
+    not yet known), the lines with uplift, and the database's totals of the others per group
+    and year."""
 
-    def __init__(self, lines, side, first):
+    def __init__(self, lines, side):
         label = group_label(side)
         unknown = Case(When(amount_pending=True, then=1), default=0)
-        self.counts, self.pending, self.first = {}, {}, defaultdict(list)
+        self.counts, self.pending = {}, {}
         for name, count, pending in (
             lines.values(label=label)
             .annotate(count=Count("pk"), pending=Sum(unknown))
@@ -128,20 +125,12 @@ class _Side:
             self.counts[name] = count
             # Lines whose amount is not yet known count in no total; their groups say so.
             self.pending[name] = pending
-        # Each group's first rows are read only where they are shown (few groups), with the
-        # lines with uplift, whose amounts are computed here.
-        self.uplifted = {}
-        shown = first if len(self.counts) <= GROUPS_WITH_ROWS else 0
-        read = lines.filter(uplift_series__isnull=False).annotate(label=label, rank=Value(0))
-        if shown:
-            read = lines.annotate(
-                label=label, rank=Window(RowNumber(), partition_by=label, order_by=LINE_ORDER)
-            ).filter(Q(rank__lte=shown) | Q(uplift_series__isnull=False))
-        for pk, name, rank, series in read.values_list("pk", "label", "rank", "uplift_series_id"):
-            if 0 < rank <= shown:
-                self.first[name].append((rank, pk))
-            if series is not None:
-                self.uplifted[pk] = name
+        self.uplifted = dict(
+            lines.filter(uplift_series__isnull=False)
+            .annotate(label=label)
+            .values_list("pk", "label")
+            .order_by()
+        )
         self.sums = list(
             Share.objects.filter(line__in=lines.filter(uplift_series__isnull=True).values("pk"))
             .values_list(group_label(side, "line__"), "year")
@@ -149,24 +138,18 @@ class _Side:
             .order_by()
         )
 
-    def shown_ids(self):
-        """The ids of the rows shown, each group's in the overview's order."""
-        return [pk for ranked in self.first.values() for _rank, pk in sorted(ranked)]
-
     def groups(self, lines, years):
-        """[BudgetGroup] in label order, with their shown rows."""
+        """[BudgetGroup] in label order."""
         totals = defaultdict(lambda: defaultdict(int))  # label -> year -> kronor
         for name, year, amount in self.sums:
             totals[name][year] += amount
         for pk, name in self.uplifted.items():
             for year, figure in lines[pk].amounts.items():
                 totals[name][year] += figure.amount
-        shown = set(self.shown_ids())
         result = []
         for name in sorted(self.counts):
             row = [totals[name][year] for year in years]
-            rows = [_row(lines[pk], years) for _rank, pk in sorted(self.first[name]) if pk in shown]
-            group = BudgetGroup(name, self.counts[name], row, sum(row), rows)
+            group = BudgetGroup(name, self.counts[name], row, sum(row))
             group.pending = self.pending.get(name, 0)
             result.append(group)
         return result
@@ -185,14 +168,12 @@ def _forecasts_and_examples(lines):
     return sorted(forecast_years), sources
 
 
-def organisation_funding(party, agreements, *, rows=True):
+def organisation_funding(party, agreements):
     """What an organisation pays and receives per year across its agreements, by budget and
-    by payer, with the first rows of each group when there are few groups (rows=False: none).
-    agreements: the organisation's agreements the reader sees
-    (access.agreements_of_own_organisation)."""
-    first = ROWS_PER_GROUP if rows else 0
-    sides = {side: _Side(side_lines(party, agreements, side), side, first) for side in SIDES}
-    ids = {pk for s in sides.values() for pk in [*s.uplifted, *s.shown_ids()]}
+    by payer: each group's totals (its lines: group_lines, line_rows). agreements: the
+    organisation's agreements the reader sees (access.agreements_of_own_organisation)."""
+    sides = {side: _Side(side_lines(party, agreements, side), side) for side in SIDES}
+    ids = {pk for s in sides.values() for pk in s.uplifted}
     lines = {line.pk: line for line in read_lines(FundingLine.objects.filter(pk__in=ids))}
     uplifted = [lines[pk] for s in sides.values() for pk in s.uplifted]
     years = sorted(

@@ -251,10 +251,13 @@ def test_an_amount_not_yet_known_is_shown_as_such_and_marks_totals_incomplete(cl
     detail = client.get(agreement.get_absolute_url()).content.decode()
     assert "Belopp ej fastställt" in detail
     assert "Summorna är ofullständiga" in detail
-    overview = client.get(reverse("funding:organisation", args=[town.pk])).content.decode()
-    assert "Belopp ej fastställt" in overview
-    assert "ofullständigt" in overview
+    url = reverse("funding:organisation", args=[town.pk])
+    overview = client.get(url).content.decode()
+    assert "ofullständigt: 1 belopp ej fastställt" in overview
     assert "Ingen finansiering är registrerad" not in overview
+    # The budget's own page shows the line as such.
+    group = client.get(url, {"budget": "Ingen budget angiven"}).content.decode()
+    assert "Belopp ej fastställt" in group and "ofullständigt" in group
 
 
 def test_open_data_says_when_an_active_agreements_amounts_are_incomplete(world):
