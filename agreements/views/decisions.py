@@ -178,7 +178,7 @@ def proposal_edit(request, pk):
     agreements = agreements_decision_may_cover(request.user, decision)
     form, formsets, version = _proposal_forms(decision, data, parties, agreements)
     conflict = None
-    moved = rows_rearranged(data, *formsets)
+    moved = rows_rearranged(data, form, *formsets)
     if moved is not None:
         form, formsets, version = _proposal_forms(decision, moved, parties, agreements)
         unchecked(form, *formsets)
