@@ -20,6 +20,7 @@ from .models import (
     CaseDocument,
     ContactPerson,
     Decision,
+    DecisionAgreement,
     DecisionCondition,
     DecisionItem,
     Exclusion,
@@ -152,8 +153,17 @@ class FundingLineInline(admin.TabularInline):
     show_change_link = True
 
 
+class DecisionAgreementInline(admin.TabularInline):
+    model = DecisionAgreement
+    extra = 0
+    autocomplete_fields = ["agreement"]
+    fields = ["position", "agreement"]
+    verbose_name = _("överenskommelse")
+    verbose_name_plural = _("överenskommelser")
+
+
 class DecisionInline(admin.TabularInline):
-    model = Decision.agreements.through
+    model = DecisionAgreement
     extra = 0
     autocomplete_fields = ["decision"]
     verbose_name = _("beslut")
@@ -297,8 +307,13 @@ class DecisionAdmin(SimpleHistoryAdmin):
     search_fields = ["body", "title", "paragraph", "case_number", "organisation__name"]
     date_hierarchy = "decided_on"
     list_select_related = ["organisation"]
-    autocomplete_fields = ["organisation", "agreements", "cites"]
-    inlines = [DecisionItemInline, CaseDocumentInline, DecisionConditionInline]
+    autocomplete_fields = ["organisation", "cites"]
+    inlines = [
+        DecisionAgreementInline,
+        DecisionItemInline,
+        CaseDocumentInline,
+        DecisionConditionInline,
+    ]
 
     readonly_fields = ["proposal_document"]
     fieldsets = [
@@ -318,7 +333,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Beslutet"),
-            {"fields": [("decided_on", "paragraph"), "summary", "agreements", "cites"]},
+            {"fields": [("decided_on", "paragraph"), "summary", "cites"]},
         ),
         (
             _("Beslutsförslaget"),

@@ -449,8 +449,9 @@ class AddRowMixin:
 
 
 def rows_rearranged(data, *formsets):
-    """The posted data as the row button pressed asks it shown (AddRowMixin, PlacesMixin), or
-    None when nothing was posted or no row button of these formsets was pressed."""
+    """The posted data as the row button pressed asks it shown (AddRowMixin, PlacesMixin,
+    ProposalAgreementsForm), or None when nothing was posted or no row button of these forms
+    and formsets was pressed."""
     if data is None:
         return None
     return next((d for f in formsets if (d := f.rearranged(data)) is not None), None)
@@ -962,11 +963,51 @@ class ProposalAgreementsForm(ProposalForm):
         error_messages={"required": _("Välj minst en överenskommelse.")},
     )
 
+    # The prefix of its row buttons (ROW_ACTION): "overenskommelser-upp-<place>" moves the
+    # chosen agreement at that place (from 0) one place up.
+    prefix_of_rows = "overenskommelser"
+
     def __init__(self, *args, agreements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreements"].queryset = agreements
         if self.instance.pk and not self.is_bound:
-            self.initial["agreements"] = [a.pk for a in self.instance.agreements.all()]
+            self.initial["agreements"] = [a.pk for a in self.instance.agreements_in_order()]
+
+    def _chosen(self):
+        """The chosen agreements' values, in the order they are listed (as posted: a browser
+        sends checked boxes in the page's order)."""
+        return [str(value) for value in self["agreements"].value() or []]
+
+    def clean_agreements(self):
+        order = {value: place for place, value in enumerate(self._chosen())}
+        return sorted(self.cleaned_data["agreements"], key=lambda a: order.get(str(a.pk), 0))
+
+    def listed_agreements(self):
+        """Each agreement offered as (checkbox, place, whether last chosen): the chosen first,
+        in their order with their place from 0, then the others (place None) in the
+        agreements' own order."""
+        boxes = {str(box.data["value"]): box for box in self["agreements"]}
+        chosen = [value for value in self._chosen() if value in boxes]
+        rest = [value for value in boxes if value not in chosen]
+        last = len(chosen) - 1
+        return [(boxes[v], place, place == last) for place, v in enumerate(chosen)] + [
+            (boxes[v], None, False) for v in rest
+        ]
+
+    def rearranged(self, data):
+        """The posted data with a chosen agreement moved, as its "Flytta upp"/"Flytta ned"
+        asks (PlacesMixin's buttons), or None when none of these buttons was pressed."""
+        match = ROW_ACTION.fullmatch(data.get(ROW_ACTION_NAME, ""))
+        if match is None or match["prefix"] != self.prefix_of_rows or not match["move"]:
+            return None
+        chosen = data.getlist(self.add_prefix("agreements"))
+        at = int(match["row"])
+        to = at + (-1 if match["move"] == "upp" else 1)
+        if 0 <= at < len(chosen) and 0 <= to < len(chosen):
+            chosen[at], chosen[to] = chosen[to], chosen[at]
+        data = data.copy()
+        data.setlist(self.add_prefix("agreements"), chosen)
+        return data
 
 
 class NewProposalForm(ProposalForm):

@@ -144,7 +144,7 @@ def _agreement_post(agreement, **overrides):
         "capacity_targets",
         "exclusions",
         "funding_lines",
-        "Decision_agreements",
+        "decisionagreement_set",
     ]:
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"

@@ -8,7 +8,15 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.models import AgreementParty, Decision, DocumentKind, Obligation, PartyRole
+from agreements.models import (
+    AGREEMENTS_IN_ORDER,
+    Agreement,
+    AgreementParty,
+    Decision,
+    DocumentKind,
+    Obligation,
+    PartyRole,
+)
 from funding.figures import base_by_year, line_instances
 from funding.models import ShareKind, ValueStatus
 from funding.money import format_kr
@@ -442,13 +450,18 @@ def _proposal_document(decision, agreement, version, issued_at):
         "items",
         "case_documents",
         "conditions__party",
-        "agreements",
+        # In the secretary's order, beside the agreements' own (proposal_agreement's).
+        Prefetch(
+            "agreements",
+            queryset=Agreement.objects.order_by(*AGREEMENTS_IN_ORDER),
+            to_attr="agreements_listed",
+        ),
         Prefetch("cites", queryset=Decision.objects.prefetch_related("agreements")),
     )
     gaps = Gaps()
-    # Every agreement the decision covers is printed; the one the document is issued under
-    # (agreement) is only where its versions are kept.
-    agreements = list(decision.agreements.all())
+    # Every agreement the decision covers is printed, in its place in the decision's list; the
+    # one the document is issued under (agreement) is only where its versions are kept.
+    agreements = decision.agreements_listed
     proposal = Target(
         Part.DECISION,
         "agreements:proposal_edit",

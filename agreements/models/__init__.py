@@ -10,9 +10,11 @@ from .agreements import (
     Signatory,
 )
 from .decisions import (
+    AGREEMENTS_IN_ORDER,
     CaseDocument,
     ConditionStatus,
     Decision,
+    DecisionAgreement,
     DecisionCondition,
     DecisionItem,
     DecisionKind,
@@ -56,9 +58,11 @@ __all__ = [
     "PredecessorRelation",
     "ResourceContribution",
     "Signatory",
+    "AGREEMENTS_IN_ORDER",
     "CaseDocument",
     "ConditionStatus",
     "Decision",
+    "DecisionAgreement",
     "DecisionCondition",
     "DecisionItem",
     "DecisionKind",

@@ -57,7 +57,11 @@ class Decision(models.Model):
         help_text=_("Som i ärendets historik: 'att anta ett förslag till överenskommelse …'"),
     )
     agreements = models.ManyToManyField(
-        Agreement, blank=True, related_name="decisions", verbose_name=_("överenskommelser")
+        Agreement,
+        through="DecisionAgreement",
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("överenskommelser"),
     )
     cites = models.ManyToManyField(
         "self",
@@ -121,6 +125,37 @@ class Decision(models.Model):
         if self.paragraph:
             parts.append(f"§ {self.paragraph}")
         return " ".join(parts)
+
+    def agreements_in_order(self):
+        """The agreements the decision covers, in the order the secretary listed them."""
+        return self.agreements.order_by(*AGREEMENTS_IN_ORDER)
+
+
+class DecisionAgreement(models.Model):
+    """An agreement a decision covers, at its place in the decision's list."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, verbose_name=_("beslut"))
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, verbose_name=_("överenskommelse")
+    )
+    # Links added without a place (0) keep the agreements' own order among themselves.
+    position = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        # The table Django created for the field before it had a through model.
+        db_table = "agreements_decision_agreements"
+        verbose_name = _("överenskommelse i beslut")
+        verbose_name_plural = _("överenskommelser i beslut")
+        ordering = ["decision_id", "position", "id"]
+        # unique_together, not a UniqueConstraint: it is the constraint the table already has.
+        unique_together = [("decision", "agreement")]
+
+    def __str__(self):
+        return str(self.agreement)
+
+
+# A decision's agreements as listed: by their place, links without one in the agreements' order.
+AGREEMENTS_IN_ORDER = ("decisionagreement__position", *Agreement._meta.ordering, "id")
 
 
 class DecisionItem(models.Model):

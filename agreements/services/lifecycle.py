@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +23,7 @@ from agreements.models import (
     CapacityTarget,
     CaseDocument,
     Decision,
+    DecisionAgreement,
     DecisionCondition,
     DecisionItem,
     DecisionOutcome,
@@ -323,9 +324,10 @@ def change_proposal(
 
 
 def link_agreements(*, decision, agreements):
-    """Make agreements all the agreements the decision covers: at least one, each with the
-    deciding organisation as a public party, and every one the proposal was issued under."""
-    agreements = list(agreements)
+    """Make agreements all the agreements the decision covers, listed in the order given: at
+    least one, each with the deciding organisation as a public party, and every one the
+    proposal was issued under."""
+    agreements = list(dict.fromkeys(agreements))
     if not agreements:
         raise DomainError(_("Välj minst en överenskommelse."))
     public = set(
@@ -354,6 +356,13 @@ def link_agreements(*, decision, agreements):
             % {"agreement": issued_under.agreement}
         )
     decision.agreements.set(agreements)
+    DecisionAgreement.objects.filter(decision=decision).update(
+        position=Case(
+            *(When(agreement_id=a.pk, then=Value(place)) for place, a in enumerate(agreements)),
+            default=F("position"),
+            output_field=DecisionAgreement._meta.get_field("position"),
+        )
+    )
 
 
 # A proposal's rows: where they hang, their model, the fields a row sets, what a row is called.

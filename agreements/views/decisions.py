@@ -35,7 +35,7 @@ from agreements.forms import (
     rows_rearranged,
     unchecked,
 )
-from agreements.models import Agreement, DecisionOutcome, Party
+from agreements.models import AGREEMENTS_IN_ORDER, Agreement, DecisionOutcome, Party
 from agreements.services import DomainError
 from agreements.services.conflicts import EditConflict
 from agreements.services.lifecycle import (
@@ -57,7 +57,12 @@ def decision_list(request):
     decisions = (
         decisions_visible_to(request.user)
         .select_related("organisation")
-        .prefetch_related(Prefetch("agreements", queryset=Agreement.objects.only("id", "title")))
+        .prefetch_related(
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.only("id", "title").order_by(*AGREEMENTS_IN_ORDER),
+            )
+        )
         .order_by("-decided_on", "-proposal_date", "-id")
     )
     return render(request, "agreements/decision_list.html", {"page": paginate(request, decisions)})
@@ -76,7 +81,7 @@ def decision_detail(request, pk):
         "agreements/decision_detail.html",
         {
             "decision": decision,
-            "agreements": decision.agreements.all(),
+            "agreements": decision.agreements_in_order(),
             "items": decision.items.all(),
             "case_documents": decision.case_documents.all(),
             "conditions": decision.conditions.select_related("party", "satisfied_by"),
@@ -173,7 +178,7 @@ def proposal_edit(request, pk):
     agreements = agreements_decision_may_cover(request.user, decision)
     form, formsets, version = _proposal_forms(decision, data, parties, agreements)
     conflict = None
-    moved = rows_rearranged(data, *formsets)
+    moved = rows_rearranged(data, form, *formsets)
     if moved is not None:
         form, formsets, version = _proposal_forms(decision, moved, parties, agreements)
         unchecked(form, *formsets)
@@ -278,7 +283,7 @@ def decision_record(request, pk):
         if "bekrafta" not in data:
             if _record_checked(forms[0], decision):
                 template = "agreements/decision_record_confirm.html"
-                context = {"agreements": decision.agreements.all()}
+                context = {"agreements": decision.agreements_in_order()}
                 return _decision_page(request, template, decision, forms, **context)
         else:
             done, forms, conflict = _save(

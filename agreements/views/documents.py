@@ -76,7 +76,7 @@ def proposal_preview(request, pk):
         "doc": doc,
         "decision": decision,
         "agreement": proposal_agreement(decision),
-        "agreements": decision.agreements.all(),
+        "agreements": decision.agreements_in_order(),
         "can_issue": may_issue_proposal(request.user, decision),
         "issue_kind": "beslut",
         "once_form": SubmitOnceForm(),
