@@ -126,6 +126,13 @@ def prepare(page, first_url):
     saved(page, "Beslutsförslaget är sparat.")
     for title, *_rest in AGREEMENTS:
         expect(page.get_by_role("link", name=f"{title} (2026–2028)")).to_be_visible()
+
+    # Ticked in page order after the one it started from, the decision lists Läxhjälp,
+    # Fritidsgård, Stödsamtal; the secretary puts Fritidsgård first.
+    page.get_by_role("link", name="Ändra förslaget").click()
+    page.get_by_role("button", name="Flytta upp Fritidsgård (2026–2028)").click()
+    page.get_by_role("button", name="Spara förslaget").click()
+    saved(page, "Beslutsförslaget är sparat.")
     return page.url
 
 
