@@ -144,13 +144,15 @@ def due_items_for(user, *, today, horizon_days):
     overdue one), refreshed first where stale. A queryset, in deadline order."""
     refresh_marked(agreements_visible_to(user), today=today)
     until = today + timedelta(days=horizon_days)
-    return (
-        due_items_visible_to(user)
-        .filter(due_date__lte=until)
-        # Stored before their date passed (rules.is_lapsed).
-        .exclude(kind__in=LAPSE_WHEN_PASSED, due_date__lt=today)
-        .order_by("due_date", "agreement_id", "key")
+    return _still_due(due_items_visible_to(user).filter(due_date__lte=until), today).order_by(
+        "due_date", "agreement_id", "key"
     )
+
+
+def _still_due(items, today):
+    """The stored items without those that lapsed when their date passed (rules.is_lapsed):
+    they were stored before it did."""
+    return items.exclude(kind__in=LAPSE_WHEN_PASSED, due_date__lt=today)
 
 
 def open_items_of(agreement, *, today):
@@ -159,12 +161,8 @@ def open_items_of(agreement, *, today):
     deadline order. The whole list, done items included, is computed by the rules
     (agreements.services.due.items_of)."""
     refresh_marked(Agreement.objects.filter(pk=agreement.pk), today=today)
-    items = (
-        DueItem.objects.filter(agreement_id=agreement.pk, first=True)
-        .exclude(kind__in=LAPSE_WHEN_PASSED, due_date__lt=today)
-        .order_by("due_date", "key")
-    )
-    return as_deadlines(items, today=today)
+    items = _still_due(DueItem.objects.filter(agreement_id=agreement.pk, first=True), today)
+    return as_deadlines(items.order_by("due_date", "key"), today=today)
 
 
 def acting_on(user):
