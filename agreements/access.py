@@ -731,11 +731,10 @@ def may_change_due_item(user, agreement, item):
     if owner not in acting_parties_for(user, agreement, ADMINISTRATOR, COORDINATOR):
         return False
     held = _held_in(user, owner)
-    if ADMINISTRATOR in held:
+    if ADMINISTRATOR in held or (item.kind in REPORT_ITEM_KINDS and COORDINATOR in held):
         return True
-    return COORDINATOR in held and (
-        item.kind in REPORT_ITEM_KINDS or _party_of(agreement, owner).kind == PartyKind.NONPROFIT
-    )
+    # Otherwise those who manage the owner's members: a non-profit's coordinators.
+    return member_manager_role(_party_of(agreement, owner)) in held
 
 
 def _party_of(agreement, party_id):
