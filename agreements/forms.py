@@ -370,6 +370,22 @@ ROW_ACTION_NAME = "rad"
 MAX_ROWS = 200
 
 
+def row_action(data, prefix):
+    """The row button (ROW_ACTION) of the rows named prefix that data says was pressed: its
+    match, or None."""
+    match = ROW_ACTION.fullmatch(data.get(ROW_ACTION_NAME, ""))
+    return match if match is not None and match["prefix"] == prefix else None
+
+
+def moved_one_place(rows, at, move):
+    """rows (a list, changed in place) with the one at index at swapped with the one above
+    (move "upp") or below ("ned"); as it was when at is None or there is no such row."""
+    to = None if at is None else at + (-1 if move == "upp" else 1)
+    if to is not None and 0 <= at < len(rows) and 0 <= to < len(rows):
+        rows[at], rows[to] = rows[to], rows[at]
+    return rows
+
+
 def unchecked(*forms_and_formsets):
     """Show forms and formsets as posted without checking them: nothing is being saved yet
     (a row was added or moved), so nothing is wrong yet either."""
@@ -423,8 +439,7 @@ class AddRowMixin:
     adds_rows = True
 
     def _row_action(self, data):
-        match = ROW_ACTION.fullmatch(data.get(ROW_ACTION_NAME, ""))
-        return match if match is not None and match["prefix"] == self.prefix else None
+        return row_action(data, self.prefix)
 
     def _with_another_row(self, data):
         """data with one more row, posted as the new row shows its initial values (so that it
@@ -494,9 +509,7 @@ class PlacesMixin(AddRowMixin):
         shown = self.shown_forms
         if match["move"]:
             at = next((i for i, f in enumerate(shown) if f.row_index == int(match["row"])), None)
-            to = None if at is None else at + (-1 if match["move"] == "upp" else 1)
-            if to is not None and 0 <= to < len(shown):
-                shown[at], shown[to] = shown[to], shown[at]
+            moved_one_place(shown, at, match["move"])
         data = data.copy()
         for place, form in enumerate(shown, start=1):
             data[form.add_prefix(PLACE)] = str(place)
@@ -997,16 +1010,14 @@ class ProposalAgreementsForm(ProposalForm):
     def rearranged(self, data):
         """The posted data with a chosen agreement moved, as its "Flytta upp"/"Flytta ned"
         asks (PlacesMixin's buttons), or None when none of these buttons was pressed."""
-        match = ROW_ACTION.fullmatch(data.get(ROW_ACTION_NAME, ""))
-        if match is None or match["prefix"] != self.prefix_of_rows or not match["move"]:
+        match = row_action(data, self.prefix_of_rows)
+        if match is None or not match["move"]:
             return None
         chosen = data.getlist(self.add_prefix("agreements"))
-        at = int(match["row"])
-        to = at + (-1 if match["move"] == "upp" else 1)
-        if 0 <= at < len(chosen) and 0 <= to < len(chosen):
-            chosen[at], chosen[to] = chosen[to], chosen[at]
         data = data.copy()
-        data.setlist(self.add_prefix("agreements"), chosen)
+        data.setlist(
+            self.add_prefix("agreements"), moved_one_place(chosen, int(match["row"]), match["move"])
+        )
         return data
 
 
