@@ -9,7 +9,7 @@ group's lines are read in full only on its own page, page by page (group_lines, 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Sum, Value, When
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
@@ -66,13 +66,17 @@ class AgreementRow:
     period_end: object
 
 
+def _of_side(party, agreements, side, prefix=""):
+    """The condition on a funding line (reached through prefix) of the agreements that the
+    party pays (side "pays") or receives ("receives")."""
+    who = "party" if side == "pays" else "receiver"
+    return Q(**{f"{prefix}agreement__in": agreements.values("pk"), f"{prefix}{who}": party})
+
+
 def side_lines(party, agreements, side):
     """The funding lines of the agreements that the party pays (side "pays") or receives
     ("receives")."""
-    lines = FundingLine.objects.filter(agreement__in=agreements.values("pk"))
-    if side == "pays":
-        return lines.filter(party=party)
-    return lines.filter(receiver=party)
+    return FundingLine.objects.filter(_of_side(party, agreements, side))
 
 
 def group_label(side, prefix=""):
@@ -112,7 +116,8 @@ class _Side:
     not yet known), the lines with uplift, and the database's totals of the others per group
     and year."""
 
-    def __init__(self, lines, side):
+    def __init__(self, party, agreements, side):
+        lines = side_lines(party, agreements, side)
         label = group_label(side)
         unknown = Case(When(amount_pending=True, then=1), default=0)
         self.counts, self.pending = {}, {}
@@ -131,8 +136,11 @@ class _Side:
             .values_list("pk", "label")
             .order_by()
         )
+        # The shares through their lines in one join, not as the shares of a subquery's lines.
         self.sums = list(
-            Share.objects.filter(line__in=lines.filter(uplift_series__isnull=True).values("pk"))
+            Share.objects.filter(
+                _of_side(party, agreements, side, "line__"), line__uplift_series__isnull=True
+            )
             .values_list(group_label(side, "line__"), "year")
             .annotate(total=Coalesce(Sum("amount"), 0))
             .order_by()
@@ -172,7 +180,7 @@ def organisation_funding(party, agreements):
     """What an organisation pays and receives per year across its agreements, by budget and
     by payer: each group's totals (its lines: group_lines, line_rows). agreements: the
     organisation's agreements the reader sees (access.agreements_of_own_organisation)."""
-    sides = {side: _Side(side_lines(party, agreements, side), side) for side in SIDES}
+    sides = {side: _Side(party, agreements, side) for side in SIDES}
     ids = {pk for s in sides.values() for pk in s.uplifted}
     lines = {line.pk: line for line in read_lines(FundingLine.objects.filter(pk__in=ids))}
     uplifted = [lines[pk] for s in sides.values() for pk in s.uplifted]
