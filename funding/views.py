@@ -103,11 +103,11 @@ def organisation(request, pk):
         return render(request, "funding/organisation.html", context)
     if asked == ALL_GROUPS:
         return _organisation_groups(request, party, overview, request.GET[asked])
-    side, label = GROUP_PARAMS[asked], request.GET[asked]
-    group = next((g for g in getattr(overview, side) if g.label == label), None)
+    side, key = GROUP_PARAMS[asked], request.GET[asked]
+    group = next((g for g in getattr(overview, side) if str(g.key) == key), None)
     if group is None:
         raise Http404
-    page = paginate(request, group_lines(party, agreements, side, label))
+    page = paginate(request, group_lines(party, agreements, side, group.key))
     page.object_list = line_rows(list(page.object_list), overview.years)
     context = {
         "party": party,
@@ -115,7 +115,7 @@ def organisation(request, pk):
         "side": side,
         "group": group,
         "page": page,
-        "query": urlencode({asked: label}),
+        "query": urlencode({asked: key}),
     }
     return render(request, "funding/organisation_group.html", context)
 

@@ -26,6 +26,7 @@ SIDES = ("pays", "receives")
 
 @dataclass
 class BudgetGroup:
+    key: object  # what the group's page is asked for by: the budget, or the payer's id
     label: str
     count: int  # the group's lines
     totals: list
@@ -79,19 +80,21 @@ def side_lines(party, agreements, side):
     return FundingLine.objects.filter(_of_side(party, agreements, side))
 
 
-def group_label(side, prefix=""):
-    """The expression of a line's group: its budget (pays) or its paying party's name."""
+def group_key(side, prefix=""):
+    """The expression of a line's group: its budget (pays) or its paying organisation's id
+    (receives: two payers of the same name are two groups)."""
     if side == "receives":
-        return F(f"{prefix}party__name")
+        return F(f"{prefix}party_id")
     return Coalesce(NullIf(F(f"{prefix}budget"), Value("")), Value(_("Ingen budget angiven")))
 
 
-def group_lines(party, agreements, side, label):
-    """The ids of one group's lines, in the overview's order (figures.LINE_ORDER)."""
+def group_lines(party, agreements, side, key):
+    """The ids of one group's lines (key: BudgetGroup.key), in the overview's order
+    (figures.LINE_ORDER)."""
     return (
         side_lines(party, agreements, side)
-        .alias(label=group_label(side))
-        .filter(label=label)
+        .alias(key=group_key(side))
+        .filter(key=key)
         .order_by(*LINE_ORDER)
         .values_list("pk", flat=True)
     )
@@ -118,22 +121,24 @@ class _Side:
 
     def __init__(self, party, agreements, side):
         lines = side_lines(party, agreements, side)
-        label = group_label(side)
+        key = group_key(side)
+        label = F("party__name") if side == "receives" else key
         unknown = Case(When(amount_pending=True, then=1), default=0)
-        self.counts, self.pending = {}, {}
-        for name, count, pending in (
-            lines.values(label=label)
+        self.labels, self.counts, self.pending = {}, {}, {}
+        for group, name, count, pending in (
+            lines.values(key=key, label=label)
             .annotate(count=Count("pk"), pending=Sum(unknown))
-            .values_list("label", "count", "pending")
+            .values_list("key", "label", "count", "pending")
             .order_by()
         ):
-            self.counts[name] = count
+            self.labels[group] = name
+            self.counts[group] = count
             # Lines whose amount is not yet known count in no total; their groups say so.
-            self.pending[name] = pending
+            self.pending[group] = pending
         self.uplifted = dict(
             lines.filter(uplift_series__isnull=False)
-            .annotate(label=label)
-            .values_list("pk", "label")
+            .annotate(key=key)
+            .values_list("pk", "key")
             .order_by()
         )
         # The shares through their lines in one join, not as the shares of a subquery's lines.
@@ -141,25 +146,32 @@ class _Side:
             Share.objects.filter(
                 _of_side(party, agreements, side, "line__"), line__uplift_series__isnull=True
             )
-            .values_list(group_label(side, "line__"), "year")
+            .values_list(group_key(side, "line__"), "year")
             .annotate(total=Coalesce(Sum("amount"), 0))
             .order_by()
         )
 
     def groups(self, lines, years):
         """[BudgetGroup] in label order."""
-        totals = defaultdict(lambda: defaultdict(int))  # label -> year -> kronor
-        for name, year, amount in self.sums:
-            totals[name][year] += amount
-        for pk, name in self.uplifted.items():
+        totals = defaultdict(lambda: defaultdict(int))  # key -> year -> kronor
+        for group, year, amount in self.sums:
+            totals[group][year] += amount
+        for pk, group in self.uplifted.items():
             for year, figure in lines[pk].amounts.items():
-                totals[name][year] += figure.amount
+                totals[group][year] += figure.amount
         result = []
-        for name in sorted(self.counts):
-            row = [totals[name][year] for year in years]
-            group = BudgetGroup(name, self.counts[name], row, sum(row))
-            group.pending = self.pending.get(name, 0)
-            result.append(group)
+        for group in sorted(self.counts, key=lambda g: (self.labels[g], g)):
+            row = [totals[group][year] for year in years]
+            result.append(
+                BudgetGroup(
+                    group,
+                    self.labels[group],
+                    self.counts[group],
+                    row,
+                    sum(row),
+                    pending=self.pending.get(group, 0),
+                )
+            )
         return result
 
 

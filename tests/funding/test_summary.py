@@ -108,9 +108,22 @@ def test_organisation_receives_the_lines_it_is_the_receiver_of(db):
     gets = organisation_funding(org, Agreement.objects.filter(parties__party=org))
     assert gets.receives_totals == [100_000]
     assert [(g.label, g.count) for g in gets.receives] == [(region.name, 1)]
-    lines = group_lines(org, Agreement.objects.filter(parties__party=org), "receives", region.name)
+    lines = group_lines(org, Agreement.objects.filter(parties__party=org), "receives", region.pk)
     assert [a.pk for a, *_ in line_rows(list(lines), gets.years)] == [alone.pk]
     assert gets.pays == [] and gets.pays_total == 0
+
+
+def test_two_payers_of_the_same_name_are_two_groups(db):
+    org = make_party()
+    first = make_party("Stadsmissionen", kind="municipality")
+    second = make_party("Stadsmissionen", kind="municipality")
+    make_line(make_agreement(first, org), first, {2026: 100_000}, receiver=org)
+    make_line(make_agreement(second, org), second, {2026: 40_000}, receiver=org)
+    gets = organisation_funding(org, Agreement.objects.filter(parties__party=org))
+    assert [(g.key, g.label, g.total) for g in gets.receives] == [
+        (first.pk, "Stadsmissionen", 100_000),
+        (second.pk, "Stadsmissionen", 40_000),
+    ]
 
 
 @pytest.mark.parametrize("count", [1, 20])
