@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class IopConfig(AppConfig):
@@ -9,7 +10,10 @@ class IopConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deployment checks)
+        from .sqlite import fold_case_in_like
         from .two_factor import signals  # noqa: F401  (reads the second step at login)
+
+        connection_created.connect(fold_case_in_like, dispatch_uid="iop.sqlite")
 
         guard_admin_autocomplete()
 

@@ -586,6 +586,10 @@ def test_list_search_finds_by_any_field_in_any_case(client, world):
     assert titles("Röda") == ["Läxhjälp", "Röda rummet"]  # a party's name, a title
     assert titles("röda korset") == ["Läxhjälp"]
     assert titles("läxhjälp") == ["Läxhjälp"]
+    # Every letter's case, not only A–Z's, on SQLite as on PostgreSQL.
+    assert titles("RÖDA KORSET") == ["Läxhjälp"]
+    assert titles("LÄXHJÄLP") == ["Läxhjälp"]
+    assert titles("ks 2026/_") == []  # % and _ are searched for as such
     assert titles("KS 2026/5") == ["Läxhjälp"]
     # Found by its title and its party's name alike: listed once.
     helped.title = "Röda Korsets läxhjälp"
