@@ -183,6 +183,7 @@ def _document_links(agreement):
             ("documents:agreement_preview", _("Överenskommelsen (förhandsvisning)")),
             ("documents:agreement_pdf", _("Överenskommelsen (PDF)")),
             ("documents:versions", _("Utfärdade versioner")),
+            ("agreements:dossier", _("Ladda ner akten (zip)")),
         ]
     ]
 
