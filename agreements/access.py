@@ -352,12 +352,14 @@ def may_review_report(user, report):
     return bool((parties - {report.party_id}) & administered)
 
 
+def attachments_visible_to(user):
+    """Report attachments of the agreements the user sees (their reports' rule)."""
+    return ReportAttachment.objects.filter(report__agreement__in=agreements_visible_to(user))
+
+
 def get_attachment_for(user, pk, *, edit=False):
     """A report attachment, through its report's access rule."""
-    attachment = get_object_or_404(
-        ReportAttachment.objects.filter(report__agreement__in=agreements_visible_to(user)),
-        pk=pk,
-    )
+    attachment = get_object_or_404(attachments_visible_to(user), pk=pk)
     get_report_for(user, attachment.report_id, edit=edit)
     return attachment
 
@@ -393,14 +395,17 @@ def meeting_callers_for(user):
     return set(party_ids_of(user, COORDINATOR))
 
 
+def payments_visible_to(user):
+    """Payments on the funding lines of the agreements the user sees: every party's members
+    see every payment of a shared agreement (its payments page lists them all)."""
+    return Payment.objects.filter(line__agreement__in=agreements_visible_to(user))
+
+
 def get_payment_for(user, pk, *, edit=False):
     """A payment on a visible agreement (else 404); with edit, 403 unless the user may
     change its line's payments (funding_parties_for)."""
     payment = get_object_or_404(
-        Payment.objects.filter(line__agreement__in=agreements_visible_to(user)).select_related(
-            "line__agreement", "line__party"
-        ),
-        pk=pk,
+        payments_visible_to(user).select_related("line__agreement", "line__party"), pk=pk
     )
     if edit and payment.line.party_id not in funding_parties_for(user, payment.line.agreement):
         raise PermissionDenied
@@ -549,11 +554,16 @@ def get_correction_for(user, pk, *, decide=False):
     return correction
 
 
+def issued_documents_visible_to(user):
+    """Issued documents of the agreements the user sees. A proposal is stored with the
+    agreement it was issued for: a decision covering several agreements shows it to those
+    who see that one."""
+    return IssuedDocument.objects.filter(agreement__in=agreements_visible_to(user))
+
+
 def get_issued_document_for(user, pk):
     """An issued document of a visible agreement (else 404)."""
-    return get_object_or_404(
-        IssuedDocument.objects.filter(agreement__in=agreements_visible_to(user)), pk=pk
-    )
+    return get_object_or_404(issued_documents_visible_to(user), pk=pk)
 
 
 def administered_party_ids(user):

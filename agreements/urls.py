@@ -4,6 +4,7 @@ from .views import (
     agreements,
     dashboard,
     decisions,
+    dossier,
     due,
     followup,
     history,
@@ -25,6 +26,7 @@ urlpatterns = [
     path("overenskommelser/<int:pk>/", agreements.agreement_detail, name="detail"),
     path("overenskommelser/<int:pk>/andra/", agreements.agreement_edit, name="edit"),
     path("overenskommelser/<int:pk>/historik/", history.agreement_history, name="history"),
+    path("overenskommelser/<int:pk>/akt.zip", dossier.agreement_dossier, name="dossier"),
     path(
         "overenskommelser/<int:pk>/ataganden/",
         agreements.agreement_obligations,

@@ -29,6 +29,7 @@ from agreements.access import (
     parties_visible_to,
 )
 from agreements.case_numbers import sharing_case_number
+from agreements.due.report_states import with_item_states
 from agreements.due.store import open_items_of
 from agreements.filters import filter_agreements
 from agreements.forms import (
@@ -72,7 +73,6 @@ from funding.summary import agreement_funding, lines_queryset
 
 from ._common import after_conflict, paginate, query_without_page
 from .due import due_rows
-from .followup import with_item_states
 
 
 @login_required
@@ -183,6 +183,7 @@ def _document_links(agreement):
             ("documents:agreement_preview", _("Överenskommelsen (förhandsvisning)")),
             ("documents:agreement_pdf", _("Överenskommelsen (PDF)")),
             ("documents:versions", _("Utfärdade versioner")),
+            ("agreements:dossier", _("Ladda ner akten (zip)")),
         ]
     ]
 

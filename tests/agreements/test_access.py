@@ -43,6 +43,8 @@ EXPECTED = {
     "agreements:tasks": ("agreement", EVERYONE, None),
     "agreements:edit": ("agreement", ADMIN, ADMIN),
     "agreements:history": ("agreement", EVERYONE, None),
+    # The agreement's dossier (ZIP): what the user sees of it (tests/agreements/test_dossier.py).
+    "agreements:dossier": ("agreement", EVERYONE, None),
     "agreements:obligations": ("agreement", ADMIN, ADMIN),
     "agreements:sections": ("agreement", ADMIN, ADMIN),
     "agreements:signatories": ("agreement", ADMIN, ADMIN),

@@ -23,6 +23,7 @@ WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "he
 # Files, not pages: PDFs, downloads, the CSV/JSON export.
 NOT_PAGES = {
     "agreements:attachment",
+    "agreements:dossier",
     "documents:agreement_pdf",
     "documents:proposal_pdf",
     "documents:download",
