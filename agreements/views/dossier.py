@@ -19,7 +19,11 @@ IN_MEMORY = 10 * 1024 * 1024
 def agreement_dossier(request, pk):
     agreement = get_agreement_for(request.user, pk)
     file = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)
-    write_dossier(agreement=agreement, user=request.user, now=timezone.now(), file=file)
+    try:
+        write_dossier(agreement=agreement, user=request.user, now=timezone.now(), file=file)
+    except BaseException:
+        file.close()
+        raise
     file.seek(0)
     return FileResponse(
         file, as_attachment=True, filename=f"akt-{agreement.pk}.zip", content_type="application/zip"

@@ -22,6 +22,7 @@ from agreements.models import (
     DocumentKind,
     EventKind,
     IssuedDocument,
+    Meeting,
     Report,
     ReportAttachment,
     ReportFigure,
@@ -110,23 +111,26 @@ def test_the_dossier_holds_documents_decisions_reports_payments_funding_and_hist
 
     report = world.own["report"]
     folder = f"rapporter/2026-T1-{report.pk}"
+    proposal_name = f"dokument/beslutsforslag-{decision.pk}-v1-2026-02-01.pdf"
     assert sorted(archive.namelist()) == sorted(
         [
             "dokument/overenskommelse-v1-2026-02-01.pdf",
             "dokument/overenskommelse-v2-2026-02-02.pdf",
-            "dokument/beslutsforslag-v1-2026-02-01.pdf",
+            proposal_name,
             "beslut.csv",
             "rapporter.csv",
             f"{folder}/rapport.pdf",
             "betalningar.csv",
             "finansiering.csv",
             "handelser.csv",
+            "moten.csv",
             "innehall.txt",
+            "SHA256SUMS",
         ]
     )
     assert archive.read("dokument/overenskommelse-v2-2026-02-02.pdf") == bytes(second.pdf)
     assert archive.read("dokument/overenskommelse-v1-2026-02-01.pdf") == bytes(first.pdf)
-    assert archive.read("dokument/beslutsforslag-v1-2026-02-01.pdf") == bytes(proposal.pdf)
+    assert archive.read(proposal_name) == bytes(proposal.pdf)
     assert archive.read(f"{folder}/rapport.pdf") == b"%PDF-1.4\n"
 
     decisions = read_csv(archive, "beslut.csv")
@@ -160,8 +164,13 @@ def test_the_dossier_holds_documents_decisions_reports_payments_funding_and_hist
     assert payments[2] == ["2026-03-01", "Region A", "", "", "2026", "24500", "F-1", "5050-1055"]
 
     funding = read_csv(archive, "finansiering.csv")
-    assert funding[0] == ["Part", "År", "Belopp efter uppräkning (kr)"]
-    assert ["Region A", "2026", "100000"] in funding[1:]
+    assert funding[0] == [
+        "Part", "Mottagare", "Ändamål", "Slag", "Budget", "År", "Belopp efter uppräkning (kr)",
+        "Beloppet bygger på",
+    ]  # fmt: skip
+    assert [[r[0], r[5], r[6], r[7]] for r in funding[1:]] == [
+        ["Region A", "2026", "100000", "fast belopp"]
+    ]
 
     events = read_csv(archive, "handelser.csv")
     assert events[1] == ["2026-01-31 09:30", "Registrerade överenskommelsen", "", "Region A",
@@ -171,12 +180,14 @@ def test_the_dossier_holds_documents_decisions_reports_payments_funding_and_hist
     assert f"Akt för överenskommelsen: {agreement.title}" in index
     assert "Diarienummer: –" in index
     assert "Skapad av: Samord_B" in index
+    assert set(archive.namelist()) - {"innehall.txt", "SHA256SUMS"} <= set(index.splitlines())
+    # SHA256SUMS holds only `sha256sum -c` lines: one per other file, each matching.
     listed = {}
-    for line in index.splitlines():
+    for line in archive.read("SHA256SUMS").decode().splitlines():
         digest, sep, name = line.partition("  ")
-        if sep and len(digest) == 64:
-            listed[name] = digest
-    assert set(listed) == set(archive.namelist()) - {"innehall.txt"}
+        assert sep and len(digest) == 64, line
+        listed[name] = digest
+    assert set(listed) == set(archive.namelist()) - {"SHA256SUMS"}
     for name, digest in listed.items():
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest
 
@@ -186,7 +197,10 @@ def test_the_index_says_when_in_stockholm_time(world):
     # 09:30 in Stockholm, stored as 08:30 UTC.
     assert "Skapad: 2026-03-02 09:30 (Europe/Stockholm)" in archive.read("innehall.txt").decode()
     assert archive.getinfo("beslut.csv").date_time == (2026, 3, 2, 9, 30, 0)
-    assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in archive.infolist())
+    # Texts deflated; uploaded files (compressed already, most of them) stored as they are.
+    for info in archive.infolist():
+        stored = info.filename.startswith("rapporter/")
+        assert info.compress_type == (zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
 
 
 def test_the_link_is_on_the_agreement_page(client, world):
@@ -231,7 +245,7 @@ def test_a_proposal_stored_with_an_agreement_the_user_does_not_see_is_left_out(c
     assert client.get(download_url).status_code == 200
     names = download(client, admin, own).namelist()
     assert [n for n in names if n.startswith("dokument/")] == [
-        "dokument/beslutsforslag-v1-2026-02-01.pdf"
+        f"dokument/beslutsforslag-{decision.pk}-v1-2026-02-01.pdf"
     ]
 
 
@@ -258,7 +272,7 @@ def test_a_tampered_version_and_a_missing_file_are_named_not_included(world):
     index = archive.read("innehall.txt").decode()
     assert "Utelämnade filer:" in index
     assert "dokument/overenskommelse-v1-2026-02-01.pdf: stämmer inte med" in index
-    assert "rapport.pdf: filen saknas i lagringen" in index
+    assert "rapport.pdf: filen kunde inte läsas ur lagringen" in index
 
 
 def test_files_of_the_same_name_are_kept_apart(world):
@@ -277,6 +291,57 @@ def test_files_of_the_same_name_are_kept_apart(world):
     assert archive.read(f"{folder}/rapport.pdf") == b"%PDF-1.4\n"
     assert archive.read(f"{folder}/rapport-2.pdf") == b"%PDF2"
     assert all(".." not in name for name in archive.namelist())
+
+
+def test_names_differing_only_in_case_or_too_long_to_unpack_are_kept_apart(world):
+    """Windows and macOS unpack Rapport.pdf and rapport.pdf into one file; ext4 and NTFS take
+    255 bytes of a name."""
+    report = world.own["report"]
+    for name, data in [("RAPPORT.pdf", b"%PDF upper"), ("ö" * 250 + ".pdf", b"%PDF long")]:
+        attachment = ReportAttachment(
+            report=report, original_name=name, content_type="application/pdf", size=5,
+            uploaded_by=world.users["coordinator"],
+        )  # fmt: skip
+        attachment.file.save("x.pdf", ContentFile(data), save=False)
+        attachment.save()
+    archive = dossier_of(world.own["agreement"], world.users["admin"])
+    folder = f"rapporter/2026-T1-{report.pk}"
+    assert archive.read(f"{folder}/rapport.pdf") == b"%PDF-1.4\n"
+    assert archive.read(f"{folder}/RAPPORT-2.pdf") == b"%PDF upper"
+    (long,) = [n for n in archive.namelist() if "ööö" in n]
+    assert archive.read(long) == b"%PDF long"
+    assert long.endswith(".pdf") and len(long.rpartition("/")[2].encode()) <= 200
+
+
+def test_a_line_break_in_a_title_adds_no_line_to_the_index(world):
+    agreement = world.own["agreement"]
+    fake = f"{'0' * 64}  beslut.csv"
+    agreement.title = f"Titel\n{fake}"
+    agreement.save()
+    archive = dossier_of(agreement, world.users["admin"])
+    assert fake not in archive.read("innehall.txt").decode().splitlines()
+    one_line = f"Akt för överenskommelsen: Titel {'0' * 64} beslut.csv"
+    assert one_line in archive.read("innehall.txt").decode().splitlines()
+
+
+def test_an_amount_not_yet_known_is_a_gap_in_the_funding_not_a_0(world):
+    agreement = world.own["agreement"]
+    make_line(agreement, world.b, {}, purpose="Lokaler", amount_pending=True)
+    rows = read_csv(dossier_of(agreement, world.users["admin"]), "finansiering.csv")
+    (pending,) = [r for r in rows if r[2] == "Lokaler"]
+    assert pending[0] == "Förening B"
+    assert pending[5:] == ["", "", "Belopp ej fastställt"]
+
+
+def test_the_minutes_of_the_meetings_are_in_the_dossier(world):
+    agreement = world.own["agreement"]
+    Meeting.objects.create(
+        agreement=agreement, date=date(2026, 2, 10), called_by=world.a,
+        participants="Anna, Bo", minutes="Vi gick igenom tertial 1.",
+    )  # fmt: skip
+    rows = read_csv(dossier_of(agreement, world.users["admin"]), "moten.csv")
+    assert rows[0] == ["Datum", "Kallad av", "Deltagare", "Minnesanteckningar"]
+    assert ["2026-02-10", "Region A", "Anna, Bo", "Vi gick igenom tertial 1."] in rows[1:]
 
 
 def test_a_superuser_made_dossier_names_the_superuser(world):
@@ -310,16 +375,17 @@ def grow(world, n):
         line = make_line(agreement, world.a, {2026: 10_000, 2027: 10_000}, purpose=f"Del {i}")
         register_payment(line=line, year=2026, paid_on=date(2026, 2, 1), amount=100, by=admin)
         AgreementEvent.objects.create(agreement=agreement, kind=EventKind.CHANGED, user=admin)
+        Meeting.objects.create(agreement=agreement, date=date(2026, 1, 1 + i), called_by=world.a)
 
 
-QUERIES = 14
+QUERIES = 15
 
 
 def test_the_dossier_takes_the_same_queries_however_many_rows(world, django_assert_max_num_queries):
     user = get_user_model().objects.get(pk=world.users["coordinator"].pk)
     agreement = world.own["agreement"]
     # The user's memberships, the documents, 2 for the decisions, 3 for the reports, their
-    # attachments, the payments, 4 for the funding, the history.
+    # attachments, the payments, 4 for the funding, the history, the meetings.
     with django_assert_max_num_queries(QUERIES):
         small = dossier_of(agreement, user)
     grow(world, 12)
