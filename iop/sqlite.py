@@ -1,9 +1,11 @@
-"""SQLite's LIKE, folding the case of every letter as PostgreSQL's ILIKE does.
+"""SQLite's LIKE, folding the case of every letter, not only A–Z's.
 
-SQLite's own LIKE folds only A–Z: on the embedded database a search for "RÖDA" did not find
-"Röda". SQLite lets an application replace the like() function that implements
-`value LIKE pattern [ESCAPE char]` (https://sqlite.org/lang_corefunc.html#like); Django asks
-every contains, startswith, endswith and iexact lookup, with or without i, as such a LIKE.
+Django asks every contains, startswith, endswith and iexact lookup, with or without i, as
+`value LIKE pattern ESCAPE '\\'` on SQLite, and SQLite's own LIKE folds only A–Z: on the
+embedded database a search for "RÖDA" did not find "Röda", where PostgreSQL (UPPER(value) LIKE
+UPPER(pattern)) does. SQLite lets an application replace the like() function
+(https://sqlite.org/lang_corefunc.html#like); this one compares in lower case. As before on
+SQLite (a caveat Django documents), the case-sensitive lookups ignore case too.
 """
 
 import re
@@ -25,12 +27,18 @@ def like(pattern, value, escape=None):
     return _compiled(str(pattern), escape).fullmatch(str(value).lower()) is not None
 
 
+NOTHING = re.compile(r"(?!)")
+
+
 @lru_cache(maxsize=256)
 def _compiled(pattern, escape):
     parts, chars = [], iter(pattern.lower())
     for char in chars:
         if char == escape:
-            parts.append(re.escape(next(chars, "")))
+            escaped = next(chars, None)
+            if escaped is None:  # an escape with nothing after it: SQLite matches nothing
+                return NOTHING
+            parts.append(re.escape(escaped))
         elif char == "%":
             parts.append(".*")
         elif char == "_":
