@@ -9,8 +9,8 @@ group's lines are read in full only on its own page, page by page (group_lines, 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ..charts import stacked_bars
@@ -26,7 +26,7 @@ SIDES = ("pays", "receives")
 
 @dataclass
 class BudgetGroup:
-    key: object  # what the group's page is asked for by: the budget, or the payer's id
+    key: object  # what the group's page is asked for by: the budget ("" for none), the payer's id
     label: str
     count: int  # the group's lines
     totals: list
@@ -81,11 +81,9 @@ def side_lines(party, agreements, side):
 
 
 def group_key(side, prefix=""):
-    """The expression of a line's group: its budget (pays) or its paying organisation's id
-    (receives: two payers of the same name are two groups)."""
-    if side == "receives":
-        return F(f"{prefix}party_id")
-    return Coalesce(NullIf(F(f"{prefix}budget"), Value("")), Value(_("Ingen budget angiven")))
+    """The expression of a line's group: its budget as written, "" for none (pays), or its
+    paying organisation's id (receives: two payers of the same name are two groups)."""
+    return F(f"{prefix}party_id" if side == "receives" else f"{prefix}budget")
 
 
 def group_lines(party, agreements, side, key):
@@ -131,7 +129,7 @@ class _Side:
             .values_list("key", "label", "count", "pending")
             .order_by()
         ):
-            self.labels[group] = name
+            self.labels[group] = name or _("Ingen budget angiven")
             self.counts[group] = count
             # Lines whose amount is not yet known count in no total; their groups say so.
             self.pending[group] = pending

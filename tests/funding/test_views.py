@@ -193,7 +193,7 @@ def test_lines_without_a_budget_have_their_own_group_page(client, db):
         agreement = make_agreement(region, org, title=f"Överenskommelse {n}")
         make_line(agreement, region, {2026: 100 + n}, budget="" if n else "Budget A")
     url = reverse("funding:organisation", args=[region.pk])
-    page = login(client, admin).get(url, {"budget": "Ingen budget angiven"})
+    page = login(client, admin).get(url, {"budget": ""})
     assert page.context["group"].count == 2 and page.context["group"].total == 203
     titles = [agreement.title for agreement, *_ in page.context["page"].object_list]
     assert sorted(titles) == ["Överenskommelse 1", "Överenskommelse 2"]
@@ -201,9 +201,10 @@ def test_lines_without_a_budget_have_their_own_group_page(client, db):
     assert ">Summa: Ingen budget angiven<" in page.content.decode()
     overview = client.get(url).content.decode()
     assert '?budget=Budget%20A">Budget A<' in overview
-    assert '?budget=Ingen%20budget%20angiven">Ingen budget angiven<' in overview
+    assert '?budget=">Ingen budget angiven<' in overview
+    # The same page in either language: a link saved in one still works in the other.
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    english = client.get(url, {"budget": "No budget given"}).content.decode()
+    english = client.get(url, {"budget": ""}).content.decode()
     assert ">Total: No budget given<" in english
 
 
