@@ -22,5 +22,7 @@ recomputed for an agreement whenever something its deadlines depend on changes::
     dashboard  store.due_items_for(user) and store.as_deadlines(), the texts translated for
                the reader (agreements.views.dashboard)
 
-Reminders and calendar feeds compute their deadlines with loading.deadlines_for() directly.
+Reminders and calendar feeds compute their deadlines with loading.deadlines_for() directly;
+report lists, pages and the dossier give each report its item's state and due date with
+report_states.with_item_states().
 """
