@@ -64,8 +64,12 @@ class DueItem(models.Model):
         ]
         indexes = [
             models.Index(fields=["party", "due_date"], name="due_item_party_date"),
-            # The dashboard's groups: one organisation's items of some kinds, by due date.
-            models.Index(fields=["party", "kind", "due_date"], name="due_item_party_kind_date"),
+            # The dashboard's groups: one organisation's items of some kinds, by due date, and
+            # who acts on each (store.acting_on) read off the index alone.
+            models.Index(
+                fields=["party", "kind", "due_date", "responsible_party", "agreement"],
+                name="due_item_party_kind_acting",
+            ),
             models.Index(
                 fields=["due_date"], condition=models.Q(first=True), name="due_item_first_date"
             ),
