@@ -114,10 +114,11 @@ def _row(line, years):
 
 class _Side:
     """What is read of one side: each group's number of lines (and of those whose amount is
-    not yet known), the lines with uplift, and the database's totals of the others per group
-    and year."""
+    not yet known) and the database's totals per group and year of the lines without
+    uplift."""
 
     def __init__(self, party, agreements, side):
+        self.party, self.side = party, side
         lines = side_lines(party, agreements, side)
         key = group_key(side)
         label = F("party__name") if side == "receives" else key
@@ -133,12 +134,6 @@ class _Side:
             self.counts[group] = count
             # Lines whose amount is not yet known count in no total; their groups say so.
             self.pending[group] = pending
-        self.uplifted = dict(
-            lines.filter(uplift_series__isnull=False)
-            .annotate(key=key)
-            .values_list("pk", "key")
-            .order_by()
-        )
         # The shares through their lines in one join, not as the shares of a subquery's lines.
         self.sums = list(
             Share.objects.filter(
@@ -149,13 +144,22 @@ class _Side:
             .order_by()
         )
 
-    def groups(self, lines, years):
-        """[BudgetGroup] in label order."""
+    def key_of(self, line):
+        """The group of a figures.Line on this side, None if it is not on it."""
+        if self.side == "receives":
+            return line.party_id if line.receiver_id == self.party.pk else None
+        return line.budget if line.party_id == self.party.pk else None
+
+    def groups(self, uplifted, years):
+        """[BudgetGroup] in label order, the lines with uplift (figures.Line) added in."""
         totals = defaultdict(lambda: defaultdict(int))  # key -> year -> kronor
         for group, year, amount in self.sums:
             totals[group][year] += amount
-        for pk, group in self.uplifted.items():
-            for year, figure in lines[pk].amounts.items():
+        for line in uplifted:
+            group = self.key_of(line)
+            if group is None:
+                continue
+            for year, figure in line.amounts.items():
                 totals[group][year] += figure.amount
         result = []
         for group in sorted(self.counts, key=lambda g: (self.labels[g], g)):
@@ -191,15 +195,15 @@ def organisation_funding(party, agreements):
     by payer: each group's totals (its lines: group_lines, line_rows). agreements: the
     organisation's agreements the reader sees (access.agreements_of_own_organisation)."""
     sides = {side: _Side(party, agreements, side) for side in SIDES}
-    ids = {pk for s in sides.values() for pk in s.uplifted}
-    lines = {line.pk: line for line in read_lines(FundingLine.objects.filter(pk__in=ids))}
-    uplifted = [lines[pk] for s in sides.values() for pk in s.uplifted]
+    # The lines with uplift, few of them, on either side: read and uplifted here.
+    either = _of_side(party, agreements, "pays") | _of_side(party, agreements, "receives")
+    uplifted = read_lines(FundingLine.objects.filter(either, uplift_series__isnull=False))
     years = sorted(
         {year for s in sides.values() for _name, year, _amount in s.sums}
         | {year for line in uplifted for year in line.amounts}
     )
-    pays = sides["pays"].groups(lines, years)
-    receives = sides["receives"].groups(lines, years)
+    pays = sides["pays"].groups(uplifted, years)
+    receives = sides["receives"].groups(uplifted, years)
     pays_totals = sum_columns([g.totals for g in pays], len(years))
     receives_totals = sum_columns([g.totals for g in receives], len(years))
     chart = stacked_bars(
