@@ -21,7 +21,11 @@ from .agreement import sum_columns
 # Budgets or payers shown on the overview, each with its totals; all of them, and each one's
 # lines, are one click away, page by page.
 GROUPS_SHOWN = 20
-SIDES = ("pays", "receives")
+# Each side: the line's field naming the organisation (it pays the line, or receives it), and
+# the field its group is read from (the budget as written, "" for none; or the payer's id: two
+# payers of the same name are two groups). The queries and the lines read here both use it.
+SIDE_FIELDS = {"pays": ("party", "budget"), "receives": ("receiver", "party_id")}
+SIDES = tuple(SIDE_FIELDS)
 
 
 @dataclass
@@ -70,7 +74,7 @@ class AgreementRow:
 def _of_side(party, agreements, side, prefix=""):
     """The condition on a funding line (reached through prefix) of the agreements that the
     party pays (side "pays") or receives ("receives")."""
-    who = "party" if side == "pays" else "receiver"
+    who = SIDE_FIELDS[side][0]
     return Q(**{f"{prefix}agreement__in": agreements.values("pk"), f"{prefix}{who}": party})
 
 
@@ -81,9 +85,8 @@ def side_lines(party, agreements, side):
 
 
 def group_key(side, prefix=""):
-    """The expression of a line's group: its budget as written, "" for none (pays), or its
-    paying organisation's id (receives: two payers of the same name are two groups)."""
-    return F(f"{prefix}party_id" if side == "receives" else f"{prefix}budget")
+    """The expression of a line's group (SIDE_FIELDS)."""
+    return F(f"{prefix}{SIDE_FIELDS[side][1]}")
 
 
 def group_lines(party, agreements, side, key):
@@ -145,10 +148,9 @@ class _Side:
         )
 
     def key_of(self, line):
-        """The group of a figures.Line on this side, None if it is not on it."""
-        if self.side == "receives":
-            return line.party_id if line.receiver_id == self.party.pk else None
-        return line.budget if line.party_id == self.party.pk else None
+        """The group of a figures.Line on this side (SIDE_FIELDS), None if it is not on it."""
+        who, key = SIDE_FIELDS[self.side]
+        return getattr(line, key) if getattr(line, f"{who}_id") == self.party.pk else None
 
     def groups(self, uplifted, years):
         """[BudgetGroup] in label order, the lines with uplift (figures.Line) added in."""
